@@ -1,0 +1,334 @@
+//! AEADs: aes-128-gcm, aes-256-gcm, chacha20-poly1305, xchacha20-poly1305 over the dispatch
+//! table. Attached (`ciphertext ‖ tag`) and detached tags, out-of-place or in place. Open verifies
+//! the tag (constant time) before any plaintext is written; on failure the output is untouched.
+
+use crate::alg::{Alg, Family};
+use crate::dispatch::{self, AeadKernel, AeadSchedule, KernelDesc, AEAD_SCHED_BYTES};
+use crate::error::{err, Result, Status};
+use crate::secure::SecureBuffer;
+use arc_swap::ArcSwapOption;
+use std::sync::Arc;
+
+/// Every AEAD of this library has a 16-byte tag.
+pub const TAG_LEN: usize = 16;
+
+pub fn key_len(alg: Alg) -> Result<usize> {
+    Ok(match alg.expect(Family::Aead)? {
+        Alg::Aes128Gcm => 16,
+        _ => 32,
+    })
+}
+
+pub fn nonce_len(alg: Alg) -> Result<usize> {
+    Ok(match alg.expect(Family::Aead)? {
+        Alg::XChaCha20Poly1305 => 24,
+        _ => 12,
+    })
+}
+
+pub fn tag_len(alg: Alg) -> Result<usize> {
+    alg.expect(Family::Aead)?;
+    Ok(TAG_LEN)
+}
+
+/// Largest plaintext per (key, nonce): GCM 2^36 − 32 bytes, ChaCha20 (2^32 − 1)·64 bytes.
+pub fn max_plaintext(alg: Alg) -> Result<u64> {
+    Ok(match alg.expect(Family::Aead)? {
+        Alg::Aes128Gcm | Alg::Aes256Gcm => (1u64 << 36) - 32,
+        _ => crate::kernels::chacha20::MAX_MESSAGE,
+    })
+}
+
+fn check_key(alg: Alg, key: &[u8]) -> Result<()> {
+    let n = key_len(alg)?;
+    if key.len() != n {
+        return Err(err(Status::BadKeyLength, format!("{} needs a {n}-byte key, got {}", alg.name(), key.len())));
+    }
+    Ok(())
+}
+
+fn check_call(alg: Alg, nonce: &[u8], len: usize) -> Result<()> {
+    let n = nonce_len(alg)?;
+    if nonce.len() != n {
+        return Err(err(Status::BadNonceLength, format!("{} needs a {n}-byte nonce, got {}", alg.name(), nonce.len())));
+    }
+    if len as u64 > max_plaintext(alg)? {
+        return Err(err(Status::InvalidLength, format!("message too long for {} ({len} bytes)", alg.name())));
+    }
+    Ok(())
+}
+
+/// An expanded key for one kernel, in secure memory.
+struct Schedule {
+    kernel: AeadKernel,
+    mem: SecureBuffer,
+}
+
+impl Schedule {
+    fn new(kernel: AeadKernel, key: &[u8]) -> Result<Self> {
+        let mut mem = SecureBuffer::new(std::mem::size_of::<AeadSchedule>())?;
+        // SAFETY: `mem` is page-aligned (≥ 64) and holds a whole AeadSchedule; `key` is a valid
+        // slice whose length was validated for this algorithm.
+        let rc = unsafe { (kernel.setup)(mem.as_mut_ptr().cast(), key.as_ptr(), key.len()) };
+        if rc != 0 {
+            return Err(err(Status::Internal, format!("kernel {} rejected a validated key", kernel.desc.name())));
+        }
+        Ok(Schedule { kernel, mem })
+    }
+
+    fn sched(&self) -> *const AeadSchedule {
+        self.mem.as_ptr().cast()
+    }
+
+    fn desc(&self) -> &'static KernelDesc {
+        self.kernel.desc
+    }
+}
+
+fn kernel_for(alg: Alg) -> Result<AeadKernel> {
+    dispatch::table()?
+        .aead_kernel(alg)
+        .copied()
+        .ok_or_else(|| err(Status::WrongAlgorithmFamily, format!("{} is not an AEAD", alg.name())))
+}
+
+/// Runs `f` with a one-shot schedule on the stack, wiped afterwards.
+fn with_stack_schedule<T>(alg: Alg, key: &[u8], f: impl FnOnce(&AeadKernel, *const AeadSchedule) -> T) -> Result<T> {
+    check_key(alg, key)?;
+    let k = kernel_for(alg)?;
+    let mut sched = AeadSchedule([0; AEAD_SCHED_BYTES]);
+    // SAFETY: `sched` is a properly aligned blob; `key` validated above.
+    if unsafe { (k.setup)(&mut sched, key.as_ptr(), key.len()) } != 0 {
+        return Err(err(Status::Internal, format!("kernel {} rejected a validated key", k.desc.name())));
+    }
+    let r = f(&k, &sched);
+    zeroize::Zeroize::zeroize(&mut sched.0[..k.sched_size]);
+    Ok(r)
+}
+
+/// A reusable AEAD key. Holds the raw key in secure memory and a cached schedule for the kernel
+/// active when it was derived; when the dispatch table switches this op to another kernel
+/// (force/reset/policy/hot-patch), the next call re-derives the schedule (invariant I-6). Cheap to
+/// share across threads (`&AeadKey` is enough to seal/open; no lock on the hot path).
+pub struct AeadKey {
+    alg: Alg,
+    raw: SecureBuffer,
+    cache: ArcSwapOption<Schedule>,
+}
+
+impl AeadKey {
+    pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
+        check_key(alg, key)?;
+        let k = AeadKey { alg, raw: SecureBuffer::from_slice(key)?, cache: ArcSwapOption::empty() };
+        k.schedule()?;
+        Ok(k)
+    }
+
+    pub fn alg(&self) -> Alg {
+        self.alg
+    }
+
+    /// Whether the key material is locked in RAM.
+    pub fn is_locked(&self) -> bool {
+        self.raw.is_locked()
+    }
+
+    fn schedule(&self) -> Result<Arc<Schedule>> {
+        let k = kernel_for(self.alg)?;
+        if let Some(s) = self.cache.load_full() {
+            if std::ptr::eq(s.desc(), k.desc) {
+                return Ok(s);
+            }
+        }
+        let s = Arc::new(Schedule::new(k, self.raw.as_slice())?);
+        self.cache.store(Some(s.clone()));
+        Ok(s)
+    }
+
+    /// Name of the kernel the cached schedule belongs to.
+    pub fn kernel_name(&self) -> Result<&'static str> {
+        Ok(self.schedule()?.desc().name())
+    }
+
+    pub fn seal_detached(&self, nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+        if ct.len() < pt.len() {
+            return Err(err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len())));
+        }
+        check_call(self.alg, nonce, pt.len())?;
+        let s = self.schedule()?;
+        Ok(seal_raw(&s.kernel, s.sched(), nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
+    }
+
+    pub fn seal_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+        check_call(self.alg, nonce, buf.len())?;
+        let s = self.schedule()?;
+        Ok(seal_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+    }
+
+    /// `ciphertext ‖ tag` into `out` (needs `pt.len() + 16` bytes); returns bytes written.
+    pub fn seal(&self, nonce: &[u8], aad: &[u8], pt: &[u8], out: &mut [u8]) -> Result<usize> {
+        let need = sealed_len(pt.len())?;
+        if out.len() < need {
+            return Err(err(Status::BufferTooSmall, format!("sealed output needs {need} bytes, buffer has {}", out.len())));
+        }
+        let (ct, rest) = out.split_at_mut(pt.len());
+        let tag = self.seal_detached(nonce, aad, pt, ct)?;
+        rest[..TAG_LEN].copy_from_slice(&tag);
+        Ok(need)
+    }
+
+    pub fn seal_to_vec(&self, nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
+        let mut out = vec![0u8; sealed_len(pt.len())?];
+        self.seal(nonce, aad, pt, &mut out)?;
+        Ok(out)
+    }
+
+    pub fn open_detached(&self, nonce: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8]) -> Result<()> {
+        check_tag(tag)?;
+        if pt.len() < ct.len() {
+            return Err(err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len())));
+        }
+        check_call(self.alg, nonce, ct.len())?;
+        let s = self.schedule()?;
+        open_raw(&s.kernel, s.sched(), nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag)
+    }
+
+    pub fn open_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<()> {
+        check_tag(tag)?;
+        check_call(self.alg, nonce, buf.len())?;
+        let s = self.schedule()?;
+        open_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag)
+    }
+
+    /// Opens `ciphertext ‖ tag` into `out` (needs `len − 16` bytes); returns plaintext length.
+    pub fn open(&self, nonce: &[u8], aad: &[u8], sealed: &[u8], out: &mut [u8]) -> Result<usize> {
+        let n = opened_len(sealed.len())?;
+        if out.len() < n {
+            return Err(err(Status::BufferTooSmall, format!("plaintext needs {n} bytes, buffer has {}", out.len())));
+        }
+        let (ct, tag) = sealed.split_at(n);
+        self.open_detached(nonce, aad, ct, tag, &mut out[..n])?;
+        Ok(n)
+    }
+
+    pub fn open_to_vec(&self, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+        let mut out = vec![0u8; opened_len(sealed.len())?];
+        self.open(nonce, aad, sealed, &mut out)?;
+        Ok(out)
+    }
+}
+
+impl std::fmt::Debug for AeadKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AeadKey").field("alg", &self.alg.name()).field("key", &"<redacted>").finish()
+    }
+}
+
+/// Length of `ciphertext ‖ tag` for a plaintext of `pt_len` bytes.
+pub fn sealed_len(pt_len: usize) -> Result<usize> {
+    pt_len.checked_add(TAG_LEN).ok_or_else(|| err(Status::LengthOverflow, "plaintext length + tag overflows"))
+}
+
+/// Plaintext length of a `ciphertext ‖ tag` input.
+pub fn opened_len(sealed_len: usize) -> Result<usize> {
+    sealed_len
+        .checked_sub(TAG_LEN)
+        .ok_or_else(|| err(Status::InvalidLength, format!("sealed input of {sealed_len} bytes is shorter than the {TAG_LEN}-byte tag")))
+}
+
+fn check_tag(tag: &[u8]) -> Result<()> {
+    if tag.len() != TAG_LEN {
+        return Err(err(Status::BadTagLength, format!("AEAD tags are {TAG_LEN} bytes, got {}", tag.len())));
+    }
+    Ok(())
+}
+
+fn seal_raw(k: &AeadKernel, s: *const AeadSchedule, nonce: &[u8], aad: &[u8], input: *const u8, output: *mut u8, len: usize) -> [u8; TAG_LEN] {
+    let mut tag = [0u8; TAG_LEN];
+    // SAFETY: `s` was set up by this kernel; nonce/aad are valid slices; input/output are valid
+    // for `len` bytes and either identical or disjoint (guaranteed by the callers' borrows).
+    unsafe { (k.seal)(s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), input, output, len, tag.as_mut_ptr()) };
+    tag
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_raw(k: &AeadKernel, s: *const AeadSchedule, nonce: &[u8], aad: &[u8], ct: *const u8, out: *mut u8, len: usize, tag: &[u8]) -> Result<()> {
+    // SAFETY: as in `seal_raw`; `tag` is 16 bytes (checked).
+    let rc = unsafe { (k.open)(s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), ct, out, len, tag.as_ptr()) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(err(Status::AuthenticationFailed, "authentication failed: ciphertext, tag, nonce or associated data were altered"))
+    }
+}
+
+/// One-shot detached seal: ciphertext into `ct` (≥ `pt.len()` bytes), returns the tag.
+pub fn seal_detached(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+    if ct.len() < pt.len() {
+        return Err(err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len())));
+    }
+    check_key(alg, key)?;
+    check_call(alg, nonce, pt.len())?;
+    with_stack_schedule(alg, key, |k, s| seal_raw(k, s, nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
+}
+
+/// One-shot in-place seal; returns the tag.
+pub fn seal_in_place(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+    check_key(alg, key)?;
+    check_call(alg, nonce, buf.len())?;
+    with_stack_schedule(alg, key, |k, s| seal_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+}
+
+/// One-shot seal: `ciphertext ‖ tag` into `out` (≥ `pt.len() + 16`); returns bytes written.
+pub fn seal(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], out: &mut [u8]) -> Result<usize> {
+    let need = sealed_len(pt.len())?;
+    if out.len() < need {
+        return Err(err(Status::BufferTooSmall, format!("sealed output needs {need} bytes, buffer has {}", out.len())));
+    }
+    let (ct, rest) = out.split_at_mut(pt.len());
+    let tag = seal_detached(alg, key, nonce, aad, pt, ct)?;
+    rest[..TAG_LEN].copy_from_slice(&tag);
+    Ok(need)
+}
+
+pub fn seal_to_vec(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
+    let mut out = vec![0u8; sealed_len(pt.len())?];
+    seal(alg, key, nonce, aad, pt, &mut out)?;
+    Ok(out)
+}
+
+/// One-shot detached open into `pt` (≥ `ct.len()` bytes). Nothing is written on failure.
+pub fn open_detached(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8]) -> Result<()> {
+    check_tag(tag)?;
+    if pt.len() < ct.len() {
+        return Err(err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len())));
+    }
+    check_key(alg, key)?;
+    check_call(alg, nonce, ct.len())?;
+    with_stack_schedule(alg, key, |k, s| open_raw(k, s, nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
+}
+
+/// One-shot in-place open. On failure `buf` is unchanged.
+pub fn open_in_place(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<()> {
+    check_tag(tag)?;
+    check_key(alg, key)?;
+    check_call(alg, nonce, buf.len())?;
+    with_stack_schedule(alg, key, |k, s| open_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
+}
+
+/// One-shot open of `ciphertext ‖ tag` into `out`; returns the plaintext length.
+pub fn open(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], sealed: &[u8], out: &mut [u8]) -> Result<usize> {
+    let n = opened_len(sealed.len())?;
+    if out.len() < n {
+        return Err(err(Status::BufferTooSmall, format!("plaintext needs {n} bytes, buffer has {}", out.len())));
+    }
+    let (ct, tag) = sealed.split_at(n);
+    open_detached(alg, key, nonce, aad, ct, tag, &mut out[..n])?;
+    Ok(n)
+}
+
+pub fn open_to_vec(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+    let mut out = vec![0u8; opened_len(sealed.len())?];
+    open(alg, key, nonce, aad, sealed, &mut out)?;
+    Ok(out)
+}

@@ -1,0 +1,143 @@
+//! Canonical algorithm names and their stable numeric ids (brief §6).
+//!
+//! Ids are grouped by family (0x1xx hash/XOF, 0x2xx MAC, 0x3xx AEAD, 0x4xx KDF; 0x5xx signatures and
+//! 0x6xx KEMs are reserved for the public-key issue). Numbers never change once released.
+
+use crate::error::{err, Result, Status};
+
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Alg {
+    Sha256 = 0x101,
+    Sha384 = 0x102,
+    Sha512 = 0x103,
+    Sha3_256 = 0x104,
+    Sha3_512 = 0x105,
+    Shake128 = 0x106,
+    Shake256 = 0x107,
+    Blake2b512 = 0x108,
+    Blake2s256 = 0x109,
+    Blake3 = 0x10A,
+    HmacSha256 = 0x201,
+    HmacSha384 = 0x202,
+    HmacSha512 = 0x203,
+    Poly1305 = 0x204,
+    Blake3Keyed = 0x205,
+    Aes128Gcm = 0x301,
+    Aes256Gcm = 0x302,
+    ChaCha20Poly1305 = 0x303,
+    XChaCha20Poly1305 = 0x304,
+    HkdfSha256 = 0x401,
+    HkdfSha384 = 0x402,
+    HkdfSha512 = 0x403,
+    Pbkdf2Sha256 = 0x404,
+    Pbkdf2Sha512 = 0x405,
+    Argon2id = 0x406,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    Hash,
+    Mac,
+    Aead,
+    Kdf,
+}
+
+impl Alg {
+    pub const ALL: &'static [Alg] = &[
+        Alg::Sha256,
+        Alg::Sha384,
+        Alg::Sha512,
+        Alg::Sha3_256,
+        Alg::Sha3_512,
+        Alg::Shake128,
+        Alg::Shake256,
+        Alg::Blake2b512,
+        Alg::Blake2s256,
+        Alg::Blake3,
+        Alg::HmacSha256,
+        Alg::HmacSha384,
+        Alg::HmacSha512,
+        Alg::Poly1305,
+        Alg::Blake3Keyed,
+        Alg::Aes128Gcm,
+        Alg::Aes256Gcm,
+        Alg::ChaCha20Poly1305,
+        Alg::XChaCha20Poly1305,
+        Alg::HkdfSha256,
+        Alg::HkdfSha384,
+        Alg::HkdfSha512,
+        Alg::Pbkdf2Sha256,
+        Alg::Pbkdf2Sha512,
+        Alg::Argon2id,
+    ];
+
+    /// The canonical name, identical in every language.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alg::Sha256 => "sha256",
+            Alg::Sha384 => "sha384",
+            Alg::Sha512 => "sha512",
+            Alg::Sha3_256 => "sha3-256",
+            Alg::Sha3_512 => "sha3-512",
+            Alg::Shake128 => "shake128",
+            Alg::Shake256 => "shake256",
+            Alg::Blake2b512 => "blake2b-512",
+            Alg::Blake2s256 => "blake2s-256",
+            Alg::Blake3 => "blake3",
+            Alg::HmacSha256 => "hmac-sha256",
+            Alg::HmacSha384 => "hmac-sha384",
+            Alg::HmacSha512 => "hmac-sha512",
+            Alg::Poly1305 => "poly1305",
+            Alg::Blake3Keyed => "blake3-keyed",
+            Alg::Aes128Gcm => "aes-128-gcm",
+            Alg::Aes256Gcm => "aes-256-gcm",
+            Alg::ChaCha20Poly1305 => "chacha20-poly1305",
+            Alg::XChaCha20Poly1305 => "xchacha20-poly1305",
+            Alg::HkdfSha256 => "hkdf-sha256",
+            Alg::HkdfSha384 => "hkdf-sha384",
+            Alg::HkdfSha512 => "hkdf-sha512",
+            Alg::Pbkdf2Sha256 => "pbkdf2-sha256",
+            Alg::Pbkdf2Sha512 => "pbkdf2-sha512",
+            Alg::Argon2id => "argon2id",
+        }
+    }
+
+    pub fn id(self) -> u32 {
+        self as u32
+    }
+
+    pub fn from_id(id: u32) -> Option<Alg> {
+        Alg::ALL.iter().copied().find(|a| a.id() == id)
+    }
+
+    /// Exact, case-sensitive lookup of a canonical name.
+    pub fn from_name(name: &str) -> Option<Alg> {
+        Alg::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    pub fn family(self) -> Family {
+        match self.id() >> 8 {
+            1 => Family::Hash,
+            2 => Family::Mac,
+            3 => Family::Aead,
+            _ => Family::Kdf,
+        }
+    }
+
+    /// `Ok(alg)` if it belongs to `family`, else a wrong-family error naming both.
+    pub(crate) fn expect(self, family: Family) -> Result<Alg> {
+        if self.family() == family {
+            Ok(self)
+        } else {
+            Err(err(
+                Status::WrongAlgorithmFamily,
+                format!("{} is a {:?} algorithm, not a {:?} one", self.name(), self.family(), family),
+            ))
+        }
+    }
+
+    pub fn from_id_checked(id: u32) -> Result<Alg> {
+        Alg::from_id(id).ok_or_else(|| err(Status::UnknownAlgorithm, format!("unknown algorithm id {id:#x}")))
+    }
+}

@@ -1,0 +1,160 @@
+//! The kernel ABI: `#[repr(C)]` function-pointer types and descriptors shared by every kernel
+//! (built-in today, hot-patch modules later). Kernels receive validated lengths: the safe API in
+//! `hash`/`mac`/`aead`/`kdf` checks every length before calling one.
+
+use std::ffi::c_char;
+
+/// Bumped whenever a type in this file changes shape.
+pub const KERNEL_ABI_VERSION: u32 = 1;
+
+/// Opaque, kernel-owned streaming state. A kernel's state must be plain data (no heap, no
+/// self-pointers): the library copies it bytewise (`state_size` bytes) to clone a stream and wipes it
+/// with zeros when the stream ends.
+pub const HASH_STATE_BYTES: usize = 2304;
+#[repr(C, align(64))]
+pub struct HashState(pub [u8; HASH_STATE_BYTES]);
+
+/// Opaque, kernel-owned expanded AEAD key (plain data, wiped by the library).
+pub const AEAD_SCHED_BYTES: usize = 4096;
+#[repr(C, align(64))]
+pub struct AeadSchedule(pub [u8; AEAD_SCHED_BYTES]);
+
+/// What a kernel is: its name (`op-family/variant`), the CPU features it needs, whether it claims
+/// constant-time behaviour, and its priority (higher wins among available candidates).
+#[repr(C)]
+pub struct KernelDesc {
+    pub name: *const c_char,
+    pub requires: u64,
+    pub constant_time: bool,
+    pub priority: i32,
+}
+// SAFETY: `name` points to a static NUL-terminated string literal; descriptors are immutable.
+unsafe impl Sync for KernelDesc {}
+
+impl KernelDesc {
+    pub fn name(&self) -> &'static str {
+        // SAFETY: every descriptor's `name` is built from a `c"…"` literal (static, NUL-terminated, ASCII).
+        unsafe { std::ffi::CStr::from_ptr(self.name) }.to_str().unwrap_or("?")
+    }
+}
+
+/// Hash/XOF/one-time-MAC kernel. `init` modes: 0 plain; 1 keyed (key = 32-byte key);
+/// 2 derive-key (key = context string). Plain hashes ignore key and mode.
+pub type HashInitFn = unsafe extern "C" fn(st: *mut HashState, key: *const u8, key_len: usize, mode: u32);
+pub type HashUpdateFn = unsafe extern "C" fn(st: *mut HashState, data: *const u8, len: usize);
+/// Writes `out_len` bytes (the digest length for fixed-output hashes, any length for XOFs) and
+/// leaves the state consumed.
+pub type HashFinalFn = unsafe extern "C" fn(st: *mut HashState, out: *mut u8, out_len: usize);
+
+pub const HASH_MODE_PLAIN: u32 = 0;
+pub const HASH_MODE_KEYED: u32 = 1;
+pub const HASH_MODE_DERIVE_KEY: u32 = 2;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct HashKernel {
+    pub desc: &'static KernelDesc,
+    pub state_size: usize,
+    pub init: HashInitFn,
+    pub update: HashUpdateFn,
+    pub finalize: HashFinalFn,
+}
+
+/// Expands `key` (length already validated) into `sched`. Returns 0 on success.
+pub type AeadSetupFn = unsafe extern "C" fn(sched: *mut AeadSchedule, key: *const u8, key_len: usize) -> i32;
+/// Encrypts `len` bytes from `input` to `output` (which may be exactly `input`) and writes the
+/// 16-byte tag. Nonce length is validated by the caller.
+pub type AeadSealFn = unsafe extern "C" fn(
+    sched: *const AeadSchedule,
+    nonce: *const u8,
+    nonce_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    input: *const u8,
+    output: *mut u8,
+    len: usize,
+    tag: *mut u8,
+);
+/// Verifies `tag` in constant time over (nonce, aad, ciphertext) and only then decrypts into
+/// `output` (which may be exactly `ct`). Returns 0 on success, non-zero on authentication failure,
+/// in which case `output` has not been written.
+pub type AeadOpenFn = unsafe extern "C" fn(
+    sched: *const AeadSchedule,
+    nonce: *const u8,
+    nonce_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    ct: *const u8,
+    output: *mut u8,
+    len: usize,
+    tag: *const u8,
+) -> i32;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct AeadKernel {
+    pub desc: &'static KernelDesc,
+    pub sched_size: usize,
+    pub setup: AeadSetupFn,
+    pub seal: AeadSealFn,
+    pub open: AeadOpenFn,
+}
+
+/// Argon2id parameters as passed to a kernel (validated by the caller).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct Argon2Params {
+    pub t_cost: u32,
+    pub m_cost_kib: u32,
+    pub parallelism: u32,
+}
+
+/// Returns 0 on success, non-zero if the kernel rejects the parameters or cannot allocate.
+pub type Argon2idFn = unsafe extern "C" fn(
+    params: *const Argon2Params,
+    pwd: *const u8,
+    pwd_len: usize,
+    salt: *const u8,
+    salt_len: usize,
+    secret: *const u8,
+    secret_len: usize,
+    ad: *const u8,
+    ad_len: usize,
+    out: *mut u8,
+    out_len: usize,
+) -> i32;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Argon2Kernel {
+    pub desc: &'static KernelDesc,
+    pub run: Argon2idFn,
+}
+
+/// Builds a `&'static [u8]` from a kernel-ABI pointer/length pair (NULL allowed when `len == 0`).
+///
+/// # Safety
+/// If `len > 0`, `p` must be valid for reads of `len` bytes for `'a`.
+#[inline]
+pub unsafe fn slice<'a>(p: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 {
+        &[]
+    } else {
+        // SAFETY: guaranteed by the caller (non-empty range valid for reads).
+        unsafe { std::slice::from_raw_parts(p, len) }
+    }
+}
+
+/// Mutable twin of [`slice`].
+///
+/// # Safety
+/// If `len > 0`, `p` must be valid for writes of `len` bytes for `'a` and not aliased.
+#[inline]
+pub unsafe fn slice_mut<'a>(p: *mut u8, len: usize) -> &'a mut [u8] {
+    if len == 0 {
+        &mut []
+    } else {
+        // SAFETY: guaranteed by the caller (non-empty, exclusive range valid for writes).
+        unsafe { std::slice::from_raw_parts_mut(p, len) }
+    }
+}

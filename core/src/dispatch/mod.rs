@@ -1,0 +1,342 @@
+//! The dispatch table: per-op candidate kernels, selection by CPU features ∩ policy, and the
+//! active table published atomically with a generation number.
+//!
+//! Hot path (invariant I-4): [`table`] is one `Acquire` load of a pointer; callers then make one
+//! indirect call through it. Published tables are leaked on purpose and never freed, so a reader
+//! holding an old table can always finish on it (I-6: in-flight operations complete on the table
+//! they started with). Each switch costs one `Table` (~1 KiB) for the life of the process.
+//!
+//! Autotune per size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger) will add per-bucket slots; the
+//! table is versioned (`abi_version`) so that change is visible to patch modules.
+
+pub mod abi;
+
+use crate::cpu;
+use crate::error::{err, Result, Status};
+use crate::kernels;
+use crate::policy;
+pub use abi::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Hash-shaped ops, in table order.
+pub const HASH_OPS: [crate::Alg; 10] = {
+    use crate::Alg::*;
+    [Sha256, Sha384, Sha512, Sha3_256, Sha3_512, Shake128, Shake256, Blake2b512, Blake2s256, Blake3]
+};
+/// AEAD ops, in table order.
+pub const AEAD_OPS: [crate::Alg; 4] = {
+    use crate::Alg::*;
+    [Aes128Gcm, Aes256Gcm, ChaCha20Poly1305, XChaCha20Poly1305]
+};
+
+/// The active set of kernels. `#[repr(C)]` so patch modules and the C ABI can rely on its layout.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Table {
+    pub abi_version: u32,
+    pub generation: u64,
+    pub hash: [HashKernel; HASH_OPS.len()],
+    pub poly1305: HashKernel,
+    pub aead: [AeadKernel; AEAD_OPS.len()],
+    pub argon2id: Argon2Kernel,
+}
+
+impl Table {
+    pub fn hash_kernel(&self, alg: crate::Alg) -> Option<&HashKernel> {
+        HASH_OPS.iter().position(|a| *a == alg).map(|i| &self.hash[i])
+    }
+    pub fn aead_kernel(&self, alg: crate::Alg) -> Option<&AeadKernel> {
+        AEAD_OPS.iter().position(|a| *a == alg).map(|i| &self.aead[i])
+    }
+}
+
+/// A candidate of some op, by kind.
+#[derive(Clone, Copy)]
+pub enum Candidate {
+    Hash(HashKernel),
+    Aead(AeadKernel),
+    Argon2(Argon2Kernel),
+}
+
+impl Candidate {
+    pub fn desc(&self) -> &'static KernelDesc {
+        match self {
+            Candidate::Hash(k) => k.desc,
+            Candidate::Aead(k) => k.desc,
+            Candidate::Argon2(k) => k.desc,
+        }
+    }
+}
+
+/// An operation of the table: its stable name and its candidates (the first one is portable).
+pub struct Op {
+    pub name: &'static str,
+    pub candidates: Vec<Candidate>,
+    slot: Slot,
+}
+
+#[derive(Clone, Copy)]
+enum Slot {
+    Hash(usize),
+    Poly1305,
+    Aead(usize),
+    Argon2id,
+}
+
+/// Every op with its candidates, built once.
+pub fn ops() -> &'static [Op] {
+    static OPS: std::sync::OnceLock<Vec<Op>> = std::sync::OnceLock::new();
+    OPS.get_or_init(|| {
+        let mut v = Vec::new();
+        for (i, alg) in HASH_OPS.iter().enumerate() {
+            v.push(Op {
+                name: op_name("hash", *alg),
+                candidates: kernels::hash_candidates(*alg).iter().map(|k| Candidate::Hash(*k)).collect(),
+                slot: Slot::Hash(i),
+            });
+        }
+        v.push(Op {
+            name: "mac.poly1305",
+            candidates: kernels::poly1305::CANDIDATES.iter().map(|k| Candidate::Hash(*k)).collect(),
+            slot: Slot::Poly1305,
+        });
+        for (i, alg) in AEAD_OPS.iter().enumerate() {
+            v.push(Op {
+                name: op_name("aead", *alg),
+                candidates: kernels::aead_candidates(*alg).iter().map(|k| Candidate::Aead(*k)).collect(),
+                slot: Slot::Aead(i),
+            });
+        }
+        v.push(Op {
+            name: "kdf.argon2id",
+            candidates: kernels::argon2id::CANDIDATES.iter().map(|k| Candidate::Argon2(*k)).collect(),
+            slot: Slot::Argon2id,
+        });
+        for op in &v {
+            assert!(
+                op.candidates.first().is_some_and(|c| c.desc().requires == 0),
+                "op {} needs a portable first candidate",
+                op.name
+            );
+        }
+        v
+    })
+}
+
+fn op_name(family: &str, alg: crate::Alg) -> &'static str {
+    Box::leak(format!("{family}.{}", alg.name()).into_boxed_str())
+}
+
+/// Whether a candidate may run here: CPU features ∩ policy ISA mask, and the CT-only policy.
+pub fn is_available(desc: &KernelDesc) -> bool {
+    cpu::satisfies(cpu::features() & policy::isa_mask(), desc.requires) && (!policy::ct_only() || desc.constant_time)
+}
+
+static ACTIVE: AtomicPtr<Table> = AtomicPtr::new(std::ptr::null_mut());
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+/// Writers (init, force, reset, policy changes) serialize here; readers never take it.
+static WRITER: Mutex<BTreeMap<&'static str, &'static str>> = Mutex::new(BTreeMap::new());
+
+/// The active table (initializing and self-testing on first use).
+#[inline]
+pub fn table() -> Result<&'static Table> {
+    let p = ACTIVE.load(Ordering::Acquire);
+    if !p.is_null() {
+        // SAFETY: non-null values of ACTIVE come from Box::leak in `publish` and are never freed.
+        return Ok(unsafe { &*p });
+    }
+    init_slow()
+}
+
+#[cold]
+fn init_slow() -> Result<&'static Table> {
+    let forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    let p = ACTIVE.load(Ordering::Acquire);
+    if !p.is_null() {
+        // SAFETY: as in `table`.
+        return Ok(unsafe { &*p });
+    }
+    crate::selftest::run_power_on()?;
+    let t = publish(build(&forced));
+    if let Err(e) = crate::selftest::run_constructions() {
+        ACTIVE.store(std::ptr::null_mut(), Ordering::Release);
+        return Err(e);
+    }
+    Ok(t)
+}
+
+fn set_slot(t: &mut Table, slot: Slot, c: Candidate) {
+    match (slot, c) {
+        (Slot::Hash(i), Candidate::Hash(k)) => t.hash[i] = k,
+        (Slot::Poly1305, Candidate::Hash(k)) => t.poly1305 = k,
+        (Slot::Aead(i), Candidate::Aead(k)) => t.aead[i] = k,
+        (Slot::Argon2id, Candidate::Argon2(k)) => t.argon2id = k,
+        _ => unreachable!("candidate kind does not match its op slot"),
+    }
+}
+
+/// Best available candidate of an op (the portable one if nothing else qualifies).
+fn select(op: &Op) -> Candidate {
+    op.candidates
+        .iter()
+        .copied()
+        .filter(|c| is_available(c.desc()))
+        .max_by_key(|c| c.desc().priority)
+        .unwrap_or(op.candidates[0])
+}
+
+fn build(forced: &BTreeMap<&'static str, &'static str>) -> Table {
+    let ops = ops();
+    let first = |i: usize| ops[i].candidates[0];
+    let (Candidate::Hash(h0), Candidate::Aead(a0), Candidate::Argon2(g0)) =
+        (first(0), first(HASH_OPS.len() + 1), first(ops.len() - 1))
+    else {
+        unreachable!("op order")
+    };
+    let mut t = Table {
+        abi_version: KERNEL_ABI_VERSION,
+        generation: 0,
+        hash: [h0; HASH_OPS.len()],
+        poly1305: h0,
+        aead: [a0; AEAD_OPS.len()],
+        argon2id: g0,
+    };
+    for op in ops {
+        let chosen = forced
+            .get(op.name)
+            .and_then(|k| op.candidates.iter().copied().find(|c| c.desc().name() == *k))
+            .filter(|c| is_available(c.desc()))
+            .unwrap_or_else(|| select(op));
+        set_slot(&mut t, op.slot, chosen);
+    }
+    t
+}
+
+fn publish(mut t: Table) -> &'static Table {
+    t.generation = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
+    let leaked: &'static mut Table = Box::leak(Box::new(t));
+    ACTIVE.store(leaked, Ordering::Release);
+    leaked
+}
+
+/// Re-runs selection (after a policy change), keeping forced kernels that remain available.
+pub fn reselect() -> Result<()> {
+    table()?;
+    let mut forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    forced.retain(|op, k| {
+        ops().iter().any(|o| {
+            o.name == *op && o.candidates.iter().any(|c| c.desc().name() == *k && is_available(c.desc()))
+        })
+    });
+    publish(build(&forced));
+    Ok(())
+}
+
+/// Forces `kernel` for `op` (both by name) until [`reset`]. Fails if the kernel cannot run here.
+pub fn force(op: &str, kernel: &str) -> Result<()> {
+    table()?;
+    let o = ops()
+        .iter()
+        .find(|o| o.name == op)
+        .ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))?;
+    let c = o
+        .candidates
+        .iter()
+        .find(|c| c.desc().name() == kernel)
+        .ok_or_else(|| err(Status::UnknownKernel, format!("op {op} has no kernel named {kernel:?}")))?;
+    if !is_available(c.desc()) {
+        return Err(err(
+            Status::KernelUnavailable,
+            format!("kernel {kernel} needs CPU features {:?} not available under the current policy", cpu::feature_names(c.desc().requires)),
+        ));
+    }
+    let mut forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    forced.insert(o.name, c.desc().name());
+    publish(build(&forced));
+    Ok(())
+}
+
+/// Drops every forced choice and selects automatically again.
+pub fn reset() -> Result<()> {
+    table()?;
+    let mut forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    forced.clear();
+    publish(build(&forced));
+    Ok(())
+}
+
+/// The generation of the active table (0 before initialization).
+pub fn generation() -> u64 {
+    let p = ACTIVE.load(Ordering::Acquire);
+    if p.is_null() {
+        0
+    } else {
+        // SAFETY: as in `table`.
+        unsafe { (*p).generation }
+    }
+}
+
+/// Introspection of one candidate.
+#[derive(Clone, Debug)]
+pub struct CandidateInfo {
+    pub name: &'static str,
+    pub requires: Vec<&'static str>,
+    pub constant_time: bool,
+    pub priority: i32,
+    pub available: bool,
+}
+
+/// Introspection of one op.
+#[derive(Clone, Debug)]
+pub struct OpInfo {
+    pub op: &'static str,
+    pub active: &'static str,
+    pub forced: bool,
+    pub candidates: Vec<CandidateInfo>,
+}
+
+/// Every op → candidates → active kernel.
+pub fn info() -> Result<Vec<OpInfo>> {
+    let t = table()?;
+    let forced = WRITER.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Ok(ops()
+        .iter()
+        .map(|o| OpInfo {
+            op: o.name,
+            active: active_desc(t, o.slot).name(),
+            forced: forced.contains_key(o.name),
+            candidates: o
+                .candidates
+                .iter()
+                .map(|c| CandidateInfo {
+                    name: c.desc().name(),
+                    requires: cpu::feature_names(c.desc().requires),
+                    constant_time: c.desc().constant_time,
+                    priority: c.desc().priority,
+                    available: is_available(c.desc()),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+fn active_desc(t: &Table, slot: Slot) -> &'static KernelDesc {
+    match slot {
+        Slot::Hash(i) => t.hash[i].desc,
+        Slot::Poly1305 => t.poly1305.desc,
+        Slot::Aead(i) => t.aead[i].desc,
+        Slot::Argon2id => t.argon2id.desc,
+    }
+}
+
+/// Name of the active kernel of `op`.
+pub fn active_kernel(op: &str) -> Result<&'static str> {
+    let t = table()?;
+    ops()
+        .iter()
+        .find(|o| o.name == op)
+        .map(|o| active_desc(t, o.slot).name())
+        .ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))
+}

@@ -1,0 +1,196 @@
+//! Stable status codes (never renumbered once released) and the core error type.
+//!
+//! Codes are grouped by category, one hundred per category, so a caller can classify an unknown
+//! future code by `code / 100`: 1 misuse, 2 crypto failure, 3 policy, 4 environment,
+//! 5 dispatch/patch, 6 internal.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A status code of the library. `Ok` is 0; every other value is an error.
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    Ok = 0,
+    // --- misuse (1xx): the caller passed something the API does not accept
+    NullPointer = 101,
+    InvalidLength = 102,
+    BadKeyLength = 103,
+    BadNonceLength = 104,
+    BadTagLength = 105,
+    BufferTooSmall = 106,
+    Overlap = 107,
+    UnknownAlgorithm = 108,
+    WrongAlgorithmFamily = 109,
+    OutputTooLong = 110,
+    InvalidParameter = 111,
+    LengthOverflow = 112,
+    InvalidState = 113,
+    // --- crypto failure (2xx): the inputs were well-formed but did not verify
+    AuthenticationFailed = 201,
+    BadSignature = 202,
+    // --- policy (3xx)
+    PolicyDenied = 301,
+    // --- environment (4xx)
+    RandomFailed = 401,
+    OutOfMemory = 402,
+    MlockFailed = 403,
+    // --- dispatch / patch (5xx)
+    UnknownOp = 501,
+    UnknownKernel = 502,
+    KernelUnavailable = 503,
+    // --- internal (6xx)
+    SelfTestFailed = 601,
+    Panic = 602,
+    Internal = 603,
+}
+
+impl Status {
+    /// Every status, in numeric order (used by the C ABI tables and tests).
+    pub const ALL: &'static [Status] = &[
+        Status::Ok,
+        Status::NullPointer,
+        Status::InvalidLength,
+        Status::BadKeyLength,
+        Status::BadNonceLength,
+        Status::BadTagLength,
+        Status::BufferTooSmall,
+        Status::Overlap,
+        Status::UnknownAlgorithm,
+        Status::WrongAlgorithmFamily,
+        Status::OutputTooLong,
+        Status::InvalidParameter,
+        Status::LengthOverflow,
+        Status::InvalidState,
+        Status::AuthenticationFailed,
+        Status::BadSignature,
+        Status::PolicyDenied,
+        Status::RandomFailed,
+        Status::OutOfMemory,
+        Status::MlockFailed,
+        Status::UnknownOp,
+        Status::UnknownKernel,
+        Status::KernelUnavailable,
+        Status::SelfTestFailed,
+        Status::Panic,
+        Status::Internal,
+    ];
+
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+
+    pub fn from_code(code: i32) -> Option<Status> {
+        Status::ALL.iter().copied().find(|s| s.code() == code)
+    }
+
+    /// The stable symbolic name, as in the C header (`XPS_E_…`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "XPS_OK",
+            Status::NullPointer => "XPS_E_NULL_POINTER",
+            Status::InvalidLength => "XPS_E_INVALID_LENGTH",
+            Status::BadKeyLength => "XPS_E_BAD_KEY_LENGTH",
+            Status::BadNonceLength => "XPS_E_BAD_NONCE_LENGTH",
+            Status::BadTagLength => "XPS_E_BAD_TAG_LENGTH",
+            Status::BufferTooSmall => "XPS_E_BUFFER_TOO_SMALL",
+            Status::Overlap => "XPS_E_OVERLAP",
+            Status::UnknownAlgorithm => "XPS_E_UNKNOWN_ALGORITHM",
+            Status::WrongAlgorithmFamily => "XPS_E_WRONG_ALGORITHM_FAMILY",
+            Status::OutputTooLong => "XPS_E_OUTPUT_TOO_LONG",
+            Status::InvalidParameter => "XPS_E_INVALID_PARAMETER",
+            Status::LengthOverflow => "XPS_E_LENGTH_OVERFLOW",
+            Status::InvalidState => "XPS_E_INVALID_STATE",
+            Status::AuthenticationFailed => "XPS_E_AUTHENTICATION_FAILED",
+            Status::BadSignature => "XPS_E_BAD_SIGNATURE",
+            Status::PolicyDenied => "XPS_E_POLICY_DENIED",
+            Status::RandomFailed => "XPS_E_RANDOM_FAILED",
+            Status::OutOfMemory => "XPS_E_OUT_OF_MEMORY",
+            Status::MlockFailed => "XPS_E_MLOCK_FAILED",
+            Status::UnknownOp => "XPS_E_UNKNOWN_OP",
+            Status::UnknownKernel => "XPS_E_UNKNOWN_KERNEL",
+            Status::KernelUnavailable => "XPS_E_KERNEL_UNAVAILABLE",
+            Status::SelfTestFailed => "XPS_E_SELFTEST_FAILED",
+            Status::Panic => "XPS_E_PANIC",
+            Status::Internal => "XPS_E_INTERNAL",
+        }
+    }
+
+    /// A one-line, human-readable description (stable wording is not promised).
+    pub fn message(self) -> &'static str {
+        match self {
+            Status::Ok => "success",
+            Status::NullPointer => "a required pointer was NULL",
+            Status::InvalidLength => "an input length is not valid for this operation",
+            Status::BadKeyLength => "the key has the wrong length for this algorithm",
+            Status::BadNonceLength => "the nonce has the wrong length for this algorithm",
+            Status::BadTagLength => "the tag has the wrong length for this algorithm",
+            Status::BufferTooSmall => "the output buffer is too small (required size written to *out_len)",
+            Status::Overlap => "input and output buffers partially overlap (only exact in-place is allowed)",
+            Status::UnknownAlgorithm => "unknown algorithm id or name",
+            Status::WrongAlgorithmFamily => "the algorithm exists but not for this kind of operation",
+            Status::OutputTooLong => "the requested output length exceeds what the algorithm can produce",
+            Status::InvalidParameter => "a parameter is out of its allowed range",
+            Status::LengthOverflow => "a length computation would overflow",
+            Status::InvalidState => "the object is in a state that does not allow this call",
+            Status::AuthenticationFailed => "authentication failed: ciphertext, tag, nonce or associated data were altered",
+            Status::BadSignature => "the signature or tag does not verify",
+            Status::PolicyDenied => "the active policy does not allow this",
+            Status::RandomFailed => "the operating system random number generator failed",
+            Status::OutOfMemory => "memory allocation failed",
+            Status::MlockFailed => "memory could not be locked (mlock) and the policy requires it",
+            Status::UnknownOp => "unknown dispatch operation",
+            Status::UnknownKernel => "unknown kernel for this operation",
+            Status::KernelUnavailable => "the kernel cannot run here (CPU features or policy)",
+            Status::SelfTestFailed => "a power-on self-test failed; the library refuses to operate",
+            Status::Panic => "internal panic caught at the API boundary",
+            Status::Internal => "internal error",
+        }
+    }
+
+    /// The category number (`code / 100`).
+    pub fn category(self) -> i32 {
+        self.code() / 100
+    }
+}
+
+/// An error: a stable [`Status`] plus a detail message for humans.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    pub status: Status,
+    pub detail: Cow<'static, str>,
+}
+
+impl Error {
+    pub fn new(status: Status, detail: impl Into<Cow<'static, str>>) -> Self {
+        Error { status, detail: detail.into() }
+    }
+}
+
+impl From<Status> for Error {
+    fn from(status: Status) -> Self {
+        Error { status, detail: Cow::Borrowed(status.message()) }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({}): {}", self.status.name(), self.status.code(), self.detail)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.status.name(), self.detail)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Shorthand: `Err(err(Status::X, "detail"))`.
+pub(crate) fn err(status: Status, detail: impl Into<Cow<'static, str>>) -> Error {
+    Error::new(status, detail)
+}

@@ -1,0 +1,215 @@
+//! Hashes and XOFs (sha2, sha3, shake, blake2, blake3) over the dispatch table, one-shot and
+//! streaming. A stream keeps the kernel it started with (I-6: in-flight work finishes on its table).
+
+use crate::alg::{Alg, Family};
+use crate::dispatch::{self, HashKernel, HashState, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
+use crate::error::{err, Result, Status};
+
+/// Fixed digest length of a hash, or `None` for the pure XOFs (shake128/256).
+/// BLAKE3 reports 32 (its default) and also works as an XOF through [`xof`].
+pub fn digest_len(alg: Alg) -> Result<Option<usize>> {
+    Ok(match alg.expect(Family::Hash)? {
+        Alg::Sha256 | Alg::Sha3_256 | Alg::Blake2s256 | Alg::Blake3 => Some(32),
+        Alg::Sha384 => Some(48),
+        Alg::Sha512 | Alg::Sha3_512 | Alg::Blake2b512 => Some(64),
+        _ => None,
+    })
+}
+
+/// Output length of [`hash`] for an algorithm: the digest length, or for XOFs their
+/// full-security default (shake128: 32, shake256: 64).
+pub fn default_len(alg: Alg) -> Result<usize> {
+    Ok(match digest_len(alg)? {
+        Some(n) => n,
+        None if alg == Alg::Shake128 => 32,
+        None => 64,
+    })
+}
+
+fn is_xof(alg: Alg) -> bool {
+    matches!(alg, Alg::Shake128 | Alg::Shake256 | Alg::Blake3)
+}
+
+/// Internal block size in bytes (HMAC needs it).
+pub(crate) fn block_len(alg: Alg) -> usize {
+    match alg {
+        Alg::Sha384 | Alg::Sha512 | Alg::Blake2b512 => 128,
+        Alg::Sha3_256 => 136,
+        Alg::Sha3_512 => 72,
+        _ => 64,
+    }
+}
+
+/// A streaming hash/XOF/one-time-MAC state bound to one kernel.
+pub struct Hasher {
+    alg: Alg,
+    kernel: HashKernel,
+    state: Box<HashState>,
+    out_len: Option<usize>,
+}
+
+impl Hasher {
+    /// A plain hash or XOF stream.
+    pub fn new(alg: Alg) -> Result<Self> {
+        let out_len = digest_len(alg)?;
+        Self::start(alg, kernel_for(alg)?, &[], HASH_MODE_PLAIN, out_len)
+    }
+
+    /// BLAKE3 keyed mode (the `blake3-keyed` MAC). `key` must be 32 bytes.
+    pub fn new_blake3_keyed(key: &[u8]) -> Result<Self> {
+        if key.len() != 32 {
+            return Err(err(Status::BadKeyLength, format!("blake3 keyed mode needs a 32-byte key, got {}", key.len())));
+        }
+        Self::start(Alg::Blake3, kernel_for(Alg::Blake3)?, key, HASH_MODE_KEYED, Some(32))
+    }
+
+    /// BLAKE3 derive-key mode. The context must be a UTF-8 string (the BLAKE3 spec's requirement:
+    /// hard-coded, globally unique, application-specific).
+    pub fn new_blake3_derive_key(context: &[u8]) -> Result<Self> {
+        if std::str::from_utf8(context).is_err() {
+            return Err(err(Status::InvalidParameter, "blake3 derive_key context must be valid UTF-8"));
+        }
+        Self::start(Alg::Blake3, kernel_for(Alg::Blake3)?, context, HASH_MODE_DERIVE_KEY, Some(32))
+    }
+
+    pub(crate) fn start(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>) -> Result<Self> {
+        let mut state = Box::new(HashState([0; dispatch::HASH_STATE_BYTES]));
+        // SAFETY: `state` is a fresh blob; `key` is valid for its length and already validated.
+        unsafe { (kernel.init)(&mut *state, key.as_ptr(), key.len(), mode) };
+        Ok(Hasher { alg, kernel, state, out_len })
+    }
+
+    pub fn alg(&self) -> Alg {
+        self.alg
+    }
+
+    /// The kernel this stream runs on.
+    pub fn kernel_name(&self) -> &'static str {
+        self.kernel.desc.name()
+    }
+
+    pub fn update(&mut self, data: &[u8]) -> &mut Self {
+        // SAFETY: the state was initialized by this kernel; `data` is a valid slice.
+        unsafe { (self.kernel.update)(&mut *self.state, data.as_ptr(), data.len()) };
+        self
+    }
+
+    /// Fixed-length digest into `out` (needs `out.len() >= digest_len`); XOFs fill all of `out`.
+    /// Returns the number of bytes written.
+    pub fn finalize_into(self, out: &mut [u8]) -> Result<usize> {
+        let n = match self.out_len {
+            Some(d) => d,
+            None => out.len(),
+        };
+        if out.len() < n {
+            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg.name(), out.len())));
+        }
+        self.finish(&mut out[..n]);
+        Ok(n)
+    }
+
+    /// The digest (or for XOFs their default length) as a vector.
+    pub fn finalize(self) -> Vec<u8> {
+        let n = self.out_len.unwrap_or(if self.alg == Alg::Shake128 { 32 } else { 64 });
+        let mut v = vec![0u8; n];
+        self.finish(&mut v);
+        v
+    }
+
+    /// XOF output of any length (shake128, shake256, and BLAKE3 in every mode).
+    pub fn finalize_xof(self, out: &mut [u8]) -> Result<()> {
+        if !is_xof(self.alg) {
+            return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg.name())));
+        }
+        self.finish(out);
+        Ok(())
+    }
+
+    fn finish(mut self, out: &mut [u8]) {
+        // SAFETY: initialized state; `out` is a valid writable slice. The state is consumed here
+        // and wiped by Drop.
+        unsafe { (self.kernel.finalize)(&mut *self.state, out.as_mut_ptr(), out.len()) };
+        self.wipe();
+    }
+
+    pub(crate) fn finish_for_selftest(self, out: &mut [u8]) {
+        self.finish(out)
+    }
+
+    fn wipe(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.state.0[..self.kernel.state_size]);
+    }
+}
+
+impl Clone for Hasher {
+    fn clone(&self) -> Self {
+        let mut state = Box::new(HashState([0; dispatch::HASH_STATE_BYTES]));
+        let n = self.kernel.state_size;
+        // Kernel states are plain data (kernel ABI contract), so a bytewise copy is a clone.
+        state.0[..n].copy_from_slice(&self.state.0[..n]);
+        Hasher { alg: self.alg, kernel: self.kernel, state, out_len: self.out_len }
+    }
+}
+
+impl Drop for Hasher {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl std::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hasher").field("alg", &self.alg.name()).field("kernel", &self.kernel_name()).finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn kernel_for(alg: Alg) -> Result<HashKernel> {
+    let t = dispatch::table()?;
+    t.hash_kernel(alg)
+        .copied()
+        .ok_or_else(|| err(Status::WrongAlgorithmFamily, format!("{} is not a hash", alg.name())))
+}
+
+/// One-shot hash into `out` (see [`Hasher::finalize_into`] for lengths). Returns bytes written.
+pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
+    let need = digest_len(alg)?;
+    if let Some(n) = need {
+        if out.len() < n {
+            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", alg.name(), out.len())));
+        }
+    }
+    let mut h = Hasher::new(alg)?;
+    h.update(data);
+    h.finalize_into(out)
+}
+
+/// One-shot hash; XOFs give their default length (shake128: 32, shake256: 64 bytes).
+pub fn hash(alg: Alg, data: &[u8]) -> Result<Vec<u8>> {
+    let mut h = Hasher::new(alg)?;
+    h.update(data);
+    Ok(h.finalize())
+}
+
+/// One-shot XOF of `out.len()` bytes (shake128, shake256, blake3).
+pub fn xof(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<()> {
+    if !is_xof(alg.expect(Family::Hash)?) {
+        return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
+    }
+    let mut h = Hasher::new(alg)?;
+    h.update(data);
+    h.finalize_xof(out)
+}
+
+/// BLAKE3 keyed hash of `out.len()` bytes (32 is the standard MAC length).
+pub fn blake3_keyed(key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
+    let mut h = Hasher::new_blake3_keyed(key)?;
+    h.update(data);
+    h.finalize_xof(out)
+}
+
+/// BLAKE3 derive_key: `out.len()` bytes of key derived from `material` under `context`.
+pub fn blake3_derive_key(context: &[u8], material: &[u8], out: &mut [u8]) -> Result<()> {
+    let mut h = Hasher::new_blake3_derive_key(context)?;
+    h.update(material);
+    h.finalize_xof(out)
+}

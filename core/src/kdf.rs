@@ -1,0 +1,197 @@
+//! KDFs: HKDF (RFC 5869) and PBKDF2 (RFC 8018) — our constructions over the dispatched HMAC —
+//! and Argon2id (RFC 9106) through its kernel, with memory we allocate fallibly.
+
+use crate::alg::{Alg, Family};
+use crate::dispatch::{self, Argon2Params};
+use crate::error::{err, Result, Status};
+use crate::mac::Mac;
+
+fn hkdf_mac(alg: Alg) -> Result<(Alg, usize)> {
+    Ok(match alg.expect(Family::Kdf)? {
+        Alg::HkdfSha256 => (Alg::HmacSha256, 32),
+        Alg::HkdfSha384 => (Alg::HmacSha384, 48),
+        Alg::HkdfSha512 => (Alg::HmacSha512, 64),
+        other => return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an HKDF", other.name()))),
+    })
+}
+
+fn pbkdf2_mac(alg: Alg) -> Result<(Alg, usize)> {
+    Ok(match alg.expect(Family::Kdf)? {
+        Alg::Pbkdf2Sha256 => (Alg::HmacSha256, 32),
+        Alg::Pbkdf2Sha512 => (Alg::HmacSha512, 64),
+        other => return Err(err(Status::WrongAlgorithmFamily, format!("{} is not a PBKDF2", other.name()))),
+    })
+}
+
+/// Hash output length of an HKDF (= PRK length).
+pub fn hkdf_prk_len(alg: Alg) -> Result<usize> {
+    Ok(hkdf_mac(alg)?.1)
+}
+
+/// Largest HKDF output: 255 · HashLen.
+pub fn hkdf_max_len(alg: Alg) -> Result<usize> {
+    Ok(255 * hkdf_mac(alg)?.1)
+}
+
+/// HKDF-Extract: PRK = HMAC(salt, ikm) into `prk` (≥ HashLen); empty salt = HashLen zeros.
+pub fn hkdf_extract(alg: Alg, salt: &[u8], ikm: &[u8], prk: &mut [u8]) -> Result<usize> {
+    let (m, hl) = hkdf_mac(alg)?;
+    if prk.len() < hl {
+        return Err(err(Status::BufferTooSmall, format!("PRK needs {hl} bytes, buffer has {}", prk.len())));
+    }
+    let zeros = [0u8; 64];
+    let salt = if salt.is_empty() { &zeros[..hl] } else { salt };
+    let mut mac = Mac::new(m, salt)?;
+    mac.update(ikm);
+    mac.finalize_into(&mut prk[..hl])
+}
+
+/// HKDF-Expand: fills `okm` (1 ≤ len ≤ 255·HashLen) from `prk` (≥ HashLen bytes) and `info`.
+pub fn hkdf_expand(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<()> {
+    let (m, hl) = hkdf_mac(alg)?;
+    if okm.len() > 255 * hl {
+        return Err(err(Status::OutputTooLong, format!("{} output is limited to 255*{hl} = {} bytes, asked {}", alg.name(), 255 * hl, okm.len())));
+    }
+    if prk.len() < hl {
+        return Err(err(Status::InvalidLength, format!("{} PRK must be at least {hl} bytes, got {}", alg.name(), prk.len())));
+    }
+    let keyed = Mac::new(m, prk)?;
+    let mut t = zeroize::Zeroizing::new([0u8; 64]);
+    let mut prev = 0usize;
+    for (i, chunk) in okm.chunks_mut(hl).enumerate() {
+        let mut mac = keyed.clone();
+        mac.update(&t[..prev]);
+        mac.update(info);
+        mac.update(&[(i + 1) as u8]);
+        mac.finalize_into(&mut t[..hl])?;
+        chunk.copy_from_slice(&t[..chunk.len()]);
+        prev = hl;
+    }
+    Ok(())
+}
+
+/// HKDF (extract then expand) into `okm`.
+pub fn hkdf(alg: Alg, ikm: &[u8], salt: &[u8], info: &[u8], okm: &mut [u8]) -> Result<()> {
+    let (_, hl) = hkdf_mac(alg)?;
+    if okm.len() > 255 * hl {
+        return Err(err(Status::OutputTooLong, format!("{} output is limited to 255*{hl} = {} bytes, asked {}", alg.name(), 255 * hl, okm.len())));
+    }
+    let mut prk = zeroize::Zeroizing::new([0u8; 64]);
+    hkdf_extract(alg, salt, ikm, &mut prk[..hl])?;
+    hkdf_expand(alg, &prk[..hl], info, okm)
+}
+
+/// PBKDF2-HMAC into `out` (1 ≤ len); `iterations ≥ 1`.
+pub fn pbkdf2(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) -> Result<()> {
+    let (m, hl) = pbkdf2_mac(alg)?;
+    if iterations == 0 {
+        return Err(err(Status::InvalidParameter, "PBKDF2 iterations must be at least 1"));
+    }
+    if out.is_empty() {
+        return Err(err(Status::InvalidLength, "PBKDF2 output length must be at least 1"));
+    }
+    if out.len() as u64 > u64::from(u32::MAX) * hl as u64 {
+        return Err(err(Status::OutputTooLong, "PBKDF2 output exceeds (2^32-1)*HashLen"));
+    }
+    let keyed = Mac::new(m, password)?;
+    let mut u = zeroize::Zeroizing::new([0u8; 64]);
+    let mut acc = zeroize::Zeroizing::new([0u8; 64]);
+    for (i, chunk) in out.chunks_mut(hl).enumerate() {
+        let mut mac = keyed.clone();
+        mac.update(salt);
+        mac.update(&((i as u32) + 1).to_be_bytes());
+        mac.finalize_into(&mut u[..hl])?;
+        acc[..hl].copy_from_slice(&u[..hl]);
+        for _ in 1..iterations {
+            let mut mac = keyed.clone();
+            mac.update(&u[..hl]);
+            mac.finalize_into(&mut u[..hl])?;
+            acc[..hl].iter_mut().zip(&u[..hl]).for_each(|(a, b)| *a ^= b);
+        }
+        chunk.copy_from_slice(&acc[..chunk.len()]);
+    }
+    Ok(())
+}
+
+/// Argon2id limits enforced before calling the kernel (RFC 9106 §3.1 plus the kernel's own).
+pub mod argon2_limits {
+    pub const MIN_SALT: usize = 8;
+    pub const MIN_OUTPUT: usize = 4;
+    pub const MAX_SECRET: usize = 32;
+    pub const MAX_AD: usize = 32;
+    pub const MAX_PARALLELISM: u32 = 0xFF_FFFF;
+}
+
+/// Argon2id parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Argon2idParams {
+    /// Passes over memory (≥ 1).
+    pub t_cost: u32,
+    /// Memory in KiB (≥ 8 · parallelism).
+    pub m_cost_kib: u32,
+    /// Lanes (1 ..= 2^24 − 1).
+    pub parallelism: u32,
+}
+
+/// Argon2id (version 0x13) of `password` and `salt` into `out`, with optional secret (≤ 32 bytes)
+/// and associated data (≤ 32 bytes). The working memory is reserved fallibly: too much memory is
+/// an `OutOfMemory` status, never an abort.
+pub fn argon2id(p: Argon2idParams, password: &[u8], salt: &[u8], secret: &[u8], ad: &[u8], out: &mut [u8]) -> Result<()> {
+    use argon2_limits::*;
+    let bad = |m: String| Err(err(Status::InvalidParameter, m));
+    if p.t_cost < 1 {
+        return bad("argon2id t_cost must be >= 1".into());
+    }
+    if p.parallelism < 1 || p.parallelism > MAX_PARALLELISM {
+        return bad(format!("argon2id parallelism must be 1..={MAX_PARALLELISM}, got {}", p.parallelism));
+    }
+    if u64::from(p.m_cost_kib) < 8 * u64::from(p.parallelism) {
+        return bad(format!("argon2id m_cost_kib must be >= 8*parallelism = {}, got {}", 8 * u64::from(p.parallelism), p.m_cost_kib));
+    }
+    if salt.len() < MIN_SALT {
+        return bad(format!("argon2id salt must be at least {MIN_SALT} bytes, got {}", salt.len()));
+    }
+    if out.len() < MIN_OUTPUT || out.len() as u64 > u64::from(u32::MAX) {
+        return Err(err(Status::InvalidLength, format!("argon2id output must be {MIN_OUTPUT}..=2^32-1 bytes, got {}", out.len())));
+    }
+    if secret.len() > MAX_SECRET {
+        return bad(format!("argon2id secret is limited to {MAX_SECRET} bytes here, got {}", secret.len()));
+    }
+    if ad.len() > MAX_AD {
+        return bad(format!("argon2id associated data is limited to {MAX_AD} bytes here, got {}", ad.len()));
+    }
+    if password.len() as u64 > u64::from(u32::MAX) || salt.len() as u64 > u64::from(u32::MAX) {
+        return Err(err(Status::InvalidLength, "argon2id password and salt must be shorter than 2^32 bytes"));
+    }
+    // Probe the allocation first: the kernel's own allocation would abort the process on failure.
+    let bytes = u64::from(p.m_cost_kib) * 1024;
+    let mut probe: Vec<u8> = Vec::new();
+    if probe.try_reserve_exact(usize::try_from(bytes).unwrap_or(usize::MAX)).is_err() {
+        return Err(err(Status::OutOfMemory, format!("argon2id cannot reserve {} KiB of memory", p.m_cost_kib)));
+    }
+    drop(probe);
+    let k = dispatch::table()?.argon2id;
+    let params = Argon2Params { t_cost: p.t_cost, m_cost_kib: p.m_cost_kib, parallelism: p.parallelism };
+    let mut tmp = zeroize::Zeroizing::new(vec![0u8; out.len()]);
+    // SAFETY: every pointer/length pair comes from a live slice; parameters validated above.
+    let rc = unsafe {
+        (k.run)(
+            &params,
+            password.as_ptr(),
+            password.len(),
+            salt.as_ptr(),
+            salt.len(),
+            secret.as_ptr(),
+            secret.len(),
+            ad.as_ptr(),
+            ad.len(),
+            tmp.as_mut_ptr(),
+            tmp.len(),
+        )
+    };
+    if rc != 0 {
+        return Err(err(Status::InvalidParameter, format!("argon2id kernel {} rejected the parameters", k.desc.name())));
+    }
+    out.copy_from_slice(&tmp);
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! BLAKE3: `portable` (ours, scalar, from the spec) and `simd` (the `blake3` crate, which picks
+//! SSE4.1/AVX2/AVX-512/NEON itself at run time). Modes: plain, keyed (32-byte key), derive-key
+//! (context string, validated as UTF-8 by the safe API before it gets here).
+
+pub mod portable;
+
+use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED};
+use crate::kernels::state::fits;
+
+trait Blake3: Sized {
+    fn plain() -> Self;
+    fn keyed(key: &[u8; 32]) -> Self;
+    fn derive(context: &str) -> Self;
+    fn absorb(&mut self, data: &[u8]);
+    fn squeeze(&self, out: &mut [u8]);
+}
+
+impl Blake3 for portable::Hasher {
+    fn plain() -> Self {
+        Self::new()
+    }
+    fn keyed(key: &[u8; 32]) -> Self {
+        Self::new_keyed(key)
+    }
+    fn derive(context: &str) -> Self {
+        Self::new_derive_key(context.as_bytes())
+    }
+    fn absorb(&mut self, data: &[u8]) {
+        self.update(data);
+    }
+    fn squeeze(&self, out: &mut [u8]) {
+        self.finalize_xof(out)
+    }
+}
+
+impl Blake3 for blake3::Hasher {
+    fn plain() -> Self {
+        Self::new()
+    }
+    fn keyed(key: &[u8; 32]) -> Self {
+        Self::new_keyed(key)
+    }
+    fn derive(context: &str) -> Self {
+        Self::new_derive_key(context)
+    }
+    fn absorb(&mut self, data: &[u8]) {
+        self.update(data);
+    }
+    fn squeeze(&self, out: &mut [u8]) {
+        self.finalize_xof().fill(out)
+    }
+}
+
+unsafe extern "C" fn init<T: Blake3>(st: *mut HashState, key: *const u8, key_len: usize, mode: u32) {
+    // SAFETY: `key` is valid for `key_len` bytes (caller contract).
+    let key = unsafe { slice(key, key_len) };
+    let h = match mode {
+        HASH_MODE_KEYED => T::keyed(key.try_into().expect("keyed BLAKE3 key length validated by caller")),
+        HASH_MODE_DERIVE_KEY => T::derive(std::str::from_utf8(key).expect("context validated as UTF-8 by caller")),
+        _ => T::plain(),
+    };
+    // SAFETY: `st` is a valid HashState; `fits::<T>()` checked size and alignment.
+    unsafe { st.cast::<T>().write(h) }
+}
+
+unsafe extern "C" fn update<T: Blake3>(st: *mut HashState, data: *const u8, len: usize) {
+    // SAFETY: `st` holds a `T` written by `init`; `data` valid for `len` bytes.
+    unsafe { (*st.cast::<T>()).absorb(slice(data, len)) }
+}
+
+unsafe extern "C" fn finalize<T: Blake3>(st: *mut HashState, out: *mut u8, out_len: usize) {
+    // SAFETY: `st` holds a `T`; `out` is valid for `out_len` bytes.
+    unsafe { (*st.cast::<T>()).squeeze(slice_mut(out, out_len)) }
+}
+
+const SIMD_REQUIRES: u64 = if cfg!(target_arch = "x86_64") {
+    crate::cpu::bits::SSE41
+} else if cfg!(target_arch = "aarch64") {
+    crate::cpu::bits::NEON
+} else {
+    0
+};
+
+static PORTABLE: KernelDesc = KernelDesc { name: c"blake3/portable".as_ptr(), requires: 0, constant_time: true, priority: 0 };
+static SIMD: KernelDesc = KernelDesc { name: c"blake3/simd".as_ptr(), requires: SIMD_REQUIRES, constant_time: true, priority: 10 };
+
+pub static CANDIDATES: [HashKernel; 2] = [
+    HashKernel {
+        desc: &PORTABLE,
+        state_size: fits::<portable::Hasher>(),
+        init: init::<portable::Hasher>,
+        update: update::<portable::Hasher>,
+        finalize: finalize::<portable::Hasher>,
+    },
+    HashKernel {
+        desc: &SIMD,
+        state_size: fits::<blake3::Hasher>(),
+        init: init::<blake3::Hasher>,
+        update: update::<blake3::Hasher>,
+        finalize: finalize::<blake3::Hasher>,
+    },
+];

@@ -1,0 +1,169 @@
+//! ChaCha20-Poly1305 (RFC 8439 §2.8) and XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03): our AEAD
+//! construction, generic over the ChaCha20 implementation:
+//! - `portable`: our scalar ChaCha20 (`portable.rs`);
+//! - `simd`: the `chacha20` crate (AVX2 on x86-64 / NEON on aarch64, its own run-time detection).
+//!
+//! Poly1305 is the `poly1305` crate in both. The tag is verified in constant time before decryption.
+
+pub mod portable;
+
+use crate::dispatch::abi::{slice, slice_mut, AeadKernel, AeadSchedule, KernelDesc, AEAD_SCHED_BYTES};
+use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+use poly1305::universal_hash::{KeyInit, UniversalHash};
+use subtle::ConstantTimeEq;
+
+/// A ChaCha20 implementation (IETF variant: 32-bit counter, 96-bit nonce).
+trait ChaCha {
+    /// XOR the keystream starting at block `counter` into `buf`.
+    fn xor(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]);
+    fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32];
+}
+
+struct Portable;
+impl ChaCha for Portable {
+    fn xor(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
+        portable::xor_keystream_in_place(key, nonce, counter, buf)
+    }
+    fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
+        portable::hchacha20(key, nonce16)
+    }
+}
+
+struct Simd;
+impl ChaCha for Simd {
+    fn xor(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
+        let mut c = chacha20::ChaCha20::new(key.into(), nonce.into());
+        c.seek(u64::from(counter) * 64);
+        c.apply_keystream(buf);
+    }
+    fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
+        chacha20::hchacha::<chacha20::R20>(key.into(), nonce16.into()).into()
+    }
+}
+
+/// Largest message: the 32-bit block counter starts at 1 (RFC 8439 §2.8), so 2^32-1 blocks.
+pub const MAX_MESSAGE: u64 = ((1u64 << 32) - 1) * 64;
+
+#[repr(C)]
+struct Sched {
+    key: [u8; 32],
+}
+
+const fn fits<T>() -> usize {
+    assert!(std::mem::size_of::<T>() <= AEAD_SCHED_BYTES);
+    std::mem::size_of::<T>()
+}
+
+/// Resolves the (key, 12-byte nonce) actually used: XChaCha derives a subkey with HChaCha20 from
+/// the first 16 nonce bytes and uses 0x00000000 ‖ the last 8 nonce bytes.
+fn subkey<C: ChaCha>(key: &[u8; 32], nonce: &[u8]) -> ([u8; 32], [u8; 12]) {
+    let mut n12 = [0u8; 12];
+    if nonce.len() == 24 {
+        let sk = C::hchacha(key, nonce[..16].try_into().expect("24-byte nonce"));
+        n12[4..].copy_from_slice(&nonce[16..]);
+        (sk, n12)
+    } else {
+        n12.copy_from_slice(nonce);
+        (*key, n12)
+    }
+}
+
+fn tag<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> [u8; 16] {
+    let mut otk = [0u8; 32];
+    C::xor(key, nonce, 0, &mut otk);
+    let mut mac = poly1305::Poly1305::new((&otk).into());
+    zeroize::Zeroize::zeroize(&mut otk);
+    mac.update_padded(aad);
+    mac.update_padded(ct);
+    let mut lens = [0u8; 16];
+    lens[..8].copy_from_slice(&(aad.len() as u64).to_le_bytes());
+    lens[8..].copy_from_slice(&(ct.len() as u64).to_le_bytes());
+    mac.update(&[lens.into()]);
+    mac.finalize().into()
+}
+
+unsafe extern "C" fn setup(sched: *mut AeadSchedule, key: *const u8, key_len: usize) -> i32 {
+    // SAFETY: `key` valid for `key_len` bytes (caller contract).
+    let Ok(key) = <[u8; 32]>::try_from(unsafe { slice(key, key_len) }) else { return 1 };
+    // SAFETY: `sched` is a valid blob; `fits::<Sched>()` checked the size.
+    unsafe { sched.cast::<Sched>().write(Sched { key }) };
+    0
+}
+
+unsafe extern "C" fn seal<C: ChaCha>(
+    sched: *const AeadSchedule,
+    nonce: *const u8,
+    nonce_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    input: *const u8,
+    output: *mut u8,
+    len: usize,
+    tag_out: *mut u8,
+) {
+    // SAFETY: `sched` holds a Sched from `setup`; pointers valid for their lengths; `input` and
+    // `output` are equal or disjoint.
+    let (s, nonce, aad) = unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len)) };
+    if len > 0 && !std::ptr::eq(input, output) {
+        // SAFETY: disjoint buffers of `len` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(input, output, len) }
+    }
+    // SAFETY: `output` valid for `len` writable bytes.
+    let buf = unsafe { slice_mut(output, len) };
+    let (mut k, n12) = subkey::<C>(&s.key, nonce);
+    C::xor(&k, &n12, 1, buf);
+    let t = tag::<C>(&k, &n12, aad, buf);
+    zeroize::Zeroize::zeroize(&mut k);
+    // SAFETY: `tag_out` valid for 16 bytes.
+    unsafe { slice_mut(tag_out, 16) }.copy_from_slice(&t);
+}
+
+unsafe extern "C" fn open<C: ChaCha>(
+    sched: *const AeadSchedule,
+    nonce: *const u8,
+    nonce_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    ct: *const u8,
+    output: *mut u8,
+    len: usize,
+    tag_in: *const u8,
+) -> i32 {
+    // SAFETY: as in `seal`; `ct` is fully read before `output` is written.
+    let (s, nonce, aad, ct_s, tag_in) =
+        unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len), slice(ct, len), slice(tag_in, 16)) };
+    let (mut k, n12) = subkey::<C>(&s.key, nonce);
+    let expected = tag::<C>(&k, &n12, aad, ct_s);
+    if !bool::from(expected.ct_eq(tag_in)) {
+        zeroize::Zeroize::zeroize(&mut k);
+        return 1;
+    }
+    if len > 0 && !std::ptr::eq(ct, output) {
+        // SAFETY: disjoint buffers of `len` bytes.
+        unsafe { std::ptr::copy_nonoverlapping(ct, output, len) }
+    }
+    // SAFETY: `output` valid for `len` writable bytes.
+    C::xor(&k, &n12, 1, unsafe { slice_mut(output, len) });
+    zeroize::Zeroize::zeroize(&mut k);
+    0
+}
+
+const SIMD_REQUIRES: u64 = if cfg!(target_arch = "x86_64") {
+    crate::cpu::bits::AVX2
+} else if cfg!(target_arch = "aarch64") {
+    crate::cpu::bits::NEON
+} else {
+    0
+};
+
+static P: KernelDesc = KernelDesc { name: c"chacha20-poly1305/portable".as_ptr(), requires: 0, constant_time: true, priority: 0 };
+static S: KernelDesc = KernelDesc { name: c"chacha20-poly1305/simd".as_ptr(), requires: SIMD_REQUIRES, constant_time: true, priority: 10 };
+static XP: KernelDesc = KernelDesc { name: c"xchacha20-poly1305/portable".as_ptr(), requires: 0, constant_time: true, priority: 0 };
+static XS: KernelDesc = KernelDesc { name: c"xchacha20-poly1305/simd".as_ptr(), requires: SIMD_REQUIRES, constant_time: true, priority: 10 };
+
+const fn kernel<C: ChaCha>(desc: &'static KernelDesc) -> AeadKernel {
+    AeadKernel { desc, sched_size: fits::<Sched>(), setup, seal: seal::<C>, open: open::<C> }
+}
+
+pub static CHACHA20_POLY1305: [AeadKernel; 2] = [kernel::<Portable>(&P), kernel::<Simd>(&S)];
+pub static XCHACHA20_POLY1305: [AeadKernel; 2] = [kernel::<Portable>(&XP), kernel::<Simd>(&XS)];

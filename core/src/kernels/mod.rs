@@ -1,0 +1,46 @@
+//! One folder per algorithm; each exposes `CANDIDATES` (portable first) with the same signatures
+//! (see `dispatch::abi`). Accelerated kernels are tested against the portable one in
+//! `core/tests/differential.rs`.
+
+pub mod aes_gcm;
+pub mod argon2id;
+pub mod blake2;
+pub mod blake3;
+pub mod chacha20;
+pub mod poly1305;
+pub mod sha2;
+pub mod sha256;
+pub mod sha3;
+mod state;
+
+use crate::dispatch::{AeadKernel, HashKernel};
+use crate::Alg;
+
+pub(crate) use state::{digest_kernel, xof_kernel};
+
+/// Candidates of a hash op (first = portable).
+pub fn hash_candidates(alg: Alg) -> &'static [HashKernel] {
+    match alg {
+        Alg::Sha256 => &sha256::CANDIDATES,
+        Alg::Sha384 => &sha2::SHA384,
+        Alg::Sha512 => &sha2::SHA512,
+        Alg::Sha3_256 => &sha3::SHA3_256,
+        Alg::Sha3_512 => &sha3::SHA3_512,
+        Alg::Shake128 => &sha3::SHAKE128,
+        Alg::Shake256 => &sha3::SHAKE256,
+        Alg::Blake2b512 => &blake2::BLAKE2B_512,
+        Alg::Blake2s256 => &blake2::BLAKE2S_256,
+        Alg::Blake3 => &blake3::CANDIDATES,
+        _ => &[],
+    }
+}
+
+/// Candidates of an AEAD op (first = portable).
+pub fn aead_candidates(alg: Alg) -> &'static [AeadKernel] {
+    match alg {
+        Alg::Aes128Gcm | Alg::Aes256Gcm => &aes_gcm::CANDIDATES,
+        Alg::ChaCha20Poly1305 => &chacha20::CHACHA20_POLY1305,
+        Alg::XChaCha20Poly1305 => &chacha20::XCHACHA20_POLY1305,
+        _ => &[],
+    }
+}

@@ -1,0 +1,100 @@
+//! SHA-256: our streaming layer (buffering, padding) over two compression functions —
+//! `portable` (scalar, ours) and `sha-ni` (the `sha2` crate's `compress256`, which uses the SHA
+//! extensions; selected only when the CPU and policy allow `sha` + `sse4.1`).
+
+pub mod portable;
+
+use crate::cpu::bits;
+use crate::dispatch::abi::{slice, HashKernel, HashState, KernelDesc};
+use crate::kernels::state::fits;
+
+trait Compress {
+    fn compress(state: &mut [u32; 8], blocks: &[u8]);
+}
+
+struct Portable;
+impl Compress for Portable {
+    fn compress(state: &mut [u32; 8], blocks: &[u8]) {
+        portable::compress(state, blocks)
+    }
+}
+
+struct ShaNi;
+impl Compress for ShaNi {
+    fn compress(state: &mut [u32; 8], blocks: &[u8]) {
+        let (chunks, rest) = blocks.as_chunks::<64>();
+        debug_assert!(rest.is_empty());
+        sha2::block_api::compress256(state, chunks);
+    }
+}
+
+#[repr(C)]
+struct State {
+    h: [u32; 8],
+    buf: [u8; 64],
+    buf_len: usize,
+    total: u64,
+}
+
+unsafe extern "C" fn init(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
+    // SAFETY: `st` is a valid HashState; `fits::<State>()` checked size/alignment.
+    unsafe { st.cast::<State>().write(State { h: portable::H0, buf: [0; 64], buf_len: 0, total: 0 }) }
+}
+
+unsafe extern "C" fn update<C: Compress>(st: *mut HashState, data: *const u8, len: usize) {
+    // SAFETY: `st` holds a State written by `init`.
+    let s = unsafe { &mut *st.cast::<State>() };
+    // SAFETY: `data` is valid for `len` bytes (caller contract).
+    let mut data = unsafe { slice(data, len) };
+    s.total = s.total.wrapping_add(len as u64);
+    if s.buf_len > 0 {
+        let take = (64 - s.buf_len).min(data.len());
+        s.buf[s.buf_len..s.buf_len + take].copy_from_slice(&data[..take]);
+        s.buf_len += take;
+        data = &data[take..];
+        if s.buf_len < 64 {
+            return;
+        }
+        C::compress(&mut s.h, &s.buf);
+        s.buf_len = 0;
+    }
+    let full = data.len() & !63;
+    if full > 0 {
+        C::compress(&mut s.h, &data[..full]);
+    }
+    let rest = &data[full..];
+    s.buf[..rest.len()].copy_from_slice(rest);
+    s.buf_len = rest.len();
+}
+
+unsafe extern "C" fn finalize<C: Compress>(st: *mut HashState, out: *mut u8, out_len: usize) {
+    // SAFETY: `st` holds a State written by `init`.
+    let s = unsafe { &mut *st.cast::<State>() };
+    let bit_len = s.total.wrapping_mul(8);
+    let mut tail = [0u8; 128];
+    tail[..s.buf_len].copy_from_slice(&s.buf[..s.buf_len]);
+    tail[s.buf_len] = 0x80;
+    let n = if s.buf_len < 56 { 64 } else { 128 };
+    tail[n - 8..n].copy_from_slice(&bit_len.to_be_bytes());
+    C::compress(&mut s.h, &tail[..n]);
+    let mut digest = [0u8; 32];
+    for (o, w) in digest.chunks_exact_mut(4).zip(s.h) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    let n = out_len.min(32);
+    // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
+    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) }
+}
+
+static PORTABLE: KernelDesc = KernelDesc { name: c"sha256/portable".as_ptr(), requires: 0, constant_time: true, priority: 0 };
+static SHA_NI: KernelDesc = KernelDesc {
+    name: c"sha256/sha-ni".as_ptr(),
+    requires: bits::SHA | bits::SSE41,
+    constant_time: true,
+    priority: 10,
+};
+
+pub static CANDIDATES: [HashKernel; 2] = [
+    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable> },
+    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi> },
+];

@@ -1,0 +1,48 @@
+//! Adapters that turn a RustCrypto hasher type into a hash kernel operating on the opaque
+//! `HashState` blob (the type is stored in place; it is plain data, so bytewise copies are clones).
+
+use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc, HASH_STATE_BYTES};
+use digest::{ExtendableOutput, FixedOutput, Update};
+
+/// Compile-time proof that `T` fits the blob.
+pub(crate) const fn fits<T>() -> usize {
+    assert!(std::mem::size_of::<T>() <= HASH_STATE_BYTES, "hash state too large for HashState");
+    assert!(std::mem::align_of::<T>() <= 64, "hash state over-aligned for HashState");
+    std::mem::size_of::<T>()
+}
+
+unsafe extern "C" fn init<T: Default>(st: *mut HashState, _k: *const u8, _kl: usize, _mode: u32) {
+    // SAFETY: `st` is a valid HashState; `fits::<T>()` proved size and alignment at compile time.
+    unsafe { st.cast::<T>().write(T::default()) }
+}
+
+unsafe extern "C" fn update<T: Update>(st: *mut HashState, data: *const u8, len: usize) {
+    // SAFETY: `st` holds a `T` written by `init`; `data` is valid for `len` bytes (caller contract).
+    unsafe { (*st.cast::<T>()).update(slice(data, len)) }
+}
+
+unsafe extern "C" fn fin_fixed<T: FixedOutput>(st: *mut HashState, out: *mut u8, out_len: usize) {
+    // SAFETY: `st` holds a `T`; we move it out (the blob is wiped by the caller afterwards).
+    let h = unsafe { st.cast::<T>().read() };
+    let d = h.finalize_fixed();
+    let n = out_len.min(d.len());
+    // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
+    unsafe { std::ptr::copy_nonoverlapping(d.as_ptr(), out, n) }
+}
+
+unsafe extern "C" fn fin_xof<T: ExtendableOutput>(st: *mut HashState, out: *mut u8, out_len: usize) {
+    // SAFETY: `st` holds a `T`; moved out as in `fin_fixed`.
+    let h = unsafe { st.cast::<T>().read() };
+    // SAFETY: `out` is valid for `out_len` bytes (caller contract).
+    h.finalize_xof_into(unsafe { slice_mut(out, out_len) });
+}
+
+/// A kernel for a fixed-output RustCrypto digest.
+pub(crate) const fn digest_kernel<T: Default + Update + FixedOutput>(desc: &'static KernelDesc) -> HashKernel {
+    HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_fixed::<T> }
+}
+
+/// A kernel for a RustCrypto XOF.
+pub(crate) const fn xof_kernel<T: Default + Update + ExtendableOutput>(desc: &'static KernelDesc) -> HashKernel {
+    HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_xof::<T> }
+}

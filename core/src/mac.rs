@@ -1,0 +1,200 @@
+//! MACs: HMAC (RFC 2104; our construction over the dispatched hash kernels), Poly1305 (one-time
+//! key) and BLAKE3 keyed mode. Verification is constant-time; truncated HMAC tags (≥ 16 bytes) are
+//! accepted only through [`verify_truncated`].
+
+use crate::alg::{Alg, Family};
+use crate::dispatch;
+use crate::error::{err, Result, Status};
+use crate::hash::{block_len, kernel_for, Hasher};
+use subtle::ConstantTimeEq;
+
+/// Shortest tag [`verify_truncated`] accepts.
+pub const MIN_TRUNCATED_TAG: usize = 16;
+
+/// Full tag length of a MAC.
+pub fn tag_len(alg: Alg) -> Result<usize> {
+    Ok(match alg.expect(Family::Mac)? {
+        Alg::HmacSha384 => 48,
+        Alg::HmacSha512 => 64,
+        Alg::Poly1305 => 16,
+        _ => 32,
+    })
+}
+
+/// Required key length (`None`: any length, as HMAC allows).
+pub fn key_len(alg: Alg) -> Result<Option<usize>> {
+    Ok(match alg.expect(Family::Mac)? {
+        Alg::Poly1305 | Alg::Blake3Keyed => Some(32),
+        _ => None,
+    })
+}
+
+fn hmac_hash(alg: Alg) -> Option<Alg> {
+    match alg {
+        Alg::HmacSha256 => Some(Alg::Sha256),
+        Alg::HmacSha384 => Some(Alg::Sha384),
+        Alg::HmacSha512 => Some(Alg::Sha512),
+        _ => None,
+    }
+}
+
+/// A streaming MAC. Cloning copies the keyed state (useful for PBKDF2-style reuse).
+#[derive(Clone, Debug)]
+pub struct Mac {
+    alg: Alg,
+    inner: Hasher,
+    /// HMAC only: the hash state after absorbing `key ⊕ opad`.
+    outer: Option<Hasher>,
+}
+
+impl Mac {
+    pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
+        alg.expect(Family::Mac)?;
+        if let Some(h) = hmac_hash(alg) {
+            let bl = block_len(h);
+            let mut k = zeroize::Zeroizing::new(vec![0u8; bl]);
+            if key.len() > bl {
+                let d = crate::hash::hash(h, key)?;
+                k[..d.len()].copy_from_slice(&d);
+            } else {
+                k[..key.len()].copy_from_slice(key);
+            }
+            let mut pad = zeroize::Zeroizing::new(vec![0u8; bl]);
+            let mut inner = Hasher::new(h)?;
+            let mut outer = inner.clone();
+            pad.iter_mut().zip(k.iter()).for_each(|(p, k)| *p = k ^ 0x36);
+            inner.update(&pad);
+            pad.iter_mut().zip(k.iter()).for_each(|(p, k)| *p = k ^ 0x5c);
+            outer.update(&pad);
+            return Ok(Mac { alg, inner, outer: Some(outer) });
+        }
+        let want = key_len(alg)?.unwrap_or(key.len());
+        if key.len() != want {
+            return Err(err(Status::BadKeyLength, format!("{} needs a {want}-byte key, got {}", alg.name(), key.len())));
+        }
+        let inner = match alg {
+            Alg::Poly1305 => {
+                let k = dispatch::table()?.poly1305;
+                Hasher::start(Alg::Poly1305, k, key, dispatch::HASH_MODE_KEYED, Some(16))?
+            }
+            _ => {
+                let _ = kernel_for(Alg::Blake3)?;
+                Hasher::new_blake3_keyed(key)?
+            }
+        };
+        Ok(Mac { alg, inner, outer: None })
+    }
+
+    pub fn alg(&self) -> Alg {
+        self.alg
+    }
+
+    pub fn update(&mut self, data: &[u8]) -> &mut Self {
+        self.inner.update(data);
+        self
+    }
+
+    /// The full-length tag.
+    pub fn finalize(self) -> Vec<u8> {
+        let n = tag_len(self.alg).unwrap_or(32);
+        let mut t = vec![0u8; n];
+        self.finish(&mut t);
+        t
+    }
+
+    /// Writes the full tag into `out` (needs `out.len() >= tag_len`); returns the tag length.
+    pub fn finalize_into(self, out: &mut [u8]) -> Result<usize> {
+        let n = tag_len(self.alg)?;
+        if out.len() < n {
+            return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", self.alg.name(), out.len())));
+        }
+        self.finish(&mut out[..n]);
+        Ok(n)
+    }
+
+    fn finish(self, out: &mut [u8]) {
+        let Mac { inner, outer, .. } = self;
+        match outer {
+            Some(mut outer) => {
+                let mut d = zeroize::Zeroizing::new([0u8; 64]);
+                let n = inner.finalize_into(&mut d[..]).expect("64-byte buffer fits every HMAC hash");
+                outer.update(&d[..n]);
+                outer.finalize_into(out).expect("tag buffer sized by caller");
+            }
+            None => {
+                // Poly1305 and BLAKE3-keyed have fixed output lengths matching `out`.
+                match inner.alg() {
+                    Alg::Blake3 => inner.finalize_xof(out).expect("blake3 is an XOF"),
+                    _ => {
+                        inner.finalize_into(out).expect("tag buffer sized by caller");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Constant-time check of a full-length tag.
+    pub fn verify(self, tag: &[u8]) -> Result<()> {
+        let n = tag_len(self.alg)?;
+        if tag.len() != n {
+            return Err(err(
+                Status::BadTagLength,
+                format!("{} tags are {n} bytes, got {} (use verify_truncated for truncated HMAC tags)", self.alg.name(), tag.len()),
+            ));
+        }
+        self.verify_prefix(tag)
+    }
+
+    /// Constant-time check of a tag truncated to `tag.len()` bytes (HMAC only; 16 ≤ len ≤ full).
+    pub fn verify_truncated(self, tag: &[u8]) -> Result<()> {
+        let n = tag_len(self.alg)?;
+        if hmac_hash(self.alg).is_none() {
+            return Err(err(Status::WrongAlgorithmFamily, format!("truncated tags are only defined for HMAC, not {}", self.alg.name())));
+        }
+        if tag.len() < MIN_TRUNCATED_TAG || tag.len() > n {
+            return Err(err(Status::BadTagLength, format!("truncated {} tags must be {MIN_TRUNCATED_TAG}..={n} bytes, got {}", self.alg.name(), tag.len())));
+        }
+        self.verify_prefix(tag)
+    }
+
+    fn verify_prefix(self, tag: &[u8]) -> Result<()> {
+        let full = zeroize::Zeroizing::new(self.finalize());
+        if bool::from(full[..tag.len()].ct_eq(tag)) {
+            Ok(())
+        } else {
+            Err(err(Status::AuthenticationFailed, "MAC tag does not match"))
+        }
+    }
+}
+
+/// One-shot MAC into `out`; returns the tag length.
+pub fn mac_into(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usize> {
+    let n = tag_len(alg)?;
+    if out.len() < n {
+        return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", alg.name(), out.len())));
+    }
+    let mut m = Mac::new(alg, key)?;
+    m.update(data);
+    m.finalize_into(out)
+}
+
+/// One-shot MAC.
+pub fn mac(alg: Alg, key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
+    let mut m = Mac::new(alg, key)?;
+    m.update(data);
+    Ok(m.finalize())
+}
+
+/// One-shot constant-time verification of a full-length tag.
+pub fn verify(alg: Alg, key: &[u8], data: &[u8], tag: &[u8]) -> Result<()> {
+    let mut m = Mac::new(alg, key)?;
+    m.update(data);
+    m.verify(tag)
+}
+
+/// One-shot constant-time verification of a truncated HMAC tag (16 ≤ len ≤ full).
+pub fn verify_truncated(alg: Alg, key: &[u8], data: &[u8], tag: &[u8]) -> Result<()> {
+    let mut m = Mac::new(alg, key)?;
+    m.update(data);
+    m.verify_truncated(tag)
+}

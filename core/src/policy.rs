@@ -1,0 +1,41 @@
+//! Process-wide policy: which ISA features kernels may use, constant-time-only selection, and
+//! whether secure memory must be locked. Changing a selection-relevant setting re-selects kernels
+//! (a new dispatch generation).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+static ISA_MASK: AtomicU64 = AtomicU64::new(u64::MAX);
+static CT_ONLY: AtomicBool = AtomicBool::new(false);
+static REQUIRE_MLOCK: AtomicBool = AtomicBool::new(false);
+
+/// Features kernels may use (intersected with the detected CPU features). Default: all.
+pub fn isa_mask() -> u64 {
+    ISA_MASK.load(Ordering::Acquire)
+}
+
+/// Restricts the ISA features kernels may use and re-selects kernels. Forced kernels that the new
+/// mask excludes are dropped back to automatic selection.
+pub fn set_isa_mask(mask: u64) -> crate::Result<()> {
+    ISA_MASK.store(mask, Ordering::Release);
+    crate::dispatch::reselect()
+}
+
+pub fn ct_only() -> bool {
+    CT_ONLY.load(Ordering::Acquire)
+}
+
+/// Allow only kernels that claim constant-time behaviour, and re-select.
+pub fn set_ct_only(on: bool) -> crate::Result<()> {
+    CT_ONLY.store(on, Ordering::Release);
+    crate::dispatch::reselect()
+}
+
+pub fn require_mlock() -> bool {
+    REQUIRE_MLOCK.load(Ordering::Acquire)
+}
+
+/// When on, a secure allocation whose `mlock` fails is an error (`MlockFailed`) instead of a
+/// reported-but-tolerated condition.
+pub fn set_require_mlock(on: bool) {
+    REQUIRE_MLOCK.store(on, Ordering::Release);
+}

@@ -1,0 +1,173 @@
+//! Power-on self-tests: known-answer tests (values from the standards, cited per test) for every
+//! available kernel of every op, run once before the first table is published. If any fails, the
+//! library refuses every later operation with `SelfTestFailed`.
+
+use crate::alg::Alg;
+use crate::dispatch::{self, AeadKernel, AeadSchedule, Argon2Params, Candidate, HashKernel, AEAD_SCHED_BYTES};
+use crate::error::{err, Result, Status};
+use crate::hash::Hasher;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static FAILED: AtomicBool = AtomicBool::new(false);
+#[cfg(feature = "testing")]
+static INJECT: AtomicBool = AtomicBool::new(false);
+
+/// Test builds only: make the next power-on self-test fail.
+#[cfg(feature = "testing")]
+pub fn inject_failure_for_testing() {
+    INJECT.store(true, Ordering::SeqCst);
+}
+
+/// Whether the power-on self-tests have failed (the library is then unusable).
+pub fn failed() -> bool {
+    FAILED.load(Ordering::Acquire)
+}
+
+fn hx(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("static hex")).collect()
+}
+
+// (alg, message, expected) — FIPS 180-4 / FIPS 202 examples, RFC 7693 App. A, BLAKE3 official vectors.
+const HASH_KATS: &[(Alg, &str, &str)] = &[
+    (Alg::Sha256, "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    (Alg::Sha384, "abc", "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"),
+    (Alg::Sha512, "abc", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
+    (Alg::Sha3_256, "abc", "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532"),
+    (Alg::Sha3_512, "abc", "b751850b1a57168a5693cd924b6b096e08f621827444f70d884f5d0240d2712e10e116e9192af3c91a7ec57647e3934057340b4cf408d5a56592f8274eec53f0"),
+    (Alg::Shake128, "", "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26"),
+    (Alg::Shake256, "", "46b9dd2b0ba88d13233b3feb743eeb243fcd52ea62b81b82b50c27646ed5762fd75dc4ddd8c0f200cb05019d67b592f6fc821c49479ab48640292eacb3b7c4be"),
+    (Alg::Blake2b512, "abc", "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923"),
+    (Alg::Blake2s256, "abc", "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982"),
+    (Alg::Blake3, "", "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"),
+];
+
+fn kat_hash(alg: Alg, k: &HashKernel) -> bool {
+    let Some(&(_, msg, md)) = HASH_KATS.iter().find(|(a, _, _)| *a == alg) else { return false };
+    let want = hx(md);
+    let Ok(mut h) = Hasher::start(alg, *k, &[], dispatch::HASH_MODE_PLAIN, Some(want.len())) else { return false };
+    // Feed in two pieces so buffering is exercised too.
+    let (a, b) = msg.as_bytes().split_at(msg.len() / 2);
+    h.update(a).update(b);
+    let mut out = vec![0u8; want.len()];
+    h.finish_for_selftest(&mut out);
+    out == want
+}
+
+fn kat_poly1305(k: &HashKernel) -> bool {
+    // RFC 8439 §2.5.2.
+    let key = hx("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
+    let Ok(mut h) = Hasher::start(Alg::Poly1305, *k, &key, dispatch::HASH_MODE_KEYED, Some(16)) else { return false };
+    h.update(b"Cryptographic Forum Research Group");
+    let mut out = [0u8; 16];
+    h.finish_for_selftest(&mut out);
+    out[..] == hx("a8061dc1305136c6c22b8baf0c0127a9")[..]
+}
+
+const SUNSCREEN: &[u8] =
+    b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
+
+// (alg, key, nonce, aad, plaintext, expected ciphertext prefix (may be empty), expected tag)
+// GCM: McGrew & Viega, "The Galois/Counter Mode of Operation", test cases 2 and 14.
+// ChaCha20-Poly1305: RFC 8439 §2.8.2. XChaCha20-Poly1305: draft-irtf-cfrg-xchacha-03 §A.3.1.
+const AEAD_KATS: &[(Alg, &str, &str, &str, &[u8], &str, &str)] = &[
+    (Alg::Aes128Gcm, "00000000000000000000000000000000", "000000000000000000000000", "", &[0; 16], "0388dace60b6a392f328c2b971b2fe78", "ab6e47d42cec13bdf53a67b21257bddf"),
+    (Alg::Aes256Gcm, "0000000000000000000000000000000000000000000000000000000000000000", "000000000000000000000000", "", &[0; 16], "cea7403d4d606b6e074ec5d3baf39d18", "d0d1c8a799996bf0265b98b5d48ab919"),
+    (Alg::ChaCha20Poly1305, "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f", "070000004041424344454647", "50515253c0c1c2c3c4c5c6c7", SUNSCREEN, "d31a8d34648e60db7b86afbc53ef7ec2", "1ae10b594f09e26a7e902ecbd0600691"),
+    (Alg::XChaCha20Poly1305, "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f", "404142434445464748494a4b4c4d4e4f5051525354555657", "50515253c0c1c2c3c4c5c6c7", SUNSCREEN, "bd6d179d3e83d43b9576579493c0e939", "c0875924c1c7987947deafd8780acf49"),
+];
+
+fn kat_aead(alg: Alg, k: &AeadKernel) -> bool {
+    let Some(&(_, key, nonce, aad, pt, ct_prefix, tag)) = AEAD_KATS.iter().find(|t| t.0 == alg) else { return false };
+    let (key, nonce, aad) = (hx(key), hx(nonce), hx(aad));
+    let mut s = Box::new(AeadSchedule([0; AEAD_SCHED_BYTES]));
+    // SAFETY: fresh schedule blob; key length is the algorithm's.
+    if unsafe { (k.setup)(&mut *s, key.as_ptr(), key.len()) } != 0 {
+        return false;
+    }
+    let mut ct = pt.to_vec();
+    let mut t = [0u8; 16];
+    // SAFETY: in-place seal over a valid buffer; nonce/aad valid slices; tag buffer 16 bytes.
+    unsafe { (k.seal)(&*s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), ct.as_ptr(), ct.as_mut_ptr(), ct.len(), t.as_mut_ptr()) };
+    let prefix = hx(ct_prefix);
+    let mut ok = t[..] == hx(tag)[..] && ct[..prefix.len()] == prefix[..];
+    let mut back = vec![0u8; ct.len()];
+    // SAFETY: out-of-place open into a disjoint buffer of the same length.
+    let rc = unsafe { (k.open)(&*s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), ct.as_ptr(), back.as_mut_ptr(), ct.len(), t.as_ptr()) };
+    ok &= rc == 0 && back == pt;
+    t[0] ^= 1;
+    let mut untouched = vec![0xA5u8; ct.len()];
+    // SAFETY: as above, with a corrupted tag: must fail and leave `untouched` as is.
+    let rc = unsafe { (k.open)(&*s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), ct.as_ptr(), untouched.as_mut_ptr(), ct.len(), t.as_ptr()) };
+    ok &= rc != 0 && untouched.iter().all(|&b| b == 0xA5);
+    zeroize::Zeroize::zeroize(&mut s.0[..]);
+    ok
+}
+
+fn kat_argon2id(k: &dispatch::Argon2Kernel) -> bool {
+    // RFC 9106 §5.3 (Argon2id, v0x13).
+    let (pwd, salt, secret, ad) = ([1u8; 32], [2u8; 16], [3u8; 8], [4u8; 12]);
+    let p = Argon2Params { t_cost: 3, m_cost_kib: 32, parallelism: 4 };
+    let mut out = [0u8; 32];
+    // SAFETY: all pointers come from live arrays with their lengths.
+    let rc = unsafe {
+        (k.run)(&p, pwd.as_ptr(), 32, salt.as_ptr(), 16, secret.as_ptr(), 8, ad.as_ptr(), 12, out.as_mut_ptr(), 32)
+    };
+    rc == 0 && out[..] == hx("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659")[..]
+}
+
+/// Runs the kernel KATs on every candidate that may be selected here. Called by dispatch before
+/// the first table is published (under the dispatch writer lock).
+pub(crate) fn run_power_on() -> Result<()> {
+    if failed() {
+        return Err(err(Status::SelfTestFailed, "power-on self-tests failed earlier; the library refuses to operate"));
+    }
+    let mut failures = Vec::new();
+    #[cfg(feature = "testing")]
+    if INJECT.load(Ordering::SeqCst) {
+        failures.push("injected failure (testing)".to_string());
+    }
+    for op in dispatch::ops() {
+        for c in &op.candidates {
+            if !dispatch::is_available(c.desc()) {
+                continue;
+            }
+            let ok = match c {
+                Candidate::Hash(k) if op.name == "mac.poly1305" => kat_poly1305(k),
+                Candidate::Hash(k) => Alg::from_name(&op.name["hash.".len()..]).is_some_and(|a| kat_hash(a, k)),
+                Candidate::Aead(k) => Alg::from_name(&op.name["aead.".len()..]).is_some_and(|a| kat_aead(a, k)),
+                Candidate::Argon2(k) => kat_argon2id(k),
+            };
+            if !ok {
+                failures.push(format!("{} / {}", op.name, c.desc().name()));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        FAILED.store(true, Ordering::Release);
+        Err(err(Status::SelfTestFailed, format!("power-on self-test failed: {}", failures.join(", "))))
+    }
+}
+
+/// KATs of the constructions over the kernels (HMAC RFC 4231 TC2, HKDF RFC 5869 A.1, PBKDF2
+/// RFC 7914 §11), run right after the first table is published; a failure marks the library failed.
+pub(crate) fn run_constructions() -> Result<()> {
+    let check = || -> Result<bool> {
+        let h = crate::mac::mac(Alg::HmacSha256, b"Jefe", b"what do ya want for nothing?")?;
+        let mut okm = [0u8; 42];
+        crate::kdf::hkdf(Alg::HkdfSha256, &[0x0b; 22], &hx("000102030405060708090a0b0c"), &hx("f0f1f2f3f4f5f6f7f8f9"), &mut okm)?;
+        let mut dk = [0u8; 64];
+        crate::kdf::pbkdf2(Alg::Pbkdf2Sha256, b"passwd", b"salt", 1, &mut dk)?;
+        Ok(h == hx("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+            && okm[..] == hx("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")[..]
+            && dk[..] == hx("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")[..])
+    };
+    match check() {
+        Ok(true) => Ok(()),
+        _ => {
+            FAILED.store(true, Ordering::Release);
+            Err(err(Status::SelfTestFailed, "power-on self-test of HMAC/HKDF/PBKDF2 failed"))
+        }
+    }
+}
