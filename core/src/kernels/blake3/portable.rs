@@ -365,6 +365,10 @@ impl Hasher {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+    use std::prelude::rust_2021::*;
+    use std::vec;
+
     use super::Hasher;
 
     /// Small deterministic PRNG (SplitMix64) so the tests need no RNG crate.

@@ -177,6 +177,10 @@ pub fn compress(state: &mut [u32; 8], blocks: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+    use std::prelude::rust_2021::*;
+    use std::vec;
+
     use super::{compress, H0};
     use sha2::Digest;
 

@@ -1,0 +1,132 @@
+//! CPU features, dispatch introspection and control, policy.
+
+use crate::boundary::*;
+use std::ffi::c_char;
+use xpscrypto_core::{cpu, dispatch, policy};
+
+/// Usable CPU features as a bit mask (hardware minus `XPS_CPU_DISABLE`); bit numbers are
+/// stable, names via `xps_cpu_feature_name`.
+#[no_mangle]
+pub extern "C" fn xps_cpu_features() -> u64 {
+    guard_value(0, cpu::features)
+}
+
+/// CPU features the hardware reports, before any masking.
+#[no_mangle]
+pub extern "C" fn xps_cpu_hardware_features() -> u64 {
+    guard_value(0, cpu::hardware_features)
+}
+
+/// Name of feature bit `bit` (0..63), e.g. "avx2"; NULL if the bit is not assigned.
+#[no_mangle]
+pub extern "C" fn xps_cpu_feature_name(bit: u32) -> *const c_char {
+    guard_value(std::ptr::null(), || {
+        if bit >= 64 {
+            return std::ptr::null();
+        }
+        cpu::FEATURES.iter().find(|(b, _)| *b == 1u64 << bit).map_or(std::ptr::null(), |(_, n)| crate::status::interned(n))
+    })
+}
+
+/// Number of dispatch operations ("hash.sha256", "aead.aes-256-gcm", …).
+#[no_mangle]
+pub extern "C" fn xps_dispatch_op_count() -> usize {
+    guard_value(0, || dispatch::ops().len())
+}
+
+/// Name of op `op` (static), NULL if out of range.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_op_name(op: usize) -> *const c_char {
+    guard_value(std::ptr::null(), || dispatch::ops().get(op).map_or(std::ptr::null(), |o| crate::status::interned(o.name)))
+}
+
+/// Number of candidate kernels of op `op` (0 if out of range).
+#[no_mangle]
+pub extern "C" fn xps_dispatch_candidate_count(op: usize) -> usize {
+    guard_value(0, || dispatch::ops().get(op).map_or(0, |o| o.candidates.len()))
+}
+
+/// Name of candidate `k` of op `op` (static), NULL if out of range.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_candidate_name(op: usize, k: usize) -> *const c_char {
+    guard_value(std::ptr::null(), || {
+        dispatch::ops().get(op).and_then(|o| o.candidates.get(k)).map_or(std::ptr::null(), |c| c.desc().name)
+    })
+}
+
+/// 1 if candidate `k` of op `op` can run here (CPU features ∩ policy), else 0.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_candidate_available(op: usize, k: usize) -> i32 {
+    guard_value(0, || {
+        dispatch::ops().get(op).and_then(|o| o.candidates.get(k)).map_or(0, |c| i32::from(dispatch::is_available(c.desc())))
+    })
+}
+
+/// Name of the active kernel of `op` (static), or NULL (unknown op or self-test failure; see
+/// `xps_last_error_detail`).
+#[no_mangle]
+pub unsafe extern "C" fn xps_dispatch_active_kernel(op: *const c_char) -> *const c_char {
+    guard_value(std::ptr::null(), || {
+        // SAFETY: NULL or a NUL-terminated string (caller contract).
+        let r = unsafe { cstr(op, "op") }.and_then(dispatch::active_kernel);
+        match r {
+            Ok(n) => crate::status::interned(n),
+            Err(err) => {
+                set_last_error(&err.detail);
+                std::ptr::null()
+            }
+        }
+    })
+}
+
+/// Forces `kernel` for `op` (both by name) until `xps_dispatch_reset`. New generation.
+/// `XPS_E_UNKNOWN_OP`, `XPS_E_UNKNOWN_KERNEL`, or `XPS_E_KERNEL_UNAVAILABLE` if it cannot run here.
+#[no_mangle]
+pub unsafe extern "C" fn xps_dispatch_force(op: *const c_char, kernel: *const c_char) -> xps_status {
+    guard(|| {
+        // SAFETY: NUL-terminated strings (caller contract).
+        let (o, k) = unsafe { (cstr(op, "op")?, cstr(kernel, "kernel")?) };
+        dispatch::force(o, k)
+    })
+}
+
+/// Drops all forced kernels and selects automatically again. New generation.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_reset() -> xps_status {
+    guard(dispatch::reset)
+}
+
+/// Generation number of the active dispatch table (0 before initialization). Every switch
+/// (force, reset, policy change, later hot-patch) increments it.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_generation() -> u64 {
+    guard_value(0, dispatch::generation)
+}
+
+/// Restricts the CPU features kernels may use (a mask of feature bits; all ones = no
+/// restriction; 0 = portable kernels only) and re-selects kernels.
+#[no_mangle]
+pub extern "C" fn xps_policy_set_isa_mask(mask: u64) -> xps_status {
+    guard(|| policy::set_isa_mask(mask))
+}
+
+/// The current ISA policy mask.
+#[no_mangle]
+pub extern "C" fn xps_policy_isa_mask() -> u64 {
+    policy::isa_mask()
+}
+
+/// Non-zero: only kernels claiming constant-time behaviour may be selected. Re-selects.
+#[no_mangle]
+pub extern "C" fn xps_policy_set_ct_only(on: i32) -> xps_status {
+    guard(|| policy::set_ct_only(on != 0))
+}
+
+/// Non-zero: a secure allocation whose mlock fails becomes an error (`XPS_E_MLOCK_FAILED`).
+#[no_mangle]
+pub extern "C" fn xps_policy_set_require_mlock(on: i32) -> xps_status {
+    guard(|| {
+        policy::set_require_mlock(on != 0);
+        Ok(())
+    })
+}

@@ -1,0 +1,196 @@
+//! Hashes and XOFs: one-shot and streaming (`xps_hash_ctx`).
+
+use crate::boundary::*;
+use xpscrypto_core::{hash, Status};
+
+/// Opaque streaming hash state. Create with `xps_hash_new*`, free with `xps_hash_free`.
+pub struct xps_hash_ctx {
+    inner: Option<hash::Hasher>,
+}
+
+/// Digest length of a hash algorithm in bytes (BLAKE3: 32), or 0 for the pure XOFs
+/// (shake128/256) and for ids that are not hashes.
+#[no_mangle]
+pub extern "C" fn xps_hash_outbytes(alg: u32) -> usize {
+    guard_value(0, || crate::boundary::alg(alg).ok().and_then(|a| hash::digest_len(a).ok().flatten()).unwrap_or(0))
+}
+
+/// One-shot hash of `in`. Fixed-output hashes write their digest (`out_cap` must be at least
+/// `xps_hash_outbytes(alg)`); XOFs (shake128, shake256) write exactly `out_cap` bytes.
+/// `*out_len` receives the number of bytes written (or the required size on
+/// `XPS_E_BUFFER_TOO_SMALL`). `out` must not overlap `in`.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        need_len_ptr(out_len)?;
+        if let Some(n) = hash::digest_len(a)? {
+            if out_cap < n {
+                set_len(out_len, n);
+                return Err(e(Status::BufferTooSmall, format!("{} digest needs {n} bytes, out_cap is {out_cap}", a.name())));
+            }
+        }
+        // SAFETY: pointer/length pairs from the caller, validated by `input`/`output`.
+        let (data, o) = unsafe { (input(in_, in_len, "in")?, output(out, out_cap, "out")?) };
+        check_overlap(in_, in_len, out, out_cap, false, "in")?;
+        let n = hash::hash_into(a, data, o)?;
+        set_len(out_len, n);
+        Ok(())
+    })
+}
+
+/// One-shot XOF: `out_len` bytes of shake128, shake256 or blake3 output.
+#[no_mangle]
+pub unsafe extern "C" fn xps_xof(alg: u32, in_: *const u8, in_len: usize, out: *mut u8, out_len: usize) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        // SAFETY: validated pointer/length pairs.
+        let (data, o) = unsafe { (input(in_, in_len, "in")?, output(out, out_len, "out")?) };
+        check_overlap(in_, in_len, out, out_len, false, "in")?;
+        hash::xof(a, data, o)
+    })
+}
+
+/// BLAKE3 keyed hash (`key_len` must be 32) producing `out_len` bytes (32 is the MAC length).
+#[no_mangle]
+pub unsafe extern "C" fn xps_blake3_keyed(key: *const u8, key_len: usize, in_: *const u8, in_len: usize, out: *mut u8, out_len: usize) -> xps_status {
+    guard(|| {
+        // SAFETY: validated pointer/length pairs.
+        let (k, data, o) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, output(out, out_len, "out")?) };
+        check_overlap(in_, in_len, out, out_len, false, "in")?;
+        check_overlap(key, key_len, out, out_len, false, "key")?;
+        hash::blake3_keyed(k, data, o)
+    })
+}
+
+/// BLAKE3 derive_key: `out_len` bytes derived from `material` under the UTF-8 `context`.
+#[no_mangle]
+pub unsafe extern "C" fn xps_blake3_derive_key(
+    context: *const u8,
+    context_len: usize,
+    material: *const u8,
+    material_len: usize,
+    out: *mut u8,
+    out_len: usize,
+) -> xps_status {
+    guard(|| {
+        // SAFETY: validated pointer/length pairs.
+        let (c, m, o) = unsafe { (input(context, context_len, "context")?, input(material, material_len, "material")?, output(out, out_len, "out")?) };
+        check_overlap(material, material_len, out, out_len, false, "material")?;
+        check_overlap(context, context_len, out, out_len, false, "context")?;
+        hash::blake3_derive_key(c, m, o)
+    })
+}
+
+fn new_ctx(out: *mut *mut xps_hash_ctx, h: xpscrypto_core::Result<hash::Hasher>) -> Result<(), xpscrypto_core::Error> {
+    if out.is_null() {
+        return Err(e(Status::NullPointer, "out (handle pointer) is NULL"));
+    }
+    put_handle(out, xps_hash_ctx { inner: Some(h?) })
+}
+
+/// Starts a streaming hash/XOF. On success `*out` receives a handle to free with `xps_hash_free`.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_new(alg: u32, out: *mut *mut xps_hash_ctx) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        new_ctx(out, hash::Hasher::new(a))
+    })
+}
+
+/// Starts a streaming BLAKE3 keyed hash (`key_len` must be 32).
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_new_blake3_keyed(key: *const u8, key_len: usize, out: *mut *mut xps_hash_ctx) -> xps_status {
+    guard(|| {
+        // SAFETY: validated pointer/length pair.
+        let k = unsafe { input(key, key_len, "key")? };
+        new_ctx(out, hash::Hasher::new_blake3_keyed(k))
+    })
+}
+
+/// Starts a streaming BLAKE3 derive_key with a UTF-8 `context`; feed the key material.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_new_blake3_derive_key(context: *const u8, context_len: usize, out: *mut *mut xps_hash_ctx) -> xps_status {
+    guard(|| {
+        // SAFETY: validated pointer/length pair.
+        let c = unsafe { input(context, context_len, "context")? };
+        new_ctx(out, hash::Hasher::new_blake3_derive_key(c))
+    })
+}
+
+fn live(ctx: &mut xps_hash_ctx) -> Result<&mut hash::Hasher, xpscrypto_core::Error> {
+    ctx.inner.as_mut().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))
+}
+
+/// Absorbs `in`. Fails with `XPS_E_INVALID_STATE` after a final call.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_update(ctx: *mut xps_hash_ctx, in_: *const u8, in_len: usize) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle and validated input per the caller's contract.
+        let (c, data) = unsafe { (handle_mut(ctx, "hash")?, input(in_, in_len, "in")?) };
+        live(c)?.update(data);
+        Ok(())
+    })
+}
+
+/// Finishes: fixed-output hashes write their digest (`out_cap` ≥ digest size), XOFs write
+/// `out_cap` bytes. The context is then finalized (free it; `xps_hash_copy` first to continue).
+/// On `XPS_E_BUFFER_TOO_SMALL` the context stays usable.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_final(ctx: *mut xps_hash_ctx, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle per the caller's contract.
+        let c = unsafe { handle_mut(ctx, "hash")? };
+        need_len_ptr(out_len)?;
+        let alg = live(c)?.alg();
+        if let Some(n) = hash::digest_len(alg)? {
+            if out_cap < n {
+                set_len(out_len, n);
+                return Err(e(Status::BufferTooSmall, format!("{} digest needs {n} bytes, out_cap is {out_cap}", alg.name())));
+            }
+        }
+        // SAFETY: validated output.
+        let o = unsafe { output(out, out_cap, "out")? };
+        let h = c.inner.take().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))?;
+        let n = h.finalize_into(o)?;
+        set_len(out_len, n);
+        Ok(())
+    })
+}
+
+/// Finishes an XOF stream (shake128, shake256, any BLAKE3 mode) with `out_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_final_xof(ctx: *mut xps_hash_ctx, out: *mut u8, out_len: usize) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle and validated output per the caller's contract.
+        let (c, o) = unsafe { (handle_mut(ctx, "hash")?, output(out, out_len, "out")?) };
+        let alg = live(c)?.alg();
+        if !matches!(alg, xpscrypto_core::Alg::Shake128 | xpscrypto_core::Alg::Shake256 | xpscrypto_core::Alg::Blake3) {
+            return Err(e(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
+        }
+        let h = c.inner.take().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))?;
+        h.finalize_xof(o)
+    })
+}
+
+/// Copies a streaming state (e.g. to hash a common prefix once). `*out` gets a new handle.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_copy(ctx: *const xps_hash_ctx, out: *mut *mut xps_hash_ctx) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle per the caller's contract.
+        let c = unsafe { handle(ctx, "hash")? };
+        let h = c.inner.as_ref().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))?.clone();
+        put_handle(out, xps_hash_ctx { inner: Some(h) })
+    })
+}
+
+/// Frees a hash context (NULL is accepted). The state is wiped.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hash_free(ctx: *mut xps_hash_ctx) {
+    guard_value((), || {
+        if !ctx.is_null() {
+            // SAFETY: a handle from `xps_hash_new*`/`xps_hash_copy`, freed once (caller contract).
+            drop(unsafe { Box::from_raw(ctx) });
+        }
+    })
+}

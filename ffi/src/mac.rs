@@ -1,0 +1,176 @@
+//! MACs (hmac-sha256/384/512, poly1305, blake3-keyed): one-shot, verify, streaming.
+
+use crate::boundary::*;
+use xpscrypto_core::{mac, Status};
+
+/// Opaque streaming MAC state (keyed). Free with `xps_mac_free` (wipes the key schedule).
+pub struct xps_mac_ctx {
+    inner: Option<mac::Mac>,
+}
+
+/// Full tag length of a MAC algorithm, or 0 if `alg` is not a MAC.
+#[no_mangle]
+pub extern "C" fn xps_mac_tagbytes(alg: u32) -> usize {
+    guard_value(0, || crate::boundary::alg(alg).ok().and_then(|a| mac::tag_len(a).ok()).unwrap_or(0))
+}
+
+/// Required key length of a MAC algorithm (32 for poly1305 and blake3-keyed), 0 if any length
+/// is accepted (HMAC) or `alg` is not a MAC.
+#[no_mangle]
+pub extern "C" fn xps_mac_keybytes(alg: u32) -> usize {
+    guard_value(0, || crate::boundary::alg(alg).ok().and_then(|a| mac::key_len(a).ok().flatten()).unwrap_or(0))
+}
+
+/// One-shot MAC of `in` under `key` (any MAC algorithm: hmac-*, poly1305 (one-time key!),
+/// blake3-keyed). Writes the full tag; `*out_len` gets its length. `out` must not overlap inputs.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hmac(
+    alg: u32,
+    key: *const u8,
+    key_len: usize,
+    in_: *const u8,
+    in_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        need_len_ptr(out_len)?;
+        let n = mac::tag_len(a)?;
+        if out_cap < n {
+            set_len(out_len, n);
+            return Err(e(Status::BufferTooSmall, format!("{} tag needs {n} bytes, out_cap is {out_cap}", a.name())));
+        }
+        // SAFETY: validated pointer/length pairs.
+        let (k, data, o) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, output(out, out_cap, "out")?) };
+        check_overlap(in_, in_len, out, out_cap, false, "in")?;
+        check_overlap(key, key_len, out, out_cap, false, "key")?;
+        let n = mac::mac_into(a, k, data, o)?;
+        set_len(out_len, n);
+        Ok(())
+    })
+}
+
+/// Verifies a full-length tag in constant time: `XPS_OK`, `XPS_E_AUTHENTICATION_FAILED`, or
+/// `XPS_E_BAD_TAG_LENGTH` if `tag_len` is not the algorithm's full tag length.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hmac_verify(
+    alg: u32,
+    key: *const u8,
+    key_len: usize,
+    in_: *const u8,
+    in_len: usize,
+    tag: *const u8,
+    tag_len: usize,
+) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        // SAFETY: validated pointer/length pairs.
+        let (k, data, t) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, input(tag, tag_len, "tag")?) };
+        mac::verify(a, k, data, t)
+    })
+}
+
+/// Verifies an HMAC tag truncated to `tag_len` bytes (16 ≤ tag_len ≤ full length) in constant
+/// time. Truncation is accepted only through this explicit call.
+#[no_mangle]
+pub unsafe extern "C" fn xps_hmac_verify_truncated(
+    alg: u32,
+    key: *const u8,
+    key_len: usize,
+    in_: *const u8,
+    in_len: usize,
+    tag: *const u8,
+    tag_len: usize,
+) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        // SAFETY: validated pointer/length pairs.
+        let (k, data, t) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, input(tag, tag_len, "tag")?) };
+        mac::verify_truncated(a, k, data, t)
+    })
+}
+
+/// Starts a streaming MAC under `key`. `*out` receives a handle to free with `xps_mac_free`.
+#[no_mangle]
+pub unsafe extern "C" fn xps_mac_new(alg: u32, key: *const u8, key_len: usize, out: *mut *mut xps_mac_ctx) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        if out.is_null() {
+            return Err(e(Status::NullPointer, "out (handle pointer) is NULL"));
+        }
+        // SAFETY: validated pointer/length pair.
+        let k = unsafe { input(key, key_len, "key")? };
+        put_handle(out, xps_mac_ctx { inner: Some(mac::Mac::new(a, k)?) })
+    })
+}
+
+fn live(c: &mut xps_mac_ctx) -> Result<&mut mac::Mac, xpscrypto_core::Error> {
+    c.inner.as_mut().ok_or_else(|| e(Status::InvalidState, "MAC context already finalized"))
+}
+
+/// Absorbs `in`.
+#[no_mangle]
+pub unsafe extern "C" fn xps_mac_update(ctx: *mut xps_mac_ctx, in_: *const u8, in_len: usize) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle and validated input.
+        let (c, data) = unsafe { (handle_mut(ctx, "mac")?, input(in_, in_len, "in")?) };
+        live(c)?.update(data);
+        Ok(())
+    })
+}
+
+/// Writes the full tag and finalizes the context. On `XPS_E_BUFFER_TOO_SMALL` it stays usable.
+#[no_mangle]
+pub unsafe extern "C" fn xps_mac_final(ctx: *mut xps_mac_ctx, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle.
+        let c = unsafe { handle_mut(ctx, "mac")? };
+        need_len_ptr(out_len)?;
+        let n = mac::tag_len(live(c)?.alg())?;
+        if out_cap < n {
+            set_len(out_len, n);
+            return Err(e(Status::BufferTooSmall, format!("tag needs {n} bytes, out_cap is {out_cap}")));
+        }
+        // SAFETY: validated output.
+        let o = unsafe { output(out, out_cap, "out")? };
+        let m = c.inner.take().ok_or_else(|| e(Status::InvalidState, "MAC context already finalized"))?;
+        set_len(out_len, m.finalize_into(o)?);
+        Ok(())
+    })
+}
+
+/// Verifies a full-length tag against the stream in constant time and finalizes the context.
+#[no_mangle]
+pub unsafe extern "C" fn xps_mac_verify_final(ctx: *mut xps_mac_ctx, tag: *const u8, tag_len: usize) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle and validated input.
+        let (c, t) = unsafe { (handle_mut(ctx, "mac")?, input(tag, tag_len, "tag")?) };
+        live(c)?;
+        let m = c.inner.take().ok_or_else(|| e(Status::InvalidState, "MAC context already finalized"))?;
+        m.verify(t)
+    })
+}
+
+/// Copies a streaming MAC state. `*out` gets a new handle.
+#[no_mangle]
+pub unsafe extern "C" fn xps_mac_copy(ctx: *const xps_mac_ctx, out: *mut *mut xps_mac_ctx) -> xps_status {
+    guard(|| {
+        // SAFETY: live handle.
+        let c = unsafe { handle(ctx, "mac")? };
+        let m = c.inner.as_ref().ok_or_else(|| e(Status::InvalidState, "MAC context already finalized"))?.clone();
+        put_handle(out, xps_mac_ctx { inner: Some(m) })
+    })
+}
+
+/// Frees a MAC context (NULL accepted); the keyed state is wiped.
+#[no_mangle]
+pub unsafe extern "C" fn xps_mac_free(ctx: *mut xps_mac_ctx) {
+    guard_value((), || {
+        if !ctx.is_null() {
+            // SAFETY: a handle from `xps_mac_new`/`xps_mac_copy`, freed once.
+            drop(unsafe { Box::from_raw(ctx) });
+        }
+    })
+}

@@ -1,0 +1,193 @@
+//! Status codes, names, messages, the thread-local error detail, version and init.
+
+use crate::boundary::{guard, guard_value, last_error_ptr};
+pub use crate::boundary::xps_status;
+use std::ffi::c_char;
+use xpscrypto_core::Status;
+
+/// Success.
+pub const XPS_OK: xps_status = 0;
+/* misuse (1xx) */
+/// A required pointer was NULL (or NULL with a non-zero length).
+pub const XPS_E_NULL_POINTER: xps_status = 101;
+/// An input length is not valid for this operation.
+pub const XPS_E_INVALID_LENGTH: xps_status = 102;
+/// The key has the wrong length for the algorithm.
+pub const XPS_E_BAD_KEY_LENGTH: xps_status = 103;
+/// The nonce has the wrong length for the algorithm.
+pub const XPS_E_BAD_NONCE_LENGTH: xps_status = 104;
+/// The tag has the wrong length for the algorithm.
+pub const XPS_E_BAD_TAG_LENGTH: xps_status = 105;
+/// The output buffer is too small; the required size was written to `*out_len`.
+pub const XPS_E_BUFFER_TOO_SMALL: xps_status = 106;
+/// Input and output partially overlap (only exact in-place is allowed, where documented).
+pub const XPS_E_OVERLAP: xps_status = 107;
+/// Unknown algorithm id or name.
+pub const XPS_E_UNKNOWN_ALGORITHM: xps_status = 108;
+/// The algorithm exists but not for this kind of operation.
+pub const XPS_E_WRONG_ALGORITHM_FAMILY: xps_status = 109;
+/// The requested output is longer than the algorithm allows (e.g. HKDF > 255*HashLen).
+pub const XPS_E_OUTPUT_TOO_LONG: xps_status = 110;
+/// A parameter is out of range (e.g. Argon2id costs).
+pub const XPS_E_INVALID_PARAMETER: xps_status = 111;
+/// A length computation would overflow.
+pub const XPS_E_LENGTH_OVERFLOW: xps_status = 112;
+/// The object is in a state that does not allow this call (e.g. update after final).
+pub const XPS_E_INVALID_STATE: xps_status = 113;
+/* crypto failure (2xx) */
+/// Authentication failed: ciphertext, tag, nonce or associated data were altered; or a MAC
+/// tag did not verify. Outputs are untouched.
+pub const XPS_E_AUTHENTICATION_FAILED: xps_status = 201;
+/// A well-formed signature did not verify.
+pub const XPS_E_BAD_SIGNATURE: xps_status = 202;
+/* policy (3xx) */
+/// The active policy does not allow this.
+pub const XPS_E_POLICY_DENIED: xps_status = 301;
+/* environment (4xx) */
+/// The operating system random number generator failed.
+pub const XPS_E_RANDOM_FAILED: xps_status = 401;
+/// Memory allocation failed.
+pub const XPS_E_OUT_OF_MEMORY: xps_status = 402;
+/// Memory could not be locked and the policy requires it.
+pub const XPS_E_MLOCK_FAILED: xps_status = 403;
+/* dispatch / patch (5xx) */
+/// Unknown dispatch operation name.
+pub const XPS_E_UNKNOWN_OP: xps_status = 501;
+/// Unknown kernel name for the operation.
+pub const XPS_E_UNKNOWN_KERNEL: xps_status = 502;
+/// The kernel cannot run here (CPU features or policy).
+pub const XPS_E_KERNEL_UNAVAILABLE: xps_status = 503;
+/* internal (6xx) */
+/// A power-on self-test failed; every operation now fails with this status.
+pub const XPS_E_SELFTEST_FAILED: xps_status = 601;
+/// A Rust panic was caught at the API boundary (a bug; please report it).
+pub const XPS_E_PANIC: xps_status = 602;
+/// Internal error.
+pub const XPS_E_INTERNAL: xps_status = 603;
+
+/// Library version: major.
+pub const XPS_VERSION_MAJOR: u32 = 0;
+/// Library version: minor.
+pub const XPS_VERSION_MINOR: u32 = 1;
+/// Library version: patch.
+pub const XPS_VERSION_PATCH: u32 = 0;
+/// Library version as one number: major*10000 + minor*100 + patch.
+pub const XPS_VERSION_NUMBER: u32 = XPS_VERSION_MAJOR * 10000 + XPS_VERSION_MINOR * 100 + XPS_VERSION_PATCH;
+
+pub(crate) fn interned(s: &'static str) -> *const c_char {
+    // Names and messages are interned once as NUL-terminated statics.
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static INTERN: OnceLock<Mutex<HashMap<&'static str, &'static std::ffi::CStr>>> = OnceLock::new();
+    let mut m = INTERN.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    m.entry(s)
+        .or_insert_with(|| Box::leak(std::ffi::CString::new(s).unwrap_or_default().into_boxed_c_str()))
+        .as_ptr()
+}
+
+/// Initializes the library: CPU detection, power-on self-tests, first dispatch table.
+/// Idempotent and thread-safe; every other entry point initializes lazily, so calling it is
+/// optional, but it lets a program fail early. Returns `XPS_E_SELFTEST_FAILED` if a self-test
+/// failed (then every operation fails).
+#[no_mangle]
+pub extern "C" fn xps_init() -> xps_status {
+    guard(xpscrypto_core::init)
+}
+
+/// The runtime library version string, e.g. "0.1.0" (static storage).
+#[no_mangle]
+pub extern "C" fn xps_version() -> *const c_char {
+    VERSION_C.as_ptr()
+}
+
+const VERSION_C: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+    Ok(c) => c,
+    Err(_) => panic!("version contains NUL"),
+};
+
+#[cfg(test)]
+fn xps_version_str() -> &'static str {
+    VERSION_C.to_str().unwrap()
+}
+
+/// The runtime library version as `major*10000 + minor*100 + patch`.
+#[no_mangle]
+pub extern "C" fn xps_version_number() -> u32 {
+    XPS_VERSION_NUMBER
+}
+
+/// Symbolic name of a status ("XPS_E_AUTHENTICATION_FAILED"), or "XPS_E_UNKNOWN_STATUS".
+/// Static storage; never NULL.
+#[no_mangle]
+pub extern "C" fn xps_status_name(status: xps_status) -> *const c_char {
+    guard_value(c"XPS_E_UNKNOWN_STATUS".as_ptr(), || {
+        Status::from_code(status).map_or(c"XPS_E_UNKNOWN_STATUS".as_ptr(), |s| interned(s.name()))
+    })
+}
+
+/// One-line description of a status. Static storage; never NULL.
+#[no_mangle]
+pub extern "C" fn xps_status_message(status: xps_status) -> *const c_char {
+    guard_value(c"unknown status code".as_ptr(), || {
+        Status::from_code(status).map_or(c"unknown status code".as_ptr(), |s| interned(s.message()))
+    })
+}
+
+/// Category of a status: `status / 100` (0 ok, 1 misuse, 2 crypto failure, 3 policy,
+/// 4 environment, 5 dispatch/patch, 6 internal).
+#[no_mangle]
+pub extern "C" fn xps_status_category(status: xps_status) -> i32 {
+    status / 100
+}
+
+/// Detail of the last failure on the calling thread ("" after a success). Valid until the
+/// next xpscrypto call on this thread; never NULL; never contains secret material.
+#[no_mangle]
+pub extern "C" fn xps_last_error_detail() -> *const c_char {
+    last_error_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn codes_match_core() {
+        let pairs = [
+            (XPS_OK, Status::Ok),
+            (XPS_E_NULL_POINTER, Status::NullPointer),
+            (XPS_E_INVALID_LENGTH, Status::InvalidLength),
+            (XPS_E_BAD_KEY_LENGTH, Status::BadKeyLength),
+            (XPS_E_BAD_NONCE_LENGTH, Status::BadNonceLength),
+            (XPS_E_BAD_TAG_LENGTH, Status::BadTagLength),
+            (XPS_E_BUFFER_TOO_SMALL, Status::BufferTooSmall),
+            (XPS_E_OVERLAP, Status::Overlap),
+            (XPS_E_UNKNOWN_ALGORITHM, Status::UnknownAlgorithm),
+            (XPS_E_WRONG_ALGORITHM_FAMILY, Status::WrongAlgorithmFamily),
+            (XPS_E_OUTPUT_TOO_LONG, Status::OutputTooLong),
+            (XPS_E_INVALID_PARAMETER, Status::InvalidParameter),
+            (XPS_E_LENGTH_OVERFLOW, Status::LengthOverflow),
+            (XPS_E_INVALID_STATE, Status::InvalidState),
+            (XPS_E_AUTHENTICATION_FAILED, Status::AuthenticationFailed),
+            (XPS_E_BAD_SIGNATURE, Status::BadSignature),
+            (XPS_E_POLICY_DENIED, Status::PolicyDenied),
+            (XPS_E_RANDOM_FAILED, Status::RandomFailed),
+            (XPS_E_OUT_OF_MEMORY, Status::OutOfMemory),
+            (XPS_E_MLOCK_FAILED, Status::MlockFailed),
+            (XPS_E_UNKNOWN_OP, Status::UnknownOp),
+            (XPS_E_UNKNOWN_KERNEL, Status::UnknownKernel),
+            (XPS_E_KERNEL_UNAVAILABLE, Status::KernelUnavailable),
+            (XPS_E_SELFTEST_FAILED, Status::SelfTestFailed),
+            (XPS_E_PANIC, Status::Panic),
+            (XPS_E_INTERNAL, Status::Internal),
+        ];
+        assert_eq!(pairs.len(), Status::ALL.len());
+        for (c, s) in pairs {
+            assert_eq!(c, s.code(), "{}", s.name());
+        }
+        let v = env!("CARGO_PKG_VERSION");
+        let header = include_str!("../../include/xpscrypto.h");
+        assert!(header.contains(&format!("#define XPS_VERSION_STRING \"{v}\"")), "header version string out of date");
+        assert_eq!(xps_version_str(), v);
+        assert_eq!(v, format!("{XPS_VERSION_MAJOR}.{XPS_VERSION_MINOR}.{XPS_VERSION_PATCH}"));
+    }
+}
