@@ -11,6 +11,7 @@ pub mod cpu;
 pub mod dispatch;
 pub mod error;
 pub mod hash;
+pub mod hazmat;
 pub mod kdf;
 pub mod kernels;
 pub mod mac;

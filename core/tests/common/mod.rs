@@ -83,6 +83,11 @@ impl TestRng {
             c.copy_from_slice(&r[..c.len()]);
         }
     }
+    /// Random bytes of a random length below `max`.
+    pub fn bytes_upto(&mut self, max: usize) -> Vec<u8> {
+        let n = self.below(max);
+        self.bytes(n)
+    }
     pub fn bytes(&mut self, n: usize) -> Vec<u8> {
         let mut v = vec![0; n];
         self.fill(&mut v);

@@ -1,0 +1,189 @@
+//! Differential tests: every accelerated kernel against the portable one on random inputs of
+//! lengths 0..=1 MiB (odd sizes, unaligned slices); our AEADs against RustCrypto's `aes-gcm` and
+//! `chacha20poly1305` as oracles; streaming with random split points against one-shot.
+
+mod common;
+use common::*;
+use xpscrypto_core::dispatch::{self, Candidate, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
+use xpscrypto_core::{aead, hash, hazmat, mac, Alg};
+
+/// Lengths: every length up to 300, then boundaries around block/batch sizes, then up to 1 MiB.
+fn lengths() -> Vec<usize> {
+    let mut v: Vec<usize> = (0..=300).collect();
+    for base in [511usize, 1023, 2047, 4095, 8191, 16383, 65535, 131071] {
+        v.extend([base, base + 1, base + 2, base + 17]);
+    }
+    v.extend([(1 << 20) - 1, 1 << 20]);
+    v
+}
+
+fn op(name: &str) -> &'static dispatch::Op {
+    dispatch::ops().iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no op {name}"))
+}
+
+fn available(o: &dispatch::Op) -> Vec<Candidate> {
+    o.candidates.iter().copied().filter(|c| dispatch::is_available(c.desc())).collect()
+}
+
+fn run_hash(alg: Alg, c: &Candidate, mode: u32, key: &[u8], data: &[u8], out_len: usize) -> Vec<u8> {
+    let Candidate::Hash(k) = c else { unreachable!() };
+    let mut h = hazmat::hasher_on_kernel(alg, k, mode, key).unwrap();
+    h.update(data);
+    let mut out = vec![0u8; out_len];
+    if matches!(alg, Alg::Shake128 | Alg::Shake256 | Alg::Blake3) {
+        h.finalize_xof(&mut out).unwrap();
+    } else {
+        h.finalize_into(&mut out).unwrap();
+    }
+    out
+}
+
+#[test]
+fn hash_kernels_agree() {
+    xpscrypto_core::init().unwrap();
+    let mut rng = TestRng::new(1);
+    let big = rng.bytes((1 << 20) + 64);
+    let mut compared = 0;
+    for alg in dispatch::HASH_OPS {
+        let o = op(&format!("hash.{}", alg.name()));
+        let cands = available(o);
+        let out_len = hash::default_len(alg).unwrap();
+        for len in lengths() {
+            let off = rng.below(8);
+            let data = &big[off..off + len];
+            let want = run_hash(alg, &o.candidates[0], HASH_MODE_PLAIN, &[], data, out_len);
+            for c in &cands[1..] {
+                assert_eq!(run_hash(alg, c, HASH_MODE_PLAIN, &[], data, out_len), want, "{} len {len} off {off}", c.desc().name());
+                compared += 1;
+            }
+        }
+    }
+    // BLAKE3 modes and long XOF outputs.
+    let o = op("hash.blake3");
+    let key = rng.bytes(32);
+    for len in [0usize, 1, 64, 1024, 1025, 4096, 100_000] {
+        for out_len in [1usize, 32, 65, 1000] {
+            let data = &big[3..3 + len];
+            for (mode, k) in [(HASH_MODE_PLAIN, &[][..]), (HASH_MODE_KEYED, &key[..]), (HASH_MODE_DERIVE_KEY, b"xpscrypto 2026 test context".as_slice())] {
+                let want = run_hash(Alg::Blake3, &o.candidates[0], mode, k, data, out_len);
+                for c in &available(o)[1..] {
+                    assert_eq!(run_hash(Alg::Blake3, c, mode, k, data, out_len), want);
+                    compared += 1;
+                }
+            }
+        }
+    }
+    println!("{compared} kernel comparisons");
+    assert!(compared > 0 || std::env::var("XPS_CPU_DISABLE").is_ok(), "no accelerated hash kernel was compared");
+}
+
+#[test]
+fn aead_kernels_agree_and_cross_open() {
+    xpscrypto_core::init().unwrap();
+    let mut rng = TestRng::new(2);
+    let big = rng.bytes((1 << 20) + 64);
+    for alg in dispatch::AEAD_OPS {
+        let o = op(&format!("aead.{}", alg.name()));
+        let cands = available(o);
+        let Candidate::Aead(portable) = o.candidates[0] else { unreachable!() };
+        for len in lengths() {
+            let key = rng.bytes(aead::key_len(alg).unwrap());
+            let nonce = rng.bytes(aead::nonce_len(alg).unwrap());
+            let aad = rng.bytes_upto(70);
+            let off = rng.below(8);
+            let pt = &big[off..off + len];
+            let want = hazmat::aead_seal_on_kernel(alg, &portable, &key, &nonce, &aad, pt).unwrap();
+            for c in &cands {
+                let Candidate::Aead(k) = c else { unreachable!() };
+                let got = hazmat::aead_seal_on_kernel(alg, k, &key, &nonce, &aad, pt).unwrap();
+                assert_eq!(got, want, "{} len {len}", k.desc.name());
+                // Cross-open both ways, and a flipped bit is rejected by every kernel.
+                assert_eq!(hazmat::aead_open_on_kernel(alg, k, &key, &nonce, &aad, &want).unwrap(), pt);
+                assert_eq!(hazmat::aead_open_on_kernel(alg, &portable, &key, &nonce, &aad, &got).unwrap(), pt);
+                let mut bad = got.clone();
+                let i = rng.below(bad.len());
+                bad[i] ^= 1 << rng.below(8);
+                assert!(hazmat::aead_open_on_kernel(alg, k, &key, &nonce, &aad, &bad).is_err());
+            }
+        }
+    }
+}
+
+#[test]
+fn aead_against_rustcrypto_oracles() {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    let mut rng = TestRng::new(3);
+    for len in lengths().into_iter().filter(|l| *l <= 70_000) {
+        let pt = rng.bytes(len);
+        let aad = rng.bytes_upto(40);
+        let payload = || Payload { msg: &pt[..], aad: &aad[..] };
+        let (k16, k32, n12, n24) = (rng.bytes(16), rng.bytes(32), rng.bytes(12), rng.bytes(24));
+        let oracle = aes_gcm::Aes128Gcm::new_from_slice(&k16).unwrap().encrypt(n12.as_slice().try_into().unwrap(), payload()).unwrap();
+        assert_eq!(aead::seal_to_vec(Alg::Aes128Gcm, &k16, &n12, &aad, &pt).unwrap(), oracle, "aes-128-gcm {len}");
+        let oracle = aes_gcm::Aes256Gcm::new_from_slice(&k32).unwrap().encrypt(n12.as_slice().try_into().unwrap(), payload()).unwrap();
+        assert_eq!(aead::seal_to_vec(Alg::Aes256Gcm, &k32, &n12, &aad, &pt).unwrap(), oracle, "aes-256-gcm {len}");
+        let oracle = chacha20poly1305::ChaCha20Poly1305::new_from_slice(&k32).unwrap().encrypt(n12.as_slice().try_into().unwrap(), payload()).unwrap();
+        assert_eq!(aead::seal_to_vec(Alg::ChaCha20Poly1305, &k32, &n12, &aad, &pt).unwrap(), oracle, "chacha20-poly1305 {len}");
+        let oracle = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&k32).unwrap().encrypt(n24.as_slice().try_into().unwrap(), payload()).unwrap();
+        assert_eq!(aead::seal_to_vec(Alg::XChaCha20Poly1305, &k32, &n24, &aad, &pt).unwrap(), oracle, "xchacha20-poly1305 {len}");
+    }
+}
+
+#[test]
+fn kdfs_against_rustcrypto_oracles() {
+    let mut rng = TestRng::new(4);
+    for i in 0..50 {
+        let (ikm, salt, info) = (rng.bytes_upto(100), rng.bytes_upto(100), rng.bytes_upto(100));
+        let n = 1 + rng.below(255 * 32);
+        let mut ours = vec![0u8; n];
+        xpscrypto_core::kdf::hkdf(Alg::HkdfSha256, &ikm, &salt, &info, &mut ours).unwrap();
+        let mut theirs = vec![0u8; n];
+        hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
+        assert_eq!(ours, theirs, "hkdf case {i}");
+        let mut ours = vec![0u8; 1 + rng.below(150)];
+        let mut theirs = ours.clone();
+        let iters = 1 + rng.below(20) as u32;
+        xpscrypto_core::kdf::pbkdf2(Alg::Pbkdf2Sha512, &ikm, &salt, iters, &mut ours).unwrap();
+        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(&ikm, &salt, iters, &mut theirs);
+        assert_eq!(ours, theirs, "pbkdf2 case {i}");
+        use hmac::{KeyInit, Mac};
+        let mut m = hmac::Hmac::<sha2::Sha384>::new_from_slice(&ikm).unwrap();
+        m.update(&info);
+        assert_eq!(mac::mac(Alg::HmacSha384, &ikm, &info).unwrap(), m.finalize().into_bytes().to_vec());
+    }
+}
+
+#[test]
+fn streaming_random_splits_equal_one_shot() {
+    let mut rng = TestRng::new(5);
+    let data = rng.bytes(300_000);
+    let key32 = rng.bytes(32);
+    for round in 0..6 {
+        let len = [0, 1, 63, 64, 1000, 300_000][round];
+        let msg = &data[..len];
+        let cut = |rng: &mut TestRng| {
+            let mut cuts: Vec<usize> = (0..rng.below(6)).map(|_| rng.below(len + 1)).collect();
+            cuts.push(0);
+            cuts.push(len);
+            cuts.sort();
+            cuts
+        };
+        for alg in dispatch::HASH_OPS {
+            let mut h = hash::Hasher::new(alg).unwrap();
+            let cuts = cut(&mut rng);
+            for w in cuts.windows(2) {
+                h.update(&msg[w[0]..w[1]]);
+            }
+            let copy = h.clone();
+            assert_eq!(h.finalize(), hash::hash(alg, msg).unwrap(), "{} len {len}", alg.name());
+            assert_eq!(copy.finalize(), hash::hash(alg, msg).unwrap(), "{} clone len {len}", alg.name());
+        }
+        for alg in [Alg::HmacSha256, Alg::HmacSha384, Alg::HmacSha512, Alg::Poly1305, Alg::Blake3Keyed] {
+            let mut m = mac::Mac::new(alg, &key32).unwrap();
+            for w in cut(&mut rng).windows(2) {
+                m.update(&msg[w[0]..w[1]]);
+            }
+            assert_eq!(m.finalize(), mac::mac(alg, &key32, msg).unwrap(), "{} len {len}", alg.name());
+        }
+    }
+}

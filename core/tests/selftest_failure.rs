@@ -1,0 +1,15 @@
+//! A forced power-on self-test failure makes every later operation fail (own process: this test
+//! binary never initializes the library before injecting the failure).
+#![cfg(feature = "testing")]
+
+use xpscrypto_core::{aead, hash, init, Alg, Status};
+
+#[test]
+fn forced_selftest_failure_disables_everything() {
+    xpscrypto_core::selftest::inject_failure_for_testing();
+    assert_eq!(init().unwrap_err().status, Status::SelfTestFailed);
+    assert!(xpscrypto_core::selftest::failed());
+    assert_eq!(hash::hash(Alg::Sha256, b"x").unwrap_err().status, Status::SelfTestFailed);
+    assert_eq!(aead::seal_to_vec(Alg::Aes256Gcm, &[0; 32], &[0; 12], b"", b"x").unwrap_err().status, Status::SelfTestFailed);
+    assert_eq!(init().unwrap_err().status, Status::SelfTestFailed, "stays failed");
+}
