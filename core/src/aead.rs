@@ -3,7 +3,7 @@
 //! the tag (constant time) before any plaintext is written; on failure the output is untouched.
 
 use crate::alg::{Alg, Family};
-use crate::dispatch::{self, AeadKernel, AeadSchedule, KernelDesc, AEAD_SCHED_BYTES};
+use crate::dispatch::{self, AeadKernel, AeadSchedule, KernelDesc};
 use crate::error::{err, Result, Status};
 use crate::secure::SecureBuffer;
 use arc_swap::ArcSwapOption;
@@ -96,13 +96,14 @@ fn kernel_for(alg: Alg) -> Result<AeadKernel> {
 fn with_stack_schedule<T>(alg: Alg, key: &[u8], f: impl FnOnce(&AeadKernel, *const AeadSchedule) -> T) -> Result<T> {
     check_key(alg, key)?;
     let k = kernel_for(alg)?;
-    let mut sched = AeadSchedule([0; AEAD_SCHED_BYTES]);
-    // SAFETY: `sched` is a properly aligned blob; `key` validated above.
-    if unsafe { (k.setup)(&mut sched, key.as_ptr(), key.len()) } != 0 {
+    let mut sched = std::mem::MaybeUninit::<AeadSchedule>::uninit();
+    // SAFETY: an aligned blob the kernel initializes itself; `key` validated above.
+    if unsafe { (k.setup)(sched.as_mut_ptr(), key.as_ptr(), key.len()) } != 0 {
         return Err(err(Status::Internal, format!("kernel {} rejected a validated key", k.desc.name())));
     }
-    let r = f(&k, &sched);
-    zeroize::Zeroize::zeroize(&mut sched.0[..k.sched_size]);
+    let r = f(&k, sched.as_ptr());
+    // SAFETY: zeroing the first `sched_size` bytes (the kernel's schedule) of our own blob.
+    zeroize::Zeroize::zeroize(unsafe { std::slice::from_raw_parts_mut(sched.as_mut_ptr().cast::<u8>(), k.sched_size) });
     Ok(r)
 }
 
@@ -135,9 +136,12 @@ impl AeadKey {
 
     fn schedule(&self) -> Result<Arc<Schedule>> {
         let k = kernel_for(self.alg)?;
-        if let Some(s) = self.cache.load_full() {
-            if std::ptr::eq(s.desc(), k.desc) {
-                return Ok(s);
+        {
+            let g = self.cache.load();
+            if let Some(s) = g.as_ref() {
+                if std::ptr::eq(s.desc(), k.desc) {
+                    return Ok(Arc::clone(s));
+                }
             }
         }
         let s = Arc::new(Schedule::new(k, self.raw.as_slice())?);

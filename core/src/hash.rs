@@ -3,6 +3,7 @@
 
 use crate::alg::{Alg, Family};
 use crate::dispatch::{self, HashKernel, HashState, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
+use std::mem::MaybeUninit;
 use crate::error::{err, Result, Status};
 
 /// Fixed digest length of a hash, or `None` for the pure XOFs (shake128/256).
@@ -44,7 +45,8 @@ pub(crate) fn block_len(alg: Alg) -> usize {
 pub struct Hasher {
     alg: Alg,
     kernel: HashKernel,
-    state: Box<HashState>,
+    /// Kernel-owned bytes; only the first `kernel.state_size` are ever initialized or read.
+    state: Box<MaybeUninit<HashState>>,
     out_len: Option<usize>,
 }
 
@@ -73,9 +75,9 @@ impl Hasher {
     }
 
     pub(crate) fn start(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>) -> Result<Self> {
-        let mut state = Box::new(HashState([0; dispatch::HASH_STATE_BYTES]));
-        // SAFETY: `state` is a fresh blob; `key` is valid for its length and already validated.
-        unsafe { (kernel.init)(&mut *state, key.as_ptr(), key.len(), mode) };
+        let mut state = Box::new(MaybeUninit::<HashState>::uninit());
+        // SAFETY: the kernel initializes its own state in the blob; `key` is valid and validated.
+        unsafe { (kernel.init)(state.as_mut_ptr(), key.as_ptr(), key.len(), mode) };
         Ok(Hasher { alg, kernel, state, out_len })
     }
 
@@ -90,13 +92,13 @@ impl Hasher {
 
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
         // SAFETY: the state was initialized by this kernel; `data` is a valid slice.
-        unsafe { (self.kernel.update)(&mut *self.state, data.as_ptr(), data.len()) };
+        unsafe { (self.kernel.update)(self.state.as_mut_ptr(), data.as_ptr(), data.len()) };
         self
     }
 
     /// Fixed-length digest into `out` (needs `out.len() >= digest_len`); XOFs fill all of `out`.
     /// Returns the number of bytes written.
-    pub fn finalize_into(self, out: &mut [u8]) -> Result<usize> {
+    pub fn finalize_into(mut self, out: &mut [u8]) -> Result<usize> {
         let n = match self.out_len {
             Some(d) => d,
             None => out.len(),
@@ -104,50 +106,60 @@ impl Hasher {
         if out.len() < n {
             return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg.name(), out.len())));
         }
-        self.finish(&mut out[..n]);
+        self.finish_in_place(&mut out[..n]);
         Ok(n)
     }
 
     /// The digest (or for XOFs their default length) as a vector.
-    pub fn finalize(self) -> Vec<u8> {
+    pub fn finalize(mut self) -> Vec<u8> {
         let n = self.out_len.unwrap_or(if self.alg == Alg::Shake128 { 32 } else { 64 });
         let mut v = vec![0u8; n];
-        self.finish(&mut v);
+        self.finish_in_place(&mut v);
         v
     }
 
     /// XOF output of any length (shake128, shake256, and BLAKE3 in every mode).
-    pub fn finalize_xof(self, out: &mut [u8]) -> Result<()> {
+    pub fn finalize_xof(mut self, out: &mut [u8]) -> Result<()> {
         if !is_xof(self.alg) {
             return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg.name())));
         }
-        self.finish(out);
+        self.finish_in_place(out);
         Ok(())
     }
 
-    fn finish(mut self, out: &mut [u8]) {
-        // SAFETY: initialized state; `out` is a valid writable slice. The state is consumed here
-        // and wiped by Drop.
-        unsafe { (self.kernel.finalize)(&mut *self.state, out.as_mut_ptr(), out.len()) };
+    pub(crate) fn finish_for_selftest(mut self, out: &mut [u8]) {
+        self.finish_in_place(out)
+    }
+
+    /// Finalizes into `out` (length already decided by the caller) and wipes the state. The state
+    /// is then consumed: it must be re-initialized with [`Hasher::copy_state_from`] before reuse.
+    pub(crate) fn finish_in_place(&mut self, out: &mut [u8]) {
+        // SAFETY: initialized state; `out` is a valid writable slice.
+        unsafe { (self.kernel.finalize)(self.state.as_mut_ptr(), out.as_mut_ptr(), out.len()) };
         self.wipe();
     }
 
-    pub(crate) fn finish_for_selftest(self, out: &mut [u8]) {
-        self.finish(out)
+    /// Overwrites this stream's state with a copy of `src`'s (same kernel), without allocating.
+    pub(crate) fn copy_state_from(&mut self, src: &Hasher) {
+        debug_assert!(std::ptr::eq(self.kernel.desc, src.kernel.desc));
+        let n = self.kernel.state_size;
+        // SAFETY: both blobs hold at least `state_size` bytes; kernel states are plain data (kernel
+        // ABI contract), so a bytewise copy is a valid clone; the boxes are distinct allocations.
+        unsafe { std::ptr::copy_nonoverlapping(src.state.as_ptr().cast::<u8>(), self.state.as_mut_ptr().cast::<u8>(), n) };
     }
 
     fn wipe(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.state.0[..self.kernel.state_size]);
+        // SAFETY: writing zeros to the first `state_size` bytes of our own blob.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(self.state.as_mut_ptr().cast::<u8>(), self.kernel.state_size) };
+        zeroize::Zeroize::zeroize(bytes);
     }
 }
 
 impl Clone for Hasher {
     fn clone(&self) -> Self {
-        let mut state = Box::new(HashState([0; dispatch::HASH_STATE_BYTES]));
-        let n = self.kernel.state_size;
-        // Kernel states are plain data (kernel ABI contract), so a bytewise copy is a clone.
-        state.0[..n].copy_from_slice(&self.state.0[..n]);
-        Hasher { alg: self.alg, kernel: self.kernel, state, out_len: self.out_len }
+        let mut h = Hasher { alg: self.alg, kernel: self.kernel, state: Box::new(MaybeUninit::uninit()), out_len: self.out_len };
+        h.copy_state_from(self);
+        h
     }
 }
 
@@ -160,6 +172,52 @@ impl Drop for Hasher {
 impl std::fmt::Debug for Hasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Hasher").field("alg", &self.alg.name()).field("kernel", &self.kernel_name()).finish_non_exhaustive()
+    }
+}
+
+/// A stream on a stack blob (no allocation), for internal one-shot constructions such as HMAC.
+pub(crate) struct StackHasher {
+    kernel: HashKernel,
+    st: MaybeUninit<HashState>,
+}
+
+impl StackHasher {
+    pub(crate) fn new(kernel: HashKernel) -> Self {
+        let mut st = MaybeUninit::<HashState>::uninit();
+        // SAFETY: the kernel initializes its own state (plain mode, no key).
+        unsafe { (kernel.init)(st.as_mut_ptr(), std::ptr::null(), 0, HASH_MODE_PLAIN) };
+        StackHasher { kernel, st }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        // SAFETY: initialized state; valid slice.
+        unsafe { (self.kernel.update)(self.st.as_mut_ptr(), data.as_ptr(), data.len()) }
+    }
+
+    /// Finalizes into `out` (the digest length); the state is wiped on drop.
+    pub(crate) fn finish(mut self, out: &mut [u8]) {
+        // SAFETY: initialized state; valid writable slice.
+        unsafe { (self.kernel.finalize)(self.st.as_mut_ptr(), out.as_mut_ptr(), out.len()) }
+    }
+}
+
+impl Drop for StackHasher {
+    fn drop(&mut self) {
+        // SAFETY: zeroing the first `state_size` bytes of our own blob.
+        let b = unsafe { std::slice::from_raw_parts_mut(self.st.as_mut_ptr().cast::<u8>(), self.kernel.state_size) };
+        zeroize::Zeroize::zeroize(b);
+    }
+}
+
+/// One-shot on a stack blob: no allocation, no zero-fill beyond the kernel's own state.
+fn oneshot(kernel: &HashKernel, key: &[u8], mode: u32, data: &[u8], out: &mut [u8]) {
+    let mut st = MaybeUninit::<HashState>::uninit();
+    // SAFETY: init → update → finalize on one blob, as the kernel ABI requires; slices are valid.
+    unsafe {
+        (kernel.init)(st.as_mut_ptr(), key.as_ptr(), key.len(), mode);
+        (kernel.update)(st.as_mut_ptr(), data.as_ptr(), data.len());
+        (kernel.finalize)(st.as_mut_ptr(), out.as_mut_ptr(), out.len());
+        zeroize::Zeroize::zeroize(std::slice::from_raw_parts_mut(st.as_mut_ptr().cast::<u8>(), kernel.state_size));
     }
 }
 
@@ -178,16 +236,17 @@ pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
             return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", alg.name(), out.len())));
         }
     }
-    let mut h = Hasher::new(alg)?;
-    h.update(data);
-    h.finalize_into(out)
+    let k = kernel_for(alg)?;
+    let n = need.unwrap_or(out.len());
+    oneshot(&k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
+    Ok(n)
 }
 
 /// One-shot hash; XOFs give their default length (shake128: 32, shake256: 64 bytes).
 pub fn hash(alg: Alg, data: &[u8]) -> Result<Vec<u8>> {
-    let mut h = Hasher::new(alg)?;
-    h.update(data);
-    Ok(h.finalize())
+    let mut v = vec![0u8; default_len(alg)?];
+    oneshot(&kernel_for(alg)?, &[], HASH_MODE_PLAIN, data, &mut v);
+    Ok(v)
 }
 
 /// One-shot XOF of `out.len()` bytes (shake128, shake256, blake3).
@@ -195,9 +254,8 @@ pub fn xof(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<()> {
     if !is_xof(alg.expect(Family::Hash)?) {
         return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
     }
-    let mut h = Hasher::new(alg)?;
-    h.update(data);
-    h.finalize_xof(out)
+    oneshot(&kernel_for(alg)?, &[], HASH_MODE_PLAIN, data, out);
+    Ok(())
 }
 
 /// BLAKE3 keyed hash of `out.len()` bytes (32 is the standard MAC length).

@@ -56,14 +56,13 @@ pub fn hkdf_expand(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<
         return Err(err(Status::InvalidLength, format!("{} PRK must be at least {hl} bytes, got {}", alg.name(), prk.len())));
     }
     let keyed = Mac::new(m, prk)?;
+    let mut scratch = keyed.scratch();
     let mut t = zeroize::Zeroizing::new([0u8; 64]);
+    let mut prev_t = zeroize::Zeroizing::new([0u8; 64]);
     let mut prev = 0usize;
     for (i, chunk) in okm.chunks_mut(hl).enumerate() {
-        let mut mac = keyed.clone();
-        mac.update(&t[..prev]);
-        mac.update(info);
-        mac.update(&[(i + 1) as u8]);
-        mac.finalize_into(&mut t[..hl])?;
+        prev_t[..prev].copy_from_slice(&t[..prev]);
+        keyed.compute_with(&mut scratch, &[&prev_t[..prev], info, &[(i + 1) as u8]], &mut t[..hl]);
         chunk.copy_from_slice(&t[..chunk.len()]);
         prev = hl;
     }
@@ -94,18 +93,16 @@ pub fn pbkdf2(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut
         return Err(err(Status::OutputTooLong, "PBKDF2 output exceeds (2^32-1)*HashLen"));
     }
     let keyed = Mac::new(m, password)?;
+    let mut scratch = keyed.scratch();
     let mut u = zeroize::Zeroizing::new([0u8; 64]);
+    let mut prev = zeroize::Zeroizing::new([0u8; 64]);
     let mut acc = zeroize::Zeroizing::new([0u8; 64]);
     for (i, chunk) in out.chunks_mut(hl).enumerate() {
-        let mut mac = keyed.clone();
-        mac.update(salt);
-        mac.update(&((i as u32) + 1).to_be_bytes());
-        mac.finalize_into(&mut u[..hl])?;
+        keyed.compute_with(&mut scratch, &[salt, &((i as u32) + 1).to_be_bytes()], &mut u[..hl]);
         acc[..hl].copy_from_slice(&u[..hl]);
         for _ in 1..iterations {
-            let mut mac = keyed.clone();
-            mac.update(&u[..hl]);
-            mac.finalize_into(&mut u[..hl])?;
+            prev[..hl].copy_from_slice(&u[..hl]);
+            keyed.compute_with(&mut scratch, &[&prev[..hl]], &mut u[..hl]);
             acc[..hl].iter_mut().zip(&u[..hl]).for_each(|(a, b)| *a ^= b);
         }
         chunk.copy_from_slice(&acc[..chunk.len()]);

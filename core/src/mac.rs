@@ -5,7 +5,7 @@
 use crate::alg::{Alg, Family};
 use crate::dispatch;
 use crate::error::{err, Result, Status};
-use crate::hash::{block_len, kernel_for, Hasher};
+use crate::hash::{block_len, kernel_for, Hasher, StackHasher};
 use subtle::ConstantTimeEq;
 
 /// Shortest tag [`verify_truncated`] accepts.
@@ -87,6 +87,28 @@ impl Mac {
 
     pub fn alg(&self) -> Alg {
         self.alg
+    }
+
+    /// Working states for [`Mac::compute_with`] (allocated once per loop, not per MAC).
+    pub(crate) fn scratch(&self) -> (Hasher, Hasher) {
+        (self.inner.clone(), self.outer.as_ref().unwrap_or(&self.inner).clone())
+    }
+
+    /// HMAC of the concatenation of `parts` under this key into `out` (the tag length), reusing
+    /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops. HMAC only.
+    pub(crate) fn compute_with(&self, scratch: &mut (Hasher, Hasher), parts: &[&[u8]], out: &mut [u8]) {
+        let outer = self.outer.as_ref().expect("compute_with is for HMAC");
+        let (si, so) = scratch;
+        si.copy_state_from(&self.inner);
+        for p in parts {
+            si.update(p);
+        }
+        let mut d = zeroize::Zeroizing::new([0u8; 64]);
+        let n = out.len();
+        si.finish_in_place(&mut d[..n]);
+        so.copy_state_from(outer);
+        so.update(&d[..n]);
+        so.finish_in_place(out);
     }
 
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
@@ -173,16 +195,47 @@ pub fn mac_into(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usi
     if out.len() < n {
         return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", alg.name(), out.len())));
     }
+    if let Some(h) = hmac_hash(alg) {
+        hmac_stack(h, key, data, &mut out[..n])?;
+        return Ok(n);
+    }
     let mut m = Mac::new(alg, key)?;
     m.update(data);
     m.finalize_into(out)
 }
 
+/// HMAC without any heap allocation (pads and hash states on the stack, wiped afterwards).
+fn hmac_stack(h: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
+    let kernel = kernel_for(h)?;
+    let bl = block_len(h);
+    let mut k = zeroize::Zeroizing::new([0u8; 128]);
+    if key.len() > bl {
+        let mut s = StackHasher::new(kernel);
+        s.update(key);
+        s.finish(&mut k[..out.len()]);
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let mut pad = zeroize::Zeroizing::new([0u8; 128]);
+    pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x36);
+    let mut inner = StackHasher::new(kernel);
+    inner.update(&pad[..bl]);
+    inner.update(data);
+    let mut d = zeroize::Zeroizing::new([0u8; 64]);
+    inner.finish(&mut d[..out.len()]);
+    pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
+    let mut outer = StackHasher::new(kernel);
+    outer.update(&pad[..bl]);
+    outer.update(&d[..out.len()]);
+    outer.finish(out);
+    Ok(())
+}
+
 /// One-shot MAC.
 pub fn mac(alg: Alg, key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
-    let mut m = Mac::new(alg, key)?;
-    m.update(data);
-    Ok(m.finalize())
+    let mut t = vec![0u8; tag_len(alg)?];
+    mac_into(alg, key, data, &mut t)?;
+    Ok(t)
 }
 
 /// One-shot constant-time verification of a full-length tag.

@@ -69,7 +69,9 @@ const SUNSCREEN: &[u8] =
 // (alg, key, nonce, aad, plaintext, expected ciphertext prefix (may be empty), expected tag)
 // GCM: McGrew & Viega, "The Galois/Counter Mode of Operation", test cases 2 and 14.
 // ChaCha20-Poly1305: RFC 8439 §2.8.2. XChaCha20-Poly1305: draft-irtf-cfrg-xchacha-03 §A.3.1.
-const AEAD_KATS: &[(Alg, &str, &str, &str, &[u8], &str, &str)] = &[
+/// (alg, key, nonce, aad, plaintext, expected ciphertext prefix, expected tag)
+type AeadKat = (Alg, &'static str, &'static str, &'static str, &'static [u8], &'static str, &'static str);
+const AEAD_KATS: &[AeadKat] = &[
     (Alg::Aes128Gcm, "00000000000000000000000000000000", "000000000000000000000000", "", &[0; 16], "0388dace60b6a392f328c2b971b2fe78", "ab6e47d42cec13bdf53a67b21257bddf"),
     (Alg::Aes256Gcm, "0000000000000000000000000000000000000000000000000000000000000000", "000000000000000000000000", "", &[0; 16], "cea7403d4d606b6e074ec5d3baf39d18", "d0d1c8a799996bf0265b98b5d48ab919"),
     (Alg::ChaCha20Poly1305, "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f", "070000004041424344454647", "50515253c0c1c2c3c4c5c6c7", SUNSCREEN, "d31a8d34648e60db7b86afbc53ef7ec2", "1ae10b594f09e26a7e902ecbd0600691"),

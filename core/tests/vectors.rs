@@ -231,7 +231,7 @@ fn nist_cavp_rsp() {
         for r in cavp(f) {
             let (Some(ol), Some(msg), Some(out)) = (r.get("Outputlen"), r.get("Msg"), r.get("Output")) else { continue };
             let bits: usize = ol.parse().unwrap();
-            if bits % 8 != 0 {
+            if !bits.is_multiple_of(8) {
                 continue;
             }
             let mut got = vec![0u8; bits / 8];
