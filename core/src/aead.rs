@@ -102,8 +102,8 @@ fn with_stack_schedule<T>(alg: Alg, key: &[u8], f: impl FnOnce(&AeadKernel, *con
         return Err(err(Status::Internal, format!("kernel {} rejected a validated key", k.desc.name())));
     }
     let r = f(&k, sched.as_ptr());
-    // SAFETY: zeroing the first `sched_size` bytes (the kernel's schedule) of our own blob.
-    zeroize::Zeroize::zeroize(unsafe { std::slice::from_raw_parts_mut(sched.as_mut_ptr().cast::<u8>(), k.sched_size) });
+    // SAFETY: the first `sched_size` bytes (the kernel's schedule) of our own blob are writable.
+    unsafe { crate::secure::ct::wipe_raw(sched.as_mut_ptr().cast::<u8>(), k.sched_size) };
     Ok(r)
 }
 

@@ -3,6 +3,7 @@
 
 use crate::alg::{Alg, Family};
 use crate::dispatch::{self, HashKernel, HashState, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
+use crate::secure::ct::wipe_raw;
 use std::mem::MaybeUninit;
 use crate::error::{err, Result, Status};
 
@@ -139,6 +140,13 @@ impl Hasher {
         self.wipe();
     }
 
+    /// Like [`Hasher::finish_in_place`] without the wipe: for scratch states that are re-copied
+    /// on every use and wiped when dropped (PBKDF2/HKDF inner loops).
+    pub(crate) fn finish_scratch(&mut self, out: &mut [u8]) {
+        // SAFETY: initialized state; `out` is a valid writable slice.
+        unsafe { (self.kernel.finalize)(self.state.as_mut_ptr(), out.as_mut_ptr(), out.len()) };
+    }
+
     /// Overwrites this stream's state with a copy of `src`'s (same kernel), without allocating.
     pub(crate) fn copy_state_from(&mut self, src: &Hasher) {
         debug_assert!(std::ptr::eq(self.kernel.desc, src.kernel.desc));
@@ -149,9 +157,8 @@ impl Hasher {
     }
 
     fn wipe(&mut self) {
-        // SAFETY: writing zeros to the first `state_size` bytes of our own blob.
-        let bytes = unsafe { std::slice::from_raw_parts_mut(self.state.as_mut_ptr().cast::<u8>(), self.kernel.state_size) };
-        zeroize::Zeroize::zeroize(bytes);
+        // SAFETY: the first `state_size` bytes of our own blob are writable.
+        unsafe { wipe_raw(self.state.as_mut_ptr().cast::<u8>(), self.kernel.state_size) }
     }
 }
 
@@ -203,9 +210,8 @@ impl StackHasher {
 
 impl Drop for StackHasher {
     fn drop(&mut self) {
-        // SAFETY: zeroing the first `state_size` bytes of our own blob.
-        let b = unsafe { std::slice::from_raw_parts_mut(self.st.as_mut_ptr().cast::<u8>(), self.kernel.state_size) };
-        zeroize::Zeroize::zeroize(b);
+        // SAFETY: the first `state_size` bytes of our own blob are writable.
+        unsafe { wipe_raw(self.st.as_mut_ptr().cast::<u8>(), self.kernel.state_size) }
     }
 }
 
@@ -217,7 +223,7 @@ fn oneshot(kernel: &HashKernel, key: &[u8], mode: u32, data: &[u8], out: &mut [u
         (kernel.init)(st.as_mut_ptr(), key.as_ptr(), key.len(), mode);
         (kernel.update)(st.as_mut_ptr(), data.as_ptr(), data.len());
         (kernel.finalize)(st.as_mut_ptr(), out.as_mut_ptr(), out.len());
-        zeroize::Zeroize::zeroize(std::slice::from_raw_parts_mut(st.as_mut_ptr().cast::<u8>(), kernel.state_size));
+        wipe_raw(st.as_mut_ptr().cast::<u8>(), kernel.state_size);
     }
 }
 

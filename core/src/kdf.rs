@@ -5,6 +5,7 @@ use crate::alg::{Alg, Family};
 use crate::dispatch::{self, Argon2Params};
 use crate::error::{err, Result, Status};
 use crate::mac::Mac;
+use crate::secure::ct::Wiped;
 
 fn hkdf_mac(alg: Alg) -> Result<(Alg, usize)> {
     Ok(match alg.expect(Family::Kdf)? {
@@ -57,8 +58,8 @@ pub fn hkdf_expand(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<
     }
     let keyed = Mac::new(m, prk)?;
     let mut scratch = keyed.scratch();
-    let mut t = zeroize::Zeroizing::new([0u8; 64]);
-    let mut prev_t = zeroize::Zeroizing::new([0u8; 64]);
+    let mut t = Wiped::<64>::new();
+    let mut prev_t = Wiped::<64>::new();
     let mut prev = 0usize;
     for (i, chunk) in okm.chunks_mut(hl).enumerate() {
         prev_t[..prev].copy_from_slice(&t[..prev]);
@@ -75,7 +76,7 @@ pub fn hkdf(alg: Alg, ikm: &[u8], salt: &[u8], info: &[u8], okm: &mut [u8]) -> R
     if okm.len() > 255 * hl {
         return Err(err(Status::OutputTooLong, format!("{} output is limited to 255*{hl} = {} bytes, asked {}", alg.name(), 255 * hl, okm.len())));
     }
-    let mut prk = zeroize::Zeroizing::new([0u8; 64]);
+    let mut prk = Wiped::<64>::new();
     hkdf_extract(alg, salt, ikm, &mut prk[..hl])?;
     hkdf_expand(alg, &prk[..hl], info, okm)
 }
@@ -94,9 +95,9 @@ pub fn pbkdf2(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut
     }
     let keyed = Mac::new(m, password)?;
     let mut scratch = keyed.scratch();
-    let mut u = zeroize::Zeroizing::new([0u8; 64]);
-    let mut prev = zeroize::Zeroizing::new([0u8; 64]);
-    let mut acc = zeroize::Zeroizing::new([0u8; 64]);
+    let mut u = Wiped::<64>::new();
+    let mut prev = Wiped::<64>::new();
+    let mut acc = Wiped::<64>::new();
     for (i, chunk) in out.chunks_mut(hl).enumerate() {
         keyed.compute_with(&mut scratch, &[salt, &((i as u32) + 1).to_be_bytes()], &mut u[..hl]);
         acc[..hl].copy_from_slice(&u[..hl]);

@@ -6,6 +6,7 @@ use crate::alg::{Alg, Family};
 use crate::dispatch;
 use crate::error::{err, Result, Status};
 use crate::hash::{block_len, kernel_for, Hasher, StackHasher};
+use crate::secure::ct::Wiped;
 use subtle::ConstantTimeEq;
 
 /// Shortest tag [`verify_truncated`] accepts.
@@ -38,6 +39,13 @@ fn hmac_hash(alg: Alg) -> Option<Alg> {
     }
 }
 
+/// Reusable HMAC working state (wiped on drop: the hashers wipe themselves, `digest` too).
+pub(crate) struct Scratch {
+    inner: Hasher,
+    outer: Hasher,
+    digest: Wiped<64>,
+}
+
 /// A streaming MAC. Cloning copies the keyed state (useful for PBKDF2-style reuse).
 #[derive(Clone, Debug)]
 pub struct Mac {
@@ -52,20 +60,20 @@ impl Mac {
         alg.expect(Family::Mac)?;
         if let Some(h) = hmac_hash(alg) {
             let bl = block_len(h);
-            let mut k = zeroize::Zeroizing::new(vec![0u8; bl]);
+            let mut k = Wiped::<128>::new();
             if key.len() > bl {
                 let d = crate::hash::hash(h, key)?;
                 k[..d.len()].copy_from_slice(&d);
             } else {
                 k[..key.len()].copy_from_slice(key);
             }
-            let mut pad = zeroize::Zeroizing::new(vec![0u8; bl]);
+            let mut pad = Wiped::<128>::new();
             let mut inner = Hasher::new(h)?;
             let mut outer = inner.clone();
-            pad.iter_mut().zip(k.iter()).for_each(|(p, k)| *p = k ^ 0x36);
-            inner.update(&pad);
-            pad.iter_mut().zip(k.iter()).for_each(|(p, k)| *p = k ^ 0x5c);
-            outer.update(&pad);
+            pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x36);
+            inner.update(&pad[..bl]);
+            pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
+            outer.update(&pad[..bl]);
             return Ok(Mac { alg, inner, outer: Some(outer) });
         }
         let want = key_len(alg)?.unwrap_or(key.len());
@@ -90,25 +98,23 @@ impl Mac {
     }
 
     /// Working states for [`Mac::compute_with`] (allocated once per loop, not per MAC).
-    pub(crate) fn scratch(&self) -> (Hasher, Hasher) {
-        (self.inner.clone(), self.outer.as_ref().unwrap_or(&self.inner).clone())
+    pub(crate) fn scratch(&self) -> Scratch {
+        Scratch { inner: self.inner.clone(), outer: self.outer.as_ref().unwrap_or(&self.inner).clone(), digest: Wiped::new() }
     }
 
     /// HMAC of the concatenation of `parts` under this key into `out` (the tag length), reusing
     /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops. HMAC only.
-    pub(crate) fn compute_with(&self, scratch: &mut (Hasher, Hasher), parts: &[&[u8]], out: &mut [u8]) {
+    pub(crate) fn compute_with(&self, scratch: &mut Scratch, parts: &[&[u8]], out: &mut [u8]) {
         let outer = self.outer.as_ref().expect("compute_with is for HMAC");
-        let (si, so) = scratch;
-        si.copy_state_from(&self.inner);
-        for p in parts {
-            si.update(p);
-        }
-        let mut d = zeroize::Zeroizing::new([0u8; 64]);
         let n = out.len();
-        si.finish_in_place(&mut d[..n]);
-        so.copy_state_from(outer);
-        so.update(&d[..n]);
-        so.finish_in_place(out);
+        scratch.inner.copy_state_from(&self.inner);
+        for p in parts {
+            scratch.inner.update(p);
+        }
+        scratch.inner.finish_scratch(&mut scratch.digest[..n]);
+        scratch.outer.copy_state_from(outer);
+        scratch.outer.update(&scratch.digest[..n]);
+        scratch.outer.finish_scratch(out);
     }
 
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
@@ -138,7 +144,7 @@ impl Mac {
         let Mac { inner, outer, .. } = self;
         match outer {
             Some(mut outer) => {
-                let mut d = zeroize::Zeroizing::new([0u8; 64]);
+                let mut d = Wiped::<64>::new();
                 let n = inner.finalize_into(&mut d[..]).expect("64-byte buffer fits every HMAC hash");
                 outer.update(&d[..n]);
                 outer.finalize_into(out).expect("tag buffer sized by caller");
@@ -208,7 +214,7 @@ pub fn mac_into(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usi
 fn hmac_stack(h: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
     let kernel = kernel_for(h)?;
     let bl = block_len(h);
-    let mut k = zeroize::Zeroizing::new([0u8; 128]);
+    let mut k = Wiped::<128>::new();
     if key.len() > bl {
         let mut s = StackHasher::new(kernel);
         s.update(key);
@@ -216,12 +222,12 @@ fn hmac_stack(h: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
     } else {
         k[..key.len()].copy_from_slice(key);
     }
-    let mut pad = zeroize::Zeroizing::new([0u8; 128]);
+    let mut pad = Wiped::<128>::new();
     pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x36);
     let mut inner = StackHasher::new(kernel);
     inner.update(&pad[..bl]);
     inner.update(data);
-    let mut d = zeroize::Zeroizing::new([0u8; 64]);
+    let mut d = Wiped::<64>::new();
     inner.finish(&mut d[..out.len()]);
     pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
     let mut outer = StackHasher::new(kernel);

@@ -1,23 +1,40 @@
 //! The panic boundary, the thread-local error detail, and pointer/length validation.
 
 use std::cell::RefCell;
-use std::ffi::CString;
 use xpscrypto_core::{Error, Status};
 
 /// `xps_status`: 0 on success, a stable `XPS_E_*` code otherwise.
 pub type xps_status = i32;
 
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    /// NUL-terminated detail of the last failure on this thread; empty = none. The buffer is
+    /// reused, so success paths never allocate.
+    static LAST_ERROR: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 pub(crate) fn set_last_error(detail: &str) {
-    let c = CString::new(detail.replace('\0', " ")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    LAST_ERROR.with(|e| {
+        let mut e = e.borrow_mut();
+        e.clear();
+        e.extend(detail.bytes().map(|b| if b == 0 { b' ' } else { b }));
+        e.push(0);
+    });
+}
+
+fn clear_last_error() {
+    LAST_ERROR.with(|e| {
+        let mut e = e.borrow_mut();
+        if !e.is_empty() {
+            e.clear();
+        }
+    });
 }
 
 pub(crate) fn last_error_ptr() -> *const std::ffi::c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    LAST_ERROR.with(|e| {
+        let e = e.borrow();
+        if e.is_empty() { c"".as_ptr() } else { e.as_ptr().cast() }
+    })
 }
 
 /// Runs `f` inside the panic boundary and converts its result into a status, recording the
@@ -25,7 +42,7 @@ pub(crate) fn last_error_ptr() -> *const std::ffi::c_char {
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), Error>) -> xps_status {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(())) => {
-            set_last_error("");
+            clear_last_error();
             0
         }
         Ok(Err(e)) => {

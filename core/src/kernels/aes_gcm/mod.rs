@@ -76,8 +76,13 @@ impl Composed {
                 b[12..].copy_from_slice(&ctr.to_be_bytes());
             }
             self.cipher.encrypt_blocks(&mut ks[..nblocks]);
-            for (c, k) in chunk.iter_mut().zip(ks.iter().flat_map(|b| b.iter())) {
-                *c ^= k;
+            for (c, k) in chunk.chunks_mut(16).zip(ks.iter()) {
+                if c.len() == 16 {
+                    let x = u128::from_ne_bytes(c[..].try_into().expect("16")) ^ u128::from_ne_bytes((*k).into());
+                    c.copy_from_slice(&x.to_ne_bytes());
+                } else {
+                    c.iter_mut().zip(k.iter()).for_each(|(c, k)| *c ^= k);
+                }
             }
         }
     }

@@ -8,33 +8,49 @@
 pub mod portable;
 
 use crate::dispatch::abi::{slice, slice_mut, AeadKernel, AeadSchedule, KernelDesc, AEAD_SCHED_BYTES};
-use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
+use chacha20::cipher::{KeyIvInit, StreamCipher};
 use poly1305::universal_hash::{KeyInit, UniversalHash};
 use subtle::ConstantTimeEq;
 
-/// A ChaCha20 implementation (IETF variant: 32-bit counter, 96-bit nonce).
-trait ChaCha {
-    /// XOR the keystream starting at block `counter` into `buf`.
-    fn xor(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]);
+/// A ChaCha20 keystream positioned at block 0 (IETF variant: 32-bit counter, 96-bit nonce).
+trait ChaCha: Sized {
+    fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self;
+    /// XORs the keystream into `buf`, continuing where the previous call stopped (whole blocks:
+    /// callers only ever ask for one 64-byte block before the message).
+    fn apply(&mut self, buf: &mut [u8]);
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32];
 }
 
-struct Portable;
+struct Portable {
+    key: [u8; 32],
+    nonce: [u8; 12],
+    counter: u32,
+}
 impl ChaCha for Portable {
-    fn xor(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
-        portable::xor_keystream_in_place(key, nonce, counter, buf)
+    fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self {
+        Portable { key: *key, nonce: *nonce, counter: 0 }
+    }
+    fn apply(&mut self, buf: &mut [u8]) {
+        portable::xor_keystream_in_place(&self.key, &self.nonce, self.counter, buf);
+        self.counter = self.counter.wrapping_add(buf.len().div_ceil(64) as u32);
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         portable::hchacha20(key, nonce16)
     }
 }
+impl Drop for Portable {
+    fn drop(&mut self) {
+        crate::secure::ct::secure_zero(&mut self.key);
+    }
+}
 
-struct Simd;
+struct Simd(chacha20::ChaCha20);
 impl ChaCha for Simd {
-    fn xor(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
-        let mut c = chacha20::ChaCha20::new(key.into(), nonce.into());
-        c.seek(u64::from(counter) * 64);
-        c.apply_keystream(buf);
+    fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self {
+        Simd(chacha20::ChaCha20::new(key.into(), nonce.into()))
+    }
+    fn apply(&mut self, buf: &mut [u8]) {
+        self.0.apply_keystream(buf);
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         chacha20::hchacha::<chacha20::R20>(key.into(), nonce16.into()).into()
@@ -68,11 +84,16 @@ fn subkey<C: ChaCha>(key: &[u8; 32], nonce: &[u8]) -> ([u8; 32], [u8; 12]) {
     }
 }
 
-fn tag<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> [u8; 16] {
-    let mut otk = [0u8; 32];
-    C::xor(key, nonce, 0, &mut otk);
-    let mut mac = poly1305::Poly1305::new((&otk).into());
-    zeroize::Zeroize::zeroize(&mut otk);
+/// Starts the keystream and returns (cipher positioned at block 1, Poly1305 keyed with block 0).
+fn start<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12]) -> (C, poly1305::Poly1305) {
+    let mut c = C::new(key, nonce);
+    let mut block0 = crate::secure::ct::Wiped::<64>::new();
+    c.apply(&mut block0[..]);
+    let otk: &[u8; 32] = block0[..32].try_into().expect("32 bytes");
+    (c, poly1305::Poly1305::new(otk.into()))
+}
+
+fn tag(mut mac: poly1305::Poly1305, aad: &[u8], ct: &[u8]) -> [u8; 16] {
     mac.update_padded(aad);
     mac.update_padded(ct);
     let mut lens = [0u8; 16];
@@ -111,9 +132,10 @@ unsafe extern "C" fn seal<C: ChaCha>(
     // SAFETY: `output` valid for `len` writable bytes.
     let buf = unsafe { slice_mut(output, len) };
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
-    C::xor(&k, &n12, 1, buf);
-    let t = tag::<C>(&k, &n12, aad, buf);
-    zeroize::Zeroize::zeroize(&mut k);
+    let (mut c, mac) = start::<C>(&k, &n12);
+    crate::secure::ct::secure_zero(&mut k);
+    c.apply(buf);
+    let t = tag(mac, aad, buf);
     // SAFETY: `tag_out` valid for 16 bytes.
     unsafe { slice_mut(tag_out, 16) }.copy_from_slice(&t);
 }
@@ -133,9 +155,10 @@ unsafe extern "C" fn open<C: ChaCha>(
     let (s, nonce, aad, ct_s, tag_in) =
         unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len), slice(ct, len), slice(tag_in, 16)) };
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
-    let expected = tag::<C>(&k, &n12, aad, ct_s);
+    let (mut c, mac) = start::<C>(&k, &n12);
+    crate::secure::ct::secure_zero(&mut k);
+    let expected = tag(mac, aad, ct_s);
     if !bool::from(expected.ct_eq(tag_in)) {
-        zeroize::Zeroize::zeroize(&mut k);
         return 1;
     }
     if len > 0 && !std::ptr::eq(ct, output) {
@@ -143,8 +166,7 @@ unsafe extern "C" fn open<C: ChaCha>(
         unsafe { std::ptr::copy_nonoverlapping(ct, output, len) }
     }
     // SAFETY: `output` valid for `len` writable bytes.
-    C::xor(&k, &n12, 1, unsafe { slice_mut(output, len) });
-    zeroize::Zeroize::zeroize(&mut k);
+    c.apply(unsafe { slice_mut(output, len) });
     0
 }
 
