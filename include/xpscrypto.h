@@ -912,9 +912,9 @@ xps_status xps_pbkdf2(uint32_t alg,
 
 /**
  * Argon2id (v0x13) with optional secret (≤ 32 bytes) and associated data (≤ 32 bytes).
- * Limits: t_cost ≥ 1; 1 ≤ parallelism < 2^24; m_cost_kib ≥ 8*parallelism; salt ≥ 8 bytes;
- * out_len ≥ 4. Out-of-range values give `XPS_E_INVALID_PARAMETER`; memory that cannot be
- * reserved gives `XPS_E_OUT_OF_MEMORY`.
+ * Limits: t_cost ≥ 1; 1 ≤ parallelism < 2^24; m_cost_kib ≥ 8*parallelism; salt ≥ 8 bytes
+ * (all `XPS_E_INVALID_PARAMETER` when violated); 4 ≤ out_len < 2^32 (`XPS_E_INVALID_LENGTH`).
+ * Memory that cannot be reserved gives `XPS_E_OUT_OF_MEMORY` (never an abort).
  */
 xps_status xps_argon2id_ex(const uint8_t *password,
                            size_t password_len,

@@ -34,6 +34,11 @@ pub fn hkdf_max_len(alg: Alg) -> Result<usize> {
     Ok(255 * hkdf_mac(alg)?.1)
 }
 
+/// Largest PBKDF2 output: (2^32 − 1) · HashLen.
+pub fn pbkdf2_max_len(alg: Alg) -> Result<u64> {
+    Ok(u64::from(u32::MAX) * pbkdf2_mac(alg)?.1 as u64)
+}
+
 /// HKDF-Extract: PRK = HMAC(salt, ikm) into `prk` (≥ HashLen); empty salt = HashLen zeros.
 pub fn hkdf_extract(alg: Alg, salt: &[u8], ikm: &[u8], prk: &mut [u8]) -> Result<usize> {
     let (m, hl) = hkdf_mac(alg)?;
@@ -170,7 +175,10 @@ pub fn argon2id(p: Argon2idParams, password: &[u8], salt: &[u8], secret: &[u8], 
     drop(probe);
     let k = dispatch::table()?.argon2id;
     let params = Argon2Params { t_cost: p.t_cost, m_cost_kib: p.m_cost_kib, parallelism: p.parallelism };
-    let mut tmp = zeroize::Zeroizing::new(vec![0u8; out.len()]);
+    let mut tmp: Vec<u8> = Vec::new();
+    tmp.try_reserve_exact(out.len()).map_err(|_| err(Status::OutOfMemory, format!("argon2id cannot reserve {} output bytes", out.len())))?;
+    tmp.resize(out.len(), 0);
+    let mut tmp = zeroize::Zeroizing::new(tmp);
     // SAFETY: every pointer/length pair comes from a live slice; parameters validated above.
     let rc = unsafe {
         (k.run)(

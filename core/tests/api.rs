@@ -96,6 +96,8 @@ fn secure_buffer_and_ct() {
     if !b.is_locked() {
         assert!(secure::lock_failures() > 0, "an mlock failure must be counted");
     }
+    assert_eq!(SecureBuffer::new(usize::MAX).unwrap_err().status, Status::LengthOverflow);
+    assert_eq!(SecureBuffer::new(usize::MAX - 4094).unwrap_err().status, Status::LengthOverflow);
     assert!(ct_equal(b"abc", b"abc"));
     assert!(!ct_equal(b"abc", b"abd"));
     assert!(!ct_equal(b"abc", b"ab"));

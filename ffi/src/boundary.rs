@@ -101,6 +101,18 @@ pub(crate) unsafe fn output<'a>(p: *mut u8, cap: usize, what: &str) -> Result<&'
     Ok(unsafe { std::slice::from_raw_parts_mut(p, cap) })
 }
 
+/// Checks an output pointer for NULL (with a non-zero length) and its length against `max`
+/// *before* any slice is formed over it.
+pub(crate) fn check_out_len(p: *const u8, len: usize, max: u64, what: &str) -> Result<(), Error> {
+    if p.is_null() && len != 0 {
+        return Err(e(Status::NullPointer, format!("{what} is NULL but its length is {len}")));
+    }
+    if len as u64 > max {
+        return Err(e(Status::OutputTooLong, format!("{what} length {len} exceeds the algorithm's maximum of {max}")));
+    }
+    Ok(())
+}
+
 /// Fails unless `out_len` is non-NULL.
 pub(crate) fn need_len_ptr(out_len: *mut usize) -> Result<(), Error> {
     if out_len.is_null() {

@@ -20,13 +20,16 @@ pub unsafe extern "C" fn xps_hkdf(
 ) -> xps_status {
     guard(|| {
         let a = crate::boundary::alg(alg)?;
+        check_out_len(out, out_len, kdf::hkdf_max_len(a)? as u64, "out")?;
         // SAFETY: validated pointer/length pairs.
-        let (i, s, f) = unsafe { (input(ikm, ikm_len, "ikm")?, input(salt, salt_len, "salt")?, input(info, info_len, "info")?) };
-        let mut tmp = zeroize::Zeroizing::new(vec![0u8; out_len]);
-        kdf::hkdf(a, i, s, f, &mut tmp)?;
-        // SAFETY: validated output.
-        unsafe { output(out, out_len, "out")? }.copy_from_slice(&tmp);
-        Ok(())
+        let (i, s, f, o) =
+            unsafe { (input(ikm, ikm_len, "ikm")?, input(salt, salt_len, "salt")?, input(info, info_len, "info")?, output(out, out_len, "out")?) };
+        for (p, l, w) in [(ikm, ikm_len, "ikm"), (salt, salt_len, "salt"), (info, info_len, "info")] {
+            check_overlap(p, l, out, out_len, false, w)?;
+        }
+        // The core validates every length before writing and cannot fail afterwards, so the
+        // output is written only on success.
+        kdf::hkdf(a, i, s, f, o)
     })
 }
 
@@ -66,13 +69,13 @@ pub unsafe extern "C" fn xps_hkdf_extract(
 pub unsafe extern "C" fn xps_hkdf_expand(alg: u32, prk: *const u8, prk_len: usize, info: *const u8, info_len: usize, out: *mut u8, out_len: usize) -> xps_status {
     guard(|| {
         let a = crate::boundary::alg(alg)?;
+        check_out_len(out, out_len, kdf::hkdf_max_len(a)? as u64, "out")?;
         // SAFETY: validated pointer/length pairs.
-        let (p, f) = unsafe { (input(prk, prk_len, "prk")?, input(info, info_len, "info")?) };
-        let mut tmp = zeroize::Zeroizing::new(vec![0u8; out_len]);
-        kdf::hkdf_expand(a, p, f, &mut tmp)?;
-        // SAFETY: validated output.
-        unsafe { output(out, out_len, "out")? }.copy_from_slice(&tmp);
-        Ok(())
+        let (p, f, o) = unsafe { (input(prk, prk_len, "prk")?, input(info, info_len, "info")?, output(out, out_len, "out")?) };
+        check_overlap(prk, prk_len, out, out_len, false, "prk")?;
+        check_overlap(info, info_len, out, out_len, false, "info")?;
+        // Validated before any write; infallible afterwards.
+        kdf::hkdf_expand(a, p, f, o)
     })
 }
 
@@ -90,20 +93,20 @@ pub unsafe extern "C" fn xps_pbkdf2(
 ) -> xps_status {
     guard(|| {
         let a = crate::boundary::alg(alg)?;
+        check_out_len(out, out_len, kdf::pbkdf2_max_len(a)?, "out")?;
         // SAFETY: validated pointer/length pairs.
-        let (p, s) = unsafe { (input(password, password_len, "password")?, input(salt, salt_len, "salt")?) };
-        let mut tmp = zeroize::Zeroizing::new(vec![0u8; out_len]);
-        kdf::pbkdf2(a, p, s, iterations, &mut tmp)?;
-        // SAFETY: validated output.
-        unsafe { output(out, out_len, "out")? }.copy_from_slice(&tmp);
-        Ok(())
+        let (p, s, o) = unsafe { (input(password, password_len, "password")?, input(salt, salt_len, "salt")?, output(out, out_len, "out")?) };
+        check_overlap(password, password_len, out, out_len, false, "password")?;
+        check_overlap(salt, salt_len, out, out_len, false, "salt")?;
+        // Validated before any write; infallible afterwards.
+        kdf::pbkdf2(a, p, s, iterations, o)
     })
 }
 
 /// Argon2id (v0x13) with optional secret (≤ 32 bytes) and associated data (≤ 32 bytes).
-/// Limits: t_cost ≥ 1; 1 ≤ parallelism < 2^24; m_cost_kib ≥ 8*parallelism; salt ≥ 8 bytes;
-/// out_len ≥ 4. Out-of-range values give `XPS_E_INVALID_PARAMETER`; memory that cannot be
-/// reserved gives `XPS_E_OUT_OF_MEMORY`.
+/// Limits: t_cost ≥ 1; 1 ≤ parallelism < 2^24; m_cost_kib ≥ 8*parallelism; salt ≥ 8 bytes
+/// (all `XPS_E_INVALID_PARAMETER` when violated); 4 ≤ out_len < 2^32 (`XPS_E_INVALID_LENGTH`).
+/// Memory that cannot be reserved gives `XPS_E_OUT_OF_MEMORY` (never an abort).
 #[no_mangle]
 pub unsafe extern "C" fn xps_argon2id_ex(
     password: *const u8,
@@ -125,12 +128,19 @@ pub unsafe extern "C" fn xps_argon2id_ex(
         let (p, s, k, d) = unsafe {
             (input(password, password_len, "password")?, input(salt, salt_len, "salt")?, input(secret, secret_len, "secret")?, input(ad, ad_len, "ad")?)
         };
+        if out.is_null() && out_len != 0 {
+            return Err(e(Status::NullPointer, "out is NULL"));
+        }
+        if !(kdf::argon2_limits::MIN_OUTPUT as u64..=u64::from(u32::MAX)).contains(&(out_len as u64)) {
+            return Err(e(Status::InvalidLength, format!("argon2id output must be 4..=2^32-1 bytes, got {out_len}")));
+        }
         // SAFETY: validated output (checked before the expensive work).
         let o = unsafe { output(out, out_len, "out")? };
-        let mut tmp = zeroize::Zeroizing::new(vec![0u8; out_len]);
-        kdf::argon2id(Argon2idParams { t_cost, m_cost_kib, parallelism }, p, s, k, d, &mut tmp)?;
-        o.copy_from_slice(&tmp);
-        Ok(())
+        for (q, l, w) in [(password, password_len, "password"), (salt, salt_len, "salt"), (secret, secret_len, "secret"), (ad, ad_len, "ad")] {
+            check_overlap(q, l, out, out_len, false, w)?;
+        }
+        // The core computes into a fallibly reserved temporary and copies only on success.
+        kdf::argon2id(Argon2idParams { t_cost, m_cost_kib, parallelism }, p, s, k, d, o)
     })
 }
 

@@ -37,7 +37,12 @@ pub unsafe extern "C" fn xps_random_bytes(out: *mut u8, len: usize) -> xps_statu
     guard(|| {
         // SAFETY: validated output.
         let o = unsafe { output(out, len, "out")? };
-        let mut tmp = zeroize::Zeroizing::new(vec![0u8; len]);
+        // getrandom may fail part-way: fill a fallibly reserved temporary, copy on success.
+        let mut tmp: Vec<u8> = Vec::new();
+        tmp.try_reserve_exact(len).map_err(|_| e(Status::OutOfMemory, format!("cannot reserve {len} bytes")))?;
+        tmp.resize(len, 0);
+        let tmp = zeroize::Zeroizing::new(tmp);
+        let mut tmp = tmp;
         xpscrypto_core::rand::random_bytes(&mut tmp)?;
         o.copy_from_slice(&tmp);
         Ok(())

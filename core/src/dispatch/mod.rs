@@ -214,10 +214,15 @@ fn build(forced: &BTreeMap<&'static str, &'static str>) -> Table {
     t
 }
 
+/// Every table ever published, kept reachable on purpose (readers may still hold old ones; this
+/// also keeps leak checkers quiet about them). Only writers touch it, under `WRITER`.
+static PUBLISHED: Mutex<Vec<&'static Table>> = Mutex::new(Vec::new());
+
 fn publish(mut t: Table) -> &'static Table {
     t.generation = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
-    let leaked: &'static mut Table = Box::leak(Box::new(t));
-    ACTIVE.store(leaked, Ordering::Release);
+    let leaked: &'static Table = Box::leak(Box::new(t));
+    PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).push(leaked);
+    ACTIVE.store(std::ptr::from_ref(leaked).cast_mut(), Ordering::Release);
     leaked
 }
 

@@ -39,10 +39,9 @@ impl SecureBuffer {
     /// A zero-filled buffer of `len` bytes (`len == 0` allowed).
     pub fn new(len: usize) -> Result<Self> {
         let page = page_size();
-        let data_pages = len.div_ceil(page).max(1) * page;
-        let map_len = data_pages
-            .checked_add(2 * page)
-            .ok_or_else(|| err(Status::LengthOverflow, "secure allocation size overflows"))?;
+        let overflow = || err(Status::LengthOverflow, format!("secure allocation of {len} bytes overflows the address space"));
+        let data_pages = len.div_ceil(page).max(1).checked_mul(page).ok_or_else(overflow)?;
+        let map_len = data_pages.checked_add(2 * page).filter(|n| *n <= isize::MAX as usize).ok_or_else(overflow)?;
         // SAFETY: anonymous private mapping request with valid arguments; result checked below.
         let base = unsafe {
             libc::mmap(std::ptr::null_mut(), map_len, libc::PROT_NONE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0)

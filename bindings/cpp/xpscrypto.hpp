@@ -1,0 +1,757 @@
+// xpscrypto.hpp — header-only C++17 RAII wrapper over the xpscrypto C ABI (xpscrypto.h).
+//
+//   #include <xpscrypto.hpp>
+//   auto digest = xps::hash("sha256", "abc");                       // std::vector<uint8_t>
+//   auto sealed = xps::aead_seal("aes-256-gcm", key, nonce, pt, aad); // ciphertext || tag
+//   try { auto pt2 = xps::aead_open("aes-256-gcm", key, nonce, sealed, aad); }
+//   catch (const xps::AuthenticationError &e) { /* e.status(), e.name(), e.detail() */ }
+//
+// Conventions
+//  - Inputs are xps::bytes_view: implicitly built from std::vector<uint8_t>, std::array<uint8_t, N>,
+//    std::string / std::string_view / string literals (their bytes), xps::SecureBuffer, or an
+//    explicit (pointer, length) pair. Outputs are std::vector<uint8_t>.
+//  - Algorithms are xps::Algorithm: a numeric id (XPS_ALG_*) or a canonical name ("aes-256-gcm");
+//    an unknown name throws xps::InvalidInputError (XPS_E_UNKNOWN_ALGORITHM). xps::alg(name) gives
+//    the id.
+//  - Every failing status throws an xps::Error subclass chosen by category (status / 100):
+//    1 InvalidInputError, 2 AuthenticationError, 3 PolicyError, 4 EnvironmentError,
+//    5 DispatchError (alias PatchError), 6 InternalError. Error carries the status number, its
+//    name (XPS_E_…) and the thread-local detail (xps_last_error_detail()) at the time of failure.
+//    Verification helpers (hmac_verify*, Mac::verify) return false for a wrong tag and throw only
+//    for misuse (e.g. a wrong tag length).
+//  - Secret outputs (KDF results, plaintexts) are returned in std::vector, which is not wiped on
+//    destruction: copy them into an xps::SecureBuffer (or use xps::secure_zero) if that matters.
+//
+// Requires C++17. Link with xpscrypto::xpscrypto (CMake) or `pkg-config --libs xpscrypto`.
+#ifndef XPSCRYPTO_HPP
+#define XPSCRYPTO_HPP
+
+#include <xpscrypto.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace xps {
+
+// ------------------------------------------------------------------------------------------------
+// Errors
+// ------------------------------------------------------------------------------------------------
+
+/// Base of every exception thrown by this wrapper: a failing xps_status.
+class Error : public std::runtime_error {
+public:
+    Error(xps_status status, std::string detail)
+        : std::runtime_error(make_what(status, detail)), status_(status), detail_(std::move(detail)) {}
+
+    /// The numeric status (XPS_E_*).
+    xps_status status() const noexcept { return status_; }
+    /// Its symbolic name, e.g. "XPS_E_AUTHENTICATION_FAILED".
+    const char *name() const noexcept { return ::xps_status_name(status_); }
+    /// One-line description of the status.
+    const char *message() const noexcept { return ::xps_status_message(status_); }
+    /// Category: status / 100 (1 misuse, 2 crypto failure, 3 policy, 4 environment, 5 dispatch, 6 internal).
+    int category() const noexcept { return static_cast<int>(::xps_status_category(status_)); }
+    /// The library's detail for this failure (xps_last_error_detail() right after the call).
+    const std::string &detail() const noexcept { return detail_; }
+
+private:
+    static std::string make_what(xps_status status, const std::string &detail) {
+        std::string w = ::xps_status_name(status);
+        w += ": ";
+        w += ::xps_status_message(status);
+        if (!detail.empty()) {
+            w += " (";
+            w += detail;
+            w += ")";
+        }
+        return w;
+    }
+    xps_status status_;
+    std::string detail_;
+};
+
+/// 1xx: misuse — bad lengths, NULLs, unknown algorithms, wrong state, out-of-range parameters.
+class InvalidInputError : public Error {
+public:
+    using Error::Error;
+};
+/// 2xx: a cryptographic check failed (AEAD/MAC authentication, signature).
+class AuthenticationError : public Error {
+public:
+    using Error::Error;
+};
+/// 3xx: the active policy does not allow the operation.
+class PolicyError : public Error {
+public:
+    using Error::Error;
+};
+/// 4xx: the environment failed (RNG, memory, mlock).
+class EnvironmentError : public Error {
+public:
+    using Error::Error;
+};
+/// 5xx: dispatch / hot-patch (unknown op or kernel, kernel unavailable).
+class DispatchError : public Error {
+public:
+    using Error::Error;
+};
+using PatchError = DispatchError;
+/// 6xx: self-test failure, caught panic, internal error.
+class InternalError : public Error {
+public:
+    using Error::Error;
+};
+
+namespace detail {
+
+[[noreturn]] inline void throw_status(xps_status s) {
+    const char *d = ::xps_last_error_detail();
+    std::string det = d ? d : "";
+    switch (::xps_status_category(s)) {
+        case 1: throw InvalidInputError(s, std::move(det));
+        case 2: throw AuthenticationError(s, std::move(det));
+        case 3: throw PolicyError(s, std::move(det));
+        case 4: throw EnvironmentError(s, std::move(det));
+        case 5: throw DispatchError(s, std::move(det));
+        case 6: throw InternalError(s, std::move(det));
+        default: throw Error(s, std::move(det));
+    }
+}
+
+inline void check(xps_status s) {
+    if (s != XPS_OK) {
+        throw_status(s);
+    }
+}
+
+/// For verification calls: true on XPS_OK, false on XPS_E_AUTHENTICATION_FAILED, throw otherwise.
+inline bool check_verify(xps_status s) {
+    if (s == XPS_OK) {
+        return true;
+    }
+    if (s == XPS_E_AUTHENTICATION_FAILED) {
+        return false;
+    }
+    throw_status(s);
+}
+
+}  // namespace detail
+
+/// Throws the xps::Error subclass for `status` (no-op for XPS_OK).
+inline void throw_if_error(xps_status status) { detail::check(status); }
+
+// ------------------------------------------------------------------------------------------------
+// Inputs and algorithm ids
+// ------------------------------------------------------------------------------------------------
+
+class SecureBuffer;
+
+/// A non-owning view of input bytes.
+class bytes_view {
+public:
+    constexpr bytes_view() noexcept = default;
+    bytes_view(const std::uint8_t *p, std::size_t n) noexcept : p_(p), n_(n) {}
+    bytes_view(const void *p, std::size_t n) noexcept : p_(static_cast<const std::uint8_t *>(p)), n_(n) {}
+    bytes_view(const std::vector<std::uint8_t> &v) noexcept : p_(v.data()), n_(v.size()) {}
+    template <std::size_t N>
+    bytes_view(const std::array<std::uint8_t, N> &a) noexcept : p_(a.data()), n_(N) {}
+    bytes_view(std::string_view s) noexcept : p_(reinterpret_cast<const std::uint8_t *>(s.data())), n_(s.size()) {}
+    bytes_view(const std::string &s) noexcept : bytes_view(std::string_view(s)) {}
+    bytes_view(const char *s) noexcept : bytes_view(s ? std::string_view(s) : std::string_view()) {}
+    inline bytes_view(const SecureBuffer &b) noexcept;
+
+    const std::uint8_t *data() const noexcept { return p_; }
+    std::size_t size() const noexcept { return n_; }
+    bool empty() const noexcept { return n_ == 0; }
+    const std::uint8_t *begin() const noexcept { return p_; }
+    const std::uint8_t *end() const noexcept { return p_ + n_; }
+    std::uint8_t operator[](std::size_t i) const noexcept { return p_[i]; }
+    std::vector<std::uint8_t> to_vector() const { return n_ ? std::vector<std::uint8_t>(p_, p_ + n_) : std::vector<std::uint8_t>(); }
+
+private:
+    const std::uint8_t *p_ = nullptr;
+    std::size_t n_ = 0;
+};
+
+/// Algorithm id of a canonical name ("aes-256-gcm", "sha256", …); throws InvalidInputError
+/// (XPS_E_UNKNOWN_ALGORITHM) for an unknown name.
+inline std::uint32_t alg(std::string_view name) {
+    std::string n(name);
+    std::uint32_t id = ::xps_alg_from_name(n.c_str());
+    if (id == 0) {
+        throw InvalidInputError(XPS_E_UNKNOWN_ALGORITHM, "unknown algorithm name \"" + n + "\"");
+    }
+    return id;
+}
+
+/// Canonical name of an algorithm id; throws InvalidInputError for an unknown id.
+inline std::string alg_name(std::uint32_t id) {
+    const char *n = ::xps_alg_name(id);
+    if (n == nullptr) {
+        throw InvalidInputError(XPS_E_UNKNOWN_ALGORITHM, "unknown algorithm id " + std::to_string(id));
+    }
+    return n;
+}
+
+/// Every algorithm id this build knows.
+inline std::vector<std::uint32_t> algorithms() {
+    std::vector<std::uint32_t> v;
+    const std::size_t n = ::xps_alg_count();
+    v.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        v.push_back(::xps_alg_at(i));
+    }
+    return v;
+}
+
+/// An algorithm argument: an id (XPS_ALG_*) or a canonical name (looked up with xps::alg, throws
+/// on unknown names). Ids are passed through unchecked; the library validates them.
+class Algorithm {
+public:
+    Algorithm(std::uint32_t id) noexcept : id_(id) {}
+    Algorithm(int id) noexcept : id_(static_cast<std::uint32_t>(id)) {}
+    Algorithm(std::string_view name) : id_(xps::alg(name)) {}
+    Algorithm(const std::string &name) : id_(xps::alg(name)) {}
+    Algorithm(const char *name) : id_(xps::alg(name ? std::string_view(name) : std::string_view())) {}
+    std::uint32_t id() const noexcept { return id_; }
+    operator std::uint32_t() const noexcept { return id_; }
+
+private:
+    std::uint32_t id_;
+};
+
+// ------------------------------------------------------------------------------------------------
+// Library, status, sizes
+// ------------------------------------------------------------------------------------------------
+
+/// Initializes the library early (optional; every call initializes lazily). Throws on self-test failure.
+inline void init() { detail::check(::xps_init()); }
+/// Runtime library version, e.g. "0.1.0".
+inline std::string version() { return ::xps_version(); }
+/// Runtime version as major*10000 + minor*100 + patch.
+inline std::uint32_t version_number() noexcept { return ::xps_version_number(); }
+inline std::string status_name(xps_status s) { return ::xps_status_name(s); }
+inline std::string status_message(xps_status s) { return ::xps_status_message(s); }
+inline int status_category(xps_status s) noexcept { return static_cast<int>(::xps_status_category(s)); }
+inline std::string last_error_detail() { return ::xps_last_error_detail(); }
+
+inline std::size_t hash_outbytes(Algorithm a) noexcept { return ::xps_hash_outbytes(a); }
+inline std::size_t mac_tagbytes(Algorithm a) noexcept { return ::xps_mac_tagbytes(a); }
+inline std::size_t mac_keybytes(Algorithm a) noexcept { return ::xps_mac_keybytes(a); }
+inline std::size_t aead_keybytes(Algorithm a) noexcept { return ::xps_aead_keybytes(a); }
+inline std::size_t aead_noncebytes(Algorithm a) noexcept { return ::xps_aead_noncebytes(a); }
+inline std::size_t aead_tagbytes(Algorithm a) noexcept { return ::xps_aead_tagbytes(a); }
+
+namespace detail {
+/// Output length of hash(): the digest length, or for the pure XOFs their full-security default
+/// (shake128: 32, shake256: 64), as in the other language bindings.
+inline std::size_t default_hash_len(std::uint32_t id) {
+    std::size_t n = ::xps_hash_outbytes(id);
+    if (n != 0) {
+        return n;
+    }
+    if (id == XPS_ALG_SHAKE128) {
+        return 32;
+    }
+    if (id == XPS_ALG_SHAKE256) {
+        return 64;
+    }
+    return 64;  // not a hash: the library reports the error
+}
+}  // namespace detail
+
+// ------------------------------------------------------------------------------------------------
+// Hashes and XOFs
+// ------------------------------------------------------------------------------------------------
+
+/// One-shot hash. XOFs (shake128/256) give their default length (32 / 64 bytes).
+inline std::vector<std::uint8_t> hash(Algorithm a, bytes_view data) {
+    std::vector<std::uint8_t> out(detail::default_hash_len(a));
+    std::size_t n = 0;
+    detail::check(::xps_hash(a, data.data(), data.size(), out.data(), out.size(), &n));
+    out.resize(n);
+    return out;
+}
+
+/// `length` bytes of shake128, shake256 or blake3 output.
+inline std::vector<std::uint8_t> xof(Algorithm a, bytes_view data, std::size_t length) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_xof(a, data.data(), data.size(), out.data(), out.size()));
+    return out;
+}
+
+/// BLAKE3 keyed hash (32-byte key), `length` bytes (32 = the MAC length).
+inline std::vector<std::uint8_t> blake3_keyed(bytes_view key, bytes_view data, std::size_t length = XPS_BLAKE3_BYTES) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_blake3_keyed(key.data(), key.size(), data.data(), data.size(), out.data(), out.size()));
+    return out;
+}
+
+/// BLAKE3 derive_key: `length` bytes from `material` under the UTF-8 `context`.
+inline std::vector<std::uint8_t> blake3_derive_key(std::string_view context, bytes_view material, std::size_t length = XPS_BLAKE3_BYTES) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_blake3_derive_key(reinterpret_cast<const std::uint8_t *>(context.data()), context.size(), material.data(),
+                                          material.size(), out.data(), out.size()));
+    return out;
+}
+
+/// Streaming hash/XOF. Copyable (copies the state: hash a common prefix once), movable.
+class Hash {
+public:
+    explicit Hash(Algorithm a) : alg_(a) { detail::check(::xps_hash_new(a, &ctx_)); }
+    Hash(const Hash &other) : alg_(other.alg_) {
+        if (other.ctx_ != nullptr) {
+            detail::check(::xps_hash_copy(other.ctx_, &ctx_));
+        }
+    }
+    Hash(Hash &&other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)), alg_(other.alg_) {}
+    Hash &operator=(const Hash &other) {
+        if (this != &other) {
+            Hash tmp(other);
+            std::swap(ctx_, tmp.ctx_);
+            alg_ = other.alg_;
+        }
+        return *this;
+    }
+    Hash &operator=(Hash &&other) noexcept {
+        if (this != &other) {
+            ::xps_hash_free(ctx_);
+            ctx_ = std::exchange(other.ctx_, nullptr);
+            alg_ = other.alg_;
+        }
+        return *this;
+    }
+    ~Hash() { ::xps_hash_free(ctx_); }
+
+    /// Streaming BLAKE3 keyed hash (32-byte key).
+    static Hash blake3_keyed(bytes_view key) {
+        Hash h;
+        detail::check(::xps_hash_new_blake3_keyed(key.data(), key.size(), &h.ctx_));
+        return h;
+    }
+    /// Streaming BLAKE3 derive_key under a UTF-8 context; feed the key material with update().
+    static Hash blake3_derive_key(std::string_view context) {
+        Hash h;
+        detail::check(::xps_hash_new_blake3_derive_key(reinterpret_cast<const std::uint8_t *>(context.data()), context.size(), &h.ctx_));
+        return h;
+    }
+
+    /// The algorithm id (blake3 for the keyed / derive_key modes).
+    std::uint32_t alg() const noexcept { return alg_; }
+
+    Hash &update(bytes_view data) {
+        detail::check(::xps_hash_update(ctx_, data.data(), data.size()));
+        return *this;
+    }
+    /// Finishes: the digest (shake128/256: their default length, 32 / 64 bytes). The object is then
+    /// finalized: further calls throw InvalidInputError (XPS_E_INVALID_STATE).
+    std::vector<std::uint8_t> final() {
+        std::vector<std::uint8_t> out(detail::default_hash_len(alg_));
+        std::size_t n = 0;
+        detail::check(::xps_hash_final(ctx_, out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    std::vector<std::uint8_t> digest() { return final(); }
+    /// Finishes an XOF stream (shake128, shake256, any BLAKE3 mode) with `length` bytes.
+    std::vector<std::uint8_t> final_xof(std::size_t length) {
+        std::vector<std::uint8_t> out(length);
+        detail::check(::xps_hash_final_xof(ctx_, out.data(), out.size()));
+        return out;
+    }
+    xps_hash_ctx *native() noexcept { return ctx_; }
+
+private:
+    Hash() = default;
+    xps_hash_ctx *ctx_ = nullptr;
+    std::uint32_t alg_ = XPS_ALG_BLAKE3;
+};
+
+// ------------------------------------------------------------------------------------------------
+// MACs
+// ------------------------------------------------------------------------------------------------
+
+/// One-shot MAC (hmac-sha256/384/512, poly1305 — one-time key!, blake3-keyed): the full tag.
+inline std::vector<std::uint8_t> hmac(Algorithm a, bytes_view key, bytes_view data) {
+    std::vector<std::uint8_t> out(XPS_HASH_MAX_BYTES);
+    std::size_t n = 0;
+    detail::check(::xps_hmac(a, key.data(), key.size(), data.data(), data.size(), out.data(), out.size(), &n));
+    out.resize(n);
+    return out;
+}
+
+/// Constant-time check of a full-length tag: true/false; throws for misuse (wrong tag length, …).
+inline bool hmac_verify(Algorithm a, bytes_view key, bytes_view data, bytes_view tag) {
+    return detail::check_verify(::xps_hmac_verify(a, key.data(), key.size(), data.data(), data.size(), tag.data(), tag.size()));
+}
+
+/// Constant-time check of an HMAC tag truncated to tag.size() bytes (16 ≤ size ≤ full).
+inline bool hmac_verify_truncated(Algorithm a, bytes_view key, bytes_view data, bytes_view tag) {
+    return detail::check_verify(::xps_hmac_verify_truncated(a, key.data(), key.size(), data.data(), data.size(), tag.data(), tag.size()));
+}
+
+/// Streaming MAC. Copyable (copies the keyed state), movable.
+class Mac {
+public:
+    Mac(Algorithm a, bytes_view key) { detail::check(::xps_mac_new(a, key.data(), key.size(), &ctx_)); }
+    Mac(const Mac &other) : ctx_(nullptr) {
+        if (other.ctx_ != nullptr) {
+            detail::check(::xps_mac_copy(other.ctx_, &ctx_));
+        }
+    }
+    Mac(Mac &&other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
+    Mac &operator=(const Mac &other) {
+        if (this != &other) {
+            Mac tmp(other);
+            std::swap(ctx_, tmp.ctx_);
+        }
+        return *this;
+    }
+    Mac &operator=(Mac &&other) noexcept {
+        if (this != &other) {
+            ::xps_mac_free(ctx_);
+            ctx_ = std::exchange(other.ctx_, nullptr);
+        }
+        return *this;
+    }
+    ~Mac() { ::xps_mac_free(ctx_); }
+
+    Mac &update(bytes_view data) {
+        detail::check(::xps_mac_update(ctx_, data.data(), data.size()));
+        return *this;
+    }
+    /// The full tag; finalizes.
+    std::vector<std::uint8_t> final() {
+        std::vector<std::uint8_t> out(XPS_HASH_MAX_BYTES);
+        std::size_t n = 0;
+        detail::check(::xps_mac_final(ctx_, out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    /// Constant-time check of a full-length tag; finalizes. False on mismatch, throws on misuse.
+    bool verify(bytes_view tag) { return detail::check_verify(::xps_mac_verify_final(ctx_, tag.data(), tag.size())); }
+    xps_mac_ctx *native() noexcept { return ctx_; }
+
+private:
+    xps_mac_ctx *ctx_ = nullptr;
+};
+
+// ------------------------------------------------------------------------------------------------
+// AEADs
+// ------------------------------------------------------------------------------------------------
+
+/// Ciphertext and tag of a detached seal.
+struct Sealed {
+    std::vector<std::uint8_t> ciphertext;
+    std::vector<std::uint8_t> tag;
+};
+
+/// One-shot seal: ciphertext || 16-byte tag. Never reuse a nonce under one key.
+inline std::vector<std::uint8_t> aead_seal(Algorithm a, bytes_view key, bytes_view nonce, bytes_view plaintext, bytes_view aad = {}) {
+    std::vector<std::uint8_t> out(plaintext.size() + XPS_AEAD_TAGBYTES);
+    std::size_t n = 0;
+    detail::check(::xps_aead_seal(a, key.data(), key.size(), nonce.data(), nonce.size(), aad.data(), aad.size(), plaintext.data(),
+                                  plaintext.size(), out.data(), out.size(), &n));
+    out.resize(n);
+    return out;
+}
+
+/// One-shot open of ciphertext || tag; throws AuthenticationError if anything was altered.
+inline std::vector<std::uint8_t> aead_open(Algorithm a, bytes_view key, bytes_view nonce, bytes_view sealed, bytes_view aad = {}) {
+    std::vector<std::uint8_t> out(sealed.size() > XPS_AEAD_TAGBYTES ? sealed.size() - XPS_AEAD_TAGBYTES : 0);
+    std::size_t n = 0;
+    detail::check(::xps_aead_open(a, key.data(), key.size(), nonce.data(), nonce.size(), aad.data(), aad.size(), sealed.data(),
+                                  sealed.size(), out.data(), out.size(), &n));
+    out.resize(n);
+    return out;
+}
+
+/// One-shot detached seal.
+inline Sealed aead_seal_detached(Algorithm a, bytes_view key, bytes_view nonce, bytes_view plaintext, bytes_view aad = {}) {
+    Sealed s{std::vector<std::uint8_t>(plaintext.size()), std::vector<std::uint8_t>(XPS_AEAD_TAGBYTES)};
+    std::size_t n = 0;
+    detail::check(::xps_aead_seal_detached(a, key.data(), key.size(), nonce.data(), nonce.size(), aad.data(), aad.size(),
+                                           plaintext.data(), plaintext.size(), s.ciphertext.data(), s.ciphertext.size(), &n,
+                                           s.tag.data(), s.tag.size()));
+    s.ciphertext.resize(n);
+    return s;
+}
+
+/// One-shot detached open; throws AuthenticationError if anything was altered.
+inline std::vector<std::uint8_t> aead_open_detached(Algorithm a, bytes_view key, bytes_view nonce, bytes_view ciphertext, bytes_view tag,
+                                                    bytes_view aad = {}) {
+    std::vector<std::uint8_t> out(ciphertext.size());
+    std::size_t n = 0;
+    detail::check(::xps_aead_open_detached(a, key.data(), key.size(), nonce.data(), nonce.size(), aad.data(), aad.size(),
+                                           ciphertext.data(), ciphertext.size(), tag.data(), tag.size(), out.data(), out.size(), &n));
+    out.resize(n);
+    return out;
+}
+
+/// A reusable AEAD key (raw key in secure memory, schedule cached). Move-only; thread-safe for
+/// concurrent seal/open.
+class AeadKey {
+public:
+    AeadKey(Algorithm a, bytes_view key) { detail::check(::xps_aead_key_new(a, key.data(), key.size(), &k_)); }
+    AeadKey(const AeadKey &) = delete;
+    AeadKey &operator=(const AeadKey &) = delete;
+    AeadKey(AeadKey &&other) noexcept : k_(std::exchange(other.k_, nullptr)) {}
+    AeadKey &operator=(AeadKey &&other) noexcept {
+        if (this != &other) {
+            ::xps_aead_key_free(k_);
+            k_ = std::exchange(other.k_, nullptr);
+        }
+        return *this;
+    }
+    ~AeadKey() { ::xps_aead_key_free(k_); }
+
+    /// The algorithm id (0 for a moved-from key).
+    std::uint32_t alg() const noexcept { return ::xps_aead_key_alg(k_); }
+    std::size_t noncebytes() const noexcept { return ::xps_aead_noncebytes(alg()); }
+
+    std::vector<std::uint8_t> seal(bytes_view nonce, bytes_view plaintext, bytes_view aad = {}) const {
+        std::vector<std::uint8_t> out(plaintext.size() + XPS_AEAD_TAGBYTES);
+        std::size_t n = 0;
+        detail::check(::xps_aead_key_seal(k_, nonce.data(), nonce.size(), aad.data(), aad.size(), plaintext.data(), plaintext.size(),
+                                          out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    std::vector<std::uint8_t> open(bytes_view nonce, bytes_view sealed, bytes_view aad = {}) const {
+        std::vector<std::uint8_t> out(sealed.size() > XPS_AEAD_TAGBYTES ? sealed.size() - XPS_AEAD_TAGBYTES : 0);
+        std::size_t n = 0;
+        detail::check(::xps_aead_key_open(k_, nonce.data(), nonce.size(), aad.data(), aad.size(), sealed.data(), sealed.size(),
+                                          out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    Sealed seal_detached(bytes_view nonce, bytes_view plaintext, bytes_view aad = {}) const {
+        Sealed s{std::vector<std::uint8_t>(plaintext.size()), std::vector<std::uint8_t>(XPS_AEAD_TAGBYTES)};
+        std::size_t n = 0;
+        detail::check(::xps_aead_key_seal_detached(k_, nonce.data(), nonce.size(), aad.data(), aad.size(), plaintext.data(),
+                                                   plaintext.size(), s.ciphertext.data(), s.ciphertext.size(), &n, s.tag.data(),
+                                                   s.tag.size()));
+        s.ciphertext.resize(n);
+        return s;
+    }
+    std::vector<std::uint8_t> open_detached(bytes_view nonce, bytes_view ciphertext, bytes_view tag, bytes_view aad = {}) const {
+        std::vector<std::uint8_t> out(ciphertext.size());
+        std::size_t n = 0;
+        detail::check(::xps_aead_key_open_detached(k_, nonce.data(), nonce.size(), aad.data(), aad.size(), ciphertext.data(),
+                                                   ciphertext.size(), tag.data(), tag.size(), out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    const xps_aead_key *native() const noexcept { return k_; }
+
+private:
+    xps_aead_key *k_ = nullptr;
+};
+
+// ------------------------------------------------------------------------------------------------
+// KDFs
+// ------------------------------------------------------------------------------------------------
+
+/// HKDF (hkdf-sha256/384/512): `length` bytes (1..=255*HashLen).
+inline std::vector<std::uint8_t> hkdf(Algorithm a, bytes_view ikm, bytes_view salt, bytes_view info, std::size_t length) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_hkdf(a, ikm.data(), ikm.size(), salt.data(), salt.size(), info.data(), info.size(), out.data(), out.size()));
+    return out;
+}
+
+/// HKDF-Extract: the PRK (HashLen bytes).
+inline std::vector<std::uint8_t> hkdf_extract(Algorithm a, bytes_view salt, bytes_view ikm) {
+    std::vector<std::uint8_t> prk(XPS_HASH_MAX_BYTES);
+    std::size_t n = 0;
+    detail::check(::xps_hkdf_extract(a, salt.data(), salt.size(), ikm.data(), ikm.size(), prk.data(), prk.size(), &n));
+    prk.resize(n);
+    return prk;
+}
+
+/// HKDF-Expand: `length` bytes from a PRK (≥ HashLen bytes) and info.
+inline std::vector<std::uint8_t> hkdf_expand(Algorithm a, bytes_view prk, bytes_view info, std::size_t length) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_hkdf_expand(a, prk.data(), prk.size(), info.data(), info.size(), out.data(), out.size()));
+    return out;
+}
+
+/// PBKDF2 (pbkdf2-sha256/512).
+inline std::vector<std::uint8_t> pbkdf2(Algorithm a, bytes_view password, bytes_view salt, std::uint32_t iterations, std::size_t length) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_pbkdf2(a, password.data(), password.size(), salt.data(), salt.size(), iterations, out.data(), out.size()));
+    return out;
+}
+
+/// Argon2id (v0x13) with optional secret and associated data (each ≤ 32 bytes).
+inline std::vector<std::uint8_t> argon2id(bytes_view password, bytes_view salt, std::uint32_t t_cost, std::uint32_t m_cost_kib,
+                                          std::uint32_t parallelism, std::size_t length, bytes_view secret = {}, bytes_view ad = {}) {
+    std::vector<std::uint8_t> out(length);
+    detail::check(::xps_argon2id_ex(password.data(), password.size(), salt.data(), salt.size(), t_cost, m_cost_kib, parallelism,
+                                    secret.data(), secret.size(), ad.data(), ad.size(), out.data(), out.size()));
+    return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Randomness, constant time, secure memory
+// ------------------------------------------------------------------------------------------------
+
+/// `n` bytes from the operating system CSPRNG.
+inline std::vector<std::uint8_t> random_bytes(std::size_t n) {
+    std::vector<std::uint8_t> out(n);
+    detail::check(::xps_random_bytes(out.data(), out.size()));
+    return out;
+}
+
+/// Constant-time equality (false when the sizes differ; the sizes themselves are not secret).
+inline bool ct_equal(bytes_view a, bytes_view b) noexcept {
+    return a.size() == b.size() && ::xps_ct_equal(a.data(), b.data(), a.size()) == 1;
+}
+
+/// Constant-time all-zero test.
+inline bool ct_is_zero(bytes_view a) noexcept { return ::xps_ct_is_zero(a.data(), a.size()) == 1; }
+
+/// Zeroes memory (not optimized away).
+inline void secure_zero(void *p, std::size_t n) noexcept { ::xps_secure_zero(p, n); }
+inline void secure_zero(std::vector<std::uint8_t> &v) noexcept { ::xps_secure_zero(v.data(), v.size()); }
+
+/// Guard-paged, mlock'ed, never-dumped memory, wiped on destruction. Move-only.
+class SecureBuffer {
+public:
+    explicit SecureBuffer(std::size_t n) : n_(n) {
+        void *p = nullptr;
+        detail::check(::xps_secure_alloc(n, &p));
+        p_ = static_cast<std::uint8_t *>(p);
+    }
+    /// A secure copy of `bytes` (which must not be empty).
+    static SecureBuffer copy_of(bytes_view bytes) {
+        SecureBuffer b(bytes.size());
+        if (!bytes.empty()) {
+            std::memcpy(b.data(), bytes.data(), bytes.size());
+        }
+        return b;
+    }
+    SecureBuffer(const SecureBuffer &) = delete;
+    SecureBuffer &operator=(const SecureBuffer &) = delete;
+    SecureBuffer(SecureBuffer &&o) noexcept : p_(std::exchange(o.p_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+    SecureBuffer &operator=(SecureBuffer &&o) noexcept {
+        if (this != &o) {
+            ::xps_secure_free(p_);
+            p_ = std::exchange(o.p_, nullptr);
+            n_ = std::exchange(o.n_, 0);
+        }
+        return *this;
+    }
+    ~SecureBuffer() { ::xps_secure_free(p_); }
+
+    std::uint8_t *data() noexcept { return p_; }
+    const std::uint8_t *data() const noexcept { return p_; }
+    std::size_t size() const noexcept { return n_; }
+    bool empty() const noexcept { return n_ == 0; }
+    std::uint8_t *begin() noexcept { return p_; }
+    std::uint8_t *end() noexcept { return p_ + n_; }
+    const std::uint8_t *begin() const noexcept { return p_; }
+    const std::uint8_t *end() const noexcept { return p_ + n_; }
+    std::uint8_t &operator[](std::size_t i) noexcept { return p_[i]; }
+    const std::uint8_t &operator[](std::size_t i) const noexcept { return p_[i]; }
+    /// Whether the pages are locked in RAM (false if mlock failed; see secure_lock_failures()).
+    bool is_locked() const noexcept { return p_ != nullptr && ::xps_secure_is_locked(p_) == 1; }
+    bytes_view view() const noexcept { return bytes_view(p_, n_); }
+
+private:
+    std::uint8_t *p_ = nullptr;
+    std::size_t n_ = 0;
+};
+
+inline bytes_view::bytes_view(const SecureBuffer &b) noexcept : p_(b.data()), n_(b.size()) {}
+
+/// How many secure allocations (including AEAD key handles) failed to mlock so far.
+inline std::uint64_t secure_lock_failures() noexcept { return ::xps_secure_lock_failures(); }
+
+// ------------------------------------------------------------------------------------------------
+// CPU features, dispatch, policy
+// ------------------------------------------------------------------------------------------------
+
+namespace detail {
+inline std::vector<std::string> feature_names(std::uint64_t mask) {
+    std::vector<std::string> v;
+    for (std::uint32_t bit = 0; bit < 64; ++bit) {
+        if ((mask >> bit) & 1u) {
+            const char *n = ::xps_cpu_feature_name(bit);
+            v.emplace_back(n ? n : "bit" + std::to_string(bit));
+        }
+    }
+    return v;
+}
+}  // namespace detail
+
+/// Names of the CPU features kernels may use (hardware minus XPS_CPU_DISABLE).
+inline std::vector<std::string> cpu_features() { return detail::feature_names(::xps_cpu_features()); }
+/// Names of the CPU features the hardware reports.
+inline std::vector<std::string> cpu_hardware_features() { return detail::feature_names(::xps_cpu_hardware_features()); }
+inline std::uint64_t cpu_features_mask() noexcept { return ::xps_cpu_features(); }
+
+/// One candidate kernel of a dispatch operation.
+struct DispatchCandidate {
+    std::string name;
+    bool available = false;
+};
+
+/// A dispatch operation, its candidates and the active kernel.
+struct DispatchOp {
+    std::string name;
+    std::string active;
+    std::vector<DispatchCandidate> candidates;
+};
+
+/// Name of the active kernel of `op`; throws DispatchError (XPS_E_UNKNOWN_OP) for an unknown op.
+inline std::string dispatch_active_kernel(const std::string &op) {
+    const char *k = ::xps_dispatch_active_kernel(op.c_str());
+    if (k == nullptr) {
+        throw DispatchError(XPS_E_UNKNOWN_OP, ::xps_last_error_detail());
+    }
+    return k;
+}
+
+/// Every dispatch operation with its candidates and active kernel.
+inline std::vector<DispatchOp> dispatch_info() {
+    std::vector<DispatchOp> ops;
+    const std::size_t n = ::xps_dispatch_op_count();
+    ops.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        DispatchOp op;
+        const char *name = ::xps_dispatch_op_name(i);
+        op.name = name ? name : "";
+        const char *act = name ? ::xps_dispatch_active_kernel(name) : nullptr;
+        op.active = act ? act : "";
+        const std::size_t c = ::xps_dispatch_candidate_count(i);
+        for (std::size_t k = 0; k < c; ++k) {
+            const char *cn = ::xps_dispatch_candidate_name(i, k);
+            op.candidates.push_back(DispatchCandidate{cn ? cn : "", ::xps_dispatch_candidate_available(i, k) == 1});
+        }
+        ops.push_back(std::move(op));
+    }
+    return ops;
+}
+
+/// Forces `kernel` for `op` until dispatch_reset(); throws DispatchError (unknown op/kernel, unavailable).
+inline void dispatch_force(const std::string &op, const std::string &kernel) { detail::check(::xps_dispatch_force(op.c_str(), kernel.c_str())); }
+/// Back to automatic selection.
+inline void dispatch_reset() { detail::check(::xps_dispatch_reset()); }
+/// Generation of the active dispatch table (increments on every switch).
+inline std::uint64_t dispatch_generation() noexcept { return ::xps_dispatch_generation(); }
+
+inline void policy_set_isa_mask(std::uint64_t mask) { detail::check(::xps_policy_set_isa_mask(mask)); }
+inline std::uint64_t policy_isa_mask() noexcept { return ::xps_policy_isa_mask(); }
+inline void policy_set_ct_only(bool on) { detail::check(::xps_policy_set_ct_only(on ? 1 : 0)); }
+inline void policy_set_require_mlock(bool on) { detail::check(::xps_policy_set_require_mlock(on ? 1 : 0)); }
+
+}  // namespace xps
+
+#endif  // XPSCRYPTO_HPP
