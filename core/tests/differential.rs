@@ -56,6 +56,20 @@ fn hash_kernels_agree() {
                 assert_eq!(run_hash(alg, c, HASH_MODE_PLAIN, &[], data, out_len), want, "{} len {len} off {off}", c.desc().name());
                 compared += 1;
             }
+            // Kernels with a plain one-shot entry point: it must agree too (also at XOF lengths).
+            for c in &cands {
+                let Candidate::Hash(k) = c else { unreachable!() };
+                if let Some(f) = k.oneshot {
+                    for n in [out_len, 1, 131] {
+                        let mut got = vec![0u8; n];
+                        // SAFETY: valid slices with their lengths.
+                        unsafe { f(data.as_ptr(), data.len(), got.as_mut_ptr(), n) };
+                        let want_n = run_hash(alg, &o.candidates[0], HASH_MODE_PLAIN, &[], data, n);
+                        assert_eq!(got, want_n, "{} oneshot len {len} out {n}", k.desc.name());
+                    }
+                    compared += 1;
+                }
+            }
         }
     }
     // BLAKE3 modes and long XOF outputs.

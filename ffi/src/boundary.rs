@@ -1,6 +1,6 @@
 //! The panic boundary, the thread-local error detail, and pointer/length validation.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use xpscrypto_core::{Error, Status};
 
 /// `xps_status`: 0 on success, a stable `XPS_E_*` code otherwise.
@@ -10,6 +10,9 @@ thread_local! {
     /// NUL-terminated detail of the last failure on this thread; empty = none. The buffer is
     /// reused, so success paths never allocate.
     static LAST_ERROR: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Whether LAST_ERROR holds a detail: a destructor-free flag, so the success path (the hot
+    /// path) costs one thread-local load instead of a RefCell borrow of a Vec.
+    static HAS_ERROR: Cell<bool> = const { Cell::new(false) };
 }
 
 pub(crate) fn set_last_error(detail: &str) {
@@ -19,15 +22,15 @@ pub(crate) fn set_last_error(detail: &str) {
         e.extend(detail.bytes().map(|b| if b == 0 { b' ' } else { b }));
         e.push(0);
     });
+    HAS_ERROR.with(|f| f.set(true));
 }
 
+#[inline]
 fn clear_last_error() {
-    LAST_ERROR.with(|e| {
-        let mut e = e.borrow_mut();
-        if !e.is_empty() {
-            e.clear();
-        }
-    });
+    if HAS_ERROR.with(Cell::get) {
+        LAST_ERROR.with(|e| e.borrow_mut().clear());
+        HAS_ERROR.with(|f| f.set(false));
+    }
 }
 
 pub(crate) fn last_error_ptr() -> *const std::ffi::c_char {

@@ -131,6 +131,9 @@ pub unsafe extern "C" fn xps_argon2id_ex(
         if out.is_null() && out_len != 0 {
             return Err(e(Status::NullPointer, "out is NULL"));
         }
+        if out_len > isize::MAX as usize {
+            return Err(e(Status::LengthOverflow, format!("out length {out_len} overflows the address space")));
+        }
         if !(kdf::argon2_limits::MIN_OUTPUT as u64..=u64::from(u32::MAX)).contains(&(out_len as u64)) {
             return Err(e(Status::InvalidLength, format!("argon2id output must be 4..=2^32-1 bytes, got {out_len}")));
         }

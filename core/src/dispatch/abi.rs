@@ -46,6 +46,10 @@ pub type HashUpdateFn = unsafe extern "C" fn(st: *mut HashState, data: *const u8
 /// leaves the state consumed.
 pub type HashFinalFn = unsafe extern "C" fn(st: *mut HashState, out: *mut u8, out_len: usize);
 
+/// Optional plain-mode one-shot (no streaming state): `out_len` bytes of `H(data)`. Kernels whose
+/// state is large (BLAKE3: ~1.9 KiB) provide it so short one-shot hashes skip the state copy/wipe.
+pub type HashOneshotFn = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut u8, out_len: usize);
+
 pub const HASH_MODE_PLAIN: u32 = 0;
 pub const HASH_MODE_KEYED: u32 = 1;
 pub const HASH_MODE_DERIVE_KEY: u32 = 2;
@@ -58,6 +62,7 @@ pub struct HashKernel {
     pub init: HashInitFn,
     pub update: HashUpdateFn,
     pub finalize: HashFinalFn,
+    pub oneshot: Option<HashOneshotFn>,
 }
 
 /// Expands `key` (length already validated) into `sched`. Returns 0 on success.

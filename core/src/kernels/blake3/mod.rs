@@ -73,6 +73,21 @@ unsafe extern "C" fn finalize<T: Blake3>(st: *mut HashState, out: *mut u8, out_l
     unsafe { (*st.cast::<T>()).squeeze(slice_mut(out, out_len)) }
 }
 
+/// Plain one-shot through the crate's all-at-once path (no 1.9 KiB state copy). The crate keeps
+/// its transient state on its own stack; plain hashing takes no key, keyed/derive modes never
+/// come here.
+unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+    // SAFETY: valid pointer/length pairs (caller contract).
+    let (d, o) = unsafe { (slice(data, len), slice_mut(out, out_len)) };
+    if out_len == blake3::OUT_LEN {
+        o.copy_from_slice(blake3::hash(d).as_bytes());
+    } else {
+        let mut h = blake3::Hasher::new();
+        h.update(d);
+        h.finalize_xof().fill(o);
+    }
+}
+
 const SIMD_REQUIRES: u64 = if cfg!(target_arch = "x86_64") {
     crate::cpu::bits::SSE41
 } else if cfg!(target_arch = "aarch64") {
@@ -91,6 +106,7 @@ pub static CANDIDATES: [HashKernel; 2] = [
         init: init::<portable::Hasher>,
         update: update::<portable::Hasher>,
         finalize: finalize::<portable::Hasher>,
+        oneshot: None,
     },
     HashKernel {
         desc: &SIMD,
@@ -98,5 +114,6 @@ pub static CANDIDATES: [HashKernel; 2] = [
         init: init::<blake3::Hasher>,
         update: update::<blake3::Hasher>,
         finalize: finalize::<blake3::Hasher>,
+        oneshot: Some(simd_oneshot),
     },
 ];

@@ -71,12 +71,17 @@ unsafe extern "C" fn finalize<C: Compress>(st: *mut HashState, out: *mut u8, out
     // SAFETY: `st` holds a State written by `init`.
     let s = unsafe { &mut *st.cast::<State>() };
     let bit_len = s.total.wrapping_mul(8);
-    let mut tail = [0u8; 128];
-    tail[..s.buf_len].copy_from_slice(&s.buf[..s.buf_len]);
-    tail[s.buf_len] = 0x80;
-    let n = if s.buf_len < 56 { 64 } else { 128 };
-    tail[n - 8..n].copy_from_slice(&bit_len.to_be_bytes());
-    C::compress(&mut s.h, &tail[..n]);
+    let n = s.buf_len;
+    s.buf[n] = 0x80;
+    if n >= 56 {
+        s.buf[n + 1..].fill(0);
+        C::compress(&mut s.h, &s.buf);
+        s.buf[..56].fill(0);
+    } else {
+        s.buf[n + 1..56].fill(0);
+    }
+    s.buf[56..].copy_from_slice(&bit_len.to_be_bytes());
+    C::compress(&mut s.h, &s.buf);
     let mut digest = [0u8; 32];
     for (o, w) in digest.chunks_exact_mut(4).zip(s.h) {
         o.copy_from_slice(&w.to_be_bytes());
@@ -95,6 +100,6 @@ static SHA_NI: KernelDesc = KernelDesc {
 };
 
 pub static CANDIDATES: [HashKernel; 2] = [
-    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable> },
-    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi> },
+    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable>, oneshot: None },
+    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi>, oneshot: None },
 ];
