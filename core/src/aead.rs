@@ -121,7 +121,7 @@ impl AeadKey {
     pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
         check_key(alg, key)?;
         let k = AeadKey { alg, raw: SecureBuffer::from_slice(key)?, cache: ArcSwapOption::empty() };
-        k.schedule()?;
+        k.with_schedule(|_| ())?;
         Ok(k)
     }
 
@@ -134,24 +134,27 @@ impl AeadKey {
         self.raw.is_locked()
     }
 
-    fn schedule(&self) -> Result<Arc<Schedule>> {
+    /// Runs `f` with the schedule of the kernel currently active for this key's op, deriving
+    /// (and caching) it if the active kernel changed (I-6). The common case is one lock-free
+    /// arc-swap load and no reference-count traffic.
+    fn with_schedule<R>(&self, f: impl FnOnce(&Schedule) -> R) -> Result<R> {
         let k = kernel_for(self.alg)?;
         {
             let g = self.cache.load();
             if let Some(s) = g.as_ref() {
                 if std::ptr::eq(s.desc(), k.desc) {
-                    return Ok(Arc::clone(s));
+                    return Ok(f(s));
                 }
             }
         }
         let s = Arc::new(Schedule::new(k, self.raw.as_slice())?);
-        self.cache.store(Some(s.clone()));
-        Ok(s)
+        self.cache.store(Some(Arc::clone(&s)));
+        Ok(f(&s))
     }
 
     /// Name of the kernel the cached schedule belongs to.
     pub fn kernel_name(&self) -> Result<&'static str> {
-        Ok(self.schedule()?.desc().name())
+        self.with_schedule(|s| s.desc().name())
     }
 
     pub fn seal_detached(&self, nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN]> {
@@ -159,14 +162,12 @@ impl AeadKey {
             return Err(err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len())));
         }
         check_call(self.alg, nonce, pt.len())?;
-        let s = self.schedule()?;
-        Ok(seal_raw(&s.kernel, s.sched(), nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
+        self.with_schedule(|s| seal_raw(&s.kernel, s.sched(), nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
     }
 
     pub fn seal_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN]> {
         check_call(self.alg, nonce, buf.len())?;
-        let s = self.schedule()?;
-        Ok(seal_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+        self.with_schedule(|s| seal_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
     }
 
     /// `ciphertext ‖ tag` into `out` (needs `pt.len() + 16` bytes); returns bytes written.
@@ -193,15 +194,13 @@ impl AeadKey {
             return Err(err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len())));
         }
         check_call(self.alg, nonce, ct.len())?;
-        let s = self.schedule()?;
-        open_raw(&s.kernel, s.sched(), nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag)
+        self.with_schedule(|s| open_raw(&s.kernel, s.sched(), nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
     }
 
     pub fn open_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<()> {
         check_tag(tag)?;
         check_call(self.alg, nonce, buf.len())?;
-        let s = self.schedule()?;
-        open_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag)
+        self.with_schedule(|s| open_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
     }
 
     /// Opens `ciphertext ‖ tag` into `out` (needs `len − 16` bytes); returns plaintext length.

@@ -110,13 +110,10 @@ fn to_arr(v: __m128i) -> [u8; 16] {
     out
 }
 
-/// Overwrites a stack buffer with zeros in a way the optimizer keeps.
+/// Overwrites a stack buffer with zeros in a way the optimizer keeps (memset + opaque use; see
+/// `secure::ct::secure_zero` — byte-wise volatile stores cost ~40 ns per short message here).
 fn wipe(buf: &mut [u8]) {
-    for b in buf.iter_mut() {
-        // SAFETY: `b` is a valid exclusive reference to a byte.
-        unsafe { core::ptr::write_volatile(b, 0) };
-    }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+    crate::secure::ct::secure_zero(buf);
 }
 
 // ---------------------------------------------------------------------------
@@ -460,9 +457,7 @@ unsafe fn ctr_tail<const NR: usize>(
         }
     }
     // Zero everything past the message so GHASH sees zero padding.
-    for b in buf[len..].iter_mut() {
-        *b = 0;
-    }
+    buf[len..].fill(0);
     // SAFETY: `out` has `len` writable bytes; `buf` is a distinct local.
     unsafe { core::ptr::copy_nonoverlapping(buf.as_ptr(), out, len) };
     let mut blocks = [_mm_setzero_si128(); 8];
