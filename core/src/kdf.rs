@@ -99,6 +99,14 @@ pub fn pbkdf2(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut
         return Err(err(Status::OutputTooLong, "PBKDF2 output exceeds (2^32-1)*HashLen"));
     }
     let keyed = Mac::new(m, password)?;
+    if let Some(f) = keyed.fast_sha256() {
+        let mut t = Wiped::<32>::new();
+        for (i, chunk) in out.chunks_mut(32).enumerate() {
+            f.pbkdf2_block(salt, (i as u32) + 1, iterations, &mut t);
+            chunk.copy_from_slice(&t[..chunk.len()]);
+        }
+        return Ok(());
+    }
     let mut scratch = keyed.scratch();
     let mut u = Wiped::<64>::new();
     let mut prev = Wiped::<64>::new();

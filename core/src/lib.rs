@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod error;
 pub mod hash;
 pub mod hazmat;
+mod hmac_sha256;
 pub mod kdf;
 pub mod kernels;
 pub mod mac;

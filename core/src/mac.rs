@@ -6,6 +6,7 @@ use crate::alg::{Alg, Family};
 use crate::dispatch;
 use crate::error::{err, Result, Status};
 use crate::hash::{block_len, kernel_for, Hasher, StackHasher};
+use crate::hmac_sha256::HmacSha256;
 use crate::secure::ct::Wiped;
 use subtle::ConstantTimeEq;
 
@@ -53,6 +54,9 @@ pub struct Mac {
     inner: Hasher,
     /// HMAC only: the hash state after absorbing `key ⊕ opad`.
     outer: Option<Hasher>,
+    /// HMAC-SHA256 on chaining values, when the active SHA-256 kernel exposes its compression
+    /// function (used by one-shot MACs and the PBKDF2/HKDF loops).
+    fast: Option<HmacSha256>,
 }
 
 impl Mac {
@@ -74,7 +78,8 @@ impl Mac {
             inner.update(&pad[..bl]);
             pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
             outer.update(&pad[..bl]);
-            return Ok(Mac { alg, inner, outer: Some(outer) });
+            let fast = if alg == Alg::HmacSha256 { HmacSha256::new(&kernel_for(Alg::Sha256)?, key) } else { None };
+            return Ok(Mac { alg, inner, outer: Some(outer), fast });
         }
         let want = key_len(alg)?.unwrap_or(key.len());
         if key.len() != want {
@@ -90,11 +95,16 @@ impl Mac {
                 Hasher::new_blake3_keyed(key)?
             }
         };
-        Ok(Mac { alg, inner, outer: None })
+        Ok(Mac { alg, inner, outer: None, fast: None })
     }
 
     pub fn alg(&self) -> Alg {
         self.alg
+    }
+
+    /// The chaining-value HMAC-SHA256, if this MAC has one.
+    pub(crate) fn fast_sha256(&self) -> Option<&HmacSha256> {
+        self.fast.as_ref()
     }
 
     /// Working states for [`Mac::compute_with`] (allocated once per loop, not per MAC).
@@ -105,6 +115,12 @@ impl Mac {
     /// HMAC of the concatenation of `parts` under this key into `out` (the tag length), reusing
     /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops. HMAC only.
     pub(crate) fn compute_with(&self, scratch: &mut Scratch, parts: &[&[u8]], out: &mut [u8]) {
+        if let Some(f) = &self.fast {
+            let mut t = Wiped::<32>::new();
+            f.mac(parts, &mut t);
+            out.copy_from_slice(&t[..out.len()]);
+            return;
+        }
         let outer = self.outer.as_ref().expect("compute_with is for HMAC");
         let n = out.len();
         scratch.inner.copy_state_from(&self.inner);
@@ -200,6 +216,14 @@ pub fn mac_into(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usi
     let n = tag_len(alg)?;
     if out.len() < n {
         return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", alg.name(), out.len())));
+    }
+    if alg == Alg::HmacSha256 {
+        if let Some(f) = HmacSha256::new(&kernel_for(Alg::Sha256)?, key) {
+            let mut t = Wiped::<32>::new();
+            f.mac(&[data], &mut t);
+            out[..32].copy_from_slice(&t[..]);
+            return Ok(32);
+        }
     }
     if let Some(h) = hmac_hash(alg) {
         hmac_stack(h, key, data, &mut out[..n])?;

@@ -168,6 +168,27 @@ fn kdfs_against_rustcrypto_oracles() {
 }
 
 #[test]
+fn hmac_fast_paths_equal_generic_hmac() {
+    // One-shot HMAC-SHA256 (chaining-value path) and PBKDF2/HKDF (which use it) against the
+    // streaming Mac (generic buffered path) and the RustCrypto `hmac` crate.
+    use hmac::{KeyInit, Mac as _};
+    let mut rng = TestRng::new(6);
+    for i in 0..400 {
+        let key = rng.bytes_upto(150);
+        let extra = rng.below(3);
+        let msg = rng.bytes([0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000][i % 11] + extra);
+        let fast = mac::mac(Alg::HmacSha256, &key, &msg).unwrap();
+        let mut m = mac::Mac::new(Alg::HmacSha256, &key).unwrap();
+        let cut = rng.below(msg.len() + 1);
+        m.update(&msg[..cut]).update(&msg[cut..]);
+        assert_eq!(fast, m.finalize(), "case {i}");
+        let mut o = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+        o.update(&msg);
+        assert_eq!(fast, o.finalize().into_bytes().to_vec(), "case {i} vs hmac crate");
+    }
+}
+
+#[test]
 fn streaming_random_splits_equal_one_shot() {
     let mut rng = TestRng::new(5);
     let data = rng.bytes(300_000);

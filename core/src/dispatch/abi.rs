@@ -50,6 +50,11 @@ pub type HashFinalFn = unsafe extern "C" fn(st: *mut HashState, out: *mut u8, ou
 /// state is large (BLAKE3: ~1.9 KiB) provide it so short one-shot hashes skip the state copy/wipe.
 pub type HashOneshotFn = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut u8, out_len: usize);
 
+/// Optional compression-function entry of Merkle–Damgård kernels (SHA-256 today): processes
+/// `nblocks` 64-byte blocks into the 8-word chaining value `cv`. Lets HMAC/PBKDF2/HKDF work on
+/// chaining values directly (no buffering layer) while still running on the dispatched kernel.
+pub type HashCompressFn = unsafe extern "C" fn(cv: *mut u32, blocks: *const u8, nblocks: usize);
+
 pub const HASH_MODE_PLAIN: u32 = 0;
 pub const HASH_MODE_KEYED: u32 = 1;
 pub const HASH_MODE_DERIVE_KEY: u32 = 2;
@@ -63,6 +68,7 @@ pub struct HashKernel {
     pub update: HashUpdateFn,
     pub finalize: HashFinalFn,
     pub oneshot: Option<HashOneshotFn>,
+    pub compress: Option<HashCompressFn>,
 }
 
 /// Expands `key` (length already validated) into `sched`. Returns 0 on success.

@@ -39,10 +39,10 @@ unsafe extern "C" fn fin_xof<T: ExtendableOutput>(st: *mut HashState, out: *mut 
 
 /// A kernel for a fixed-output RustCrypto digest.
 pub(crate) const fn digest_kernel<T: Default + Update + FixedOutput>(desc: &'static KernelDesc) -> HashKernel {
-    HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_fixed::<T>, oneshot: None }
+    HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_fixed::<T>, oneshot: None, compress: None }
 }
 
 /// A kernel for a RustCrypto XOF.
 pub(crate) const fn xof_kernel<T: Default + Update + ExtendableOutput>(desc: &'static KernelDesc) -> HashKernel {
-    HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_xof::<T>, oneshot: None }
+    HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_xof::<T>, oneshot: None, compress: None }
 }

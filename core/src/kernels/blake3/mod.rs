@@ -107,6 +107,7 @@ pub static CANDIDATES: [HashKernel; 2] = [
         update: update::<portable::Hasher>,
         finalize: finalize::<portable::Hasher>,
         oneshot: None,
+        compress: None,
     },
     HashKernel {
         desc: &SIMD,
@@ -115,5 +116,6 @@ pub static CANDIDATES: [HashKernel; 2] = [
         update: update::<blake3::Hasher>,
         finalize: finalize::<blake3::Hasher>,
         oneshot: Some(simd_oneshot),
+        compress: None,
     },
 ];

@@ -58,4 +58,4 @@ unsafe extern "C" fn finalize(st: *mut HashState, out: *mut u8, out_len: usize) 
 static DESC: KernelDesc = KernelDesc { name: c"poly1305/rustcrypto".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 
 pub static CANDIDATES: [HashKernel; 1] =
-    [HashKernel { desc: &DESC, state_size: fits::<State>(), init, update, finalize, oneshot: None }];
+    [HashKernel { desc: &DESC, state_size: fits::<State>(), init, update, finalize, oneshot: None, compress: None }];

@@ -91,6 +91,12 @@ unsafe extern "C" fn finalize<C: Compress>(st: *mut HashState, out: *mut u8, out
     unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) }
 }
 
+unsafe extern "C" fn compress<C: Compress>(cv: *mut u32, blocks: *const u8, nblocks: usize) {
+    // SAFETY: `cv` points to 8 writable, aligned words and `blocks` to `64 * nblocks` readable
+    // bytes (kernel ABI contract).
+    unsafe { C::compress(&mut *cv.cast::<[u32; 8]>(), slice(blocks, 64 * nblocks)) }
+}
+
 static PORTABLE: KernelDesc = KernelDesc { name: c"sha256/portable".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 static SHA_NI: KernelDesc = KernelDesc {
     name: c"sha256/sha-ni".as_ptr(),
@@ -100,6 +106,6 @@ static SHA_NI: KernelDesc = KernelDesc {
 };
 
 pub static CANDIDATES: [HashKernel; 2] = [
-    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable>, oneshot: None },
-    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi>, oneshot: None },
+    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable>, oneshot: None, compress: Some(compress::<Portable>) },
+    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi>, oneshot: None, compress: Some(compress::<ShaNi>) },
 ];
