@@ -5,8 +5,8 @@
 #
 # 1. tests/c  (find_package): vectors + bad_input, plain and with XPS_CPU_DISABLE=all
 # 2. tests/cpp (find_package): the C++17 wrapper tests, plain and portable; header warning build
-# 3. tests/c under AddressSanitizer + UndefinedBehaviorSanitizer (leak detection on, lsan.supp)
-# 4. tests/c under valgrind memcheck (--error-exitcode=1 --leak-check=full
+# 3. tests/c and tests/cpp under AddressSanitizer + UndefinedBehaviorSanitizer (leaks on, lsan.supp)
+# 4. tests/c and tests/cpp under valgrind memcheck (--error-exitcode=1 --leak-check=full
 #    --errors-for-leak-kinds=definite, valgrind.supp); bad_input fully, vectors with --quick
 # 5. exported symbols: only xps_* (see ALLOWED_NON_XPS below), every header function exported,
 #    no test-only exports; SONAME and symlink chain
@@ -84,8 +84,8 @@ if step c-build cfg_build "$root/tests/c" "$work/c" -DXPS_SANITIZE=OFF -DXPS_VAL
     step c-tests ctest --no-tests=error --test-dir "$work/c" -LE valgrind -V --timeout 600 || true
     counts "$logs/c-tests.log"
 fi
-if step cpp-build cfg_build "$root/tests/cpp" "$work/cpp"; then
-    step cpp-tests ctest --no-tests=error --test-dir "$work/cpp" -V --timeout 600 || true
+if step cpp-build cfg_build "$root/tests/cpp" "$work/cpp" -DXPS_SANITIZE=OFF -DXPS_VALGRIND=ON; then
+    step cpp-tests ctest --no-tests=error --test-dir "$work/cpp" -LE valgrind -V --timeout 600 || true
     counts "$logs/cpp-tests.log"
 fi
 
@@ -95,10 +95,19 @@ if step asan-build cfg_build "$root/tests/c" "$work/c-asan" -DXPS_SANITIZE=ON -D
     counts "$logs/asan-tests.log"
 fi
 
-# 4. valgrind memcheck (same binaries as step 1)
+if step cpp-asan-build cfg_build "$root/tests/cpp" "$work/cpp-asan" -DXPS_SANITIZE=ON -DXPS_VALGRIND=OFF; then
+    step cpp-asan-tests ctest --no-tests=error --test-dir "$work/cpp-asan" -V --timeout 900 || true
+    counts "$logs/cpp-asan-tests.log"
+fi
+
+# 4. valgrind memcheck (same binaries as steps 1–2)
 if [[ -f "$work/c/CTestTestfile.cmake" ]]; then
     step valgrind-tests ctest --no-tests=error --test-dir "$work/c" -L valgrind -V --timeout 1800 || true
     counts "$logs/valgrind-tests.log"
+fi
+if [[ -f "$work/cpp/CTestTestfile.cmake" ]]; then
+    step cpp-valgrind-tests ctest --no-tests=error --test-dir "$work/cpp" -L valgrind -V --timeout 1800 || true
+    counts "$logs/cpp-valgrind-tests.log"
 fi
 
 # 5. exported symbols and SONAME

@@ -37,30 +37,35 @@ enum Keyed<'a> {
 }
 
 impl Keyed<'_> {
+    #[inline]
     fn alg(&self) -> Alg {
         match self {
             Keyed::OneShot(a, _) => *a,
             Keyed::Handle(k) => k.alg(),
         }
     }
+    #[inline]
     fn seal_in_place(&self, n: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN], Error> {
         match self {
             Keyed::OneShot(a, k) => aead::seal_in_place(*a, k, n, aad, buf),
             Keyed::Handle(h) => h.seal_in_place(n, aad, buf),
         }
     }
+    #[inline]
     fn seal_detached(&self, n: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN], Error> {
         match self {
             Keyed::OneShot(a, k) => aead::seal_detached(*a, k, n, aad, pt, ct),
             Keyed::Handle(h) => h.seal_detached(n, aad, pt, ct),
         }
     }
+    #[inline]
     fn open_in_place(&self, n: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<(), Error> {
         match self {
             Keyed::OneShot(a, k) => aead::open_in_place(*a, k, n, aad, buf, tag),
             Keyed::Handle(h) => h.open_in_place(n, aad, buf, tag),
         }
     }
+    #[inline]
     fn open_detached(&self, n: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8]) -> Result<(), Error> {
         match self {
             Keyed::OneShot(a, k) => aead::open_detached(*a, k, n, aad, ct, tag, pt),
@@ -77,6 +82,7 @@ struct Side {
 }
 
 /// Validates nonce and AAD, and that neither (nor the key) overlaps the output region.
+#[inline]
 unsafe fn side<'a>(s: &Side, key: (*const u8, usize), out: *const u8, out_len: usize) -> Result<(&'a [u8], &'a [u8]), Error> {
     // SAFETY: validated pointer/length pairs (caller contract).
     let (n, a) = unsafe { (input(s.nonce, s.nonce_len, "nonce")?, input(s.aad, s.aad_len, "aad")?) };
@@ -87,6 +93,7 @@ unsafe fn side<'a>(s: &Side, key: (*const u8, usize), out: *const u8, out_len: u
 }
 
 /// Attached seal: `ciphertext ‖ tag` (pt_len + 16 bytes) into `out`.
+#[inline]
 unsafe fn seal_attached(k: &Keyed, key: (*const u8, usize), s: Side, pt: *const u8, pt_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> Result<(), Error> {
     need_len_ptr(out_len)?;
     let need = aead::sealed_len(pt_len)?;
@@ -110,6 +117,7 @@ unsafe fn seal_attached(k: &Keyed, key: (*const u8, usize), s: Side, pt: *const 
 }
 
 /// Attached open: plaintext (in_len − 16 bytes) into `out`.
+#[inline]
 unsafe fn open_attached(k: &Keyed, key: (*const u8, usize), s: Side, ct: *const u8, ct_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> Result<(), Error> {
     need_len_ptr(out_len)?;
     let n_pt = aead::opened_len(ct_len)?;
@@ -139,6 +147,7 @@ unsafe fn open_attached(k: &Keyed, key: (*const u8, usize), s: Side, ct: *const 
 
 /// Detached seal: ciphertext (pt_len bytes) into `ct`, 16-byte tag into `tag` (`tag_len` must be 16).
 #[allow(clippy::too_many_arguments)]
+#[inline]
 unsafe fn seal_det(k: &Keyed, key: (*const u8, usize), s: Side, pt: *const u8, pt_len: usize, ct: *mut u8, ct_cap: usize, ct_len: *mut usize, tag: *mut u8, tag_len: usize) -> Result<(), Error> {
     need_len_ptr(ct_len)?;
     if tag_len != TAG_LEN {
@@ -168,6 +177,7 @@ unsafe fn seal_det(k: &Keyed, key: (*const u8, usize), s: Side, pt: *const u8, p
 
 /// Detached open: plaintext (ct_len bytes) into `pt`; `tag_len` must be 16.
 #[allow(clippy::too_many_arguments)]
+#[inline]
 unsafe fn open_det(k: &Keyed, key: (*const u8, usize), s: Side, ct: *const u8, ct_len: usize, tag: *const u8, tag_len: usize, pt: *mut u8, pt_cap: usize, pt_len: *mut usize) -> Result<(), Error> {
     need_len_ptr(pt_len)?;
     if tag_len != TAG_LEN {

@@ -42,6 +42,7 @@ pub(crate) fn last_error_ptr() -> *const std::ffi::c_char {
 
 /// Runs `f` inside the panic boundary and converts its result into a status, recording the
 /// error detail for `xps_last_error_detail()`.
+#[inline]
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), Error>) -> xps_status {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(())) => {
@@ -72,6 +73,7 @@ pub(crate) fn e(status: Status, detail: impl Into<std::borrow::Cow<'static, str>
 ///
 /// # Safety
 /// When non-NULL and `len > 0`, `p` must be valid for reads of `len` bytes for `'a`.
+#[inline]
 pub(crate) unsafe fn input<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8], Error> {
     if len == 0 {
         return Ok(&[]);
@@ -90,6 +92,7 @@ pub(crate) unsafe fn input<'a>(p: *const u8, len: usize, what: &str) -> Result<&
 ///
 /// # Safety
 /// When non-NULL and `cap > 0`, `p` must be valid for writes of `cap` bytes for `'a`.
+#[inline]
 pub(crate) unsafe fn output<'a>(p: *mut u8, cap: usize, what: &str) -> Result<&'a mut [u8], Error> {
     if cap == 0 {
         return Ok(&mut []);
@@ -117,6 +120,7 @@ pub(crate) fn check_out_len(p: *const u8, len: usize, max: u64, what: &str) -> R
 }
 
 /// Fails unless `out_len` is non-NULL.
+#[inline]
 pub(crate) fn need_len_ptr(out_len: *mut usize) -> Result<(), Error> {
     if out_len.is_null() {
         Err(e(Status::NullPointer, "out_len is NULL"))
@@ -126,12 +130,14 @@ pub(crate) fn need_len_ptr(out_len: *mut usize) -> Result<(), Error> {
 }
 
 /// Writes `*out_len` (checked non-NULL by the caller).
+#[inline]
 pub(crate) fn set_len(out_len: *mut usize, n: usize) {
     // SAFETY: callers check `out_len` with `need_len_ptr` before calling.
     unsafe { *out_len = n }
 }
 
 /// Whether two byte ranges overlap at all.
+#[inline]
 pub(crate) fn overlaps(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool {
     if a_len == 0 || b_len == 0 {
         return false;
@@ -142,6 +148,7 @@ pub(crate) fn overlaps(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -
 
 /// Refuses any overlap between an input and the output (for outputs written while the input is
 /// still being read). `allow_exact` admits the identical start address (in place).
+#[inline]
 pub(crate) fn check_overlap(inp: *const u8, in_len: usize, out: *const u8, out_len: usize, allow_exact: bool, what: &str) -> Result<(), Error> {
     if overlaps(inp, in_len, out, out_len) && !(allow_exact && std::ptr::eq(inp, out)) {
         return Err(e(
@@ -180,6 +187,7 @@ pub(crate) fn put_handle<T>(out: *mut *mut T, value: T) -> Result<(), Error> {
 ///
 /// # Safety
 /// `p` must be NULL or a live handle created by this library and not yet freed.
+#[inline]
 pub(crate) unsafe fn handle<'a, T>(p: *const T, what: &str) -> Result<&'a T, Error> {
     if p.is_null() {
         return Err(e(Status::NullPointer, format!("{what} handle is NULL")));
@@ -192,6 +200,7 @@ pub(crate) unsafe fn handle<'a, T>(p: *const T, what: &str) -> Result<&'a T, Err
 ///
 /// # Safety
 /// As for [`handle`], and no other reference to the handle may be live.
+#[inline]
 pub(crate) unsafe fn handle_mut<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T, Error> {
     if p.is_null() {
         return Err(e(Status::NullPointer, format!("{what} handle is NULL")));
