@@ -26,7 +26,7 @@ impl HmacSha256 {
         let mut k = Wiped::<64>::new();
         if key.len() > 64 {
             let mut d = Wiped::<32>::new();
-            Self::digest_with(compress, H0, 0, &[key], &mut *d);
+            Self::digest_with(compress, H0, 0, &[key], &mut d);
             k[..32].copy_from_slice(&d[..]);
         } else {
             k[..key.len()].copy_from_slice(key);
@@ -87,7 +87,7 @@ impl HmacSha256 {
     /// HMAC of the concatenation of `parts` into `out` (32 bytes).
     pub(crate) fn mac(&self, parts: &[&[u8]], out: &mut [u8; 32]) {
         let mut d = Wiped::<32>::new();
-        Self::digest_with(self.compress, self.inner, 64, parts, &mut *d);
+        Self::digest_with(self.compress, self.inner, 64, parts, &mut d);
         Self::digest_with(self.compress, self.outer, 64, &[&d[..]], out);
     }
 }

@@ -43,12 +43,36 @@ pub struct Table {
     pub argon2id: Argon2Kernel,
 }
 
+/// Index of `alg` in a family table whose ids are `family_base + 1 ..` in table order (checked by
+/// the `op_tables_follow_ids` test), without a search on the hot path.
+#[inline]
+fn slot_of(alg: crate::Alg, family_base: u32, ops: &[crate::Alg]) -> Option<usize> {
+    let i = alg.id().wrapping_sub(family_base + 1) as usize;
+    (i < ops.len() && ops[i] == alg).then_some(i)
+}
+
 impl Table {
+    #[inline]
     pub fn hash_kernel(&self, alg: crate::Alg) -> Option<&HashKernel> {
-        HASH_OPS.iter().position(|a| *a == alg).map(|i| &self.hash[i])
+        slot_of(alg, 0x100, &HASH_OPS).map(|i| &self.hash[i])
     }
+    #[inline]
     pub fn aead_kernel(&self, alg: crate::Alg) -> Option<&AeadKernel> {
-        AEAD_OPS.iter().position(|a| *a == alg).map(|i| &self.aead[i])
+        slot_of(alg, 0x300, &AEAD_OPS).map(|i| &self.aead[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn op_tables_follow_ids() {
+        for (i, a) in super::HASH_OPS.iter().enumerate() {
+            assert_eq!(super::slot_of(*a, 0x100, &super::HASH_OPS), Some(i));
+        }
+        for (i, a) in super::AEAD_OPS.iter().enumerate() {
+            assert_eq!(super::slot_of(*a, 0x300, &super::AEAD_OPS), Some(i));
+        }
+        assert_eq!(super::slot_of(crate::Alg::HmacSha256, 0x100, &super::HASH_OPS), None);
     }
 }
 
