@@ -9,6 +9,13 @@ use crate::hash::Hasher;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static FAILED: AtomicBool = AtomicBool::new(false);
+/// Names of the kernels the power-on self-test has covered (for introspection and tests).
+static TESTED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// The kernels covered by the power-on self-test so far.
+pub fn tested_kernels() -> Vec<&'static str> {
+    TESTED.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
 #[cfg(feature = "testing")]
 static INJECT: AtomicBool = AtomicBool::new(false);
 
@@ -117,7 +124,7 @@ fn kat_argon2id(k: &dispatch::Argon2Kernel) -> bool {
     rc == 0 && out[..] == hx("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659")[..]
 }
 
-/// Runs the kernel KATs on every candidate that may be selected here. Called by dispatch before
+/// Runs the kernel KATs on every candidate this CPU can run. Called by dispatch before
 /// the first table is published (under the dispatch writer lock).
 pub(crate) fn run_power_on() -> Result<()> {
     if failed() {
@@ -130,7 +137,9 @@ pub(crate) fn run_power_on() -> Result<()> {
     }
     for op in dispatch::ops() {
         for c in &op.candidates {
-            if !dispatch::is_available(c.desc()) {
+            // Every kernel this CPU can run, whatever the policy says now: a later policy change
+            // (wider ISA mask, CT-only off) must never select a kernel that was not self-tested.
+            if !crate::cpu::satisfies(crate::cpu::features(), c.desc().requires) {
                 continue;
             }
             let ok = match c {
@@ -139,7 +148,9 @@ pub(crate) fn run_power_on() -> Result<()> {
                 Candidate::Aead(k) => Alg::from_name(&op.name["aead.".len()..]).is_some_and(|a| kat_aead(a, k)),
                 Candidate::Argon2(k) => kat_argon2id(k),
             };
-            if !ok {
+            if ok {
+                TESTED.lock().unwrap_or_else(|e| e.into_inner()).push(c.desc().name());
+            } else {
                 failures.push(format!("{} / {}", op.name, c.desc().name()));
             }
         }

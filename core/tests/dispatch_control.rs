@@ -59,6 +59,7 @@ fn force_reset_policy_and_key_handles() {
 
 #[test]
 fn cpu_mask_parsing() {
+    // (policy-independent self-test coverage is checked in tests/selftest_policy.rs)
     assert_eq!(cpu::parse_mask("all"), u64::MAX);
     assert_eq!(cpu::parse_mask("sha, aes"), cpu::bits::SHA | cpu::bits::AESNI);
     assert_eq!(cpu::parse_mask("bogus"), 0);
