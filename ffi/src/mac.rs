@@ -52,6 +52,18 @@ pub unsafe extern "C" fn xps_hmac(
     })
 }
 
+type VerifyFn = fn(xpscrypto_core::Alg, &[u8], &[u8], &[u8]) -> xpscrypto_core::Result<()>;
+
+/// Shared body of the verify exports: validate the three buffers, then run `verify`.
+unsafe fn verify_with(alg: u32, key: (*const u8, usize), msg: (*const u8, usize), tag: (*const u8, usize), verify: VerifyFn) -> xps_status {
+    guard(|| {
+        let a = crate::boundary::alg(alg)?;
+        // SAFETY: validated pointer/length pairs (caller contract for validity).
+        let (k, data, t) = unsafe { (input(key.0, key.1, "key")?, input(msg.0, msg.1, "in")?, input(tag.0, tag.1, "tag")?) };
+        verify(a, k, data, t)
+    })
+}
+
 /// Verifies a full-length tag in constant time: `XPS_OK`, `XPS_E_AUTHENTICATION_FAILED`, or
 /// `XPS_E_BAD_TAG_LENGTH` if `tag_len` is not the algorithm's full tag length.
 #[no_mangle]
@@ -64,12 +76,8 @@ pub unsafe extern "C" fn xps_hmac_verify(
     tag: *const u8,
     tag_len: usize,
 ) -> xps_status {
-    guard(|| {
-        let a = crate::boundary::alg(alg)?;
-        // SAFETY: validated pointer/length pairs.
-        let (k, data, t) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, input(tag, tag_len, "tag")?) };
-        mac::verify(a, k, data, t)
-    })
+    // SAFETY: forwarded caller contract; every pointer is validated inside.
+    unsafe { verify_with(alg, (key, key_len), (in_, in_len), (tag, tag_len), mac::verify) }
 }
 
 /// Verifies an HMAC tag truncated to `tag_len` bytes (16 ≤ tag_len ≤ full length) in constant
@@ -84,12 +92,8 @@ pub unsafe extern "C" fn xps_hmac_verify_truncated(
     tag: *const u8,
     tag_len: usize,
 ) -> xps_status {
-    guard(|| {
-        let a = crate::boundary::alg(alg)?;
-        // SAFETY: validated pointer/length pairs.
-        let (k, data, t) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, input(tag, tag_len, "tag")?) };
-        mac::verify_truncated(a, k, data, t)
-    })
+    // SAFETY: forwarded caller contract; every pointer is validated inside.
+    unsafe { verify_with(alg, (key, key_len), (in_, in_len), (tag, tag_len), mac::verify_truncated) }
 }
 
 /// Starts a streaming MAC under `key`. `*out` receives a handle to free with `xps_mac_free`.
