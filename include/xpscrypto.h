@@ -426,6 +426,11 @@ typedef int32_t xps_status;
 #define XPS_E_INVALID_STATE 113
 
 /**
+ * A key is malformed or fails its validity checks (encoding, range, FIPS 203 hash/modulus check, DER).
+ */
+#define XPS_E_INVALID_KEY 114
+
+/**
  * Authentication failed: ciphertext, tag, nonce or associated data were altered; or a MAC
  * tag did not verify. Outputs are untouched.
  */
@@ -435,6 +440,11 @@ typedef int32_t xps_status;
  * A well-formed signature did not verify.
  */
 #define XPS_E_BAD_SIGNATURE 202
+
+/**
+ * Key agreement with a low-order peer public key (the shared secret would be all-zero): refused.
+ */
+#define XPS_E_WEAK_PUBLIC_KEY 203
 
 /**
  * The active policy does not allow this.

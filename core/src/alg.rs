@@ -1,7 +1,7 @@
 //! Canonical algorithm names and their stable numeric ids (brief §6).
 //!
-//! Ids are grouped by family (0x1xx hash/XOF, 0x2xx MAC, 0x3xx AEAD, 0x4xx KDF; 0x5xx signatures and
-//! 0x6xx KEMs are reserved for the public-key issue). Numbers never change once released.
+//! Ids are grouped by family (0x1xx hash/XOF, 0x2xx MAC, 0x3xx AEAD, 0x4xx KDF, 0x5xx signatures,
+//! 0x6xx KEMs / key agreement). Numbers never change once released.
 
 use crate::error::{err, Result, Status};
 
@@ -33,6 +33,20 @@ pub enum Alg {
     Pbkdf2Sha256 = 0x404,
     Pbkdf2Sha512 = 0x405,
     Argon2id = 0x406,
+    Ed25519 = 0x501,
+    MlDsa44 = 0x502,
+    MlDsa65 = 0x503,
+    MlDsa87 = 0x504,
+    Falcon512 = 0x505,
+    Falcon1024 = 0x506,
+    SlhDsaSha2_128s = 0x507,
+    RsaPssSha256 = 0x508,
+    Ed25519MlDsa65 = 0x509,
+    X25519 = 0x601,
+    MlKem512 = 0x602,
+    MlKem768 = 0x603,
+    MlKem1024 = 0x604,
+    XWing = 0x605,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +55,8 @@ pub enum Family {
     Mac,
     Aead,
     Kdf,
+    Sign,
+    Kem,
 }
 
 impl Alg {
@@ -70,6 +86,20 @@ impl Alg {
         Alg::Pbkdf2Sha256,
         Alg::Pbkdf2Sha512,
         Alg::Argon2id,
+        Alg::Ed25519,
+        Alg::MlDsa44,
+        Alg::MlDsa65,
+        Alg::MlDsa87,
+        Alg::Falcon512,
+        Alg::Falcon1024,
+        Alg::SlhDsaSha2_128s,
+        Alg::RsaPssSha256,
+        Alg::Ed25519MlDsa65,
+        Alg::X25519,
+        Alg::MlKem512,
+        Alg::MlKem768,
+        Alg::MlKem1024,
+        Alg::XWing,
     ];
 
     /// The canonical name, identical in every language.
@@ -100,6 +130,20 @@ impl Alg {
             Alg::Pbkdf2Sha256 => "pbkdf2-sha256",
             Alg::Pbkdf2Sha512 => "pbkdf2-sha512",
             Alg::Argon2id => "argon2id",
+            Alg::Ed25519 => "ed25519",
+            Alg::MlDsa44 => "ml-dsa-44",
+            Alg::MlDsa65 => "ml-dsa-65",
+            Alg::MlDsa87 => "ml-dsa-87",
+            Alg::Falcon512 => "falcon-512",
+            Alg::Falcon1024 => "falcon-1024",
+            Alg::SlhDsaSha2_128s => "slh-dsa-sha2-128s",
+            Alg::RsaPssSha256 => "rsa-pss-sha256",
+            Alg::Ed25519MlDsa65 => "ed25519+ml-dsa-65",
+            Alg::X25519 => "x25519",
+            Alg::MlKem512 => "ml-kem-512",
+            Alg::MlKem768 => "ml-kem-768",
+            Alg::MlKem1024 => "ml-kem-1024",
+            Alg::XWing => "x-wing",
         }
     }
 
@@ -121,12 +165,14 @@ impl Alg {
             1 => Family::Hash,
             2 => Family::Mac,
             3 => Family::Aead,
-            _ => Family::Kdf,
+            4 => Family::Kdf,
+            5 => Family::Sign,
+            _ => Family::Kem,
         }
     }
 
     /// `Ok(alg)` if it belongs to `family`, else a wrong-family error naming both.
-    pub(crate) fn expect(self, family: Family) -> Result<Alg> {
+    pub fn expect(self, family: Family) -> Result<Alg> {
         if self.family() == family {
             Ok(self)
         } else {

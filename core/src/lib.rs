@@ -2,7 +2,7 @@
 //!
 //! Every operation goes through the dispatch table ([`dispatch`]): per-op candidate kernels
 //! (portable + CPU-accelerated) chosen by CPU features ∩ policy, swappable at run time.
-//! The typed API lives in [`hash`], [`mac`], [`aead`] and [`kdf`]; secrets live in
+//! The typed API lives in [`hash`], [`mac`], [`aead`], [`kdf`], [`sign`] and [`kem`]; secrets live in
 //! [`secure::SecureBuffer`]. Status codes are in [`error`], canonical names in [`alg`].
 
 pub mod aead;
@@ -14,12 +14,15 @@ pub mod hash;
 pub mod hazmat;
 mod hmac_sha256;
 pub mod kdf;
+pub mod kem;
 pub mod kernels;
 pub mod mac;
 pub mod policy;
 pub mod rand;
 pub mod secure;
 pub mod selftest;
+pub mod sign;
+mod selftest_pk;
 
 pub use alg::{Alg, Family};
 pub use error::{Error, Result, Status};

@@ -30,7 +30,7 @@ pub fn failed() -> bool {
     FAILED.load(Ordering::Acquire)
 }
 
-fn hx(s: &str) -> Vec<u8> {
+pub(crate) fn hx(s: &str) -> Vec<u8> {
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("static hex")).collect()
 }
 
@@ -147,6 +147,8 @@ pub(crate) fn run_power_on() -> Result<()> {
                 Candidate::Hash(k) => Alg::from_name(&op.name["hash.".len()..]).is_some_and(|a| kat_hash(a, k)),
                 Candidate::Aead(k) => Alg::from_name(&op.name["aead.".len()..]).is_some_and(|a| kat_aead(a, k)),
                 Candidate::Argon2(k) => kat_argon2id(k),
+                Candidate::Sign(k) => Alg::from_name(&op.name["sign.".len()..]).is_some_and(|a| crate::selftest_pk::sign_ok(a, k)),
+                Candidate::Kem(k) => Alg::from_name(&op.name["kem.".len()..]).is_some_and(|a| crate::selftest_pk::kem_ok(a, k)),
             };
             if ok {
                 TESTED.lock().unwrap_or_else(|e| e.into_inner()).push(c.desc().name());

@@ -34,12 +34,16 @@ pub const XPS_E_INVALID_PARAMETER: xps_status = 111;
 pub const XPS_E_LENGTH_OVERFLOW: xps_status = 112;
 /// The object is in a state that does not allow this call (e.g. update after final).
 pub const XPS_E_INVALID_STATE: xps_status = 113;
+/// A key is malformed or fails its validity checks (encoding, range, FIPS 203 hash/modulus check, DER).
+pub const XPS_E_INVALID_KEY: xps_status = 114;
 /* crypto failure (2xx) */
 /// Authentication failed: ciphertext, tag, nonce or associated data were altered; or a MAC
 /// tag did not verify. Outputs are untouched.
 pub const XPS_E_AUTHENTICATION_FAILED: xps_status = 201;
 /// A well-formed signature did not verify.
 pub const XPS_E_BAD_SIGNATURE: xps_status = 202;
+/// Key agreement with a low-order peer public key (the shared secret would be all-zero): refused.
+pub const XPS_E_WEAK_PUBLIC_KEY: xps_status = 203;
 /* policy (3xx) */
 /// The active policy does not allow this.
 pub const XPS_E_POLICY_DENIED: xps_status = 301;
@@ -167,8 +171,10 @@ mod tests {
             (XPS_E_INVALID_PARAMETER, Status::InvalidParameter),
             (XPS_E_LENGTH_OVERFLOW, Status::LengthOverflow),
             (XPS_E_INVALID_STATE, Status::InvalidState),
+            (XPS_E_INVALID_KEY, Status::InvalidKey),
             (XPS_E_AUTHENTICATION_FAILED, Status::AuthenticationFailed),
             (XPS_E_BAD_SIGNATURE, Status::BadSignature),
+            (XPS_E_WEAK_PUBLIC_KEY, Status::WeakPublicKey),
             (XPS_E_POLICY_DENIED, Status::PolicyDenied),
             (XPS_E_RANDOM_FAILED, Status::RandomFailed),
             (XPS_E_OUT_OF_MEMORY, Status::OutOfMemory),

@@ -5,7 +5,7 @@
 use std::ffi::c_char;
 
 /// Bumped whenever a type in this file changes shape.
-pub const KERNEL_ABI_VERSION: u32 = 1;
+pub const KERNEL_ABI_VERSION: u32 = 2;
 
 /// Opaque, kernel-owned streaming state. A kernel's state must be plain data (no heap, no
 /// self-pointers): the library copies it bytewise (`state_size` bytes) to clone a stream and wipes it
@@ -140,6 +140,116 @@ pub type Argon2idFn = unsafe extern "C" fn(
 pub struct Argon2Kernel {
     pub desc: &'static KernelDesc,
     pub run: Argon2idFn,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public-key kernels (signatures, KEMs). Every entry returns 0 or a status code
+// (`Status::code()`, e.g. 114 `InvalidKey`, 202 `BadSignature`), never panics, and writes its
+// outputs only on success. The caller has already checked every length against the kernel's
+// sizes and every pointer for NULL/overlap; kernels still check key *contents* (encodings,
+// FIPS 203 modulus/hash checks, DER) because callers cannot.
+// ---------------------------------------------------------------------------------------------
+
+/// `SignKernel::caps` / `KemKernel::caps` bits.
+pub const CAP_SEEDED_KEYPAIR: u32 = 1;
+/// Signing supports `SIGN_FLAG_DETERMINISTIC` (otherwise signing is deterministic or hedged by
+/// the algorithm's definition and the flag is refused by the caller).
+pub const CAP_DETERMINISTIC: u32 = 2;
+/// Signing/verification take a context string (up to `max_ctx_len` bytes).
+pub const CAP_CONTEXT: u32 = 4;
+/// KEM encapsulation accepts caller randomness (`enc_seed_len` bytes).
+pub const CAP_SEEDED_ENCAPS: u32 = 8;
+
+/// `flags` of [`SignFn`]: deterministic signing (no fresh randomness) where the algorithm allows it.
+pub const SIGN_FLAG_DETERMINISTIC: u32 = 1;
+
+/// Key generation. `seed`/`seed_len`: NULL/0 for fresh OS randomness, else exactly `seed_len` of
+/// the kernel (caller-checked). Outputs are `(ptr, capacity, *written)`; capacities are at least
+/// the kernel's fixed sizes (or, for variable sizes, the kernel reports `BufferTooSmall`).
+pub type SignKeypairFn = unsafe extern "C" fn(
+    seed: *const u8,
+    seed_len: usize,
+    pk: *mut u8,
+    pk_cap: usize,
+    pk_len: *mut usize,
+    sk: *mut u8,
+    sk_cap: usize,
+    sk_len: *mut usize,
+) -> i32;
+/// Derives the public key from a secret key.
+pub type SignPublicFn = unsafe extern "C" fn(sk: *const u8, sk_len: usize, pk: *mut u8, pk_cap: usize, pk_len: *mut usize) -> i32;
+/// Signs `msg` under `sk` with an optional context (`ctx_len == 0` when the kernel has no
+/// `CAP_CONTEXT`). `flags`: `SIGN_FLAG_DETERMINISTIC`.
+pub type SignFn = unsafe extern "C" fn(
+    sk: *const u8,
+    sk_len: usize,
+    msg: *const u8,
+    msg_len: usize,
+    ctx: *const u8,
+    ctx_len: usize,
+    flags: u32,
+    sig: *mut u8,
+    sig_cap: usize,
+    sig_len: *mut usize,
+) -> i32;
+/// 0 if `sig` is a valid signature of `msg` (and `ctx`) under `pk`; `BadSignature` if it is
+/// well-formed but does not verify; `InvalidKey` for a malformed public key.
+pub type VerifyFn = unsafe extern "C" fn(
+    pk: *const u8,
+    pk_len: usize,
+    msg: *const u8,
+    msg_len: usize,
+    ctx: *const u8,
+    ctx_len: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> i32;
+
+/// A signature kernel. Sizes in bytes; `pk_len`/`sk_len` 0 = variable (RSA: DER encodings),
+/// `sig_len` is exact or, for variable-length signatures (Falcon, RSA), the maximum.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SignKernel {
+    pub desc: &'static KernelDesc,
+    pub pk_len: usize,
+    pub sk_len: usize,
+    pub sig_len: usize,
+    /// Length of a key-generation seed; 0 = no seeded key generation.
+    pub seed_len: usize,
+    pub max_ctx_len: usize,
+    pub caps: u32,
+    pub keypair: SignKeypairFn,
+    pub public_from_secret: SignPublicFn,
+    pub sign: SignFn,
+    pub verify: VerifyFn,
+}
+
+/// KEM key generation into fixed-size `pk` (`pk_len`) and `sk` (`sk_len`) buffers. `seed`:
+/// NULL/0 for OS randomness, else `seed_len` bytes (only with `CAP_SEEDED_KEYPAIR`).
+pub type KemKeypairFn = unsafe extern "C" fn(seed: *const u8, seed_len: usize, pk: *mut u8, sk: *mut u8) -> i32;
+/// Encapsulation to `pk`: ciphertext (`ct_len`) and shared secret (`ss_len`). `seed`: NULL/0 for
+/// OS randomness, else `enc_seed_len` bytes (only with `CAP_SEEDED_ENCAPS`). `InvalidKey` when
+/// `pk` fails its checks (ML-KEM: FIPS 203 §7.2 modulus check).
+pub type KemEncapsFn = unsafe extern "C" fn(pk: *const u8, seed: *const u8, seed_len: usize, ct: *mut u8, ss: *mut u8) -> i32;
+/// Decapsulation of `ct` (`ct_len`) under `sk` (`sk_len`) into `ss` (`ss_len`). `InvalidKey` when
+/// `sk` fails its checks (ML-KEM: FIPS 203 §7.3 hash check); implicit rejection otherwise.
+pub type KemDecapsFn = unsafe extern "C" fn(sk: *const u8, ct: *const u8, ss: *mut u8) -> i32;
+
+/// A KEM / key-agreement kernel (all sizes fixed, in bytes).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct KemKernel {
+    pub desc: &'static KernelDesc,
+    pub pk_len: usize,
+    pub sk_len: usize,
+    pub ct_len: usize,
+    pub ss_len: usize,
+    pub seed_len: usize,
+    pub enc_seed_len: usize,
+    pub caps: u32,
+    pub keypair: KemKeypairFn,
+    pub encaps: KemEncapsFn,
+    pub decaps: KemDecapsFn,
 }
 
 /// Builds a `&'static [u8]` from a kernel-ABI pointer/length pair (NULL allowed when `len == 0`).

@@ -31,6 +31,17 @@ pub const AEAD_OPS: [crate::Alg; 4] = {
     [Aes128Gcm, Aes256Gcm, ChaCha20Poly1305, XChaCha20Poly1305]
 };
 
+/// Signature ops, in table order (ids 0x501..).
+pub const SIGN_OPS: [crate::Alg; 9] = {
+    use crate::Alg::*;
+    [Ed25519, MlDsa44, MlDsa65, MlDsa87, Falcon512, Falcon1024, SlhDsaSha2_128s, RsaPssSha256, Ed25519MlDsa65]
+};
+/// KEM / key-agreement ops, in table order (ids 0x601..).
+pub const KEM_OPS: [crate::Alg; 5] = {
+    use crate::Alg::*;
+    [X25519, MlKem512, MlKem768, MlKem1024, XWing]
+};
+
 /// The active set of kernels. `#[repr(C)]` so patch modules and the C ABI can rely on its layout.
 #[repr(C)]
 #[derive(Clone, Copy)]
@@ -41,6 +52,8 @@ pub struct Table {
     pub poly1305: HashKernel,
     pub aead: [AeadKernel; AEAD_OPS.len()],
     pub argon2id: Argon2Kernel,
+    pub sign: [SignKernel; SIGN_OPS.len()],
+    pub kem: [KemKernel; KEM_OPS.len()],
 }
 
 /// Index of `alg` in a family table whose ids are `family_base + 1 ..` in table order (checked by
@@ -60,6 +73,14 @@ impl Table {
     pub fn aead_kernel(&self, alg: crate::Alg) -> Option<&AeadKernel> {
         slot_of(alg, 0x300, &AEAD_OPS).map(|i| &self.aead[i])
     }
+    #[inline]
+    pub fn sign_kernel(&self, alg: crate::Alg) -> Option<&SignKernel> {
+        slot_of(alg, 0x500, &SIGN_OPS).map(|i| &self.sign[i])
+    }
+    #[inline]
+    pub fn kem_kernel(&self, alg: crate::Alg) -> Option<&KemKernel> {
+        slot_of(alg, 0x600, &KEM_OPS).map(|i| &self.kem[i])
+    }
 }
 
 #[cfg(test)]
@@ -72,6 +93,12 @@ mod tests {
         for (i, a) in super::AEAD_OPS.iter().enumerate() {
             assert_eq!(super::slot_of(*a, 0x300, &super::AEAD_OPS), Some(i));
         }
+        for (i, a) in super::SIGN_OPS.iter().enumerate() {
+            assert_eq!(super::slot_of(*a, 0x500, &super::SIGN_OPS), Some(i));
+        }
+        for (i, a) in super::KEM_OPS.iter().enumerate() {
+            assert_eq!(super::slot_of(*a, 0x600, &super::KEM_OPS), Some(i));
+        }
         assert_eq!(super::slot_of(crate::Alg::HmacSha256, 0x100, &super::HASH_OPS), None);
     }
 }
@@ -82,6 +109,8 @@ pub enum Candidate {
     Hash(HashKernel),
     Aead(AeadKernel),
     Argon2(Argon2Kernel),
+    Sign(SignKernel),
+    Kem(KemKernel),
 }
 
 impl Candidate {
@@ -90,6 +119,8 @@ impl Candidate {
             Candidate::Hash(k) => k.desc,
             Candidate::Aead(k) => k.desc,
             Candidate::Argon2(k) => k.desc,
+            Candidate::Sign(k) => k.desc,
+            Candidate::Kem(k) => k.desc,
         }
     }
 }
@@ -107,6 +138,8 @@ enum Slot {
     Poly1305,
     Aead(usize),
     Argon2id,
+    Sign(usize),
+    Kem(usize),
 }
 
 /// Every op with its candidates, built once.
@@ -138,6 +171,20 @@ pub fn ops() -> &'static [Op] {
             candidates: kernels::argon2id::CANDIDATES.iter().map(|k| Candidate::Argon2(*k)).collect(),
             slot: Slot::Argon2id,
         });
+        // Public-key ops without a kernel in this build are left out (their slot keeps the
+        // `kernels::unavailable` entry, which reports `UnknownAlgorithm`).
+        for (i, alg) in SIGN_OPS.iter().enumerate() {
+            let c = kernels::sign_candidates(*alg);
+            if !c.is_empty() {
+                v.push(Op { name: op_name("sign", *alg), candidates: c.iter().map(|k| Candidate::Sign(*k)).collect(), slot: Slot::Sign(i) });
+            }
+        }
+        for (i, alg) in KEM_OPS.iter().enumerate() {
+            let c = kernels::kem_candidates(*alg);
+            if !c.is_empty() {
+                v.push(Op { name: op_name("kem", *alg), candidates: c.iter().map(|k| Candidate::Kem(*k)).collect(), slot: Slot::Kem(i) });
+            }
+        }
         for op in &v {
             assert!(
                 op.candidates.first().is_some_and(|c| c.desc().requires == 0),
@@ -197,6 +244,8 @@ fn set_slot(t: &mut Table, slot: Slot, c: Candidate) {
         (Slot::Poly1305, Candidate::Hash(k)) => t.poly1305 = k,
         (Slot::Aead(i), Candidate::Aead(k)) => t.aead[i] = k,
         (Slot::Argon2id, Candidate::Argon2(k)) => t.argon2id = k,
+        (Slot::Sign(i), Candidate::Sign(k)) => t.sign[i] = k,
+        (Slot::Kem(i), Candidate::Kem(k)) => t.kem[i] = k,
         _ => unreachable!("candidate kind does not match its op slot"),
     }
 }
@@ -215,7 +264,7 @@ fn build(forced: &BTreeMap<&'static str, &'static str>) -> Table {
     let ops = ops();
     let first = |i: usize| ops[i].candidates[0];
     let (Candidate::Hash(h0), Candidate::Aead(a0), Candidate::Argon2(g0)) =
-        (first(0), first(HASH_OPS.len() + 1), first(ops.len() - 1))
+        (first(0), first(HASH_OPS.len() + 1), first(HASH_OPS.len() + 1 + AEAD_OPS.len()))
     else {
         unreachable!("op order")
     };
@@ -226,6 +275,8 @@ fn build(forced: &BTreeMap<&'static str, &'static str>) -> Table {
         poly1305: h0,
         aead: [a0; AEAD_OPS.len()],
         argon2id: g0,
+        sign: [kernels::unavailable::SIGN; SIGN_OPS.len()],
+        kem: [kernels::unavailable::KEM; KEM_OPS.len()],
     };
     for op in ops {
         let chosen = forced
@@ -357,6 +408,8 @@ fn active_desc(t: &Table, slot: Slot) -> &'static KernelDesc {
         Slot::Poly1305 => t.poly1305.desc,
         Slot::Aead(i) => t.aead[i].desc,
         Slot::Argon2id => t.argon2id.desc,
+        Slot::Sign(i) => t.sign[i].desc,
+        Slot::Kem(i) => t.kem[i].desc,
     }
 }
 

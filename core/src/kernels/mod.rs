@@ -7,13 +7,17 @@ pub mod argon2id;
 pub mod blake2;
 pub mod blake3;
 pub mod chacha20;
+pub mod ed25519;
+pub(crate) mod pk_util;
 pub mod poly1305;
 pub mod sha2;
 pub mod sha256;
 pub mod sha3;
 mod state;
+pub mod unavailable;
+pub mod x25519;
 
-use crate::dispatch::{AeadKernel, HashKernel};
+use crate::dispatch::{AeadKernel, HashKernel, KemKernel, SignKernel};
 use crate::Alg;
 
 pub(crate) use state::{digest_kernel, xof_kernel};
@@ -41,6 +45,22 @@ pub fn aead_candidates(alg: Alg) -> &'static [AeadKernel] {
         Alg::Aes128Gcm | Alg::Aes256Gcm => &aes_gcm::CANDIDATES,
         Alg::ChaCha20Poly1305 => &chacha20::CHACHA20_POLY1305,
         Alg::XChaCha20Poly1305 => &chacha20::XCHACHA20_POLY1305,
+        _ => &[],
+    }
+}
+
+/// Candidates of a signature op (first = portable); empty if this build has none.
+pub fn sign_candidates(alg: Alg) -> &'static [SignKernel] {
+    match alg {
+        Alg::Ed25519 => &ed25519::CANDIDATES,
+        _ => &[],
+    }
+}
+
+/// Candidates of a KEM / key-agreement op (first = portable); empty if this build has none.
+pub fn kem_candidates(alg: Alg) -> &'static [KemKernel] {
+    match alg {
+        Alg::X25519 => &x25519::CANDIDATES,
         _ => &[],
     }
 }
