@@ -7,7 +7,8 @@
 #   --quick              ~40 ms per cell (default ~200 ms): the whole run takes seconds
 #   --kernels            also measure every available candidate kernel of each op
 #   --only ID[,ID..]     only some ops (aes128-seal aes256-seal aes256-open chacha-seal xchacha-seal
-#                        sha256 sha512 sha3-256 blake3 hmac-sha256 pbkdf2 argon2id c-floor)
+#                        sha256 sha512 sha3-256 blake3 hmac-sha256 pbkdf2 argon2id c-floor;
+#                        public-key: pk (all) ed25519 x25519 ml-kem ml-dsa falcon x-wing rsa slh)
 #   --cell-ms N, --batches N, --sizes 64,1024,...
 # Environment:
 #   BENCH_FEATURES=aws-lc   also build and measure aws-lc-rs (compiles AWS-LC from C: ~1 min on 2 cores)

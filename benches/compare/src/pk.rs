@@ -1,0 +1,492 @@
+//! Public-key operations: ops/s of xpscrypto (Rust API and C ABI) next to the peers, in the same
+//! run. One table per algorithm, one row per operation (keygen / sign / verify, keygen / encaps /
+//! decaps). Peers: ed25519-dalek / x25519-dalek (what our Ed25519/X25519 kernels wrap), ring,
+//! OpenSSL (Ed25519/X25519; the system OpenSSL 3.0 has no ML-KEM/ML-DSA), aws-lc-rs (feature
+//! `aws-lc`), the RustCrypto `ml-kem`/`ml-dsa` crates and PQClean through `pqcrypto-*` (what our
+//! reference and accelerated PQ kernels wrap), libcrux-ml-kem (feature `libcrux`).
+//!
+//! Keys and messages are fixed per row; "keygen" is from fresh randomness for every library
+//! except where only seeded generation exists (noted). X25519 "keygen+DH" is an ephemeral key
+//! pair plus one agreement, the TLS-style cost.
+
+use super::{fp, imp, measure, Cfg, Imp, Kind, PEER, WRAPPED};
+use std::hint::black_box;
+use xpscrypto_core::{kem, sign, Alg};
+
+struct Row {
+    op: &'static str,
+    imps: Vec<Imp>,
+}
+
+fn ours_available_sign(alg: Alg) -> bool {
+    sign::sizes(alg).is_ok()
+}
+
+fn ours_available_kem(alg: Alg) -> bool {
+    kem::sizes(alg).is_ok()
+}
+
+const MSG: &[u8] = b"xpscrypto public-key benchmark message (64 bytes long, padded...)";
+
+fn print_table(cfg: &Cfg, title: &str, note: &str, rows: Vec<Row>) {
+    let batch = cfg.cell / cfg.batches as u32;
+    let mut cols: Vec<(String, Kind)> = Vec::new();
+    let mut results = Vec::new();
+    for mut r in rows {
+        if r.imps.is_empty() {
+            continue;
+        }
+        for i in &r.imps {
+            if !cols.iter().any(|c| c.0 == i.col) {
+                cols.push((i.col.clone(), i.kind));
+            }
+        }
+        let stats = measure(&mut r.imps, batch, cfg.batches);
+        let cells: Vec<(String, f64, bool)> = r.imps.iter().zip(&stats).map(|(i, s)| (i.col.clone(), 1e9 / s.ns, s.spread > 0.10)).collect();
+        results.push((r.op, cells));
+    }
+    if results.is_empty() {
+        return;
+    }
+    let active = format!("sign.{}", title);
+    let kernel = xpscrypto_core::dispatch::active_kernel(&active)
+        .or_else(|_| xpscrypto_core::dispatch::active_kernel(&format!("kem.{title}")))
+        .unwrap_or("?");
+    println!("\n### {title}\n\nActive kernel: `{kernel}`. Operations per second, higher is better. {note}\n");
+    let wrapped = cols.iter().find(|c| c.1 == WRAPPED).map(|c| c.0.clone());
+    print!("| op | {} | ours/best peer |", cols.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(" | "));
+    if let Some(w) = &wrapped {
+        print!(" ours/{w} |");
+    }
+    println!(" C-ABI/Rust |");
+    println!("|---|{}---:|{}---:|", "---:|".repeat(cols.len()), if wrapped.is_some() { "---:|" } else { "" });
+    for (op, cells) in results {
+        let get = |name: &str| cells.iter().find(|c| c.0 == name).map(|c| c.1);
+        let ours = cells.iter().find(|c| c.0 == "ours").map(|c| c.1);
+        let best = cells
+            .iter()
+            .filter(|c| cols.iter().any(|k| k.0 == c.0 && matches!(k.1, Kind::Peer { .. })))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let mut line = format!("| {op} |");
+        for (c, _) in &cols {
+            match cells.iter().find(|x| &x.0 == c) {
+                Some((_, v, noisy)) => line.push_str(&format!(" {}{} |", fmt_ops(*v), if *noisy { " ~" } else { "" })),
+                None => line.push_str(" – |"),
+            }
+        }
+        let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+            _ => "–".into(),
+        };
+        line.push_str(&format!(" {}{} |", ratio(ours, best.map(|b| b.1)), best.map(|b| format!(" ({})", b.0)).unwrap_or_default()));
+        if let Some(w) = &wrapped {
+            line.push_str(&format!(" {} |", ratio(ours, get(w))));
+        }
+        line.push_str(&format!(" {} |", ratio(get("ours C-ABI"), ours)));
+        println!("{line}");
+    }
+}
+
+fn fmt_ops(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ours (Rust API)
+// ---------------------------------------------------------------------------------------------
+
+fn ours_sign_rows(alg: Alg) -> (Imp, Imp, Imp) {
+    let s = sign::sizes(alg).unwrap();
+    let (pk, sk) = sign::keypair(alg, None).unwrap();
+    let sk2 = sk.as_slice().to_vec();
+    let sig = sign::sign(alg, sk.as_slice(), MSG).unwrap();
+    sign::verify(alg, &pk, MSG, &sig).expect("ours: own signature verifies");
+    let (mut kp, mut ks) = (vec![0u8; s.public_key.max(sign::MAX_VARIABLE_KEY)], vec![0u8; s.secret_key.max(sign::MAX_VARIABLE_KEY)]);
+    let keygen = imp("ours", Kind::Ours, move || {
+        let (pl, _) = sign::keypair_into(alg, None, &mut kp, &mut ks).unwrap();
+        fp(&kp[..pl])
+    });
+    let mut out = vec![0u8; s.signature];
+    let signer = imp("ours", Kind::Ours, move || {
+        let n = sign::sign_into(alg, &sk2, MSG, &sign::SignOptions::default(), &mut out).unwrap();
+        fp(&out[..n])
+    });
+    let verifier = imp("ours", Kind::Ours, move || fp(&[u8::from(sign::verify(alg, &pk, MSG, &sig).is_ok())]));
+    (keygen, signer, verifier)
+}
+
+fn ours_kem_rows(alg: Alg) -> (Imp, Imp, Imp) {
+    let s = kem::sizes(alg).unwrap();
+    let (pk, sk) = kem::keypair(alg, None).unwrap();
+    let sk2 = sk.as_slice().to_vec();
+    let (ct, ss) = kem::encapsulate(alg, &pk, None).unwrap();
+    assert_eq!(&kem::decapsulate(alg, &sk2, &ct).unwrap()[..], &ss[..], "ours: decapsulation agrees");
+    let (mut kp, mut ks) = (vec![0u8; s.public_key], vec![0u8; s.secret_key]);
+    let keygen = imp("ours", Kind::Ours, move || {
+        kem::keypair_into(alg, None, &mut kp, &mut ks).unwrap();
+        fp(&kp)
+    });
+    let (mut c, mut k) = (vec![0u8; s.ciphertext], vec![0u8; s.shared_secret]);
+    let pk2 = pk.clone();
+    let encaps = imp("ours", Kind::Ours, move || {
+        kem::encapsulate_into(alg, &pk2, None, &mut c, &mut k).unwrap();
+        fp(&c)
+    });
+    let mut k2 = vec![0u8; s.shared_secret];
+    let decaps = imp("ours", Kind::Ours, move || {
+        kem::decapsulate_into(alg, &sk2, &ct, &mut k2).unwrap();
+        fp(&k2)
+    });
+    (keygen, encaps, decaps)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+fn ed25519(cfg: &Cfg) {
+    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "sign", imps: vec![] }, Row { op: "verify", imps: vec![] }];
+    if ours_available_sign(Alg::Ed25519) {
+        let (a, b, c) = ours_sign_rows(Alg::Ed25519);
+        rows[0].imps.push(a);
+        rows[1].imps.push(b);
+        rows[2].imps.push(c);
+    }
+    let seed = [7u8; 32];
+    {
+        use ed25519_dalek::{Signer, SigningKey};
+        let k = SigningKey::from_bytes(&seed);
+        let vk = k.verifying_key();
+        let sig = k.sign(MSG);
+        rows[0].imps.push(imp("ed25519-dalek", WRAPPED, move || {
+            let mut s = [0u8; 32];
+            getrandom::fill(&mut s).unwrap();
+            fp(SigningKey::from_bytes(&s).verifying_key().as_bytes())
+        }));
+        rows[1].imps.push(imp("ed25519-dalek", WRAPPED, move || fp(&k.sign(MSG).to_bytes())));
+        rows[2].imps.push(imp("ed25519-dalek", WRAPPED, move || fp(&[u8::from(vk.verify_strict(MSG, &sig).is_ok())])));
+    }
+    {
+        use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
+        let rng = ring::rand::SystemRandom::new();
+        let k = Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
+        let pk = k.public_key().as_ref().to_vec();
+        let sig = k.sign(MSG).as_ref().to_vec();
+        rows[0].imps.push(imp("ring", PEER, move || {
+            let mut s = [0u8; 32];
+            ring::rand::SecureRandom::fill(&rng, &mut s).unwrap();
+            fp(Ed25519KeyPair::from_seed_unchecked(&s).unwrap().public_key().as_ref())
+        }));
+        rows[1].imps.push(imp("ring", PEER, move || fp(k.sign(MSG).as_ref())));
+        rows[2].imps.push(imp("ring", PEER, move || fp(&[u8::from(UnparsedPublicKey::new(&ED25519, &pk).verify(MSG, &sig).is_ok())])));
+    }
+    #[cfg(feature = "openssl")]
+    {
+        use openssl::pkey::{Id, PKey};
+        use openssl::sign::{Signer, Verifier};
+        let k = PKey::private_key_from_raw_bytes(&seed, Id::ED25519).unwrap();
+        let pk = PKey::public_key_from_raw_bytes(&k.raw_public_key().unwrap(), Id::ED25519).unwrap();
+        let sig = Signer::new_without_digest(&k).unwrap().sign_oneshot_to_vec(MSG).unwrap();
+        rows[0].imps.push(imp("OpenSSL", PEER, || fp(&PKey::generate_ed25519().unwrap().raw_public_key().unwrap())));
+        rows[1].imps.push(imp("OpenSSL", PEER, move || fp(&Signer::new_without_digest(&k).unwrap().sign_oneshot_to_vec(MSG).unwrap())));
+        rows[2].imps.push(imp("OpenSSL", PEER, move || {
+            fp(&[u8::from(Verifier::new_without_digest(&pk).unwrap().verify_oneshot(&sig, MSG).unwrap())])
+        }));
+    }
+    #[cfg(feature = "aws-lc")]
+    {
+        use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
+        let k = Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
+        let pk = k.public_key().as_ref().to_vec();
+        let sig = k.sign(MSG).as_ref().to_vec();
+        rows[0].imps.push(imp("aws-lc-rs", PEER, || fp(Ed25519KeyPair::generate().unwrap().public_key().as_ref())));
+        rows[1].imps.push(imp("aws-lc-rs", PEER, move || fp(k.sign(MSG).as_ref())));
+        rows[2].imps.push(imp("aws-lc-rs", PEER, move || fp(&[u8::from(UnparsedPublicKey::new(&ED25519, &pk).verify(MSG, &sig).is_ok())])));
+    }
+    print_table(cfg, "ed25519", "Verify: ours and dalek are strict (RFC 8032 + small-order rejection).", rows);
+}
+
+fn x25519(cfg: &Cfg) {
+    let mut imps = Vec::new();
+    let peer_pub = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from([9u8; 32])).to_bytes();
+    if ours_available_kem(Alg::X25519) {
+        let (mut ct, mut ss) = ([0u8; 32], [0u8; 32]);
+        imps.push(imp("ours", Kind::Ours, move || {
+            // Encapsulation = ephemeral key pair + DH with the peer (brief §7).
+            kem::encapsulate_into(Alg::X25519, &peer_pub, None, &mut ct, &mut ss).unwrap();
+            fp(&ct)
+        }));
+    }
+    imps.push(imp("x25519-dalek", WRAPPED, move || {
+        let e = x25519_dalek::EphemeralSecret::random();
+        let p = x25519_dalek::PublicKey::from(&e);
+        let s = e.diffie_hellman(&x25519_dalek::PublicKey::from(peer_pub));
+        black_box(s.as_bytes());
+        fp(p.as_bytes())
+    }));
+    {
+        use ring::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519};
+        let rng = ring::rand::SystemRandom::new();
+        imps.push(imp("ring", PEER, move || {
+            let e = EphemeralPrivateKey::generate(&X25519, &rng).unwrap();
+            let p = e.compute_public_key().unwrap();
+            agree_ephemeral(e, &UnparsedPublicKey::new(&X25519, &peer_pub), |k| black_box(k[0])).unwrap();
+            fp(p.as_ref())
+        }));
+    }
+    #[cfg(feature = "openssl")]
+    {
+        use openssl::derive::Deriver;
+        use openssl::pkey::{Id, PKey};
+        let peer = PKey::public_key_from_raw_bytes(&peer_pub, Id::X25519).unwrap();
+        imps.push(imp("OpenSSL", PEER, move || {
+            let e = PKey::generate_x25519().unwrap();
+            let mut d = Deriver::new(&e).unwrap();
+            d.set_peer(&peer).unwrap();
+            black_box(d.derive_to_vec().unwrap());
+            fp(&e.raw_public_key().unwrap())
+        }));
+    }
+    #[cfg(feature = "aws-lc")]
+    {
+        use aws_lc_rs::agreement::{agree_ephemeral, EphemeralPrivateKey, UnparsedPublicKey, X25519};
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        imps.push(imp("aws-lc-rs", PEER, move || {
+            let e = EphemeralPrivateKey::generate(&X25519, &rng).unwrap();
+            let p = e.compute_public_key().unwrap();
+            agree_ephemeral(e, UnparsedPublicKey::new(&X25519, &peer_pub), aws_lc_rs::error::Unspecified, |k| Ok(black_box(k[0]))).unwrap();
+            fp(p.as_ref())
+        }));
+    }
+    print_table(cfg, "x25519", "One ephemeral key pair + one agreement with a fixed peer key per operation.", vec![Row { op: "keygen+DH", imps }]);
+}
+
+fn ml_kem_768(cfg: &Cfg) {
+    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "encaps", imps: vec![] }, Row { op: "decaps", imps: vec![] }];
+    if ours_available_kem(Alg::MlKem768) {
+        let (a, b, c) = ours_kem_rows(Alg::MlKem768);
+        rows[0].imps.push(a);
+        rows[1].imps.push(b);
+        rows[2].imps.push(c);
+    }
+    {
+        use ml_kem::kem::{Decapsulate, Encapsulate};
+        use ml_kem::{DecapsulationKey768, KeyExport, Seed};
+        let mut rng = rand_core::UnwrapErr(getrandom::SysRng);
+        let dk = DecapsulationKey768::from_seed(Seed::from([3u8; 64]));
+        let ek = dk.encapsulation_key().clone();
+        let (ct, _) = ek.encapsulate_with_rng(&mut rng);
+        rows[0].imps.push(imp("ml-kem (RustCrypto)", PEER, move || {
+            let mut s = [0u8; 64];
+            getrandom::fill(&mut s).unwrap();
+            let k = DecapsulationKey768::from_seed(Seed::from(s));
+            fp(&k.encapsulation_key().to_bytes())
+        }));
+        rows[1].imps.push(imp("ml-kem (RustCrypto)", PEER, move || fp(&ek.encapsulate_with_rng(&mut rand_core::UnwrapErr(getrandom::SysRng)).0)));
+        rows[2].imps.push(imp("ml-kem (RustCrypto)", PEER, move || fp(&dk.decapsulate(&ct))));
+    }
+    {
+        use pqcrypto_mlkem::mlkem768;
+        use pqcrypto_traits::kem::SharedSecret;
+        let (pk, sk) = mlkem768::keypair();
+        let (_, ct) = mlkem768::encapsulate(&pk);
+        rows[0].imps.push(imp("PQClean (pqcrypto)", PEER, || fp(pqcrypto_traits::kem::PublicKey::as_bytes(&mlkem768::keypair().0))));
+        let pk2 = pk;
+        rows[1].imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(mlkem768::encapsulate(&pk2).0.as_bytes())));
+        rows[2].imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(mlkem768::decapsulate(&ct, &sk).as_bytes())));
+    }
+    #[cfg(feature = "aws-lc")]
+    {
+        use aws_lc_rs::kem::{DecapsulationKey, ML_KEM_768};
+        let dk = DecapsulationKey::generate(&ML_KEM_768).unwrap();
+        let ek = dk.encapsulation_key().unwrap();
+        let (ct, _) = ek.encapsulate().unwrap();
+        let ct = ct.as_ref().to_vec();
+        rows[0].imps.push(imp("aws-lc-rs", PEER, || {
+            fp(DecapsulationKey::generate(&ML_KEM_768).unwrap().encapsulation_key().unwrap().key_bytes().unwrap().as_ref())
+        }));
+        rows[1].imps.push(imp("aws-lc-rs", PEER, move || fp(ek.encapsulate().unwrap().0.as_ref())));
+        rows[2].imps.push(imp("aws-lc-rs", PEER, move || fp(dk.decapsulate(ct.as_slice().into()).unwrap().as_ref())));
+    }
+    #[cfg(feature = "libcrux")]
+    {
+        use libcrux_ml_kem::mlkem768;
+        let kp = mlkem768::generate_key_pair([5u8; 64]);
+        let (ct, _) = mlkem768::encapsulate(kp.public_key(), [6u8; 32]);
+        let pk = kp.public_key().clone();
+        rows[0].imps.push(imp("libcrux", PEER, || {
+            let mut s = [0u8; 64];
+            getrandom::fill(&mut s).unwrap();
+            fp(mlkem768::generate_key_pair(s).public_key().as_slice())
+        }));
+        rows[1].imps.push(imp("libcrux", PEER, move || {
+            let mut m = [0u8; 32];
+            getrandom::fill(&mut m).unwrap();
+            fp(mlkem768::encapsulate(&pk, m).0.as_slice())
+        }));
+        rows[2].imps.push(imp("libcrux", PEER, move || fp(&mlkem768::decapsulate(kp.private_key(), &ct))));
+    }
+    print_table(cfg, "ml-kem-768", "Keygen from 64 fresh random bytes (d‖z) where the library takes a seed.", rows);
+}
+
+fn ml_dsa_65(cfg: &Cfg) {
+    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "sign", imps: vec![] }, Row { op: "verify", imps: vec![] }];
+    if ours_available_sign(Alg::MlDsa65) {
+        let (a, b, c) = ours_sign_rows(Alg::MlDsa65);
+        rows[0].imps.push(a);
+        rows[1].imps.push(b);
+        rows[2].imps.push(c);
+    }
+    {
+        use ml_dsa::{Keypair, MlDsa65, SigningKey};
+        let k = SigningKey::<MlDsa65>::from_seed(&[4u8; 32].into());
+        let vk = k.verifying_key();
+        let sig = k.expanded_key().sign_deterministic(MSG, b"").unwrap();
+        rows[0].imps.push(imp("ml-dsa (RustCrypto)", PEER, || {
+            let mut s = [0u8; 32];
+            getrandom::fill(&mut s).unwrap();
+            fp(&SigningKey::<MlDsa65>::from_seed(&s.into()).verifying_key().encode())
+        }));
+        let k2 = k.expanded_key().clone();
+        rows[1].imps.push(imp("ml-dsa (RustCrypto)", PEER, move || {
+            fp(&k2.sign_randomized(MSG, b"", &mut getrandom::SysRng).unwrap().encode())
+        }));
+        rows[2].imps.push(imp("ml-dsa (RustCrypto)", PEER, move || fp(&[u8::from(vk.verify_with_context(MSG, b"", &sig))])));
+    }
+    {
+        use pqcrypto_mldsa::mldsa65;
+        use pqcrypto_traits::sign::DetachedSignature;
+        let (pk, sk) = mldsa65::keypair();
+        let sig = mldsa65::detached_sign(MSG, &sk);
+        rows[0].imps.push(imp("PQClean (pqcrypto)", PEER, || fp(pqcrypto_traits::sign::PublicKey::as_bytes(&mldsa65::keypair().0))));
+        rows[1].imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(mldsa65::detached_sign(MSG, &sk).as_bytes())));
+        rows[2].imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(&[u8::from(mldsa65::verify_detached_signature(&sig, MSG, &pk).is_ok())])));
+    }
+    #[cfg(feature = "aws-lc")]
+    {
+        use aws_lc_rs::signature::{KeyPair, UnparsedPublicKey};
+        use aws_lc_rs::unstable::signature::{PqdsaKeyPair, ML_DSA_65, ML_DSA_65_SIGNING};
+        let k = PqdsaKeyPair::generate(&ML_DSA_65_SIGNING).unwrap();
+        let pk = k.public_key().as_ref().to_vec();
+        let mut sig = vec![0u8; ML_DSA_65_SIGNING.signature_len()];
+        k.sign(MSG, &mut sig).unwrap();
+        rows[0].imps.push(imp("aws-lc-rs", PEER, || fp(PqdsaKeyPair::generate(&ML_DSA_65_SIGNING).unwrap().public_key().as_ref())));
+        let mut out = sig.clone();
+        rows[1].imps.push(imp("aws-lc-rs", PEER, move || {
+            k.sign(MSG, &mut out).unwrap();
+            fp(&out)
+        }));
+        rows[2].imps.push(imp("aws-lc-rs", PEER, move || fp(&[u8::from(UnparsedPublicKey::new(&ML_DSA_65, &pk).verify(MSG, &sig).is_ok())])));
+    }
+    print_table(cfg, "ml-dsa-65", "Hedged signing (fresh randomness) everywhere, empty context.", rows);
+}
+
+fn falcon_512(cfg: &Cfg) {
+    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "sign", imps: vec![] }, Row { op: "verify", imps: vec![] }];
+    if ours_available_sign(Alg::Falcon512) {
+        let (a, b, c) = ours_sign_rows(Alg::Falcon512);
+        rows[0].imps.push(a);
+        rows[1].imps.push(b);
+        rows[2].imps.push(c);
+    }
+    use pqcrypto_falcon::falcon512;
+    use pqcrypto_traits::sign::DetachedSignature;
+    let (pk, sk) = falcon512::keypair();
+    let sig = falcon512::detached_sign(MSG, &sk);
+    rows[0].imps.push(imp("PQClean (pqcrypto)", WRAPPED, || fp(pqcrypto_traits::sign::PublicKey::as_bytes(&falcon512::keypair().0))));
+    rows[1].imps.push(imp("PQClean (pqcrypto)", WRAPPED, move || fp(falcon512::detached_sign(MSG, &sk).as_bytes())));
+    rows[2].imps.push(imp("PQClean (pqcrypto)", WRAPPED, move || fp(&[u8::from(falcon512::verify_detached_signature(&sig, MSG, &pk).is_ok())])));
+    print_table(cfg, "falcon-512", "Round-3 Falcon (FIPS 206 is not final).", rows);
+}
+
+/// Algorithms whose only implementation here is ours (no peer in this harness): measured for
+/// the record (X-Wing, the hybrid signature, SLH-DSA, RSA-PSS).
+fn ours_only(cfg: &Cfg, all: bool) {
+    for (alg, note) in [
+        (Alg::XWing, "X25519 + ML-KEM-768 combined (draft-connolly-cfrg-xwing-kem)."),
+        (Alg::Ed25519MlDsa65, "Composite ML-DSA-65 + Ed25519: both components per operation."),
+        (Alg::RsaPssSha256, "RSA-3072 keys from our keygen; PSS, SHA-256, 32-byte salt."),
+        (Alg::SlhDsaSha2_128s, "SLH-DSA-SHA2-128s (slow by design: ~hundreds of ms to sign)."),
+    ] {
+        if !(all || cfg.wants(alg.name())) {
+            continue;
+        }
+        let rows = if alg.family() == xpscrypto_core::Family::Kem {
+            if !ours_available_kem(alg) {
+                continue;
+            }
+            let (a, b, c) = ours_kem_rows(alg);
+            vec![Row { op: "keygen", imps: vec![a] }, Row { op: "encaps", imps: vec![b] }, Row { op: "decaps", imps: vec![c] }]
+        } else {
+            if !ours_available_sign(alg) {
+                continue;
+            }
+            let (a, b, c) = ours_sign_rows(alg);
+            let keygen = if alg == Alg::RsaPssSha256 { vec![] } else { vec![a] };
+            vec![Row { op: "keygen", imps: keygen }, Row { op: "sign", imps: vec![b] }, Row { op: "verify", imps: vec![c] }]
+        };
+        print_table(cfg, alg.name(), note, rows);
+    }
+}
+
+pub(crate) fn run(cfg: &Cfg) {
+    if !(cfg.wants("pk") || ["ed25519", "x25519", "ml-kem", "ml-dsa", "falcon", "x-wing", "rsa", "slh", "+ml-dsa"].iter().any(|i| cfg.wants(i))) {
+        return;
+    }
+    println!("\n## Public-key operations\n");
+    let all = cfg.only.is_empty() || cfg.wants("pk");
+    if all || cfg.wants("ed25519") {
+        ed25519(cfg);
+    }
+    if all || cfg.wants("x25519") {
+        x25519(cfg);
+    }
+    if all || cfg.wants("ml-kem") {
+        ml_kem_768(cfg);
+    }
+    if all || cfg.wants("ml-dsa") {
+        ml_dsa_65(cfg);
+    }
+    if all || cfg.wants("falcon") {
+        falcon_512(cfg);
+    }
+    ours_only(cfg, all);
+}
+
+/// `--kernels`: every candidate kernel of the public-key ops that have more than one (portable
+/// reference vs accelerated), forced in turn through the dispatch table and measured right away
+/// (the public API reads the active table on every call).
+pub(crate) fn run_kernels(cfg: &Cfg) {
+    use xpscrypto_core::dispatch;
+    let batch = cfg.cell / cfg.batches as u32;
+    for op in dispatch::ops().iter().filter(|o| (o.name.starts_with("sign.") || o.name.starts_with("kem.")) && o.candidates.len() > 1) {
+        let alg = Alg::from_name(op.name.split_once('.').unwrap().1).unwrap();
+        if !(cfg.only.is_empty() || cfg.wants("pk") || cfg.wants(alg.name())) {
+            continue;
+        }
+        let mut table: Vec<(&str, Vec<f64>)> = Vec::new();
+        for c in &op.candidates {
+            let name = c.desc().name();
+            if dispatch::force(op.name, name).is_err() {
+                continue;
+            }
+            let (a, b, d) = if alg.family() == xpscrypto_core::Family::Kem { ours_kem_rows(alg) } else { ours_sign_rows(alg) };
+            let rates = [a, b, d].into_iter().map(|i| 1e9 / measure(&mut [i], batch, cfg.batches)[0].ns).collect();
+            table.push((name, rates));
+        }
+        let _ = dispatch::reset();
+        let ops = if alg.family() == xpscrypto_core::Family::Kem { ["keygen", "encaps", "decaps"] } else { ["keygen", "sign", "verify"] };
+        println!("\n### {} kernels (`--kernels`)\n\nOperations per second per candidate kernel (forced in turn).\n", op.name);
+        println!("| op | {} |", table.iter().map(|t| format!("`{}`", t.0)).collect::<Vec<_>>().join(" | "));
+        println!("|---|{}", "---:|".repeat(table.len()));
+        for (r, opname) in ops.iter().enumerate() {
+            println!("| {opname} | {} |", table.iter().map(|t| fmt_ops(t.1[r])).collect::<Vec<_>>().join(" | "));
+        }
+    }
+}
