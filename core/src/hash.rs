@@ -272,7 +272,7 @@ pub fn fixed_len(alg: Alg) -> Option<usize> {
 }
 
 /// One-shot hash into `out` (see [`Hasher::finalize_into`] for lengths). Returns bytes written.
-#[inline]
+#[inline(always)]
 pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
     let Some(n) = fixed_len(alg) else { return hash_into_general(alg, data, out) };
     if out.len() < n {
