@@ -6,8 +6,8 @@ use crate::alg::{Alg, Family};
 use crate::dispatch::{self, AeadKernel, AeadSchedule, KernelDesc};
 use crate::error::{err, Result, Status};
 use crate::secure::SecureBuffer;
-use arc_swap::ArcSwapOption;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::Mutex;
 
 /// Every AEAD of this library has a 16-byte tag.
 pub const TAG_LEN: usize = 16;
@@ -31,10 +31,12 @@ pub fn tag_len(alg: Alg) -> Result<usize> {
     Ok(TAG_LEN)
 }
 
+const GCM_MAX: u64 = (1u64 << 36) - 32;
+
 /// Largest plaintext per (key, nonce): GCM 2^36 − 32 bytes, ChaCha20 (2^32 − 1)·64 bytes.
 pub fn max_plaintext(alg: Alg) -> Result<u64> {
     Ok(match alg.expect(Family::Aead)? {
-        Alg::Aes128Gcm | Alg::Aes256Gcm => (1u64 << 36) - 32,
+        Alg::Aes128Gcm | Alg::Aes256Gcm => GCM_MAX,
         _ => crate::kernels::chacha20::MAX_MESSAGE,
     })
 }
@@ -47,15 +49,28 @@ fn check_key(alg: Alg, key: &[u8]) -> Result<()> {
     Ok(())
 }
 
+#[inline]
 fn check_call(alg: Alg, nonce: &[u8], len: usize) -> Result<()> {
-    let n = nonce_len(alg)?;
-    if nonce.len() != n {
-        return Err(err(Status::BadNonceLength, format!("{} needs a {n}-byte nonce, got {}", alg.name(), nonce.len())));
-    }
-    if len as u64 > max_plaintext(alg)? {
-        return Err(err(Status::InvalidLength, format!("message too long for {} ({len} bytes)", alg.name())));
+    let (n, max) = match alg {
+        Alg::Aes128Gcm | Alg::Aes256Gcm => (12, GCM_MAX),
+        Alg::ChaCha20Poly1305 => (12, crate::kernels::chacha20::MAX_MESSAGE),
+        Alg::XChaCha20Poly1305 => (24, crate::kernels::chacha20::MAX_MESSAGE),
+        _ => return nonce_len(alg).map(|_| ()),
+    };
+    if nonce.len() != n || len as u64 > max {
+        return Err(bad_call(alg, n, nonce.len(), len));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn bad_call(alg: Alg, n: usize, nonce_len: usize, len: usize) -> crate::Error {
+    if nonce_len != n {
+        err(Status::BadNonceLength, format!("{} needs a {n}-byte nonce, got {nonce_len}", alg.name()))
+    } else {
+        err(Status::InvalidLength, format!("message too long for {} ({len} bytes)", alg.name()))
+    }
 }
 
 /// An expanded key for one kernel, in secure memory.
@@ -85,11 +100,19 @@ impl Schedule {
     }
 }
 
-fn kernel_for(alg: Alg) -> Result<AeadKernel> {
-    dispatch::table()?
-        .aead_kernel(alg)
-        .copied()
-        .ok_or_else(|| err(Status::WrongAlgorithmFamily, format!("{} is not an AEAD", alg.name())))
+/// The active kernel of an AEAD op, by reference into the (never freed) active table.
+#[inline]
+fn kernel_for(alg: Alg) -> Result<&'static AeadKernel> {
+    match dispatch::table()?.aead_kernel(alg) {
+        Some(k) => Ok(k),
+        None => Err(not_an_aead(alg)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_an_aead(alg: Alg) -> crate::Error {
+    err(Status::WrongAlgorithmFamily, format!("{} is not an AEAD", alg.name()))
 }
 
 /// Runs `f` with a one-shot schedule on the stack, wiped afterwards.
@@ -101,7 +124,7 @@ fn with_stack_schedule<T>(alg: Alg, key: &[u8], f: impl FnOnce(&AeadKernel, *con
     if unsafe { (k.setup)(sched.as_mut_ptr(), key.as_ptr(), key.len()) } != 0 {
         return Err(err(Status::Internal, format!("kernel {} rejected a validated key", k.desc.name())));
     }
-    let r = f(&k, sched.as_ptr());
+    let r = f(k, sched.as_ptr());
     // SAFETY: the first `sched_size` bytes (the kernel's schedule) of our own blob are writable.
     unsafe { crate::secure::ct::wipe_raw(sched.as_mut_ptr().cast::<u8>(), k.sched_size) };
     Ok(r)
@@ -111,17 +134,27 @@ fn with_stack_schedule<T>(alg: Alg, key: &[u8], f: impl FnOnce(&AeadKernel, *con
 /// active when it was derived; when the dispatch table switches this op to another kernel
 /// (force/reset/policy/hot-patch), the next call re-derives the schedule (invariant I-6). Cheap to
 /// share across threads (`&AeadKey` is enough to seal/open; no lock on the hot path).
+///
+/// Schedules live in `derived` until the key is dropped (at most one per kernel this key has run
+/// on, re-used if that kernel becomes active again), so the hot path is one `Acquire` load of
+/// `current` with no reference counting: a reader can never hold a freed schedule. Every schedule
+/// is wiped when the key drops.
 pub struct AeadKey {
     alg: Alg,
     raw: SecureBuffer,
-    cache: ArcSwapOption<Schedule>,
+    /// NULL or a schedule owned by `derived`.
+    current: AtomicPtr<Schedule>,
+    /// Every schedule derived for this key; only pushed to (never removed) until drop. Boxed so
+    /// a schedule keeps its address when the vector grows.
+    #[allow(clippy::vec_box)]
+    derived: Mutex<Vec<Box<Schedule>>>,
 }
 
 impl AeadKey {
     pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
         check_key(alg, key)?;
-        let k = AeadKey { alg, raw: SecureBuffer::from_slice(key)?, cache: ArcSwapOption::empty() };
-        k.with_schedule(|_| ())?;
+        let k = AeadKey { alg, raw: SecureBuffer::from_slice(key)?, current: AtomicPtr::new(std::ptr::null_mut()), derived: Mutex::new(Vec::new()) };
+        k.schedule()?;
         Ok(k)
     }
 
@@ -134,40 +167,101 @@ impl AeadKey {
         self.raw.is_locked()
     }
 
-    /// Runs `f` with the schedule of the kernel currently active for this key's op, deriving
-    /// (and caching) it if the active kernel changed (I-6). The common case is one lock-free
-    /// arc-swap load and no reference-count traffic.
-    fn with_schedule<R>(&self, f: impl FnOnce(&Schedule) -> R) -> Result<R> {
+    /// The schedule of the kernel currently active for this key's op, deriving (and keeping) it
+    /// if the active kernel changed (I-6). The common case is two `Acquire` loads (table, cache).
+    #[inline]
+    fn schedule(&self) -> Result<&Schedule> {
         let k = kernel_for(self.alg)?;
-        {
-            let g = self.cache.load();
-            if let Some(s) = g.as_ref() {
-                if std::ptr::eq(s.desc(), k.desc) {
-                    return Ok(f(s));
-                }
+        let p = self.current.load(Ordering::Acquire);
+        if !p.is_null() {
+            // SAFETY: non-NULL values of `current` point to boxes owned by `derived`, which are
+            // neither moved nor dropped before `self` is.
+            let s = unsafe { &*p };
+            if std::ptr::eq(s.desc(), k.desc) {
+                return Ok(s);
             }
         }
-        let s = Arc::new(Schedule::new(k, self.raw.as_slice())?);
-        self.cache.store(Some(Arc::clone(&s)));
-        Ok(f(&s))
+        self.switch_to(k)
+    }
+
+    /// Slow path of [`AeadKey::schedule`]: the active kernel is not the cached one.
+    #[cold]
+    #[inline(never)]
+    fn switch_to(&self, k: &AeadKernel) -> Result<&Schedule> {
+        let mut derived = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+        let s: *const Schedule = match derived.iter().find(|s| std::ptr::eq(s.desc(), k.desc)) {
+            Some(s) => &**s,
+            None => {
+                let s = Box::new(Schedule::new(*k, self.raw.as_slice())?);
+                let p: *const Schedule = &*s;
+                derived.push(s);
+                p
+            }
+        };
+        self.current.store(s.cast_mut(), Ordering::Release);
+        // SAFETY: `s` points into a box owned by `derived` (see `schedule`).
+        Ok(unsafe { &*s })
     }
 
     /// Name of the kernel the cached schedule belongs to.
     pub fn kernel_name(&self) -> Result<&'static str> {
-        self.with_schedule(|s| s.desc().name())
+        Ok(self.schedule()?.desc().name())
+    }
+
+    /// Seal on raw buffers, for callers that validated the buffers themselves (the C ABI). Checks
+    /// the nonce length and the message length, then runs the kernel; nothing is written on error.
+    ///
+    /// # Safety
+    /// `input` must be valid for reads and `output` for writes of `len` bytes (non-NULL; dangling
+    /// is fine when `len == 0`), either identical (in place) or disjoint; `tag` must be valid for
+    /// writes of 16 bytes and disjoint from both.
+    #[doc(hidden)]
+    #[inline]
+    pub unsafe fn seal_parts(&self, nonce: &[u8], aad: &[u8], input: *const u8, output: *mut u8, len: usize, tag: *mut u8) -> Result<()> {
+        check_call(self.alg, nonce, len)?;
+        let s = self.schedule()?;
+        // SAFETY: `s` was set up by its kernel; nonce/aad are valid slices; buffers per the
+        // caller's contract.
+        unsafe { (s.kernel.seal)(s.sched(), nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), input, output, len, tag) };
+        Ok(())
+    }
+
+    /// Open on raw buffers, for callers that validated the buffers themselves (the C ABI). The
+    /// kernel verifies `tag` in constant time before writing anything to `output`.
+    ///
+    /// # Safety
+    /// `ct` must be valid for reads and `output` for writes of `len` bytes (non-NULL; dangling is
+    /// fine when `len == 0`), either identical (in place) or disjoint.
+    #[doc(hidden)]
+    #[inline]
+    pub unsafe fn open_parts(&self, nonce: &[u8], aad: &[u8], ct: *const u8, output: *mut u8, len: usize, tag: &[u8; TAG_LEN]) -> Result<()> {
+        check_call(self.alg, nonce, len)?;
+        let s = self.schedule()?;
+        // SAFETY: as in `seal_parts`; `tag` is 16 readable bytes.
+        let rc = unsafe { (s.kernel.open)(s.sched(), nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), ct, output, len, tag.as_ptr()) };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(auth_failed())
+        }
     }
 
     pub fn seal_detached(&self, nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN]> {
         if ct.len() < pt.len() {
             return Err(err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len())));
         }
-        check_call(self.alg, nonce, pt.len())?;
-        self.with_schedule(|s| seal_raw(&s.kernel, s.sched(), nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
+        let mut tag = [0u8; TAG_LEN];
+        // SAFETY: `pt` and `ct` are distinct borrows (disjoint), valid for `pt.len()` bytes;
+        // `tag` is a local.
+        unsafe { self.seal_parts(nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len(), tag.as_mut_ptr())? };
+        Ok(tag)
     }
 
     pub fn seal_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN]> {
-        check_call(self.alg, nonce, buf.len())?;
-        self.with_schedule(|s| seal_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+        let mut tag = [0u8; TAG_LEN];
+        // SAFETY: one exclusive slice as input and output (in place); `tag` is a local.
+        unsafe { self.seal_parts(nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag.as_mut_ptr())? };
+        Ok(tag)
     }
 
     /// `ciphertext ‖ tag` into `out` (needs `pt.len() + 16` bytes); returns bytes written.
@@ -189,18 +283,18 @@ impl AeadKey {
     }
 
     pub fn open_detached(&self, nonce: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8]) -> Result<()> {
-        check_tag(tag)?;
+        let tag = check_tag(tag)?;
         if pt.len() < ct.len() {
             return Err(err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len())));
         }
-        check_call(self.alg, nonce, ct.len())?;
-        self.with_schedule(|s| open_raw(&s.kernel, s.sched(), nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
+        // SAFETY: `ct` and `pt` are distinct borrows (disjoint), valid for `ct.len()` bytes.
+        unsafe { self.open_parts(nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag) }
     }
 
     pub fn open_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<()> {
-        check_tag(tag)?;
-        check_call(self.alg, nonce, buf.len())?;
-        self.with_schedule(|s| open_raw(&s.kernel, s.sched(), nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
+        let tag = check_tag(tag)?;
+        // SAFETY: one exclusive slice as input and output (in place).
+        unsafe { self.open_parts(nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag) }
     }
 
     /// Opens `ciphertext ‖ tag` into `out` (needs `len − 16` bytes); returns plaintext length.
@@ -239,11 +333,9 @@ pub fn opened_len(sealed_len: usize) -> Result<usize> {
         .ok_or_else(|| err(Status::InvalidLength, format!("sealed input of {sealed_len} bytes is shorter than the {TAG_LEN}-byte tag")))
 }
 
-fn check_tag(tag: &[u8]) -> Result<()> {
-    if tag.len() != TAG_LEN {
-        return Err(err(Status::BadTagLength, format!("AEAD tags are {TAG_LEN} bytes, got {}", tag.len())));
-    }
-    Ok(())
+#[inline]
+fn check_tag(tag: &[u8]) -> Result<&[u8; TAG_LEN]> {
+    tag.try_into().map_err(|_| err(Status::BadTagLength, format!("AEAD tags are {TAG_LEN} bytes, got {}", tag.len())))
 }
 
 fn seal_raw(k: &AeadKernel, s: *const AeadSchedule, nonce: &[u8], aad: &[u8], input: *const u8, output: *mut u8, len: usize) -> [u8; TAG_LEN] {
@@ -261,8 +353,14 @@ fn open_raw(k: &AeadKernel, s: *const AeadSchedule, nonce: &[u8], aad: &[u8], ct
     if rc == 0 {
         Ok(())
     } else {
-        Err(err(Status::AuthenticationFailed, "authentication failed: ciphertext, tag, nonce or associated data were altered"))
+        Err(auth_failed())
     }
+}
+
+#[cold]
+#[inline(never)]
+fn auth_failed() -> crate::Error {
+    err(Status::AuthenticationFailed, "authentication failed: ciphertext, tag, nonce or associated data were altered")
 }
 
 /// One-shot detached seal: ciphertext into `ct` (≥ `pt.len()` bytes), returns the tag.

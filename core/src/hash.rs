@@ -10,12 +10,7 @@ use crate::error::{err, Result, Status};
 /// Fixed digest length of a hash, or `None` for the pure XOFs (shake128/256).
 /// BLAKE3 reports 32 (its default) and also works as an XOF through [`xof`].
 pub fn digest_len(alg: Alg) -> Result<Option<usize>> {
-    Ok(match alg.expect(Family::Hash)? {
-        Alg::Sha256 | Alg::Sha3_256 | Alg::Blake2s256 | Alg::Blake3 => Some(32),
-        Alg::Sha384 => Some(48),
-        Alg::Sha512 | Alg::Sha3_512 | Alg::Blake2b512 => Some(64),
-        _ => None,
-    })
+    Ok(fixed_len(alg.expect(Family::Hash)?))
 }
 
 /// Output length of [`hash`] for an algorithm: the digest length, or for XOFs their
@@ -215,12 +210,20 @@ impl Drop for StackHasher {
     }
 }
 
-/// One-shot on a stack blob: no allocation, no zero-fill beyond the kernel's own state.
+/// One-shot: the kernel's plain one-shot entry when it has one (no streaming state), otherwise
+/// init → update → finalize on a stack blob.
+#[inline]
 fn oneshot(kernel: &HashKernel, key: &[u8], mode: u32, data: &[u8], out: &mut [u8]) {
     if let (HASH_MODE_PLAIN, Some(f)) = (mode, kernel.oneshot) {
         // SAFETY: valid slices; plain mode.
         return unsafe { f(data.as_ptr(), data.len(), out.as_mut_ptr(), out.len()) };
     }
+    oneshot_streaming(kernel, key, mode, data, out)
+}
+
+/// The general one-shot on a 2.3 KiB stack blob, out of line so the fast path's frame stays small.
+#[inline(never)]
+fn oneshot_streaming(kernel: &HashKernel, key: &[u8], mode: u32, data: &[u8], out: &mut [u8]) {
     let mut st = MaybeUninit::<HashState>::uninit();
     // SAFETY: init → update → finalize on one blob, as the kernel ABI requires; slices are valid.
     unsafe {
@@ -232,23 +235,65 @@ fn oneshot(kernel: &HashKernel, key: &[u8], mode: u32, data: &[u8], out: &mut [u
 }
 
 pub(crate) fn kernel_for(alg: Alg) -> Result<HashKernel> {
-    let t = dispatch::table()?;
-    t.hash_kernel(alg)
-        .copied()
-        .ok_or_else(|| err(Status::WrongAlgorithmFamily, format!("{} is not a hash", alg.name())))
+    kernel_ref(alg).copied()
+}
+
+/// The active kernel of a hash op, by reference into the (never freed) active table.
+#[inline]
+fn kernel_ref(alg: Alg) -> Result<&'static HashKernel> {
+    match dispatch::table()?.hash_kernel(alg) {
+        Some(k) => Ok(k),
+        None => Err(not_a_hash(alg)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_hash(alg: Alg) -> crate::Error {
+    err(Status::WrongAlgorithmFamily, format!("{} is not a hash", alg.name()))
+}
+
+#[cold]
+#[inline(never)]
+fn digest_too_small(alg: Alg, n: usize, have: usize) -> crate::Error {
+    err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {have}", alg.name()))
+}
+
+/// Digest length of a fixed-output hash; `None` for XOFs and for algorithms that are not hashes
+/// (see [`digest_len`] for the error-reporting variant).
+#[inline]
+pub fn fixed_len(alg: Alg) -> Option<usize> {
+    match alg {
+        Alg::Sha256 | Alg::Sha3_256 | Alg::Blake2s256 | Alg::Blake3 => Some(32),
+        Alg::Sha384 => Some(48),
+        Alg::Sha512 | Alg::Sha3_512 | Alg::Blake2b512 => Some(64),
+        _ => None,
+    }
 }
 
 /// One-shot hash into `out` (see [`Hasher::finalize_into`] for lengths). Returns bytes written.
+#[inline(always)]
 pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
+    let Some(n) = fixed_len(alg) else { return hash_into_general(alg, data, out) };
+    if out.len() < n {
+        return Err(digest_too_small(alg, n, out.len()));
+    }
+    oneshot(kernel_ref(alg)?, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
+    Ok(n)
+}
+
+/// [`hash_into`] for XOFs (all of `out`) and for ids that are not hashes (the error).
+#[inline(never)]
+fn hash_into_general(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
     let need = digest_len(alg)?;
     if let Some(n) = need {
         if out.len() < n {
-            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", alg.name(), out.len())));
+            return Err(digest_too_small(alg, n, out.len()));
         }
     }
-    let k = kernel_for(alg)?;
+    let k = kernel_ref(alg)?;
     let n = need.unwrap_or(out.len());
-    oneshot(&k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
+    oneshot(k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
     Ok(n)
 }
 

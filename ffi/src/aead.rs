@@ -93,7 +93,7 @@ unsafe fn side<'a>(s: &Side, key: (*const u8, usize), out: *const u8, out_len: u
 }
 
 /// Attached seal: `ciphertext ‖ tag` (pt_len + 16 bytes) into `out`.
-#[inline]
+#[inline(never)]
 unsafe fn seal_attached(k: &Keyed, key: (*const u8, usize), s: Side, pt: *const u8, pt_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> Result<(), Error> {
     need_len_ptr(out_len)?;
     let need = aead::sealed_len(pt_len)?;
@@ -117,7 +117,7 @@ unsafe fn seal_attached(k: &Keyed, key: (*const u8, usize), s: Side, pt: *const 
 }
 
 /// Attached open: plaintext (in_len − 16 bytes) into `out`.
-#[inline]
+#[inline(never)]
 unsafe fn open_attached(k: &Keyed, key: (*const u8, usize), s: Side, ct: *const u8, ct_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> Result<(), Error> {
     need_len_ptr(out_len)?;
     let n_pt = aead::opened_len(ct_len)?;
@@ -358,6 +358,37 @@ pub unsafe extern "C" fn xps_aead_key_seal(
     out_len: *mut usize,
 ) -> xps_status {
     guard(|| {
+        // Fast path: all the checks of `seal_attached`, combined; if any fails, `seal_attached`
+        // runs them one by one and reports which.
+        if let Some(need) = pt_len.checked_add(TAG_LEN) {
+            if !k.is_null()
+                && !out_len.is_null()
+                && out_cap >= need
+                && range_ok(nonce, nonce_len)
+                && range_ok(aad, aad_len)
+                && range_ok(pt, pt_len)
+                && range_ok(out, need)
+                && !overlaps(nonce, nonce_len, out, need)
+                && !overlaps(aad, aad_len, out, need)
+                && (std::ptr::eq(pt, out) || !overlaps(pt, pt_len, out, need))
+            {
+                // SAFETY: `k` is a live handle (caller contract); nonce/aad/pt/out are validated
+                // ranges; pt is exactly `out` or disjoint from it; the tag goes to the last 16 of
+                // the `need` validated bytes of `out`, disjoint from pt and the ciphertext.
+                unsafe {
+                    (*k).inner.seal_parts(
+                        xpscrypto_core::dispatch::slice(nonce, nonce_len),
+                        xpscrypto_core::dispatch::slice(aad, aad_len),
+                        nonnull(pt.cast_mut(), pt_len),
+                        out,
+                        pt_len,
+                        out.add(pt_len),
+                    )?
+                };
+                set_len(out_len, need);
+                return Ok(());
+            }
+        }
         // SAFETY: live handle; other pointers validated inside.
         unsafe {
             let h = handle(k, "aead key")?;
@@ -381,6 +412,39 @@ pub unsafe extern "C" fn xps_aead_key_open(
     out_len: *mut usize,
 ) -> xps_status {
     guard(|| {
+        // Fast path: all the checks of `open_attached`, combined; if any fails, `open_attached`
+        // runs them one by one and reports which.
+        if let Some(n_pt) = ct_len.checked_sub(TAG_LEN) {
+            if !k.is_null()
+                && !out_len.is_null()
+                && out_cap >= n_pt
+                && range_ok(nonce, nonce_len)
+                && range_ok(aad, aad_len)
+                && range_ok(ct, ct_len)
+                && range_ok(out, n_pt)
+                && !overlaps(nonce, nonce_len, out, n_pt)
+                && !overlaps(aad, aad_len, out, n_pt)
+                && (std::ptr::eq(ct, out) || !overlaps(ct, ct_len, out, n_pt))
+            {
+                // SAFETY: `ct` is a validated range of `ct_len >= 16` bytes; the tag is its last 16.
+                let tag: [u8; TAG_LEN] = unsafe { std::ptr::read_unaligned(ct.add(n_pt).cast()) };
+                // SAFETY: `k` is a live handle (caller contract); nonce/aad/ct/out are validated
+                // ranges; the ciphertext is exactly `out` or disjoint from it. The kernel verifies
+                // the tag before it writes `out`.
+                unsafe {
+                    (*k).inner.open_parts(
+                        xpscrypto_core::dispatch::slice(nonce, nonce_len),
+                        xpscrypto_core::dispatch::slice(aad, aad_len),
+                        ct,
+                        nonnull(out, n_pt),
+                        n_pt,
+                        &tag,
+                    )?
+                };
+                set_len(out_len, n_pt);
+                return Ok(());
+            }
+        }
         // SAFETY: live handle; other pointers validated inside.
         unsafe {
             let h = handle(k, "aead key")?;

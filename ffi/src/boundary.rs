@@ -44,20 +44,45 @@ pub(crate) fn last_error_ptr() -> *const std::ffi::c_char {
 /// error detail for `xps_last_error_detail()`.
 #[inline]
 pub(crate) fn guard(f: impl FnOnce() -> Result<(), Error>) -> xps_status {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(Ok(())) => {
+    // The result is turned into a status inside the unwind boundary, so only an `i32` crosses it
+    // (no copies of a 32-byte `Result` on the success path).
+    let run = || match f() {
+        Ok(()) => {
             clear_last_error();
             0
         }
-        Ok(Err(e)) => {
-            set_last_error(&e.detail);
-            e.status.code()
-        }
-        Err(_) => {
-            set_last_error("internal panic caught at the C ABI boundary (this is a bug; please report it)");
-            Status::Panic.code()
-        }
-    }
+        Err(e) => fail(e),
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| panicked())
+}
+
+/// Records a failure's detail and returns its status (out of line: the success path stays short).
+#[cold]
+#[inline(never)]
+fn fail(e: Error) -> xps_status {
+    set_last_error(&e.detail);
+    e.status.code()
+}
+
+#[cold]
+#[inline(never)]
+fn panicked() -> xps_status {
+    set_last_error("internal panic caught at the C ABI boundary (this is a bug; please report it)");
+    Status::Panic.code()
+}
+
+/// Whether `(p, len)` passes the checks of [`input`]/[`output`] (empty, or non-NULL and inside
+/// the address space), as one test: the exports' fast paths combine these and fall back to the
+/// detailed checks, which name the failing argument, only when one fails.
+#[inline(always)]
+pub(crate) fn range_ok(p: *const u8, len: usize) -> bool {
+    len == 0 || (!p.is_null() && len <= isize::MAX as usize && (p as usize).checked_add(len).is_some())
+}
+
+/// `p`, or a dangling (non-NULL, aligned) pointer for an empty range, as a kernel expects.
+#[inline(always)]
+pub(crate) fn nonnull(p: *mut u8, len: usize) -> *mut u8 {
+    if len == 0 { std::ptr::NonNull::dangling().as_ptr() } else { p }
 }
 
 /// Panic boundary for exports that return a plain value: on panic, `fallback`.

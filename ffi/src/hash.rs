@@ -22,6 +22,16 @@ pub extern "C" fn xps_hash_outbytes(alg: u32) -> usize {
 #[no_mangle]
 pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
     guard(|| {
+        // Fast path for fixed-output hashes: all the checks below, combined; if any fails, they
+        // run one by one and report which.
+        if let Some((a, n)) = xpscrypto_core::Alg::from_id(alg).and_then(|a| hash::fixed_len(a).map(|n| (a, n))) {
+            if !out_len.is_null() && out_cap >= n && range_ok(in_, in_len) && range_ok(out, out_cap) && !overlaps(in_, in_len, out, out_cap) {
+                // SAFETY: validated ranges (`n <= out_cap`), disjoint (checked above).
+                let (data, o) = unsafe { (xpscrypto_core::dispatch::slice(in_, in_len), std::slice::from_raw_parts_mut(out, n)) };
+                set_len(out_len, hash::hash_into(a, data, o)?);
+                return Ok(());
+            }
+        }
         let a = crate::boundary::alg(alg)?;
         need_len_ptr(out_len)?;
         if let Some(n) = hash::digest_len(a)? {

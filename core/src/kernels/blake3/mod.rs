@@ -79,8 +79,8 @@ unsafe extern "C" fn finalize<T: Blake3>(st: *mut HashState, out: *mut u8, out_l
 unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
     // SAFETY: valid pointer/length pairs (caller contract).
     let (d, o) = unsafe { (slice(data, len), slice_mut(out, out_len)) };
-    if out_len == blake3::OUT_LEN {
-        o.copy_from_slice(blake3::hash(d).as_bytes());
+    if let Ok(o) = <&mut [u8; blake3::OUT_LEN]>::try_from(&mut *o) {
+        *o = *blake3::hash(d).as_bytes();
     } else {
         let mut h = blake3::Hasher::new();
         h.update(d);

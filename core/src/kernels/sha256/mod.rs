@@ -7,6 +7,7 @@ pub mod portable;
 use crate::cpu::bits;
 use crate::dispatch::abi::{slice, HashKernel, HashState, KernelDesc};
 use crate::kernels::state::fits;
+use crate::secure::ct::secure_zero;
 
 trait Compress {
     fn compress(state: &mut [u32; 8], blocks: &[u8]);
@@ -91,6 +92,34 @@ unsafe extern "C" fn finalize<C: Compress>(st: *mut HashState, out: *mut u8, out
     unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) }
 }
 
+/// Plain one-shot: whole blocks straight from the input, the padded tail in a local block pair;
+/// no streaming state. The tail block's message bytes are wiped.
+unsafe extern "C" fn oneshot<C: Compress>(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+    // SAFETY: `data` is valid for `len` bytes (caller contract).
+    let data = unsafe { slice(data, len) };
+    let mut h = portable::H0;
+    let full = len & !63;
+    if full > 0 {
+        C::compress(&mut h, &data[..full]);
+    }
+    let rest = &data[full..];
+    let mut tail = [0u8; 128];
+    tail[..rest.len()].copy_from_slice(rest);
+    tail[rest.len()] = 0x80;
+    let used = if rest.len() < 56 { 64 } else { 128 };
+    tail[used - 8..used].copy_from_slice(&(len as u64).wrapping_mul(8).to_be_bytes());
+    C::compress(&mut h, &tail[..used]);
+    let mut digest = [0u8; 32];
+    for (o, w) in digest.chunks_exact_mut(4).zip(h) {
+        o.copy_from_slice(&w.to_be_bytes());
+    }
+    let n = out_len.min(32);
+    // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
+    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) };
+    // The message tail is the only secret left here: `h` and `digest` now hold the output itself.
+    secure_zero(&mut tail[..rest.len()]);
+}
+
 unsafe extern "C" fn compress<C: Compress>(cv: *mut u32, blocks: *const u8, nblocks: usize) {
     // SAFETY: `cv` points to 8 writable, aligned words and `blocks` to `64 * nblocks` readable
     // bytes (kernel ABI contract).
@@ -106,6 +135,6 @@ static SHA_NI: KernelDesc = KernelDesc {
 };
 
 pub static CANDIDATES: [HashKernel; 2] = [
-    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable>, oneshot: None, compress: Some(compress::<Portable>) },
-    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi>, oneshot: None, compress: Some(compress::<ShaNi>) },
+    HashKernel { desc: &PORTABLE, state_size: fits::<State>(), init, update: update::<Portable>, finalize: finalize::<Portable>, oneshot: Some(oneshot::<Portable>), compress: Some(compress::<Portable>) },
+    HashKernel { desc: &SHA_NI, state_size: fits::<State>(), init, update: update::<ShaNi>, finalize: finalize::<ShaNi>, oneshot: Some(oneshot::<ShaNi>), compress: Some(compress::<ShaNi>) },
 ];

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Instruction cost per call of the C exports vs the Rust API vs the wrapped RustCrypto crate, at
+# 64 B, counted by callgrind (deterministic, unlike timing on a shared VM). Each case of
+# benches/compare's `abi_cost` runs at two iteration counts; the difference of the total
+# instruction counts divided by the difference of the counts is the cost of one call (start-up,
+# self-tests and set-up cancel). Prints a markdown table.
+#
+# Caveats (also printed): instructions are a proxy for time, not time. Under valgrind the CPU has
+# no SHA-NI, AVX-512 or VAES, so kernel selection (ours and the crates') falls back to what
+# valgrind emulates; the table measures per-call overhead, not peak kernel speed.
+#
+#   scripts/abi-cost.sh                 every case
+#   scripts/abi-cost.sh sha256 blake3   only these ops
+# Environment: ABI_COST_N1 / ABI_COST_N2 (default 2000 / 4000), CARGO_TARGET_DIR (default
+# ./target-bench), BENCH_NO_OPENSSL=1 (build without the OpenSSL peer, not needed here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "abi-cost: valgrind is required (apt-get install valgrind)" >&2; exit 1; }
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-bench}"
+flags=(--release -p xpscrypto-bench-compare --bin abi_cost)
+[ "${BENCH_NO_OPENSSL:-0}" = 1 ] && flags+=(--no-default-features)
+cargo build "${flags[@]}" >&2 </dev/null
+bin="$CARGO_TARGET_DIR/release/abi_cost"
+n1="${ABI_COST_N1:-2000}" n2="${ABI_COST_N2:-4000}"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+# Total instructions (Ir) of one run.
+ir() {
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$bin" "$1" "$2" >/dev/null 2>"$tmp/vg.err" \
+    || { cat "$tmp/vg.err" >&2; exit 1; }
+  awk '/^summary:/ {print $2}' "$tmp/cg.out"
+}
+
+per_call() {
+  local a b
+  a="$(ir "$1" "$n1")"
+  b="$(ir "$1" "$n2")"
+  echo $(( (b - a + (n2 - n1) / 2) / (n2 - n1) ))
+}
+
+ops=("$@")
+[ "${#ops[@]}" -eq 0 ] && ops=(sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal aes256-open chacha-seal xchacha-seal)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
+
+echo "Instructions per call at 64 B (callgrind, ($n2 − $n1)-iteration difference; $(valgrind --version)); instruction counts are a proxy for time, not time."
+echo "rust = Rust API, c = C export through an opaque function pointer, crate = the RustCrypto crate called directly."
+echo
+echo "| op | rust | c | crate | c − rust | c / rust | rust / crate |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for op in "${ops[@]}"; do
+  r="$(per_call "$op-rust")"
+  c="$(per_call "$op-c")"
+  k="$(per_call "$op-crate")"
+  echo "| $op | $r | $c | $k | $((c - r)) | $(ratio "$c" "$r") | $(ratio "$r" "$k") |"
+done
