@@ -1648,6 +1648,20 @@ static void t_kem_one(uint32_t a) {
               "%s: secret-key bit flipped: %s, %s secret", name, xps_status_name(s), eq(ss2, ss, ssb) ? "SAME" : "different");
     }
 
+    /* ML-KEM key checks (FIPS 203 §7.2, §7.3): an encapsulation key whose first coefficient is
+     * 4095 ≥ q fails the modulus check; a decapsulation key whose embedded H(ek) (the 32 bytes
+     * before z) is altered fails the hash check. Both XPS_E_INVALID_KEY, nothing written. */
+    if (a == XPS_ALG_ML_KEM_512 || a == XPS_ALG_ML_KEM_768 || a == XPS_ALG_ML_KEM_1024) {
+        memcpy(bad, pk, pkb);
+        bad[0] = 0xFF;
+        bad[1] |= 0x0F;
+        PKFAILS(xps_kem_encapsulate(a, bad, pkb, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_KEY);
+        if (eseedb) PKFAILS(xps_kem_encapsulate(a, bad, pkb, seedbuf, eseedb, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_KEY);
+        memcpy(bad, sk, skb);
+        bad[skb - 64] ^= 0x01;
+        PKFAILS(xps_kem_decapsulate(a, bad, skb, ct, ctb, o1, PKSZ, &l1), XPS_E_INVALID_KEY);
+    }
+
     /* overlap */
     for (i = 0; i < 3 * PKSZ; i++) region[i] = (uint8_t)(i * 5 + 9);
     memcpy(region, pk, pkb);
