@@ -14,12 +14,15 @@
  *    overlap between an output and an input is refused with XPS_E_OVERLAP.
  *  - Algorithms are numeric ids (XPS_ALG_*), also obtainable from canonical names with
  *    xps_alg_from_name("aes-256-gcm").
- *  - Handles (xps_hash_ctx, xps_mac_ctx, xps_aead_key) are created by *_new and released by
- *    *_free, which accepts NULL and wipes secret state.
+ *  - Handles (xps_hash_ctx, xps_mac_ctx, xps_aead_key, xps_sign_key, xps_kem_key) are created by
+ *    *_new and released by *_free, which accepts NULL and wipes secret state.
+ *  - Calls with two outputs (xps_sign_keypair, xps_kem_keypair, xps_kem_encapsulate) check both
+ *    capacities first; if either is too small, both length pointers receive the required sizes.
  *  - xps_init() is optional and idempotent: every entry point initializes lazily.
  *  - No Rust panic crosses this ABI: a panic is caught and returned as XPS_E_PANIC.
  *  - Thread safety: all functions may be called concurrently; a hash/MAC context must not be used
- *    by two threads at once; an xps_aead_key may be shared for concurrent seal/open.
+ *    by two threads at once; an xps_aead_key, xps_sign_key or xps_kem_key may be shared for
+ *    concurrent use.
  *
  * Stability
  *  - Everything in this header is the stable 0.x API: within 0.MINOR it only grows; the SONAME
@@ -27,8 +30,8 @@
  *    test builds (feature "testing") and are never part of a release.
  *
  * Sections (in order): status & version, algorithm ids & sizes, hashes & XOFs, MACs, AEADs, KDFs,
- * algorithm names, randomness, constant-time helpers & secure memory, CPU features, dispatch &
- * policy.
+ * signatures, KEMs & key agreement, algorithm names, randomness, constant-time helpers & secure
+ * memory, CPU features, dispatch & policy.
  */
 
 
@@ -190,6 +193,76 @@
 #define XPS_ALG_ARGON2ID 1030
 
 /**
+ * Algorithm id of "ed25519".
+ */
+#define XPS_ALG_ED25519 1281
+
+/**
+ * Algorithm id of "ml-dsa-44".
+ */
+#define XPS_ALG_ML_DSA_44 1282
+
+/**
+ * Algorithm id of "ml-dsa-65".
+ */
+#define XPS_ALG_ML_DSA_65 1283
+
+/**
+ * Algorithm id of "ml-dsa-87".
+ */
+#define XPS_ALG_ML_DSA_87 1284
+
+/**
+ * Algorithm id of "falcon-512".
+ */
+#define XPS_ALG_FALCON_512 1285
+
+/**
+ * Algorithm id of "falcon-1024".
+ */
+#define XPS_ALG_FALCON_1024 1286
+
+/**
+ * Algorithm id of "slh-dsa-sha2-128s".
+ */
+#define XPS_ALG_SLH_DSA_SHA2_128S 1287
+
+/**
+ * Algorithm id of "rsa-pss-sha256".
+ */
+#define XPS_ALG_RSA_PSS_SHA256 1288
+
+/**
+ * Algorithm id of "ed25519+ml-dsa-65" (hybrid signature).
+ */
+#define XPS_ALG_ED25519_ML_DSA_65 1289
+
+/**
+ * Algorithm id of "x25519".
+ */
+#define XPS_ALG_X25519 1537
+
+/**
+ * Algorithm id of "ml-kem-512".
+ */
+#define XPS_ALG_ML_KEM_512 1538
+
+/**
+ * Algorithm id of "ml-kem-768".
+ */
+#define XPS_ALG_ML_KEM_768 1539
+
+/**
+ * Algorithm id of "ml-kem-1024".
+ */
+#define XPS_ALG_ML_KEM_1024 1540
+
+/**
+ * Algorithm id of "x-wing" (X25519 + ML-KEM-768 hybrid KEM).
+ */
+#define XPS_ALG_X_WING 1541
+
+/**
  * Size in bytes: sha256 bytes.
  */
 #define XPS_SHA256_BYTES 32
@@ -335,6 +408,354 @@
 #define XPS_ARGON2ID_MAX_ADBYTES 32
 
 /**
+ * `flags` of `xps_sign_ex`: deterministic signing (ML-DSA, SLH-DSA: no fresh randomness).
+ * Ed25519 is deterministic anyway and accepts it; algorithms that cannot sign deterministically
+ * (Falcon, RSA-PSS) refuse it with `XPS_E_INVALID_PARAMETER`.
+ */
+#define XPS_SIGN_DETERMINISTIC 1
+
+/**
+ * Size in bytes: ed25519 public key (RFC 8032).
+ */
+#define XPS_SIGN_ED25519_PUBLICKEYBYTES 32
+
+/**
+ * Size in bytes: ed25519 secret key (the 32-byte RFC 8032 private key).
+ */
+#define XPS_SIGN_ED25519_SECRETKEYBYTES 32
+
+/**
+ * Size in bytes: ed25519 signature.
+ */
+#define XPS_SIGN_ED25519_BYTES 64
+
+/**
+ * Size in bytes: ed25519 key-generation seed (= the secret key).
+ */
+#define XPS_SIGN_ED25519_SEEDBYTES 32
+
+/**
+ * Size in bytes: ml-dsa-44 public key (FIPS 204 Table 2).
+ */
+#define XPS_SIGN_MLDSA44_PUBLICKEYBYTES 1312
+
+/**
+ * Size in bytes: ml-dsa-44 secret key (FIPS 204 private-key encoding).
+ */
+#define XPS_SIGN_MLDSA44_SECRETKEYBYTES 2560
+
+/**
+ * Size in bytes: ml-dsa-44 signature.
+ */
+#define XPS_SIGN_MLDSA44_BYTES 2420
+
+/**
+ * Size in bytes: ml-dsa-44 key-generation seed (ξ).
+ */
+#define XPS_SIGN_MLDSA44_SEEDBYTES 32
+
+/**
+ * Size in bytes: ml-dsa-65 public key (FIPS 204 Table 2).
+ */
+#define XPS_SIGN_MLDSA65_PUBLICKEYBYTES 1952
+
+/**
+ * Size in bytes: ml-dsa-65 secret key.
+ */
+#define XPS_SIGN_MLDSA65_SECRETKEYBYTES 4032
+
+/**
+ * Size in bytes: ml-dsa-65 signature.
+ */
+#define XPS_SIGN_MLDSA65_BYTES 3309
+
+/**
+ * Size in bytes: ml-dsa-65 key-generation seed (ξ).
+ */
+#define XPS_SIGN_MLDSA65_SEEDBYTES 32
+
+/**
+ * Size in bytes: ml-dsa-87 public key (FIPS 204 Table 2).
+ */
+#define XPS_SIGN_MLDSA87_PUBLICKEYBYTES 2592
+
+/**
+ * Size in bytes: ml-dsa-87 secret key.
+ */
+#define XPS_SIGN_MLDSA87_SECRETKEYBYTES 4896
+
+/**
+ * Size in bytes: ml-dsa-87 signature.
+ */
+#define XPS_SIGN_MLDSA87_BYTES 4627
+
+/**
+ * Size in bytes: ml-dsa-87 key-generation seed (ξ).
+ */
+#define XPS_SIGN_MLDSA87_SEEDBYTES 32
+
+/**
+ * Size in bytes: ML-DSA (and hybrid) maximum context string.
+ */
+#define XPS_SIGN_MLDSA_CONTEXTBYTES 255
+
+/**
+ * Size in bytes: falcon-512 public key (round-3 Falcon, PQClean CRYPTO_PUBLICKEYBYTES).
+ */
+#define XPS_SIGN_FALCON512_PUBLICKEYBYTES 897
+
+/**
+ * Size in bytes: falcon-512 secret key.
+ */
+#define XPS_SIGN_FALCON512_SECRETKEYBYTES 1281
+
+/**
+ * Size in bytes: falcon-512 maximum signature (variable length; PQClean CRYPTO_BYTES).
+ */
+#define XPS_SIGN_FALCON512_BYTES 752
+
+/**
+ * Size in bytes: falcon-512 seed (0: no seeded key generation).
+ */
+#define XPS_SIGN_FALCON512_SEEDBYTES 0
+
+/**
+ * Size in bytes: falcon-1024 public key.
+ */
+#define XPS_SIGN_FALCON1024_PUBLICKEYBYTES 1793
+
+/**
+ * Size in bytes: falcon-1024 secret key.
+ */
+#define XPS_SIGN_FALCON1024_SECRETKEYBYTES 2305
+
+/**
+ * Size in bytes: falcon-1024 maximum signature (variable length).
+ */
+#define XPS_SIGN_FALCON1024_BYTES 1462
+
+/**
+ * Size in bytes: falcon-1024 seed (0: no seeded key generation).
+ */
+#define XPS_SIGN_FALCON1024_SEEDBYTES 0
+
+/**
+ * Size in bytes: slh-dsa-sha2-128s public key (FIPS 205 Table 2: 2n, n = 16).
+ */
+#define XPS_SIGN_SLHDSASHA2128S_PUBLICKEYBYTES 32
+
+/**
+ * Size in bytes: slh-dsa-sha2-128s secret key (4n).
+ */
+#define XPS_SIGN_SLHDSASHA2128S_SECRETKEYBYTES 64
+
+/**
+ * Size in bytes: slh-dsa-sha2-128s signature.
+ */
+#define XPS_SIGN_SLHDSASHA2128S_BYTES 7856
+
+/**
+ * Size in bytes: slh-dsa-sha2-128s seed (SK.seed ‖ SK.prf ‖ PK.seed, 3n; FIPS 205 Alg. 18).
+ */
+#define XPS_SIGN_SLHDSASHA2128S_SEEDBYTES 48
+
+/**
+ * Size in bytes: rsa-pss-sha256 public key buffer (variable-length SPKI DER: this is the
+ * largest accepted, the real length comes back in `*pk_len`).
+ */
+#define XPS_SIGN_RSAPSSSHA256_PUBLICKEYBYTES 4096
+
+/**
+ * Size in bytes: rsa-pss-sha256 secret key buffer (variable-length DER; largest accepted).
+ */
+#define XPS_SIGN_RSAPSSSHA256_SECRETKEYBYTES 4096
+
+/**
+ * Size in bytes: rsa-pss-sha256 maximum signature (RSA-4096; the modulus length in general).
+ */
+#define XPS_SIGN_RSAPSSSHA256_BYTES 512
+
+/**
+ * Size in bytes: rsa-pss-sha256 seed (0: no seeded key generation).
+ */
+#define XPS_SIGN_RSAPSSSHA256_SEEDBYTES 0
+
+/**
+ * Size in bytes: ed25519+ml-dsa-65 public key (ML-DSA-65 pk ‖ Ed25519 pk).
+ */
+#define XPS_SIGN_ED25519MLDSA65_PUBLICKEYBYTES 1984
+
+/**
+ * Size in bytes: ed25519+ml-dsa-65 secret key (ML-DSA-65 ξ ‖ Ed25519 private key).
+ */
+#define XPS_SIGN_ED25519MLDSA65_SECRETKEYBYTES 64
+
+/**
+ * Size in bytes: ed25519+ml-dsa-65 signature (ML-DSA-65 sig ‖ Ed25519 sig).
+ */
+#define XPS_SIGN_ED25519MLDSA65_BYTES 3373
+
+/**
+ * Size in bytes: ed25519+ml-dsa-65 key-generation seed (= the secret key).
+ */
+#define XPS_SIGN_ED25519MLDSA65_SEEDBYTES 64
+
+/**
+ * Size in bytes: largest signature of any algorithm above (slh-dsa-sha2-128s).
+ */
+#define XPS_SIGN_MAX_BYTES 7856
+
+/**
+ * Size in bytes: x25519 public key.
+ */
+#define XPS_KEM_X25519_PUBLICKEYBYTES 32
+
+/**
+ * Size in bytes: x25519 secret key (the scalar).
+ */
+#define XPS_KEM_X25519_SECRETKEYBYTES 32
+
+/**
+ * Size in bytes: x25519 "ciphertext" (the ephemeral public key).
+ */
+#define XPS_KEM_X25519_CIPHERTEXTBYTES 32
+
+/**
+ * Size in bytes: x25519 shared secret.
+ */
+#define XPS_KEM_X25519_SHAREDSECRETBYTES 32
+
+/**
+ * Size in bytes: x25519 key-generation seed (= the secret key).
+ */
+#define XPS_KEM_X25519_SEEDBYTES 32
+
+/**
+ * Size in bytes: x25519 encapsulation seed (the ephemeral scalar).
+ */
+#define XPS_KEM_X25519_ENCAPSSEEDBYTES 32
+
+/**
+ * Size in bytes: ml-kem-512 encapsulation key (FIPS 203 Table 3).
+ */
+#define XPS_KEM_MLKEM512_PUBLICKEYBYTES 800
+
+/**
+ * Size in bytes: ml-kem-512 decapsulation key.
+ */
+#define XPS_KEM_MLKEM512_SECRETKEYBYTES 1632
+
+/**
+ * Size in bytes: ml-kem-512 ciphertext.
+ */
+#define XPS_KEM_MLKEM512_CIPHERTEXTBYTES 768
+
+/**
+ * Size in bytes: ml-kem-512 shared secret.
+ */
+#define XPS_KEM_MLKEM512_SHAREDSECRETBYTES 32
+
+/**
+ * Size in bytes: ml-kem-512 key-generation seed (d ‖ z).
+ */
+#define XPS_KEM_MLKEM512_SEEDBYTES 64
+
+/**
+ * Size in bytes: ml-kem-512 encapsulation seed (m).
+ */
+#define XPS_KEM_MLKEM512_ENCAPSSEEDBYTES 32
+
+/**
+ * Size in bytes: ml-kem-768 encapsulation key (FIPS 203 Table 3).
+ */
+#define XPS_KEM_MLKEM768_PUBLICKEYBYTES 1184
+
+/**
+ * Size in bytes: ml-kem-768 decapsulation key.
+ */
+#define XPS_KEM_MLKEM768_SECRETKEYBYTES 2400
+
+/**
+ * Size in bytes: ml-kem-768 ciphertext.
+ */
+#define XPS_KEM_MLKEM768_CIPHERTEXTBYTES 1088
+
+/**
+ * Size in bytes: ml-kem-768 shared secret.
+ */
+#define XPS_KEM_MLKEM768_SHAREDSECRETBYTES 32
+
+/**
+ * Size in bytes: ml-kem-768 key-generation seed (d ‖ z).
+ */
+#define XPS_KEM_MLKEM768_SEEDBYTES 64
+
+/**
+ * Size in bytes: ml-kem-768 encapsulation seed (m).
+ */
+#define XPS_KEM_MLKEM768_ENCAPSSEEDBYTES 32
+
+/**
+ * Size in bytes: ml-kem-1024 encapsulation key (FIPS 203 Table 3).
+ */
+#define XPS_KEM_MLKEM1024_PUBLICKEYBYTES 1568
+
+/**
+ * Size in bytes: ml-kem-1024 decapsulation key.
+ */
+#define XPS_KEM_MLKEM1024_SECRETKEYBYTES 3168
+
+/**
+ * Size in bytes: ml-kem-1024 ciphertext.
+ */
+#define XPS_KEM_MLKEM1024_CIPHERTEXTBYTES 1568
+
+/**
+ * Size in bytes: ml-kem-1024 shared secret.
+ */
+#define XPS_KEM_MLKEM1024_SHAREDSECRETBYTES 32
+
+/**
+ * Size in bytes: ml-kem-1024 key-generation seed (d ‖ z).
+ */
+#define XPS_KEM_MLKEM1024_SEEDBYTES 64
+
+/**
+ * Size in bytes: ml-kem-1024 encapsulation seed (m).
+ */
+#define XPS_KEM_MLKEM1024_ENCAPSSEEDBYTES 32
+
+/**
+ * Size in bytes: x-wing encapsulation key (ML-KEM-768 ek ‖ X25519 public key).
+ */
+#define XPS_KEM_XWING_PUBLICKEYBYTES 1216
+
+/**
+ * Size in bytes: x-wing decapsulation key (the 32-byte seed).
+ */
+#define XPS_KEM_XWING_SECRETKEYBYTES 32
+
+/**
+ * Size in bytes: x-wing ciphertext (ML-KEM-768 ct ‖ X25519 ephemeral public key).
+ */
+#define XPS_KEM_XWING_CIPHERTEXTBYTES 1120
+
+/**
+ * Size in bytes: x-wing shared secret.
+ */
+#define XPS_KEM_XWING_SHAREDSECRETBYTES 32
+
+/**
+ * Size in bytes: x-wing key-generation seed.
+ */
+#define XPS_KEM_XWING_SEEDBYTES 32
+
+/**
+ * Size in bytes: x-wing encapsulation seed (ML-KEM m ‖ X25519 ephemeral scalar).
+ */
+#define XPS_KEM_XWING_ENCAPSSEEDBYTES 64
+
+/**
  * Opaque AEAD key handle: raw key in secure memory plus a cached schedule that follows the
  * dispatch table. Thread-safe for concurrent seal/open. Free with `xps_aead_key_free`.
  */
@@ -346,9 +767,21 @@ typedef struct xps_aead_key xps_aead_key;
 typedef struct xps_hash_ctx xps_hash_ctx;
 
 /**
+ * Opaque decapsulation-key handle: the secret key in secure memory (wiped on free).
+ * Thread-safe for concurrent decapsulation. Free with `xps_kem_key_free`.
+ */
+typedef struct xps_kem_key xps_kem_key;
+
+/**
  * Opaque streaming MAC state (keyed). Free with `xps_mac_free` (wipes the key schedule).
  */
 typedef struct xps_mac_ctx xps_mac_ctx;
+
+/**
+ * Opaque signing-key handle: the secret key in secure memory (guard pages, mlock, wiped on
+ * free). Thread-safe for concurrent signing. Free with `xps_sign_key_free`.
+ */
+typedef struct xps_sign_key xps_sign_key;
 
 /**
  * `xps_status`: 0 on success, a stable `XPS_E_*` code otherwise.
@@ -952,6 +1385,263 @@ xps_status xps_argon2id(const uint8_t *password,
                         uint32_t parallelism,
                         uint8_t *out,
                         size_t out_len);
+
+/**
+ * Public-key length of a signature algorithm (for RSA the largest accepted DER encoding), 0 if
+ * `alg` is not a signature algorithm or has no kernel in this build.
+ */
+size_t xps_sign_publickeybytes(uint32_t alg);
+
+/**
+ * Secret-key length of a signature algorithm (for RSA the largest accepted DER encoding), 0 if
+ * not a signature algorithm or no kernel.
+ */
+size_t xps_sign_secretkeybytes(uint32_t alg);
+
+/**
+ * Signature length (the maximum for Falcon and RSA), 0 if not a signature algorithm or no kernel.
+ */
+size_t xps_sign_bytes(uint32_t alg);
+
+/**
+ * Key-generation seed length (0: no seeded key generation, or not a signature algorithm).
+ */
+size_t xps_sign_seedbytes(uint32_t alg);
+
+/**
+ * Longest context string (255 for ML-DSA and the hybrid; 0: no context).
+ */
+size_t xps_sign_contextbytes(uint32_t alg);
+
+/**
+ * Key generation: `seed` NULL/0 for fresh OS randomness, else exactly `xps_sign_seedbytes(alg)`
+ * bytes (for KATs and deterministic derivation). Both capacities are checked first; on
+ * `XPS_E_BUFFER_TOO_SMALL` both `*pk_len` and `*sk_len` receive the required sizes.
+ */
+xps_status xps_sign_keypair(uint32_t alg,
+                            const uint8_t *seed,
+                            size_t seed_len,
+                            uint8_t *pk,
+                            size_t pk_cap,
+                            size_t *pk_len,
+                            uint8_t *sk,
+                            size_t sk_cap,
+                            size_t *sk_len);
+
+/**
+ * The public key of a secret key (`*pk_len` = its length).
+ */
+xps_status xps_sign_public_from_secret(uint32_t alg,
+                                       const uint8_t *sk,
+                                       size_t sk_len,
+                                       uint8_t *pk,
+                                       size_t pk_cap,
+                                       size_t *pk_len);
+
+/**
+ * Signs `msg` (no context; the algorithm's default randomness: hedged for ML-DSA/SLH-DSA).
+ * Writes at most `xps_sign_bytes(alg)` bytes; `*sig_len` gets the signature length.
+ */
+xps_status xps_sign(uint32_t alg,
+                    const uint8_t *sk,
+                    size_t sk_len,
+                    const uint8_t *msg,
+                    size_t msg_len,
+                    uint8_t *sig,
+                    size_t sig_cap,
+                    size_t *sig_len);
+
+/**
+ * `xps_sign` with a context string (ML-DSA and the hybrid: ≤ 255 bytes; other algorithms take
+ * none) and `flags` (`XPS_SIGN_DETERMINISTIC` or 0).
+ */
+xps_status xps_sign_ex(uint32_t alg,
+                       const uint8_t *sk,
+                       size_t sk_len,
+                       const uint8_t *msg,
+                       size_t msg_len,
+                       const uint8_t *ctx,
+                       size_t ctx_len,
+                       uint32_t flags,
+                       uint8_t *sig,
+                       size_t sig_cap,
+                       size_t *sig_len);
+
+/**
+ * Verifies with a context string. `XPS_OK` if valid; `XPS_E_BAD_SIGNATURE` if well-formed (right
+ * lengths) but not valid; `XPS_E_INVALID_LENGTH` (signature length), `XPS_E_BAD_KEY_LENGTH`,
+ * `XPS_E_INVALID_KEY` (undecodable key, where the algorithm tells them apart) or
+ * `XPS_E_INVALID_PARAMETER` (a context for an algorithm without one) for malformed input.
+ */
+xps_status xps_verify_ex(uint32_t alg,
+                         const uint8_t *pk,
+                         size_t pk_len,
+                         const uint8_t *msg,
+                         size_t msg_len,
+                         const uint8_t *ctx,
+                         size_t ctx_len,
+                         const uint8_t *sig,
+                         size_t sig_len);
+
+/**
+ * Verifies `sig` over `msg` (no context): `XPS_OK` or `XPS_E_BAD_SIGNATURE`; an invalid-input
+ * status only for malformed lengths or keys.
+ */
+xps_status xps_verify(uint32_t alg,
+                      const uint8_t *pk,
+                      size_t pk_len,
+                      const uint8_t *msg,
+                      size_t msg_len,
+                      const uint8_t *sig,
+                      size_t sig_len);
+
+/**
+ * Creates a signing-key handle: the secret key is validated (its public key derived) and
+ * copied into secure memory. `*out` is written only on success.
+ */
+xps_status xps_sign_key_new(uint32_t alg, const uint8_t *sk, size_t sk_len, xps_sign_key **out);
+
+/**
+ * The algorithm id of a signing-key handle (0 for NULL).
+ */
+uint32_t xps_sign_key_alg(const xps_sign_key *k);
+
+/**
+ * `xps_sign` with a handle.
+ */
+xps_status xps_sign_key_sign(const xps_sign_key *k,
+                             const uint8_t *msg,
+                             size_t msg_len,
+                             uint8_t *sig,
+                             size_t sig_cap,
+                             size_t *sig_len);
+
+/**
+ * `xps_sign_ex` with a handle.
+ */
+xps_status xps_sign_key_sign_ex(const xps_sign_key *k,
+                                const uint8_t *msg,
+                                size_t msg_len,
+                                const uint8_t *ctx,
+                                size_t ctx_len,
+                                uint32_t flags,
+                                uint8_t *sig,
+                                size_t sig_cap,
+                                size_t *sig_len);
+
+/**
+ * The public key of a signing-key handle.
+ */
+xps_status xps_sign_key_public(const xps_sign_key *k, uint8_t *pk, size_t pk_cap, size_t *pk_len);
+
+/**
+ * Frees a signing-key handle (NULL accepted); the secret key is wiped.
+ */
+void xps_sign_key_free(xps_sign_key *k);
+
+/**
+ * Public (encapsulation) key length; 0 if `alg` is not a KEM or has no kernel in this build.
+ */
+size_t xps_kem_publickeybytes(uint32_t alg);
+
+/**
+ * Secret (decapsulation) key length; 0 if not a KEM or no kernel.
+ */
+size_t xps_kem_secretkeybytes(uint32_t alg);
+
+/**
+ * Ciphertext length (x25519: the ephemeral public key); 0 if not a KEM or no kernel.
+ */
+size_t xps_kem_ciphertextbytes(uint32_t alg);
+
+/**
+ * Shared-secret length; 0 if not a KEM or no kernel.
+ */
+size_t xps_kem_sharedsecretbytes(uint32_t alg);
+
+/**
+ * Key-generation seed length (ML-KEM: d ‖ z = 64); 0 if none, not a KEM or no kernel.
+ */
+size_t xps_kem_seedbytes(uint32_t alg);
+
+/**
+ * Encapsulation seed length (ML-KEM: m = 32; X-Wing: 64); 0 if none, not a KEM or no kernel.
+ */
+size_t xps_kem_encapsseedbytes(uint32_t alg);
+
+/**
+ * Key generation: `seed` NULL/0 for fresh OS randomness, else exactly `xps_kem_seedbytes(alg)`
+ * bytes. Both capacities are checked first; on `XPS_E_BUFFER_TOO_SMALL` both `*pk_len` and
+ * `*sk_len` receive the required sizes.
+ */
+xps_status xps_kem_keypair(uint32_t alg,
+                           const uint8_t *seed,
+                           size_t seed_len,
+                           uint8_t *pk,
+                           size_t pk_cap,
+                           size_t *pk_len,
+                           uint8_t *sk,
+                           size_t sk_cap,
+                           size_t *sk_len);
+
+/**
+ * Encapsulation to `pk`: ciphertext and shared secret. `seed` NULL/0 for fresh randomness, else
+ * exactly `xps_kem_encapsseedbytes(alg)` bytes (KATs only: a repeated seed repeats the secret).
+ * `XPS_E_INVALID_KEY` when `pk` fails its checks (ML-KEM: FIPS 203 modulus check);
+ * `XPS_E_WEAK_PUBLIC_KEY` for a low-order x25519 key. On `XPS_E_BUFFER_TOO_SMALL` both
+ * `*ct_len` and `*ss_len` receive the required sizes.
+ */
+xps_status xps_kem_encapsulate(uint32_t alg,
+                               const uint8_t *pk,
+                               size_t pk_len,
+                               const uint8_t *seed,
+                               size_t seed_len,
+                               uint8_t *ct,
+                               size_t ct_cap,
+                               size_t *ct_len,
+                               uint8_t *ss,
+                               size_t ss_cap,
+                               size_t *ss_len);
+
+/**
+ * Decapsulation of `ct` under `sk` (x25519: `ct` is the peer's public key). `XPS_E_INVALID_KEY`
+ * when `sk` fails its checks (ML-KEM: FIPS 203 hash check); `XPS_E_WEAK_PUBLIC_KEY` for a
+ * low-order x25519 peer key.
+ */
+xps_status xps_kem_decapsulate(uint32_t alg,
+                               const uint8_t *sk,
+                               size_t sk_len,
+                               const uint8_t *ct,
+                               size_t ct_len,
+                               uint8_t *ss,
+                               size_t ss_cap,
+                               size_t *ss_len);
+
+/**
+ * Creates a decapsulation-key handle (secret key copied into secure memory after its length is
+ * checked). `*out` is written only on success.
+ */
+xps_status xps_kem_key_new(uint32_t alg, const uint8_t *sk, size_t sk_len, xps_kem_key **out);
+
+/**
+ * The algorithm id of a decapsulation-key handle (0 for NULL).
+ */
+uint32_t xps_kem_key_alg(const xps_kem_key *k);
+
+/**
+ * `xps_kem_decapsulate` with a handle.
+ */
+xps_status xps_kem_key_decapsulate(const xps_kem_key *k,
+                                   const uint8_t *ct,
+                                   size_t ct_len,
+                                   uint8_t *ss,
+                                   size_t ss_cap,
+                                   size_t *ss_len);
+
+/**
+ * Frees a decapsulation-key handle (NULL accepted); the secret key is wiped.
+ */
+void xps_kem_key_free(xps_kem_key *k);
 
 /**
  * Algorithm id of a canonical name ("aes-256-gcm", …); 0 for an unknown name or NULL.

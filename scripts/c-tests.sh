@@ -199,7 +199,9 @@ check_pkgconfig() {
     [[ "$(realpath -m -- "${cflags#-I}")" == "$moved/include" ]] || { echo "relocated cflags do not point into the copy"; return 1; }
     # shellcheck disable=SC2086
     cc -std=c99 -Wall -Wextra -Werror "$root/examples/c/tour.c" $cflags $libs -Wl,-rpath,"$moved/lib" -o "$work/tour_pkgconfig"
-    ldd "$work/tour_pkgconfig" | grep -q "$moved/lib/libxpscrypto.so" || { echo "tour_pkgconfig does not load the relocated library"; return 1; }
+    # (ldd output captured first: `ldd | grep -q` can fail under pipefail when grep exits early)
+    ldd "$work/tour_pkgconfig" >"$work/tour_pkgconfig.ldd"
+    grep -q "$moved/lib/libxpscrypto.so" "$work/tour_pkgconfig.ldd" || { echo "tour_pkgconfig does not load the relocated library"; return 1; }
     "$work/tour_pkgconfig" | tail -n 1 | grep -q '^tour ok$'
 }
 step pkg-config check_pkgconfig || true

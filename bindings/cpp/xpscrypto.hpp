@@ -21,6 +21,11 @@
 //    for misuse (e.g. a wrong tag length).
 //  - Secret outputs (KDF results, plaintexts) are returned in std::vector, which is not wiped on
 //    destruction: copy them into an xps::SecureBuffer (or use xps::secure_zero) if that matters.
+//    Secret keys and KEM shared secrets come back in xps::SecureBuffer.
+//  - Signatures: xps::sign_keypair / sign / verify (bool: false for a signature that does not
+//    verify, throws for malformed input) with xps::SignOptions{context, deterministic};
+//    xps::SigningKey handles. KEMs: xps::kem_keypair / kem_encapsulate / kem_decapsulate and
+//    xps::KemKey handles.
 //
 // Requires C++17. Link with xpscrypto::xpscrypto (CMake) or `pkg-config --libs xpscrypto`.
 #ifndef XPSCRYPTO_HPP
@@ -673,6 +678,209 @@ inline bytes_view::bytes_view(const SecureBuffer &b) noexcept : p_(b.data()), n_
 
 /// How many secure allocations (including AEAD key handles) failed to mlock so far.
 inline std::uint64_t secure_lock_failures() noexcept { return ::xps_secure_lock_failures(); }
+
+// ------------------------------------------------------------------------------------------------
+// Signatures and KEMs
+// ------------------------------------------------------------------------------------------------
+
+/// A key pair: the public key and the secret key (in secure memory).
+struct KeyPair {
+    std::vector<std::uint8_t> public_key;
+    SecureBuffer secret_key;
+};
+
+/// Options of sign() / verify(): a context string (ML-DSA and the hybrid: up to 255 bytes; other
+/// algorithms take none) and deterministic signing (sign() only; refused by Falcon and RSA-PSS).
+struct SignOptions {
+    bytes_view context{};
+    bool deterministic = false;
+};
+
+/// Result of kem_encapsulate(): the ciphertext (x25519: the ephemeral public key) and the shared
+/// secret (in secure memory).
+struct Encapsulation {
+    std::vector<std::uint8_t> ciphertext;
+    SecureBuffer shared_secret;
+};
+
+inline std::size_t sign_publickeybytes(Algorithm a) noexcept { return ::xps_sign_publickeybytes(a); }
+inline std::size_t sign_secretkeybytes(Algorithm a) noexcept { return ::xps_sign_secretkeybytes(a); }
+inline std::size_t sign_bytes(Algorithm a) noexcept { return ::xps_sign_bytes(a); }
+inline std::size_t sign_seedbytes(Algorithm a) noexcept { return ::xps_sign_seedbytes(a); }
+inline std::size_t sign_contextbytes(Algorithm a) noexcept { return ::xps_sign_contextbytes(a); }
+inline std::size_t kem_publickeybytes(Algorithm a) noexcept { return ::xps_kem_publickeybytes(a); }
+inline std::size_t kem_secretkeybytes(Algorithm a) noexcept { return ::xps_kem_secretkeybytes(a); }
+inline std::size_t kem_ciphertextbytes(Algorithm a) noexcept { return ::xps_kem_ciphertextbytes(a); }
+inline std::size_t kem_sharedsecretbytes(Algorithm a) noexcept { return ::xps_kem_sharedsecretbytes(a); }
+inline std::size_t kem_seedbytes(Algorithm a) noexcept { return ::xps_kem_seedbytes(a); }
+inline std::size_t kem_encapsseedbytes(Algorithm a) noexcept { return ::xps_kem_encapsseedbytes(a); }
+
+namespace detail {
+/// A secure buffer of `n` bytes (≥ 1: a zero size means the library will report the error).
+inline SecureBuffer secure_of(std::size_t n) { return SecureBuffer(n ? n : 1); }
+/// The first `n` bytes of `b` (a fresh secure copy when shorter).
+inline SecureBuffer secure_prefix(SecureBuffer b, std::size_t n) {
+    if (n == b.size()) {
+        return b;
+    }
+    SecureBuffer t(n ? n : 1);
+    std::memcpy(t.data(), b.data(), n);
+    return t;
+}
+inline std::uint32_t sign_flags(const SignOptions &o) noexcept { return o.deterministic ? XPS_SIGN_DETERMINISTIC : 0u; }
+/// For signature verification: true on XPS_OK, false on XPS_E_BAD_SIGNATURE, throw otherwise.
+inline bool check_signature(xps_status s) {
+    if (s == XPS_OK) {
+        return true;
+    }
+    if (s == XPS_E_BAD_SIGNATURE) {
+        return false;
+    }
+    throw_status(s);
+}
+}  // namespace detail
+
+/// Signature key generation: random, or from `seed` (xps::sign_seedbytes(a) bytes; KATs and
+/// deterministic derivation).
+inline KeyPair sign_keypair(Algorithm a, bytes_view seed = {}) {
+    std::vector<std::uint8_t> pk(::xps_sign_publickeybytes(a));
+    SecureBuffer sk = detail::secure_of(::xps_sign_secretkeybytes(a));
+    std::size_t pl = 0, sl = 0;
+    detail::check(::xps_sign_keypair(a, seed.data(), seed.size(), pk.data(), pk.size(), &pl, sk.data(), pk.empty() ? 0 : sk.size(), &sl));
+    pk.resize(pl);
+    return KeyPair{std::move(pk), detail::secure_prefix(std::move(sk), sl)};
+}
+
+/// The public key of a secret key.
+inline std::vector<std::uint8_t> sign_public_from_secret(Algorithm a, bytes_view secret_key) {
+    std::vector<std::uint8_t> pk(::xps_sign_publickeybytes(a));
+    std::size_t n = 0;
+    detail::check(::xps_sign_public_from_secret(a, secret_key.data(), secret_key.size(), pk.data(), pk.size(), &n));
+    pk.resize(n);
+    return pk;
+}
+
+/// Signs `msg` (options: context, deterministic).
+inline std::vector<std::uint8_t> sign(Algorithm a, bytes_view secret_key, bytes_view msg, const SignOptions &opts = {}) {
+    std::vector<std::uint8_t> sig(::xps_sign_bytes(a));
+    std::size_t n = 0;
+    detail::check(::xps_sign_ex(a, secret_key.data(), secret_key.size(), msg.data(), msg.size(), opts.context.data(), opts.context.size(),
+                                detail::sign_flags(opts), sig.data(), sig.size(), &n));
+    sig.resize(n);
+    return sig;
+}
+
+/// Verifies: true if valid, false for a well-formed signature that does not verify; throws
+/// InvalidInputError for malformed lengths, keys or contexts.
+inline bool verify(Algorithm a, bytes_view public_key, bytes_view msg, bytes_view sig, const SignOptions &opts = {}) {
+    return detail::check_signature(::xps_verify_ex(a, public_key.data(), public_key.size(), msg.data(), msg.size(), opts.context.data(),
+                                                   opts.context.size(), sig.data(), sig.size()));
+}
+
+/// KEM key generation: random, or from `seed` (ML-KEM: d ‖ z, 64 bytes).
+inline KeyPair kem_keypair(Algorithm a, bytes_view seed = {}) {
+    std::vector<std::uint8_t> pk(::xps_kem_publickeybytes(a));
+    SecureBuffer sk = detail::secure_of(::xps_kem_secretkeybytes(a));
+    std::size_t pl = 0, sl = 0;
+    detail::check(::xps_kem_keypair(a, seed.data(), seed.size(), pk.data(), pk.size(), &pl, sk.data(), pk.empty() ? 0 : sk.size(), &sl));
+    pk.resize(pl);
+    return KeyPair{std::move(pk), detail::secure_prefix(std::move(sk), sl)};
+}
+
+/// Encapsulation to `public_key`: random, or derandomized from `seed` (KATs only).
+inline Encapsulation kem_encapsulate(Algorithm a, bytes_view public_key, bytes_view seed = {}) {
+    std::vector<std::uint8_t> ct(::xps_kem_ciphertextbytes(a));
+    SecureBuffer ss = detail::secure_of(::xps_kem_sharedsecretbytes(a));
+    std::size_t cl = 0, sl = 0;
+    detail::check(::xps_kem_encapsulate(a, public_key.data(), public_key.size(), seed.data(), seed.size(), ct.data(), ct.size(), &cl,
+                                        ss.data(), ct.empty() ? 0 : ss.size(), &sl));
+    ct.resize(cl);
+    return Encapsulation{std::move(ct), detail::secure_prefix(std::move(ss), sl)};
+}
+
+/// Decapsulation (x25519: `ciphertext` is the peer's public key, i.e. plain DH).
+inline SecureBuffer kem_decapsulate(Algorithm a, bytes_view secret_key, bytes_view ciphertext) {
+    const std::size_t want = ::xps_kem_sharedsecretbytes(a);
+    SecureBuffer ss = detail::secure_of(want);
+    std::size_t n = 0;
+    detail::check(::xps_kem_decapsulate(a, secret_key.data(), secret_key.size(), ciphertext.data(), ciphertext.size(), ss.data(),
+                                        want, &n));
+    return detail::secure_prefix(std::move(ss), n);
+}
+
+/// A signing key handle (secret key in secure memory inside the library). Move-only; thread-safe
+/// for concurrent signing.
+class SigningKey {
+public:
+    SigningKey(Algorithm a, bytes_view secret_key) { detail::check(::xps_sign_key_new(a, secret_key.data(), secret_key.size(), &k_)); }
+    /// A fresh key (random, or from `seed`).
+    static SigningKey generate(Algorithm a, bytes_view seed = {}) { return SigningKey(a, sign_keypair(a, seed).secret_key); }
+    SigningKey(const SigningKey &) = delete;
+    SigningKey &operator=(const SigningKey &) = delete;
+    SigningKey(SigningKey &&other) noexcept : k_(std::exchange(other.k_, nullptr)) {}
+    SigningKey &operator=(SigningKey &&other) noexcept {
+        if (this != &other) {
+            ::xps_sign_key_free(k_);
+            k_ = std::exchange(other.k_, nullptr);
+        }
+        return *this;
+    }
+    ~SigningKey() { ::xps_sign_key_free(k_); }
+
+    /// The algorithm id (0 for a moved-from key).
+    std::uint32_t alg() const noexcept { return ::xps_sign_key_alg(k_); }
+    std::vector<std::uint8_t> public_key() const {
+        std::vector<std::uint8_t> pk(::xps_sign_publickeybytes(alg()));
+        std::size_t n = 0;
+        detail::check(::xps_sign_key_public(k_, pk.data(), pk.size(), &n));
+        pk.resize(n);
+        return pk;
+    }
+    std::vector<std::uint8_t> sign(bytes_view msg, const SignOptions &opts = {}) const {
+        std::vector<std::uint8_t> sig(::xps_sign_bytes(alg()));
+        std::size_t n = 0;
+        detail::check(::xps_sign_key_sign_ex(k_, msg.data(), msg.size(), opts.context.data(), opts.context.size(), detail::sign_flags(opts),
+                                             sig.data(), sig.size(), &n));
+        sig.resize(n);
+        return sig;
+    }
+    const xps_sign_key *native() const noexcept { return k_; }
+
+private:
+    xps_sign_key *k_ = nullptr;
+};
+
+/// A decapsulation key handle (secret key in secure memory inside the library). Move-only;
+/// thread-safe for concurrent decapsulation.
+class KemKey {
+public:
+    KemKey(Algorithm a, bytes_view secret_key) { detail::check(::xps_kem_key_new(a, secret_key.data(), secret_key.size(), &k_)); }
+    KemKey(const KemKey &) = delete;
+    KemKey &operator=(const KemKey &) = delete;
+    KemKey(KemKey &&other) noexcept : k_(std::exchange(other.k_, nullptr)) {}
+    KemKey &operator=(KemKey &&other) noexcept {
+        if (this != &other) {
+            ::xps_kem_key_free(k_);
+            k_ = std::exchange(other.k_, nullptr);
+        }
+        return *this;
+    }
+    ~KemKey() { ::xps_kem_key_free(k_); }
+
+    /// The algorithm id (0 for a moved-from key).
+    std::uint32_t alg() const noexcept { return ::xps_kem_key_alg(k_); }
+    SecureBuffer decapsulate(bytes_view ciphertext) const {
+        const std::size_t want = ::xps_kem_sharedsecretbytes(alg());
+        SecureBuffer ss = detail::secure_of(want);
+        std::size_t n = 0;
+        detail::check(::xps_kem_key_decapsulate(k_, ciphertext.data(), ciphertext.size(), ss.data(), want, &n));
+        return detail::secure_prefix(std::move(ss), n);
+    }
+    const xps_kem_key *native() const noexcept { return k_; }
+
+private:
+    xps_kem_key *k_ = nullptr;
+};
 
 // ------------------------------------------------------------------------------------------------
 // CPU features, dispatch, policy

@@ -51,6 +51,34 @@ pub const XPS_ALG_PBKDF2_SHA256: u32 = 0x404;
 pub const XPS_ALG_PBKDF2_SHA512: u32 = 0x405;
 /// Algorithm id of "argon2id".
 pub const XPS_ALG_ARGON2ID: u32 = 0x406;
+/// Algorithm id of "ed25519".
+pub const XPS_ALG_ED25519: u32 = 0x501;
+/// Algorithm id of "ml-dsa-44".
+pub const XPS_ALG_ML_DSA_44: u32 = 0x502;
+/// Algorithm id of "ml-dsa-65".
+pub const XPS_ALG_ML_DSA_65: u32 = 0x503;
+/// Algorithm id of "ml-dsa-87".
+pub const XPS_ALG_ML_DSA_87: u32 = 0x504;
+/// Algorithm id of "falcon-512".
+pub const XPS_ALG_FALCON_512: u32 = 0x505;
+/// Algorithm id of "falcon-1024".
+pub const XPS_ALG_FALCON_1024: u32 = 0x506;
+/// Algorithm id of "slh-dsa-sha2-128s".
+pub const XPS_ALG_SLH_DSA_SHA2_128S: u32 = 0x507;
+/// Algorithm id of "rsa-pss-sha256".
+pub const XPS_ALG_RSA_PSS_SHA256: u32 = 0x508;
+/// Algorithm id of "ed25519+ml-dsa-65" (hybrid signature).
+pub const XPS_ALG_ED25519_ML_DSA_65: u32 = 0x509;
+/// Algorithm id of "x25519".
+pub const XPS_ALG_X25519: u32 = 0x601;
+/// Algorithm id of "ml-kem-512".
+pub const XPS_ALG_ML_KEM_512: u32 = 0x602;
+/// Algorithm id of "ml-kem-768".
+pub const XPS_ALG_ML_KEM_768: u32 = 0x603;
+/// Algorithm id of "ml-kem-1024".
+pub const XPS_ALG_ML_KEM_1024: u32 = 0x604;
+/// Algorithm id of "x-wing" (X25519 + ML-KEM-768 hybrid KEM).
+pub const XPS_ALG_X_WING: u32 = 0x605;
 /// Size in bytes: sha256 bytes.
 pub const XPS_SHA256_BYTES: usize = 32;
 /// Size in bytes: sha384 bytes.

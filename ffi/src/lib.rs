@@ -18,6 +18,9 @@ mod hash;
 mod mac;
 mod aead;
 mod kdf;
+mod pk_io;
+mod sign;
+mod kem;
 mod util;
 mod dispatch;
 
@@ -26,6 +29,8 @@ pub use consts::*;
 pub use dispatch::*;
 pub use hash::*;
 pub use kdf::*;
+pub use kem::*;
 pub use mac::*;
+pub use sign::*;
 pub use status::*;
 pub use util::*;

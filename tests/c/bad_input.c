@@ -153,8 +153,10 @@ static const struct {
     ST(XPS_E_INVALID_PARAMETER),
     ST(XPS_E_LENGTH_OVERFLOW),
     ST(XPS_E_INVALID_STATE),
+    ST(XPS_E_INVALID_KEY),
     ST(XPS_E_AUTHENTICATION_FAILED),
     ST(XPS_E_BAD_SIGNATURE),
+    ST(XPS_E_WEAK_PUBLIC_KEY),
     ST(XPS_E_POLICY_DENIED),
     ST(XPS_E_RANDOM_FAILED),
     ST(XPS_E_OUT_OF_MEMORY),
@@ -169,7 +171,7 @@ static const struct {
 
 static void t_status(void) {
     size_t i;
-    static const xps_status unknown[] = {-1, 1, 99, 100, 114, 199, 200, 203, 300, 302, 400, 404, 500, 504, 600, 604, 700, 999, INT32_MIN, INT32_MAX};
+    static const xps_status unknown[] = {-1, 1, 99, 100, 115, 199, 200, 204, 300, 302, 400, 404, 500, 504, 600, 604, 700, 999, INT32_MIN, INT32_MAX};
     for (i = 0; i < sizeof k_statuses / sizeof k_statuses[0]; i++) {
         const char *n = xps_status_name(k_statuses[i].code), *m = xps_status_message(k_statuses[i].code);
         CHECK(n != NULL && strcmp(n, k_statuses[i].name) == 0, "xps_status_name(%d) = %s, want %s", k_statuses[i].code, n ? n : "NULL",
@@ -223,6 +225,20 @@ static const struct {
     {"pbkdf2-sha256", XPS_ALG_PBKDF2_SHA256},
     {"pbkdf2-sha512", XPS_ALG_PBKDF2_SHA512},
     {"argon2id", XPS_ALG_ARGON2ID},
+    {"ed25519", XPS_ALG_ED25519},
+    {"ml-dsa-44", XPS_ALG_ML_DSA_44},
+    {"ml-dsa-65", XPS_ALG_ML_DSA_65},
+    {"ml-dsa-87", XPS_ALG_ML_DSA_87},
+    {"falcon-512", XPS_ALG_FALCON_512},
+    {"falcon-1024", XPS_ALG_FALCON_1024},
+    {"slh-dsa-sha2-128s", XPS_ALG_SLH_DSA_SHA2_128S},
+    {"rsa-pss-sha256", XPS_ALG_RSA_PSS_SHA256},
+    {"ed25519+ml-dsa-65", XPS_ALG_ED25519_ML_DSA_65},
+    {"x25519", XPS_ALG_X25519},
+    {"ml-kem-512", XPS_ALG_ML_KEM_512},
+    {"ml-kem-768", XPS_ALG_ML_KEM_768},
+    {"ml-kem-1024", XPS_ALG_ML_KEM_1024},
+    {"x-wing", XPS_ALG_X_WING},
 };
 #define N_ALGS (sizeof k_algs / sizeof k_algs[0])
 
@@ -1135,8 +1151,646 @@ static void t_frees(void) {
     xps_hash_free(NULL);
     xps_mac_free(NULL);
     xps_aead_key_free(NULL);
+    xps_sign_key_free(NULL);
+    xps_kem_key_free(NULL);
     xps_secure_free(NULL);
     CHECK(1, "NULL-safe frees returned");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* signatures and KEMs (generic over every algorithm with a kernel in this build)              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Public-key buffers are larger than `out` (SLH-DSA signatures, ML-DSA-87 keys). Calls with two
+ * outputs write to o1/l1 and o2/l2; both must stay untouched on failure. */
+#define PKSZ 16384
+static uint8_t o1[PKSZ], o2[PKSZ];
+static size_t l1, l2;
+static uint8_t seedbuf[128], ctxbuf[300];
+
+static void fill2(void) {
+    tu_fill(o1, sizeof o1);
+    tu_fill(o2, sizeof o2);
+    l1 = l2 = TU_LEN_SENTINEL;
+}
+
+/* `call` (writing o1/l1 and possibly o2/l2) must fail with `want`, nothing written. */
+#define PKFAILS(call, want)                                                                                        \
+    do {                                                                                                           \
+        xps_status s_;                                                                                             \
+        fill2();                                                                                                   \
+        s_ = (call);                                                                                               \
+        expect_fail(__FILE__, __LINE__, #call, s_, (want), o1, sizeof o1, &l1, TU_LEN_SENTINEL);                   \
+        CHECK(tu_is_pattern(o2, sizeof o2) && l2 == TU_LEN_SENTINEL, "%s: second output untouched", #call);        \
+    } while (0)
+
+/* `call` must fail with XPS_E_BUFFER_TOO_SMALL, write need1 to l1 (and need2 to l2 when
+ * need2 != 0) and nothing else. */
+#define PKTOO_SMALL(call, need1, need2)                                                                            \
+    do {                                                                                                           \
+        xps_status s_;                                                                                             \
+        fill2();                                                                                                   \
+        s_ = (call);                                                                                               \
+        expect_fail(__FILE__, __LINE__, #call, s_, XPS_E_BUFFER_TOO_SMALL, o1, sizeof o1, &l1, (need1));           \
+        CHECK(tu_is_pattern(o2, sizeof o2) && l2 == ((need2) ? (size_t)(need2) : TU_LEN_SENTINEL),                 \
+              "%s: second output untouched, its length %zu (want %zu)", #call, l2, (size_t)(need2));               \
+    } while (0)
+
+static const uint32_t k_signs[] = {XPS_ALG_ED25519,        XPS_ALG_ML_DSA_44,   XPS_ALG_ML_DSA_65,         XPS_ALG_ML_DSA_87,
+                                   XPS_ALG_FALCON_512,     XPS_ALG_FALCON_1024, XPS_ALG_SLH_DSA_SHA2_128S, XPS_ALG_RSA_PSS_SHA256,
+                                   XPS_ALG_ED25519_ML_DSA_65};
+static const uint32_t k_kems[] = {XPS_ALG_X25519, XPS_ALG_ML_KEM_512, XPS_ALG_ML_KEM_768, XPS_ALG_ML_KEM_1024, XPS_ALG_X_WING};
+#define N_SIGNS (sizeof k_signs / sizeof k_signs[0])
+#define N_KEMS (sizeof k_kems / sizeof k_kems[0])
+
+/* Falcon and RSA signatures have variable length (xps_sign_bytes is the maximum); RSA keys too. */
+static int var_sig(uint32_t a) { return a == XPS_ALG_FALCON_512 || a == XPS_ALG_FALCON_1024 || a == XPS_ALG_RSA_PSS_SHA256; }
+static int var_key(uint32_t a) { return a == XPS_ALG_RSA_PSS_SHA256; }
+
+/* A status that is a clean refusal: misuse (1xx) or crypto failure (2xx). */
+static int refusal(xps_status s) { return s != XPS_OK && (xps_status_category(s) == 1 || xps_status_category(s) == 2); }
+
+static void t_pk_sizes(void) {
+    size_t i;
+    long present = 0;
+    static const uint32_t others[] = {0, 0xFFFF, XPS_ALG_SHA256, XPS_ALG_HMAC_SHA256, XPS_ALG_AES_256_GCM, XPS_ALG_HKDF_SHA256};
+    /* the macros of the algorithms with a kernel equal the size functions */
+    static const struct {
+        uint32_t a;
+        size_t pk, sk, sig, seed;
+    } sm[] = {
+        {XPS_ALG_ED25519, XPS_SIGN_ED25519_PUBLICKEYBYTES, XPS_SIGN_ED25519_SECRETKEYBYTES, XPS_SIGN_ED25519_BYTES, XPS_SIGN_ED25519_SEEDBYTES},
+        {XPS_ALG_ML_DSA_44, XPS_SIGN_MLDSA44_PUBLICKEYBYTES, XPS_SIGN_MLDSA44_SECRETKEYBYTES, XPS_SIGN_MLDSA44_BYTES, XPS_SIGN_MLDSA44_SEEDBYTES},
+        {XPS_ALG_ML_DSA_65, XPS_SIGN_MLDSA65_PUBLICKEYBYTES, XPS_SIGN_MLDSA65_SECRETKEYBYTES, XPS_SIGN_MLDSA65_BYTES, XPS_SIGN_MLDSA65_SEEDBYTES},
+        {XPS_ALG_ML_DSA_87, XPS_SIGN_MLDSA87_PUBLICKEYBYTES, XPS_SIGN_MLDSA87_SECRETKEYBYTES, XPS_SIGN_MLDSA87_BYTES, XPS_SIGN_MLDSA87_SEEDBYTES},
+        {XPS_ALG_FALCON_512, XPS_SIGN_FALCON512_PUBLICKEYBYTES, XPS_SIGN_FALCON512_SECRETKEYBYTES, XPS_SIGN_FALCON512_BYTES,
+         XPS_SIGN_FALCON512_SEEDBYTES},
+        {XPS_ALG_FALCON_1024, XPS_SIGN_FALCON1024_PUBLICKEYBYTES, XPS_SIGN_FALCON1024_SECRETKEYBYTES, XPS_SIGN_FALCON1024_BYTES,
+         XPS_SIGN_FALCON1024_SEEDBYTES},
+        {XPS_ALG_SLH_DSA_SHA2_128S, XPS_SIGN_SLHDSASHA2128S_PUBLICKEYBYTES, XPS_SIGN_SLHDSASHA2128S_SECRETKEYBYTES,
+         XPS_SIGN_SLHDSASHA2128S_BYTES, XPS_SIGN_SLHDSASHA2128S_SEEDBYTES},
+        {XPS_ALG_RSA_PSS_SHA256, XPS_SIGN_RSAPSSSHA256_PUBLICKEYBYTES, XPS_SIGN_RSAPSSSHA256_SECRETKEYBYTES, XPS_SIGN_RSAPSSSHA256_BYTES,
+         XPS_SIGN_RSAPSSSHA256_SEEDBYTES},
+        {XPS_ALG_ED25519_ML_DSA_65, XPS_SIGN_ED25519MLDSA65_PUBLICKEYBYTES, XPS_SIGN_ED25519MLDSA65_SECRETKEYBYTES,
+         XPS_SIGN_ED25519MLDSA65_BYTES, XPS_SIGN_ED25519MLDSA65_SEEDBYTES},
+    };
+    static const struct {
+        uint32_t a;
+        size_t pk, sk, ct, ss, seed, eseed;
+    } km[] = {
+        {XPS_ALG_X25519, XPS_KEM_X25519_PUBLICKEYBYTES, XPS_KEM_X25519_SECRETKEYBYTES, XPS_KEM_X25519_CIPHERTEXTBYTES,
+         XPS_KEM_X25519_SHAREDSECRETBYTES, XPS_KEM_X25519_SEEDBYTES, XPS_KEM_X25519_ENCAPSSEEDBYTES},
+        {XPS_ALG_ML_KEM_512, XPS_KEM_MLKEM512_PUBLICKEYBYTES, XPS_KEM_MLKEM512_SECRETKEYBYTES, XPS_KEM_MLKEM512_CIPHERTEXTBYTES,
+         XPS_KEM_MLKEM512_SHAREDSECRETBYTES, XPS_KEM_MLKEM512_SEEDBYTES, XPS_KEM_MLKEM512_ENCAPSSEEDBYTES},
+        {XPS_ALG_ML_KEM_768, XPS_KEM_MLKEM768_PUBLICKEYBYTES, XPS_KEM_MLKEM768_SECRETKEYBYTES, XPS_KEM_MLKEM768_CIPHERTEXTBYTES,
+         XPS_KEM_MLKEM768_SHAREDSECRETBYTES, XPS_KEM_MLKEM768_SEEDBYTES, XPS_KEM_MLKEM768_ENCAPSSEEDBYTES},
+        {XPS_ALG_ML_KEM_1024, XPS_KEM_MLKEM1024_PUBLICKEYBYTES, XPS_KEM_MLKEM1024_SECRETKEYBYTES, XPS_KEM_MLKEM1024_CIPHERTEXTBYTES,
+         XPS_KEM_MLKEM1024_SHAREDSECRETBYTES, XPS_KEM_MLKEM1024_SEEDBYTES, XPS_KEM_MLKEM1024_ENCAPSSEEDBYTES},
+        {XPS_ALG_X_WING, XPS_KEM_XWING_PUBLICKEYBYTES, XPS_KEM_XWING_SECRETKEYBYTES, XPS_KEM_XWING_CIPHERTEXTBYTES,
+         XPS_KEM_XWING_SHAREDSECRETBYTES, XPS_KEM_XWING_SEEDBYTES, XPS_KEM_XWING_ENCAPSSEEDBYTES},
+    };
+    for (i = 0; i < sizeof sm / sizeof sm[0]; i++) {
+        uint32_t a = sm[i].a;
+        if (xps_sign_publickeybytes(a) == 0) {
+            CHECK(xps_sign_secretkeybytes(a) == 0 && xps_sign_bytes(a) == 0 && xps_sign_seedbytes(a) == 0, "%s: no kernel, all sizes 0",
+                  xps_alg_name(a));
+            continue;
+        }
+        present++;
+        CHECK(xps_sign_publickeybytes(a) == sm[i].pk && xps_sign_secretkeybytes(a) == sm[i].sk && xps_sign_bytes(a) == sm[i].sig &&
+                  xps_sign_seedbytes(a) == sm[i].seed && sm[i].sig <= XPS_SIGN_MAX_BYTES,
+              "%s: size functions equal the XPS_SIGN_* macros", xps_alg_name(a));
+    }
+    for (i = 0; i < sizeof km / sizeof km[0]; i++) {
+        uint32_t a = km[i].a;
+        if (xps_kem_publickeybytes(a) == 0) {
+            CHECK(xps_kem_secretkeybytes(a) == 0 && xps_kem_ciphertextbytes(a) == 0 && xps_kem_sharedsecretbytes(a) == 0 &&
+                      xps_kem_seedbytes(a) == 0 && xps_kem_encapsseedbytes(a) == 0,
+                  "%s: no kernel, all sizes 0", xps_alg_name(a));
+            continue;
+        }
+        present++;
+        CHECK(xps_kem_publickeybytes(a) == km[i].pk && xps_kem_secretkeybytes(a) == km[i].sk && xps_kem_ciphertextbytes(a) == km[i].ct &&
+                  xps_kem_sharedsecretbytes(a) == km[i].ss && xps_kem_seedbytes(a) == km[i].seed &&
+                  xps_kem_encapsseedbytes(a) == km[i].eseed,
+              "%s: size functions equal the XPS_KEM_* macros", xps_alg_name(a));
+    }
+    printf("  public-key algorithms with a kernel in this build: %ld of %zu\n", present, N_SIGNS + N_KEMS);
+    CHECK(xps_sign_publickeybytes(XPS_ALG_ED25519) == 32 && xps_kem_publickeybytes(XPS_ALG_X25519) == 32, "ed25519 and x25519 are always present");
+    for (i = 0; i < sizeof others / sizeof others[0]; i++) {
+        uint32_t a = others[i];
+        CHECK(xps_sign_publickeybytes(a) == 0 && xps_sign_secretkeybytes(a) == 0 && xps_sign_bytes(a) == 0 && xps_sign_seedbytes(a) == 0 &&
+                  xps_sign_contextbytes(a) == 0 && xps_kem_publickeybytes(a) == 0 && xps_kem_secretkeybytes(a) == 0 &&
+                  xps_kem_ciphertextbytes(a) == 0 && xps_kem_sharedsecretbytes(a) == 0 && xps_kem_seedbytes(a) == 0 &&
+                  xps_kem_encapsseedbytes(a) == 0,
+              "pk size functions of non-members (%#x) are 0", a);
+    }
+    CHECK(xps_sign_publickeybytes(XPS_ALG_X25519) == 0 && xps_kem_publickeybytes(XPS_ALG_ED25519) == 0, "sign/KEM sizes of the other family are 0");
+}
+
+static void t_sign_one(uint32_t a) {
+    const size_t pkb = xps_sign_publickeybytes(a), skb = xps_sign_secretkeybytes(a), sb = xps_sign_bytes(a),
+                 seedb = xps_sign_seedbytes(a), ctxb = xps_sign_contextbytes(a);
+    const char *name = xps_alg_name(a);
+    uint8_t *pk = (uint8_t *)malloc(pkb), *sk = (uint8_t *)malloc(skb), *sig = (uint8_t *)malloc(sb), *bad = (uint8_t *)malloc(sb);
+    uint8_t *region = (uint8_t *)malloc(3 * PKSZ), *saved = (uint8_t *)malloc(3 * PKSZ);
+    size_t pl = 0, sl = 0, n = 0, i, j, siglen = 0;
+    xps_sign_key *k = (xps_sign_key *)(uintptr_t)0x1000;
+    xps_status s;
+    int det;
+    if (!pk || !sk || !sig || !bad || !region || !saved) {
+        CHECK(0, "out of memory");
+        exit(1);
+    }
+    printf("  %s: pk %zu, sk %zu, sig %zu, seed %zu, context %zu bytes\n", name, pkb, skb, sb, seedb, ctxb);
+
+    /* reference key pair and signature */
+    if (seedb) {
+        OK(xps_sign_keypair(a, seedbuf, seedb, pk, pkb, &pl, sk, skb, &sl));
+    } else {
+        OK(xps_sign_keypair(a, NULL, 0, pk, pkb, &pl, sk, skb, &sl));
+    }
+    CHECK(var_key(a) ? (pl <= pkb && sl <= skb) : (pl == pkb && sl == skb), "%s: key lengths %zu/%zu", name, pl, sl);
+    OK(xps_sign(a, sk, sl, msg, 200, sig, sb, &siglen));
+    CHECK(var_sig(a) ? (siglen > 0 && siglen <= sb) : siglen == sb, "%s: signature length %zu", name, siglen);
+    OK(xps_verify(a, pk, pl, msg, 200, sig, siglen));
+    OK(xps_verify_ex(a, pk, pl, msg, 200, NULL, 0, sig, siglen));
+    OK(xps_sign_public_from_secret(a, sk, sl, o1, PKSZ, &n));
+    CHECK(n == pl && eq(o1, pk, pl), "%s: public_from_secret gives the key pair's public key", name);
+    if (seedb) {
+        OK(xps_sign_keypair(a, seedbuf, seedb, o1, PKSZ, &l1, o2, PKSZ, &l2));
+        CHECK(l1 == pl && l2 == sl && eq(o1, pk, pl) && eq(o2, sk, sl), "%s: seeded key generation is deterministic", name);
+        OK(xps_sign_keypair(a, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2));
+        CHECK(!eq(o1, pk, pl), "%s: random key generation differs from the seeded one", name);
+    }
+    /* deterministic signing: supported (two equal signatures) or refused cleanly */
+    fill2();
+    s = xps_sign_ex(a, sk, sl, msg, 200, NULL, 0, XPS_SIGN_DETERMINISTIC, o1, PKSZ, &l1);
+    det = s == XPS_OK;
+    if (det) {
+        OK(xps_sign_ex(a, sk, sl, msg, 200, NULL, 0, XPS_SIGN_DETERMINISTIC, o2, PKSZ, &l2));
+        CHECK(l1 == l2 && eq(o1, o2, l1), "%s: deterministic signatures are equal", name);
+        OK(xps_verify(a, pk, pl, msg, 200, o1, l1));
+    } else {
+        CHECK(s == XPS_E_INVALID_PARAMETER && tu_is_pattern(o1, PKSZ) && l1 == TU_LEN_SENTINEL,
+              "%s: deterministic signing refused cleanly (%s)", name, xps_status_name(s));
+    }
+
+    /* unknown algorithm, wrong family, wrong algorithm id for verification */
+    PKFAILS(xps_sign(0, sk, sl, msg, 200, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_sign(0xFFFF, sk, sl, msg, 200, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_sign(XPS_ALG_AES_256_GCM, sk, sl, msg, 200, o1, PKSZ, &l1), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_sign(XPS_ALG_X25519, sk, sl, msg, 200, o1, PKSZ, &l1), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_sign_ex(XPS_ALG_SHA256, sk, sl, msg, 200, NULL, 0, 0, o1, PKSZ, &l1), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_sign_keypair(XPS_ALG_HMAC_SHA256, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_sign_keypair(XPS_ALG_X25519, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_sign_keypair(0x5FF, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_sign_public_from_secret(XPS_ALG_CHACHA20_POLY1305, sk, sl, o1, PKSZ, &l1), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_sign_public_from_secret(0, sk, sl, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
+    FAILS(xps_verify(0, pk, pl, msg, 200, sig, siglen), XPS_E_UNKNOWN_ALGORITHM);
+    FAILS(xps_verify(XPS_ALG_X25519, pk, pl, msg, 200, sig, siglen), XPS_E_WRONG_ALGORITHM_FAMILY);
+    FAILS(xps_verify(XPS_ALG_AES_128_GCM, pk, pl, msg, 200, sig, siglen), XPS_E_WRONG_ALGORITHM_FAMILY);
+    for (i = 0; i < N_SIGNS; i++) {
+        uint32_t b = k_signs[i];
+        if (b == a) continue;
+        s = xps_verify(b, pk, pl, msg, 200, sig, siglen);
+        if (xps_sign_publickeybytes(b) == 0) {
+            CHECK(s == XPS_E_UNKNOWN_ALGORITHM, "%s signature verified as %s (no kernel): %s", name, xps_alg_name(b), xps_status_name(s));
+        } else {
+            CHECK(refusal(s), "%s signature verified as %s is refused: %s", name, xps_alg_name(b), xps_status_name(s));
+        }
+    }
+
+    /* NULL pointers with non-zero lengths */
+    if (seedb) PKFAILS(xps_sign_keypair(a, NULL, seedb, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_keypair(a, NULL, 0, NULL, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_keypair(a, NULL, 0, o1, PKSZ, &l1, NULL, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_keypair(a, NULL, 0, o1, PKSZ, NULL, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_keypair(a, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, NULL), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign(a, NULL, sl, msg, 200, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign(a, sk, sl, NULL, 200, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign(a, sk, sl, msg, 200, NULL, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign(a, sk, sl, msg, 200, o1, PKSZ, NULL), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_ex(a, sk, sl, msg, 200, NULL, 1, 0, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_public_from_secret(a, NULL, sl, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_public_from_secret(a, sk, sl, NULL, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_public_from_secret(a, sk, sl, o1, PKSZ, NULL), XPS_E_NULL_POINTER);
+    FAILS(xps_verify(a, NULL, pl, msg, 200, sig, siglen), XPS_E_NULL_POINTER);
+    FAILS(xps_verify(a, pk, pl, NULL, 200, sig, siglen), XPS_E_NULL_POINTER);
+    FAILS(xps_verify(a, pk, pl, msg, 200, NULL, siglen), XPS_E_NULL_POINTER);
+    FAILS(xps_verify_ex(a, pk, pl, msg, 200, NULL, 3, sig, siglen), XPS_E_NULL_POINTER);
+    /* (NULL, 0) is an empty input: signing the empty message works */
+    OK(xps_sign(a, sk, sl, NULL, 0, o1, PKSZ, &l1));
+    OK(xps_verify(a, pk, pl, NULL, 0, o1, l1));
+    /* lengths that overflow */
+    PKFAILS(xps_sign(a, sk, sl, msg, SIZE_MAX, o1, PKSZ, &l1), XPS_E_LENGTH_OVERFLOW);
+    PKFAILS(xps_sign(a, sk, SIZE_MAX, msg, 200, o1, PKSZ, &l1), XPS_E_LENGTH_OVERFLOW);
+    FAILS(xps_verify(a, pk, pl, msg, SIZE_MAX, sig, siglen), XPS_E_LENGTH_OVERFLOW);
+
+    /* wrong seed / key / signature / context lengths */
+    if (seedb) {
+        PKFAILS(xps_sign_keypair(a, seedbuf, seedb - 1, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_LENGTH);
+        PKFAILS(xps_sign_keypair(a, seedbuf, seedb + 1, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_LENGTH);
+    } else {
+        PKFAILS(xps_sign_keypair(a, seedbuf, 32, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_PARAMETER);
+    }
+    if (!var_key(a)) {
+        PKFAILS(xps_sign(a, sk, sl - 1, msg, 200, o1, PKSZ, &l1), XPS_E_BAD_KEY_LENGTH);
+        PKFAILS(xps_sign(a, sk, sl + 1 <= skb ? sl + 1 : sl - 2, msg, 200, o1, PKSZ, &l1), XPS_E_BAD_KEY_LENGTH);
+        PKFAILS(xps_sign(a, NULL, 0, msg, 200, o1, PKSZ, &l1), XPS_E_BAD_KEY_LENGTH);
+        PKFAILS(xps_sign_public_from_secret(a, sk, sl - 1, o1, PKSZ, &l1), XPS_E_BAD_KEY_LENGTH);
+        FAILS(xps_verify(a, pk, pl - 1, msg, 200, sig, siglen), XPS_E_BAD_KEY_LENGTH);
+        FAILS(xps_verify(a, NULL, 0, msg, 200, sig, siglen), XPS_E_BAD_KEY_LENGTH);
+    } else {
+        fill2();
+        s = xps_sign(a, sk, sl - 1, msg, 200, o1, PKSZ, &l1);
+        CHECK(refusal(s) && tu_is_pattern(o1, PKSZ) && l1 == TU_LEN_SENTINEL, "%s: truncated DER key refused (%s)", name, xps_status_name(s));
+    }
+    FAILS(xps_verify(a, pk, pl, msg, 200, sig, 0), XPS_E_INVALID_LENGTH);
+    FAILS(xps_verify(a, pk, pl, msg, 200, NULL, 0), XPS_E_INVALID_LENGTH);
+    memcpy(bad, sig, siglen);
+    {
+        uint8_t *longer = (uint8_t *)malloc(sb + 1);
+        memset(longer, 0, sb + 1);
+        memcpy(longer, sig, siglen);
+        FAILS(xps_verify(a, pk, pl, msg, 200, longer, sb + 1), XPS_E_INVALID_LENGTH);
+        free(longer);
+    }
+    if (!var_sig(a)) {
+        FAILS(xps_verify(a, pk, pl, msg, 200, sig, siglen - 1), XPS_E_INVALID_LENGTH);
+    }
+    if (ctxb == 0) {
+        PKFAILS(xps_sign_ex(a, sk, sl, msg, 200, ctxbuf, 1, 0, o1, PKSZ, &l1), XPS_E_INVALID_PARAMETER);
+        FAILS(xps_verify_ex(a, pk, pl, msg, 200, ctxbuf, 1, sig, siglen), XPS_E_INVALID_PARAMETER);
+    } else {
+        PKFAILS(xps_sign_ex(a, sk, sl, msg, 200, ctxbuf, ctxb + 1, 0, o1, PKSZ, &l1), XPS_E_INVALID_LENGTH);
+        FAILS(xps_verify_ex(a, pk, pl, msg, 200, ctxbuf, ctxb + 1, sig, siglen), XPS_E_INVALID_LENGTH);
+        OK(xps_sign_ex(a, sk, sl, msg, 200, ctxbuf, ctxb, 0, o1, PKSZ, &l1));
+        OK(xps_verify_ex(a, pk, pl, msg, 200, ctxbuf, ctxb, o1, l1));
+        FAILS(xps_verify(a, pk, pl, msg, 200, o1, l1), XPS_E_BAD_SIGNATURE);
+        FAILS(xps_verify_ex(a, pk, pl, msg, 200, ctxbuf, ctxb - 1, o1, l1), XPS_E_BAD_SIGNATURE);
+        FAILS(xps_verify_ex(a, pk, pl, msg, 200, ctxbuf, 3, sig, siglen), XPS_E_BAD_SIGNATURE);
+    }
+    PKFAILS(xps_sign_ex(a, sk, sl, msg, 200, NULL, 0, 2, o1, PKSZ, &l1), XPS_E_INVALID_PARAMETER);
+    PKFAILS(xps_sign_ex(a, sk, sl, msg, 200, NULL, 0, 0x80000000u, o1, PKSZ, &l1), XPS_E_INVALID_PARAMETER);
+
+    /* output too small: the required size in *len (both for key pairs), nothing else */
+    PKTOO_SMALL(xps_sign(a, sk, sl, msg, 200, o1, sb - 1, &l1), sb, 0);
+    PKTOO_SMALL(xps_sign(a, sk, sl, msg, 200, NULL, 0, &l1), sb, 0);
+    PKTOO_SMALL(xps_sign_ex(a, sk, sl, msg, 200, NULL, 0, 0, o1, 1, &l1), sb, 0);
+    PKTOO_SMALL(xps_sign_keypair(a, NULL, 0, o1, pkb - 1, &l1, o2, PKSZ, &l2), pkb, skb);
+    PKTOO_SMALL(xps_sign_keypair(a, NULL, 0, o1, PKSZ, &l1, o2, skb - 1, &l2), pkb, skb);
+    PKTOO_SMALL(xps_sign_keypair(a, NULL, 0, NULL, 0, &l1, NULL, 0, &l2), pkb, skb);
+    PKTOO_SMALL(xps_sign_public_from_secret(a, sk, sl, o1, pkb - 1, &l1), pkb, 0);
+
+    /* bit flips: signature, message, public key */
+    for (j = 0; j < 4; j++) {
+        size_t pos = (siglen - 1) * j / 3;
+        memcpy(bad, sig, siglen);
+        bad[pos] ^= (uint8_t)(1u << (j % 8));
+        FAILS(xps_verify(a, pk, pl, msg, 200, bad, siglen), XPS_E_BAD_SIGNATURE);
+    }
+    {
+        uint8_t m2[200], *pk2 = (uint8_t *)malloc(pl);
+        memcpy(m2, msg, 200);
+        m2[100] ^= 0x08;
+        FAILS(xps_verify(a, pk, pl, m2, 200, sig, siglen), XPS_E_BAD_SIGNATURE);
+        FAILS(xps_verify(a, pk, pl, msg, 199, sig, siglen), XPS_E_BAD_SIGNATURE);
+        memcpy(pk2, pk, pl);
+        pk2[pl / 2] ^= 0x01;
+        tu_fill(out, sizeof out);
+        s = xps_verify(a, pk2, pl, msg, 200, sig, siglen);
+        CHECK(s == XPS_E_BAD_SIGNATURE || s == XPS_E_INVALID_KEY, "%s: verify under a bit-flipped public key: %s", name, xps_status_name(s));
+        free(pk2);
+    }
+
+    /* overlap between any input and any output is refused, buffers unchanged */
+    for (i = 0; i < 3 * PKSZ; i++) region[i] = (uint8_t)(i * 11 + 3);
+    memcpy(region, msg, 200);      /* message at [0, 200) */
+    memcpy(region + PKSZ, sk, sl); /* secret key at [PKSZ, PKSZ + sl) */
+    memcpy(region + 2 * PKSZ - 64, seedbuf, 64);
+    memcpy(saved, region, 3 * PKSZ);
+    FAILS_KEEP(xps_sign(a, sk, sl, region, 200, region + 100, sb, &olen), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_sign(a, sk, sl, region + 8, 200, region, sb, &olen), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_sign(a, region + PKSZ, sl, msg, 200, region + PKSZ + sl - 1, sb, &olen), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_sign_ex(a, sk, sl, msg, 200, region + 20000, 1, 0, region + 20000 - sb / 2, sb, &olen), XPS_E_OVERLAP, region, 3 * PKSZ,
+               saved);
+    FAILS_KEEP(xps_sign_public_from_secret(a, region + PKSZ, sl, region + PKSZ + 1, pkb, &olen), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_sign_keypair(a, NULL, 0, region, pkb, &l1, region + pkb - 1, skb, &l2), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    if (seedb) {
+        FAILS_KEEP(xps_sign_keypair(a, region + 2 * PKSZ - 64, seedb, region + 2 * PKSZ - 64 - pkb + 1, pkb, &l1, o2, PKSZ, &l2),
+                   XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+        FAILS_KEEP(xps_sign_keypair(a, region + 2 * PKSZ - 64, seedb, o1, PKSZ, &l1, region + 2 * PKSZ - 64, skb, &l2), XPS_E_OVERLAP,
+                   region, 3 * PKSZ, saved);
+    }
+
+    /* key handles */
+    PKFAILS(xps_sign_key_new(0, sk, sl, &k), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_sign_key_new(XPS_ALG_X25519, sk, sl, &k), XPS_E_WRONG_ALGORITHM_FAMILY);
+    if (!var_key(a)) PKFAILS(xps_sign_key_new(a, sk, sl - 1, &k), XPS_E_BAD_KEY_LENGTH);
+    PKFAILS(xps_sign_key_new(a, NULL, sl, &k), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_key_new(a, sk, sl, NULL), XPS_E_NULL_POINTER);
+    CHECK(k == (xps_sign_key *)(uintptr_t)0x1000, "%s: failed xps_sign_key_new left *out untouched", name);
+    PKFAILS(xps_sign_key_sign(NULL, msg, 200, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_key_sign_ex(NULL, msg, 200, NULL, 0, 0, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_key_public(NULL, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    CHECK(xps_sign_key_alg(NULL) == 0, "xps_sign_key_alg(NULL) == 0");
+    k = NULL;
+    OK(xps_sign_key_new(a, sk, sl, &k));
+    CHECK(xps_sign_key_alg(k) == a, "%s: xps_sign_key_alg", name);
+    OK(xps_sign_key_public(k, o1, PKSZ, &l1));
+    CHECK(l1 == pl && eq(o1, pk, pl), "%s: handle public key", name);
+    OK(xps_sign_key_sign(k, msg, 200, o1, PKSZ, &l1));
+    OK(xps_verify(a, pk, pl, msg, 200, o1, l1));
+    if (det) {
+        OK(xps_sign_key_sign_ex(k, msg, 200, NULL, 0, XPS_SIGN_DETERMINISTIC, o1, PKSZ, &l1));
+        OK(xps_sign_ex(a, sk, sl, msg, 200, NULL, 0, XPS_SIGN_DETERMINISTIC, o2, PKSZ, &l2));
+        CHECK(l1 == l2 && eq(o1, o2, l1), "%s: handle signature = one-shot signature (deterministic)", name);
+    }
+    PKTOO_SMALL(xps_sign_key_sign(k, msg, 200, o1, sb - 1, &l1), sb, 0);
+    PKTOO_SMALL(xps_sign_key_public(k, o1, pkb - 1, &l1), pkb, 0);
+    PKFAILS(xps_sign_key_sign(k, NULL, 200, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_key_sign(k, msg, 200, o1, PKSZ, NULL), XPS_E_NULL_POINTER);
+    PKFAILS(xps_sign_key_sign_ex(k, msg, 200, NULL, 0, 4, o1, PKSZ, &l1), XPS_E_INVALID_PARAMETER);
+    FAILS_KEEP(xps_sign_key_sign(k, region, 200, region + 199, sb, &olen), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    if (ctxb == 0) PKFAILS(xps_sign_key_sign_ex(k, msg, 200, ctxbuf, 1, 0, o1, PKSZ, &l1), XPS_E_INVALID_PARAMETER);
+    xps_sign_key_free(k);
+
+    free(pk), free(sk), free(sig), free(bad), free(region), free(saved);
+}
+
+static void t_sign(void) {
+    size_t i;
+    long skipped = 0;
+    for (i = 0; i < N_SIGNS; i++) {
+        if (xps_sign_publickeybytes(k_signs[i]) == 0) {
+            /* no kernel: every call reports XPS_E_UNKNOWN_ALGORITHM, nothing written */
+            PKFAILS(xps_sign_keypair(k_signs[i], NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_UNKNOWN_ALGORITHM);
+            PKFAILS(xps_sign(k_signs[i], key64, 32, msg, 200, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
+            FAILS(xps_verify(k_signs[i], key64, 32, msg, 200, key64, 64), XPS_E_UNKNOWN_ALGORITHM);
+            skipped++;
+            continue;
+        }
+        t_sign_one(k_signs[i]);
+    }
+    printf("  signatures: %ld algorithm(s) without a kernel in this build (only the no-kernel status checked)\n", skipped);
+}
+
+static void t_kem_one(uint32_t a) {
+    const size_t pkb = xps_kem_publickeybytes(a), skb = xps_kem_secretkeybytes(a), ctb = xps_kem_ciphertextbytes(a),
+                 ssb = xps_kem_sharedsecretbytes(a), seedb = xps_kem_seedbytes(a), eseedb = xps_kem_encapsseedbytes(a);
+    const char *name = xps_alg_name(a);
+    uint8_t *pk = (uint8_t *)malloc(pkb), *sk = (uint8_t *)malloc(skb), *ct = (uint8_t *)malloc(ctb), *bad = (uint8_t *)malloc(ctb + skb);
+    uint8_t *region = (uint8_t *)malloc(3 * PKSZ), *saved = (uint8_t *)malloc(3 * PKSZ), ss[64], ss2[64];
+    size_t pl = 0, sl = 0, cl = 0, n = 0, i;
+    xps_kem_key *k = (xps_kem_key *)(uintptr_t)0x1000;
+    xps_status s;
+    if (!pk || !sk || !ct || !bad || !region || !saved || ssb > 64) {
+        CHECK(0, "out of memory or shared secret > 64 bytes");
+        exit(1);
+    }
+    printf("  %s: pk %zu, sk %zu, ct %zu, ss %zu, seed %zu, encaps seed %zu bytes\n", name, pkb, skb, ctb, ssb, seedb, eseedb);
+
+    /* reference: key pair, encapsulation, decapsulation */
+    if (seedb) {
+        OK(xps_kem_keypair(a, seedbuf, seedb, pk, pkb, &pl, sk, skb, &sl));
+        OK(xps_kem_keypair(a, seedbuf, seedb, o1, PKSZ, &l1, o2, PKSZ, &l2));
+        CHECK(l1 == pkb && l2 == skb && eq(o1, pk, pkb) && eq(o2, sk, skb), "%s: seeded key generation is deterministic", name);
+    } else {
+        OK(xps_kem_keypair(a, NULL, 0, pk, pkb, &pl, sk, skb, &sl));
+    }
+    CHECK(pl == pkb && sl == skb, "%s: key lengths", name);
+    OK(xps_kem_keypair(a, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2));
+    CHECK(l1 == pkb && !eq(o1, pk, pkb), "%s: random key generation gives a fresh key", name);
+    OK(xps_kem_encapsulate(a, pk, pkb, NULL, 0, ct, ctb, &cl, ss, ssb, &n));
+    CHECK(cl == ctb && n == ssb, "%s: encapsulation lengths", name);
+    OK(xps_kem_decapsulate(a, sk, skb, ct, ctb, ss2, sizeof ss2, &n));
+    CHECK(n == ssb && eq(ss, ss2, ssb), "%s: decapsulation gives the encapsulated secret", name);
+    if (eseedb) {
+        OK(xps_kem_encapsulate(a, pk, pkb, seedbuf + 1, eseedb, o1, PKSZ, &l1, o2, PKSZ, &l2));
+        OK(xps_kem_encapsulate(a, pk, pkb, seedbuf + 1, eseedb, o1 + ctb, PKSZ - ctb, &l1, o2 + ssb, PKSZ - ssb, &l2));
+        CHECK(eq(o1, o1 + ctb, ctb) && eq(o2, o2 + ssb, ssb), "%s: seeded encapsulation is deterministic", name);
+        OK(xps_kem_decapsulate(a, sk, skb, o1, ctb, ss2, sizeof ss2, &n));
+        CHECK(eq(ss2, o2, ssb), "%s: seeded encapsulation decapsulates", name);
+    }
+
+    /* unknown algorithm, wrong family */
+    PKFAILS(xps_kem_keypair(0, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_kem_keypair(XPS_ALG_ED25519, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_kem_keypair(XPS_ALG_AES_256_GCM, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_kem_encapsulate(0xFFFF, pk, pkb, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_kem_encapsulate(XPS_ALG_SHA512, pk, pkb, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_kem_decapsulate(0, sk, skb, ct, ctb, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_kem_decapsulate(XPS_ALG_ED25519_ML_DSA_65, sk, skb, ct, ctb, o1, PKSZ, &l1), XPS_E_WRONG_ALGORITHM_FAMILY);
+    PKFAILS(xps_kem_key_new(XPS_ALG_HKDF_SHA256, sk, skb, &k), XPS_E_WRONG_ALGORITHM_FAMILY);
+
+    /* NULL pointers with non-zero lengths */
+    if (seedb) PKFAILS(xps_kem_keypair(a, NULL, seedb, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_keypair(a, NULL, 0, NULL, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_keypair(a, NULL, 0, o1, PKSZ, &l1, NULL, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_keypair(a, NULL, 0, o1, PKSZ, NULL, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_keypair(a, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, NULL), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_encapsulate(a, NULL, pkb, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    if (eseedb) PKFAILS(xps_kem_encapsulate(a, pk, pkb, NULL, eseedb, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_encapsulate(a, pk, pkb, NULL, 0, NULL, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_encapsulate(a, pk, pkb, NULL, 0, o1, PKSZ, &l1, NULL, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_encapsulate(a, pk, pkb, NULL, 0, o1, PKSZ, NULL, o2, PKSZ, &l2), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_encapsulate(a, pk, pkb, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, NULL), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_decapsulate(a, NULL, skb, ct, ctb, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb, NULL, ctb, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb, ct, ctb, NULL, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb, ct, ctb, o1, PKSZ, NULL), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_decapsulate(a, sk, SIZE_MAX, ct, ctb, o1, PKSZ, &l1), XPS_E_LENGTH_OVERFLOW);
+
+    /* wrong seed / key / ciphertext lengths */
+    if (seedb) {
+        PKFAILS(xps_kem_keypair(a, seedbuf, seedb - 1, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_LENGTH);
+        PKFAILS(xps_kem_keypair(a, seedbuf, seedb + 1, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_LENGTH);
+    }
+    if (eseedb) {
+        PKFAILS(xps_kem_encapsulate(a, pk, pkb, seedbuf, eseedb - 1, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_LENGTH);
+        PKFAILS(xps_kem_encapsulate(a, pk, pkb, seedbuf, eseedb + 1, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_LENGTH);
+    }
+    PKFAILS(xps_kem_encapsulate(a, pk, pkb - 1, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_BAD_KEY_LENGTH);
+    PKFAILS(xps_kem_encapsulate(a, NULL, 0, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_BAD_KEY_LENGTH);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb - 1, ct, ctb, o1, PKSZ, &l1), XPS_E_BAD_KEY_LENGTH);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb, ct, ctb - 1, o1, PKSZ, &l1), XPS_E_INVALID_LENGTH);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb, NULL, 0, o1, PKSZ, &l1), XPS_E_INVALID_LENGTH);
+    memcpy(bad, ct, ctb);
+    PKFAILS(xps_kem_decapsulate(a, sk, skb, bad, ctb + 1, o1, PKSZ, &l1), XPS_E_INVALID_LENGTH);
+
+    /* output too small: both lengths reported for the two-output calls, nothing written */
+    PKTOO_SMALL(xps_kem_keypair(a, NULL, 0, o1, pkb - 1, &l1, o2, PKSZ, &l2), pkb, skb);
+    PKTOO_SMALL(xps_kem_keypair(a, NULL, 0, o1, PKSZ, &l1, o2, skb - 1, &l2), pkb, skb);
+    PKTOO_SMALL(xps_kem_keypair(a, NULL, 0, NULL, 0, &l1, NULL, 0, &l2), pkb, skb);
+    PKTOO_SMALL(xps_kem_encapsulate(a, pk, pkb, NULL, 0, o1, ctb - 1, &l1, o2, PKSZ, &l2), ctb, ssb);
+    PKTOO_SMALL(xps_kem_encapsulate(a, pk, pkb, NULL, 0, o1, PKSZ, &l1, o2, ssb - 1, &l2), ctb, ssb);
+    PKTOO_SMALL(xps_kem_decapsulate(a, sk, skb, ct, ctb, o1, ssb - 1, &l1), ssb, 0);
+    PKTOO_SMALL(xps_kem_decapsulate(a, sk, skb, ct, ctb, NULL, 0, &l1), ssb, 0);
+
+    /* a flipped ciphertext or secret-key bit: a different secret (implicit rejection, or another
+     * DH peer) or a clean refusal — never the original secret */
+    for (i = 0; i < 3; i++) {
+        size_t pos = (ctb - 1) * i / 2;
+        memcpy(bad, ct, ctb);
+        bad[pos] ^= 0x02;
+        tu_fill(ss2, sizeof ss2);
+        s = xps_kem_decapsulate(a, sk, skb, bad, ctb, ss2, sizeof ss2, &n);
+        CHECK((s == XPS_OK && !eq(ss2, ss, ssb)) || ((s == XPS_E_WEAK_PUBLIC_KEY || s == XPS_E_INVALID_KEY) && tu_is_pattern(ss2, sizeof ss2)),
+              "%s: ciphertext bit %zu flipped: %s, %s secret", name, pos * 8 + 1, xps_status_name(s), eq(ss2, ss, ssb) ? "SAME" : "different");
+        /* positions 0, 1/3, 1/2: inside ML-KEM's dk_pke / ek parts (not z, which only matters on
+         * rejection); bit 3, which X25519 clamping keeps */
+        memcpy(bad, sk, skb);
+        bad[i == 0 ? 0 : (skb - 1) / (4 - i)] ^= 0x08;
+        tu_fill(ss2, sizeof ss2);
+        s = xps_kem_decapsulate(a, bad, skb, ct, ctb, ss2, sizeof ss2, &n);
+        CHECK((s == XPS_OK && !eq(ss2, ss, ssb)) || (s == XPS_E_INVALID_KEY && tu_is_pattern(ss2, sizeof ss2)),
+              "%s: secret-key bit flipped: %s, %s secret", name, xps_status_name(s), eq(ss2, ss, ssb) ? "SAME" : "different");
+    }
+
+    /* ML-KEM key checks (FIPS 203 §7.2, §7.3): an encapsulation key whose first coefficient is
+     * 4095 ≥ q fails the modulus check; a decapsulation key whose embedded H(ek) (the 32 bytes
+     * before z) is altered fails the hash check. Both XPS_E_INVALID_KEY, nothing written. */
+    if (a == XPS_ALG_ML_KEM_512 || a == XPS_ALG_ML_KEM_768 || a == XPS_ALG_ML_KEM_1024) {
+        memcpy(bad, pk, pkb);
+        bad[0] = 0xFF;
+        bad[1] |= 0x0F;
+        PKFAILS(xps_kem_encapsulate(a, bad, pkb, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_KEY);
+        if (eseedb) PKFAILS(xps_kem_encapsulate(a, bad, pkb, seedbuf, eseedb, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_INVALID_KEY);
+        memcpy(bad, sk, skb);
+        bad[skb - 64] ^= 0x01;
+        PKFAILS(xps_kem_decapsulate(a, bad, skb, ct, ctb, o1, PKSZ, &l1), XPS_E_INVALID_KEY);
+    }
+
+    /* overlap */
+    for (i = 0; i < 3 * PKSZ; i++) region[i] = (uint8_t)(i * 5 + 9);
+    memcpy(region, pk, pkb);
+    memcpy(region + PKSZ, sk, skb);
+    memcpy(region + 2 * PKSZ, ct, ctb);
+    memcpy(region + 3 * PKSZ - 128, seedbuf, 128);
+    memcpy(saved, region, 3 * PKSZ);
+    FAILS_KEEP(xps_kem_encapsulate(a, region, pkb, NULL, 0, region + pkb - 1, ctb, &l1, o2, PKSZ, &l2), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_kem_encapsulate(a, region, pkb, NULL, 0, o1, PKSZ, &l1, region + 4, ssb, &l2), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_kem_encapsulate(a, pk, pkb, NULL, 0, region + PKSZ, ctb, &l1, region + PKSZ + ctb - 1, ssb, &l2), XPS_E_OVERLAP, region,
+               3 * PKSZ, saved);
+    if (eseedb)
+        FAILS_KEEP(xps_kem_encapsulate(a, pk, pkb, region + 3 * PKSZ - 128, eseedb, o1, PKSZ, &l1, region + 3 * PKSZ - 128 + eseedb - 1, ssb,
+                                       &l2),
+                   XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_kem_decapsulate(a, region + PKSZ, skb, ct, ctb, region + PKSZ + skb - 1, ssb, &l1), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_kem_decapsulate(a, sk, skb, region + 2 * PKSZ, ctb, region + 2 * PKSZ, ssb, &l1), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    FAILS_KEEP(xps_kem_keypair(a, NULL, 0, region, pkb, &l1, region + pkb - 1, skb, &l2), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    if (seedb)
+        FAILS_KEEP(xps_kem_keypair(a, region + 3 * PKSZ - 128, seedb, o1, PKSZ, &l1, region + 3 * PKSZ - 128 - skb + 1, skb, &l2),
+                   XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+
+    /* key handles */
+    PKFAILS(xps_kem_key_new(0, sk, skb, &k), XPS_E_UNKNOWN_ALGORITHM);
+    PKFAILS(xps_kem_key_new(a, sk, skb - 1, &k), XPS_E_BAD_KEY_LENGTH);
+    PKFAILS(xps_kem_key_new(a, NULL, skb, &k), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_key_new(a, sk, skb, NULL), XPS_E_NULL_POINTER);
+    CHECK(k == (xps_kem_key *)(uintptr_t)0x1000, "%s: failed xps_kem_key_new left *out untouched", name);
+    PKFAILS(xps_kem_key_decapsulate(NULL, ct, ctb, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    CHECK(xps_kem_key_alg(NULL) == 0, "xps_kem_key_alg(NULL) == 0");
+    k = NULL;
+    OK(xps_kem_key_new(a, sk, skb, &k));
+    CHECK(xps_kem_key_alg(k) == a, "%s: xps_kem_key_alg", name);
+    tu_fill(ss2, sizeof ss2);
+    OK(xps_kem_key_decapsulate(k, ct, ctb, ss2, sizeof ss2, &n));
+    CHECK(n == ssb && eq(ss2, ss, ssb) && tu_is_pattern(ss2 + ssb, sizeof ss2 - ssb), "%s: handle decapsulation = one-shot", name);
+    PKTOO_SMALL(xps_kem_key_decapsulate(k, ct, ctb, o1, ssb - 1, &l1), ssb, 0);
+    PKFAILS(xps_kem_key_decapsulate(k, ct, ctb - 1, o1, PKSZ, &l1), XPS_E_INVALID_LENGTH);
+    PKFAILS(xps_kem_key_decapsulate(k, NULL, ctb, o1, PKSZ, &l1), XPS_E_NULL_POINTER);
+    PKFAILS(xps_kem_key_decapsulate(k, ct, ctb, o1, PKSZ, NULL), XPS_E_NULL_POINTER);
+    FAILS_KEEP(xps_kem_key_decapsulate(k, region + 2 * PKSZ, ctb, region + 2 * PKSZ + 1, ssb, &l1), XPS_E_OVERLAP, region, 3 * PKSZ, saved);
+    xps_kem_key_free(k);
+
+    free(pk), free(sk), free(ct), free(bad), free(region), free(saved);
+}
+
+static void t_kem(void) {
+    size_t i;
+    long skipped = 0;
+    for (i = 0; i < N_KEMS; i++) {
+        if (xps_kem_publickeybytes(k_kems[i]) == 0) {
+            PKFAILS(xps_kem_keypair(k_kems[i], NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_UNKNOWN_ALGORITHM);
+            PKFAILS(xps_kem_encapsulate(k_kems[i], key64, 32, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_UNKNOWN_ALGORITHM);
+            PKFAILS(xps_kem_decapsulate(k_kems[i], key64, 32, key64, 32, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
+            skipped++;
+            continue;
+        }
+        t_kem_one(k_kems[i]);
+    }
+    printf("  KEMs: %ld algorithm(s) without a kernel in this build (only the no-kernel status checked)\n", skipped);
+}
+
+/* X25519 low-order peers (RFC 7748 §6.1): the all-zero shared secret is refused with
+ * XPS_E_WEAK_PUBLIC_KEY by decapsulation, encapsulation and the key handle, nothing written. */
+static void t_x25519_low_order(void) {
+    /* u = 0, u = 1, and the order-8 point of Wycheproof / libsodium's blocklist */
+    static const uint8_t low[3][32] = {
+        {0},
+        {1},
+        {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4, 0x6a,
+         0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+    };
+    size_t i;
+    xps_kem_key *k = NULL;
+    OK(xps_kem_key_new(XPS_ALG_X25519, key32, 32, &k));
+    for (i = 0; i < 3; i++) {
+        PKFAILS(xps_kem_decapsulate(XPS_ALG_X25519, key32, 32, low[i], 32, o1, PKSZ, &l1), XPS_E_WEAK_PUBLIC_KEY);
+        PKFAILS(xps_kem_encapsulate(XPS_ALG_X25519, low[i], 32, NULL, 0, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WEAK_PUBLIC_KEY);
+        PKFAILS(xps_kem_encapsulate(XPS_ALG_X25519, low[i], 32, key64, 32, o1, PKSZ, &l1, o2, PKSZ, &l2), XPS_E_WEAK_PUBLIC_KEY);
+        PKFAILS(xps_kem_key_decapsulate(k, low[i], 32, o1, PKSZ, &l1), XPS_E_WEAK_PUBLIC_KEY);
+    }
+    xps_kem_key_free(k);
+}
+
+/* dispatch helpers: a result that every kernel of a sign./kem. op must reproduce */
+static int run_sign_op(uint32_t alg, uint8_t res[64]) {
+    static uint8_t cpk[16][PKSZ / 4], csk[16][PKSZ / 2];
+    static size_t cpl[16], csl[16];
+    size_t seedb = xps_sign_seedbytes(alg), n, siglen, slot = alg & 15;
+    uint8_t *sig = (uint8_t *)malloc(PKSZ);
+    int ok = 1;
+    if (sig == NULL || xps_sign_publickeybytes(alg) == 0) {
+        free(sig);
+        return 0;
+    }
+    if (seedb) {
+        ok &= xps_sign_keypair(alg, seedbuf, seedb, cpk[slot], sizeof cpk[slot], &cpl[slot], csk[slot], sizeof csk[slot], &csl[slot]) == XPS_OK;
+    } else if (cpl[slot] == 0) {
+        /* no seeded key generation: one random key pair, kept for every kernel */
+        ok &= xps_sign_keypair(alg, NULL, 0, cpk[slot], sizeof cpk[slot], &cpl[slot], csk[slot], sizeof csk[slot], &csl[slot]) == XPS_OK;
+    }
+    ok &= xps_sign(alg, csk[slot], csl[slot], msg, 200, sig, PKSZ, &siglen) == XPS_OK;
+    ok &= xps_verify(alg, cpk[slot], cpl[slot], msg, 200, sig, siglen) == XPS_OK;
+    if (xps_sign_ex(alg, csk[slot], csl[slot], msg, 200, NULL, 0, XPS_SIGN_DETERMINISTIC, sig, PKSZ, &siglen) != XPS_OK) {
+        siglen = 0; /* randomized only: the public key alone must be reproduced */
+    }
+    memcpy(sig + siglen, cpk[slot], cpl[slot]);
+    ok &= xps_hash(XPS_ALG_SHA512, sig, siglen + cpl[slot], res, 64, &n) == XPS_OK;
+    free(sig);
+    return ok;
+}
+
+static int run_kem_op(uint32_t alg, uint8_t res[64]) {
+    size_t pkb = xps_kem_publickeybytes(alg), skb = xps_kem_secretkeybytes(alg), ctb = xps_kem_ciphertextbytes(alg),
+           ssb = xps_kem_sharedsecretbytes(alg), seedb = xps_kem_seedbytes(alg), eseedb = xps_kem_encapsseedbytes(alg), n, a, b;
+    uint8_t *buf = (uint8_t *)malloc(3 * PKSZ), ss[64];
+    int ok = 1;
+    if (buf == NULL || pkb == 0 || ssb > 64) {
+        free(buf);
+        return 0;
+    }
+    /* buf = pk ‖ ct ‖ ss ‖ sk */
+    ok &= xps_kem_keypair(alg, seedb ? seedbuf : NULL, seedb, buf, pkb, &a, buf + pkb + ctb + ssb, skb, &b) == XPS_OK;
+    ok &= xps_kem_encapsulate(alg, buf, pkb, eseedb ? seedbuf + 7 : NULL, eseedb, buf + pkb, ctb, &a, buf + pkb + ctb, ssb, &b) == XPS_OK;
+    ok &= xps_kem_decapsulate(alg, buf + pkb + ctb + ssb, skb, buf + pkb, ctb, ss, sizeof ss, &n) == XPS_OK && eq(ss, buf + pkb + ctb, ssb);
+    /* seeded calls reproduce everything; otherwise only the round trip is checked */
+    ok &= xps_hash(XPS_ALG_SHA512, buf, (seedb && eseedb) ? pkb + ctb + ssb : 0, res, 64, &n) == XPS_OK;
+    free(buf);
+    return ok;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1167,6 +1821,8 @@ static int run_op(const char *op, uint8_t res[64]) {
         memcpy(res, ct, 64);
         return 1;
     }
+    if (strncmp(op, "sign.", 5) == 0) return run_sign_op(alg, res);
+    if (strncmp(op, "kem.", 4) == 0) return run_kem_op(alg, res);
     if (strcmp(op, "kdf.argon2id") == 0) {
         return xps_argon2id(key32, 8, msg, 16, 1, 16, 2, res, 64) == XPS_OK;
     }
@@ -1408,6 +2064,10 @@ int main(int argc, char **argv) {
     isolated("mac", t_mac);
     isolated("aead", t_aead);
     isolated("aead_keys", t_aead_keys);
+    isolated("pk_sizes", t_pk_sizes);
+    isolated("sign", t_sign);
+    isolated("kem", t_kem);
+    isolated("x25519_low_order", t_x25519_low_order);
     isolated("hkdf", t_hkdf);
     isolated("pbkdf2", t_pbkdf2);
     isolated("argon2id", t_argon2);

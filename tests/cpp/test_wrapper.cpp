@@ -461,6 +461,100 @@ void test_dispatch() {
     xps::dispatch_reset();
 }
 
+// Signatures and KEMs: RFC 8032 TEST 3 and RFC 7748 §6.1 (tests/vectors/rfc/), then round trips
+// over every algorithm with a kernel in this build (the others must report XPS_E_UNKNOWN_ALGORITHM).
+void test_sign_kem() {
+    const bytes sk = unhex("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7");
+    const bytes pk = unhex("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025");
+    const bytes msg = unhex("af82");
+    const bytes sig = unhex("6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+                            "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a");
+    CHECK(xps::sign_publickeybytes("ed25519") == XPS_SIGN_ED25519_PUBLICKEYBYTES && xps::sign_bytes("ed25519") == 64);
+    auto kp = xps::sign_keypair("ed25519", sk);
+    CHECK(kp.public_key == pk && xps::ct_equal(kp.secret_key, sk));
+    CHECK(xps::sign_public_from_secret(XPS_ALG_ED25519, sk) == pk);
+    CHECK(xps::sign("ed25519", sk, msg) == sig);
+    CHECK(xps::sign("ed25519", kp.secret_key, msg, xps::SignOptions{{}, true}) == sig);
+    CHECK(xps::verify("ed25519", pk, msg, sig));
+    bytes bad = sig;
+    bad[10] ^= 0x01;
+    CHECK(!xps::verify("ed25519", pk, msg, bad));
+    CHECK(!xps::verify("ed25519", pk, "af83", sig));
+    EXPECT_THROW(xps::verify("ed25519", pk, msg, xps::bytes_view(sig.data(), 63)), xps::InvalidInputError, XPS_E_INVALID_LENGTH);
+    EXPECT_THROW(xps::verify("ed25519", xps::bytes_view(pk.data(), 31), msg, sig), xps::InvalidInputError, XPS_E_BAD_KEY_LENGTH);
+    EXPECT_THROW(xps::verify("ed25519", pk, msg, sig, xps::SignOptions{"ctx", false}), xps::InvalidInputError, XPS_E_INVALID_PARAMETER);
+    EXPECT_THROW(xps::sign("ed25519", xps::bytes_view(sk.data(), 31), msg), xps::InvalidInputError, XPS_E_BAD_KEY_LENGTH);
+    EXPECT_THROW(xps::sign("x25519", sk, msg), xps::InvalidInputError, XPS_E_WRONG_ALGORITHM_FAMILY);
+    EXPECT_THROW(xps::sign(0x5FFu, sk, msg), xps::InvalidInputError, XPS_E_UNKNOWN_ALGORITHM);
+    EXPECT_THROW(xps::verify(XPS_ALG_AES_256_GCM, pk, msg, sig), xps::InvalidInputError, XPS_E_WRONG_ALGORITHM_FAMILY);
+    EXPECT_THROW(xps::sign_keypair("ed25519", xps::bytes_view(sk.data(), 16)), xps::InvalidInputError, XPS_E_INVALID_LENGTH);
+    EXPECT_THROW(xps::sign_keypair("ml-dsa-99"), xps::InvalidInputError, XPS_E_UNKNOWN_ALGORITHM);
+
+    xps::SigningKey key("ed25519", sk);
+    CHECK(key.alg() == XPS_ALG_ED25519 && key.public_key() == pk && key.sign(msg) == sig);
+    xps::SigningKey moved = std::move(key);
+    CHECK(key.alg() == 0 && moved.sign(msg) == sig);  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+    EXPECT_THROW(xps::SigningKey("ed25519", xps::bytes_view(sk.data(), 33)), xps::InvalidInputError, XPS_E_BAD_KEY_LENGTH);
+    auto fresh = xps::SigningKey::generate("ed25519");
+    CHECK(xps::verify("ed25519", fresh.public_key(), "m", fresh.sign("m")));
+
+    // X25519, RFC 7748 §6.1
+    const bytes a_sk = unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+    const bytes a_pk = unhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+    const bytes b_sk = unhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+    const bytes b_pk = unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+    const bytes shared = unhex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+    auto akp = xps::kem_keypair("x25519", a_sk);
+    CHECK(akp.public_key == a_pk && xps::ct_equal(akp.secret_key, a_sk));
+    CHECK(xps::ct_equal(xps::kem_decapsulate("x25519", a_sk, b_pk), shared));
+    auto enc = xps::kem_encapsulate("x25519", b_pk, a_sk);
+    CHECK(enc.ciphertext == a_pk && xps::ct_equal(enc.shared_secret, shared));
+    xps::KemKey bob("x25519", b_sk);
+    CHECK(bob.alg() == XPS_ALG_X25519 && xps::ct_equal(bob.decapsulate(a_pk), shared));
+    const bytes zero(32, 0);
+    EXPECT_THROW(xps::kem_decapsulate("x25519", a_sk, zero), xps::AuthenticationError, XPS_E_WEAK_PUBLIC_KEY);
+    EXPECT_THROW(bob.decapsulate(zero), xps::AuthenticationError, XPS_E_WEAK_PUBLIC_KEY);
+    EXPECT_THROW(xps::kem_encapsulate("x25519", zero), xps::AuthenticationError, XPS_E_WEAK_PUBLIC_KEY);
+    EXPECT_THROW(xps::kem_decapsulate("x25519", a_sk, xps::bytes_view(b_pk.data(), 31)), xps::InvalidInputError, XPS_E_INVALID_LENGTH);
+    EXPECT_THROW(xps::kem_encapsulate("x25519", xps::bytes_view(b_pk.data(), 31)), xps::InvalidInputError, XPS_E_BAD_KEY_LENGTH);
+    EXPECT_THROW(xps::kem_keypair("ed25519"), xps::InvalidInputError, XPS_E_WRONG_ALGORITHM_FAMILY);
+    EXPECT_THROW(xps::KemKey("x25519", xps::bytes_view(b_sk.data(), 16)), xps::InvalidInputError, XPS_E_BAD_KEY_LENGTH);
+    xps::KemKey bob2 = std::move(bob);
+    CHECK(bob.alg() == 0 && bob2.alg() == XPS_ALG_X25519);  // NOLINT(bugprone-use-after-move): moved-from is empty by contract
+
+    // every signature algorithm: round trip with a context where supported, or UNKNOWN_ALGORITHM
+    int present = 0;
+    for (const char *name : {"ed25519", "ml-dsa-44", "ml-dsa-65", "ml-dsa-87", "falcon-512", "falcon-1024", "slh-dsa-sha2-128s",
+                             "rsa-pss-sha256", "ed25519+ml-dsa-65"}) {
+        if (xps::sign_publickeybytes(name) == 0) {
+            EXPECT_THROW(xps::sign_keypair(name), xps::InvalidInputError, XPS_E_UNKNOWN_ALGORITHM);
+            continue;
+        }
+        ++present;
+        auto k = xps::sign_keypair(name);
+        const bool has_ctx = xps::sign_contextbytes(name) > 0;
+        xps::SignOptions o{has_ctx ? xps::bytes_view("context") : xps::bytes_view(), false};
+        auto s = xps::sign(name, k.secret_key, "message", o);
+        CHECK(xps::verify(name, k.public_key, "message", s, o));
+        CHECK(!xps::verify(name, k.public_key, "massage", s, o));
+        xps::SigningKey h(name, k.secret_key);
+        CHECK(h.public_key() == k.public_key && xps::verify(name, k.public_key, "x", h.sign("x")));
+    }
+    for (const char *name : {"x25519", "ml-kem-512", "ml-kem-768", "ml-kem-1024", "x-wing"}) {
+        if (xps::kem_publickeybytes(name) == 0) {
+            EXPECT_THROW(xps::kem_keypair(name), xps::InvalidInputError, XPS_E_UNKNOWN_ALGORITHM);
+            continue;
+        }
+        ++present;
+        auto k = xps::kem_keypair(name);
+        auto e = xps::kem_encapsulate(name, k.public_key);
+        CHECK(e.ciphertext.size() == xps::kem_ciphertextbytes(name) && e.shared_secret.size() == xps::kem_sharedsecretbytes(name));
+        CHECK(xps::ct_equal(xps::kem_decapsulate(name, k.secret_key, e.ciphertext), e.shared_secret));
+        CHECK(xps::ct_equal(xps::KemKey(name, k.secret_key).decapsulate(e.ciphertext), e.shared_secret));
+    }
+    CHECK(present >= 2);
+}
+
 }  // namespace
 
 int main() {
@@ -476,6 +570,7 @@ int main() {
         {"aead", test_aead},
         {"kdf", test_kdf},
         {"random_ct_secure", test_random_ct_secure},
+        {"sign_kem", test_sign_kem},
         {"dispatch", test_dispatch},
     };
     for (const auto &t : tests) {
