@@ -224,7 +224,7 @@ fn k_of(alg: Alg) -> usize {
 /// Sets the 12-bit coefficient `i` of an encoded polynomial vector to `v`.
 fn set_coeff(b: &mut [u8], i: usize, v: u16) {
     let o = 3 * (i / 2);
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         b[o] = v as u8;
         b[o + 1] = (b[o + 1] & 0xf0) | ((v >> 8) as u8 & 0x0f);
     } else {

@@ -133,8 +133,8 @@ unsafe extern "C" fn encaps(pk: *const u8, seed: *const u8, seed_len: usize, ct:
     ml_kem::guard(|| {
         // SAFETY: `pk` holds PK_LEN bytes (caller contract).
         let pk_x: [u8; 32] = unsafe { arr(pk.add(PK_M)) };
-        // SAFETY: kernel-ABI contract (seed NULL/0 or ENC_SEED_LEN bytes).
         let (m_ptr, m_len, ek_x) = if seed.is_null() || seed_len == 0 {
+            // SAFETY: NULL seed: fresh OS randomness, nothing is read.
             match unsafe { seed_or_random::<32>(std::ptr::null(), 0) } {
                 Ok(e) => (std::ptr::null(), 0, e),
                 Err(c) => return c,
