@@ -66,3 +66,57 @@ fn check(alg: Alg, key: &[u8], nonce: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+/// KEM key generation on an explicit kernel: `(public key, secret key)`. `seed` is refused
+/// (`InvalidParameter`) by a kernel without `CAP_SEEDED_KEYPAIR`; no fallback happens here.
+pub fn kem_keypair_on_kernel(kernel: &crate::dispatch::KemKernel, seed: Option<&[u8]>) -> Result<(Vec<u8>, zeroize::Zeroizing<Vec<u8>>)> {
+    let (sp, sn) = kem_seed(seed, kernel.seed_len, kernel.caps & crate::dispatch::CAP_SEEDED_KEYPAIR != 0)?;
+    let (mut pk, mut sk) = (vec![0u8; kernel.pk_len], zeroize::Zeroizing::new(vec![0u8; kernel.sk_len]));
+    // SAFETY: buffers of the kernel's sizes; seed NULL/0 or exactly `seed_len` bytes.
+    kem_rc(unsafe { (kernel.keypair)(sp, sn, pk.as_mut_ptr(), sk.as_mut_ptr()) })?;
+    Ok((pk, sk))
+}
+
+/// KEM encapsulation on an explicit kernel: `(ciphertext, shared secret)`; `seed` as in
+/// [`kem_keypair_on_kernel`] (with `CAP_SEEDED_ENCAPS`).
+pub fn kem_encapsulate_on_kernel(kernel: &crate::dispatch::KemKernel, pk: &[u8], seed: Option<&[u8]>) -> Result<(Vec<u8>, zeroize::Zeroizing<Vec<u8>>)> {
+    if pk.len() != kernel.pk_len {
+        return Err(err(Status::BadKeyLength, "bad public key length"));
+    }
+    let (sp, sn) = kem_seed(seed, kernel.enc_seed_len, kernel.caps & crate::dispatch::CAP_SEEDED_ENCAPS != 0)?;
+    let (mut ct, mut ss) = (vec![0u8; kernel.ct_len], zeroize::Zeroizing::new(vec![0u8; kernel.ss_len]));
+    // SAFETY: input and output buffers of the kernel's sizes; seed as above.
+    kem_rc(unsafe { (kernel.encaps)(pk.as_ptr(), sp, sn, ct.as_mut_ptr(), ss.as_mut_ptr()) })?;
+    Ok((ct, ss))
+}
+
+/// KEM decapsulation on an explicit kernel.
+pub fn kem_decapsulate_on_kernel(kernel: &crate::dispatch::KemKernel, sk: &[u8], ct: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    if sk.len() != kernel.sk_len {
+        return Err(err(Status::BadKeyLength, "bad secret key length"));
+    }
+    if ct.len() != kernel.ct_len {
+        return Err(err(Status::InvalidLength, "bad ciphertext length"));
+    }
+    let mut ss = zeroize::Zeroizing::new(vec![0u8; kernel.ss_len]);
+    // SAFETY: inputs and output of the kernel's sizes.
+    kem_rc(unsafe { (kernel.decaps)(sk.as_ptr(), ct.as_ptr(), ss.as_mut_ptr()) })?;
+    Ok(ss)
+}
+
+fn kem_seed(seed: Option<&[u8]>, want: usize, capable: bool) -> Result<(*const u8, usize)> {
+    match seed {
+        None => Ok((std::ptr::null(), 0)),
+        Some(_) if !capable => Err(err(Status::InvalidParameter, "kernel has no seeded entry point")),
+        Some(s) if s.len() != want => Err(err(Status::InvalidLength, "bad seed length")),
+        Some(s) => Ok((s.as_ptr(), s.len())),
+    }
+}
+
+fn kem_rc(code: i32) -> Result<()> {
+    if code == 0 {
+        return Ok(());
+    }
+    let s = Status::from_code(code).unwrap_or(Status::Internal);
+    Err(err(s, s.message()))
+}

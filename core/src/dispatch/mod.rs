@@ -221,6 +221,16 @@ pub fn table() -> Result<&'static Table> {
     init_slow()
 }
 
+/// The active table if one has been published, without initializing: for constructions over
+/// other ops (X-Wing) whose kernels also run inside the power-on self-test, where `table()`
+/// would re-enter initialization.
+#[inline]
+pub(crate) fn table_if_ready() -> Option<&'static Table> {
+    let p = ACTIVE.load(Ordering::Acquire);
+    // SAFETY: as in `table`: non-null values come from Box::leak and are never freed.
+    (!p.is_null()).then(|| unsafe { &*p })
+}
+
 #[cold]
 fn init_slow() -> Result<&'static Table> {
     let forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());

@@ -8,6 +8,7 @@ pub mod blake2;
 pub mod blake3;
 pub mod chacha20;
 pub mod ed25519;
+pub mod ml_kem;
 pub(crate) mod pk_util;
 pub mod poly1305;
 pub mod sha2;
@@ -16,6 +17,7 @@ pub mod sha3;
 mod state;
 pub mod unavailable;
 pub mod x25519;
+pub mod x_wing;
 
 use crate::dispatch::{AeadKernel, HashKernel, KemKernel, SignKernel};
 use crate::Alg;
@@ -61,6 +63,10 @@ pub fn sign_candidates(alg: Alg) -> &'static [SignKernel] {
 pub fn kem_candidates(alg: Alg) -> &'static [KemKernel] {
     match alg {
         Alg::X25519 => &x25519::CANDIDATES,
+        Alg::MlKem512 => &ml_kem::ML_KEM_512,
+        Alg::MlKem768 => &ml_kem::ML_KEM_768,
+        Alg::MlKem1024 => &ml_kem::ML_KEM_1024,
+        Alg::XWing => &x_wing::CANDIDATES,
         _ => &[],
     }
 }
