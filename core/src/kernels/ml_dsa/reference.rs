@@ -92,6 +92,13 @@ pub(crate) fn verify_impl<P: Params>(pk: &[u8], msg: &[u8], ctx: Option<&[u8]>, 
     }
 }
 
+/// Whether `sig` (exactly `P::SIG` bytes) passes FIPS 204 `sigDecode` and the
+/// `‖z‖∞ < γ1 − β` bound of Algorithm 8 (a cheap unpacking, no NTT). The accelerated kernel
+/// runs this first because PQClean's verification does not check the bound (see `pqclean.rs`).
+pub(crate) fn sig_well_formed<P: Params>(sig: &[u8]) -> bool {
+    guard(|| ml_dsa::EncodedSignature::<P>::try_from(sig).ok().and_then(|e| Signature::<P>::decode(&e)).is_some()).unwrap_or(false)
+}
+
 /// The public key of an encoded secret key, with the `tr == H(pk)` consistency check.
 pub(crate) fn public_of<P: Params>(sk: &[u8]) -> Result<Vec<u8>, i32> {
     if sk.len() != P::SK {
