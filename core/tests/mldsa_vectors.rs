@@ -61,9 +61,9 @@ fn acvp_keygen() {
             assert_eq!((p2, s2.as_slice()), (pk.clone(), &sk[..]), "tcId {id} hazmat");
             assert_eq!(sign::public_from_secret(alg, &sk).unwrap(), pk, "tcId {id} derive");
             for k in kernels(alg) {
-                // SAFETY: live buffers of the kernel's sizes.
                 let mut out = vec![0u8; k.pk_len];
                 let mut l = 0usize;
+                // SAFETY: live buffers with their lengths.
                 let rc = unsafe { (k.public_from_secret)(sk.as_ptr(), sk.len(), out.as_mut_ptr(), out.len(), &mut l) };
                 assert_eq!((rc, &out[..l]), (0, &pk[..]), "tcId {id} derive on {}", k.desc.name());
             }
