@@ -120,3 +120,120 @@ fn kem_rc(code: i32) -> Result<()> {
     let s = Status::from_code(code).unwrap_or(Status::Internal);
     Err(err(s, s.message()))
 }
+// ---------------------------------------------------------------------------------------------
+// ML-DSA internal interface (FIPS 204 §6), for NIST ACVP. These run on the portable reference
+// kernel (`ml-dsa` crate; PQClean has no internal entry points) and give up the pure-mode
+// domain separation: `m_prime` is signed/verified as is, with no `0x00 ‖ len(ctx) ‖ ctx` prefix.
+// A signature made here over an M' that does not start with such a prefix is not a valid pure
+// ML-DSA signature of anything; never use them outside test harnesses.
+// ---------------------------------------------------------------------------------------------
+
+fn ml_dsa_status(alg: Alg, code: i32) -> crate::Error {
+    let s = Status::from_code(code).unwrap_or(Status::Internal);
+    err(s, format!("{}: {}", alg.name(), s.message()))
+}
+
+/// `ML-DSA.KeyGen_internal(ξ)` (FIPS 204 Algorithm 6): `(pkEncode, skEncode)` from the 32-byte
+/// seed ξ. Same result as `sign::keypair(alg, Some(ξ))`; here for ACVP's keyGen naming.
+pub fn ml_dsa_keygen_internal(alg: Alg, xi: &[u8]) -> Result<(Vec<u8>, crate::SecureBuffer)> {
+    use crate::kernels::ml_dsa::reference::keygen_internal;
+    use ml_dsa::{MlDsa44, MlDsa65, MlDsa87};
+    let xi: &[u8; 32] = xi.try_into().map_err(|_| err(Status::InvalidLength, format!("ML-DSA ξ is 32 bytes, got {}", xi.len())))?;
+    let (pk, mut sk) = match alg {
+        Alg::MlDsa44 => keygen_internal::<MlDsa44>(xi).map(|(p, s)| (p, s.to_vec())),
+        Alg::MlDsa65 => keygen_internal::<MlDsa65>(xi).map(|(p, s)| (p, s.to_vec())),
+        Alg::MlDsa87 => keygen_internal::<MlDsa87>(xi).map(|(p, s)| (p, s.to_vec())),
+        _ => return Err(err(Status::WrongAlgorithmFamily, format!("{} is not ML-DSA", alg.name()))),
+    }
+    .map_err(|c| ml_dsa_status(alg, c))?;
+    let out = crate::SecureBuffer::from_slice(&sk);
+    zeroize::Zeroize::zeroize(&mut sk);
+    Ok((pk, out?))
+}
+
+/// `ML-DSA.Sign_internal(sk, M', rnd)` (FIPS 204 Algorithm 7) with **no** pure-mode prefix;
+/// `rnd` is 32 bytes (all zero = the deterministic variant).
+pub fn ml_dsa_sign_internal_unprefixed(alg: Alg, sk: &[u8], m_prime: &[u8], rnd: &[u8]) -> Result<Vec<u8>> {
+    use crate::kernels::ml_dsa::reference::sign_internal;
+    use ml_dsa::{MlDsa44, MlDsa65, MlDsa87};
+    let rnd: &[u8; 32] = rnd.try_into().map_err(|_| err(Status::InvalidLength, format!("ML-DSA rnd is 32 bytes, got {}", rnd.len())))?;
+    match alg {
+        Alg::MlDsa44 => sign_internal::<MlDsa44>(sk, &[m_prime], rnd),
+        Alg::MlDsa65 => sign_internal::<MlDsa65>(sk, &[m_prime], rnd),
+        Alg::MlDsa87 => sign_internal::<MlDsa87>(sk, &[m_prime], rnd),
+        _ => return Err(err(Status::WrongAlgorithmFamily, format!("{} is not ML-DSA", alg.name()))),
+    }
+    .map_err(|c| ml_dsa_status(alg, c))
+}
+
+/// `ML-DSA.Verify_internal(pk, M', σ)` (FIPS 204 Algorithm 8) with **no** pure-mode prefix.
+/// `Ok(())` if valid, `BadSignature` if not, `BadKeyLength`/`InvalidLength` for wrong lengths.
+pub fn ml_dsa_verify_internal_unprefixed(alg: Alg, pk: &[u8], m_prime: &[u8], sig: &[u8]) -> Result<()> {
+    use crate::kernels::ml_dsa::reference::verify_impl;
+    use ml_dsa::{MlDsa44, MlDsa65, MlDsa87};
+    let rc = match alg {
+        Alg::MlDsa44 => verify_impl::<MlDsa44>(pk, m_prime, None, sig),
+        Alg::MlDsa65 => verify_impl::<MlDsa65>(pk, m_prime, None, sig),
+        Alg::MlDsa87 => verify_impl::<MlDsa87>(pk, m_prime, None, sig),
+        _ => return Err(err(Status::WrongAlgorithmFamily, format!("{} is not ML-DSA", alg.name()))),
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(ml_dsa_status(alg, rc))
+    }
+}
+
+/// Runs one explicit signature kernel (differential tests, benchmarks): key generation from an
+/// optional seed, returning `(pk, sk)`. Lengths are checked; capabilities are not (a kernel
+/// without seeded key generation refuses a seed with `InvalidParameter`).
+pub fn sign_keypair_on_kernel(kernel: &crate::dispatch::SignKernel, seed: Option<&[u8]>) -> Result<(Vec<u8>, crate::SecureBuffer)> {
+    let cap = |n: usize| if n == 0 { crate::sign::MAX_VARIABLE_KEY } else { n };
+    let (mut pk, mut sk) = (vec![0u8; cap(kernel.pk_len)], crate::SecureBuffer::new(cap(kernel.sk_len))?);
+    let (sp, sn) = seed.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
+    if seed.is_some_and(|s| s.len() != kernel.seed_len) {
+        return Err(err(Status::InvalidLength, "bad seed length for this kernel"));
+    }
+    let (mut pl, mut sl) = (0usize, 0usize);
+    // SAFETY: live buffers with their lengths; seed length checked against the kernel.
+    let rc = unsafe { (kernel.keypair)(sp, sn, pk.as_mut_ptr(), pk.len(), &mut pl, sk.as_mut_slice().as_mut_ptr(), sk.len(), &mut sl) };
+    if rc != 0 {
+        return Err(err(Status::from_code(rc).unwrap_or(Status::Internal), format!("kernel {} key generation", kernel.desc.name())));
+    }
+    pk.truncate(pl);
+    if sl != sk.len() {
+        sk = crate::SecureBuffer::from_slice(&sk.as_slice()[..sl])?;
+    }
+    Ok((pk, sk))
+}
+
+/// Signs on one explicit kernel (`flags`: `SIGN_FLAG_DETERMINISTIC`). Lengths are checked
+/// against the kernel; capabilities are the kernel's to refuse.
+pub fn sign_on_kernel(kernel: &crate::dispatch::SignKernel, sk: &[u8], msg: &[u8], ctx: &[u8], flags: u32) -> Result<Vec<u8>> {
+    if ctx.len() > kernel.max_ctx_len {
+        return Err(err(Status::InvalidLength, "context too long for this kernel"));
+    }
+    let mut sig = vec![0u8; kernel.sig_len];
+    let mut n = 0usize;
+    // SAFETY: live buffers with their lengths.
+    let rc = unsafe { (kernel.sign)(sk.as_ptr(), sk.len(), msg.as_ptr(), msg.len(), ctx.as_ptr(), ctx.len(), flags, sig.as_mut_ptr(), sig.len(), &mut n) };
+    if rc != 0 {
+        return Err(err(Status::from_code(rc).unwrap_or(Status::Internal), format!("kernel {} signing", kernel.desc.name())));
+    }
+    sig.truncate(n);
+    Ok(sig)
+}
+
+/// Verifies on one explicit kernel: `Ok(())`, or the kernel's status.
+pub fn verify_on_kernel(kernel: &crate::dispatch::SignKernel, pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
+    if ctx.len() > kernel.max_ctx_len {
+        return Err(err(Status::InvalidLength, "context too long for this kernel"));
+    }
+    // SAFETY: live slices with their lengths.
+    let rc = unsafe { (kernel.verify)(pk.as_ptr(), pk.len(), msg.as_ptr(), msg.len(), ctx.as_ptr(), ctx.len(), sig.as_ptr(), sig.len()) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(err(Status::from_code(rc).unwrap_or(Status::Internal), format!("kernel {} verification", kernel.desc.name())))
+    }
+}

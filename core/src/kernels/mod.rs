@@ -9,6 +9,8 @@ pub mod blake3;
 pub mod chacha20;
 pub mod ed25519;
 pub mod ml_kem;
+pub mod ed25519_ml_dsa65;
+pub mod ml_dsa;
 pub(crate) mod pk_util;
 pub mod poly1305;
 pub mod sha2;
@@ -55,6 +57,10 @@ pub fn aead_candidates(alg: Alg) -> &'static [AeadKernel] {
 pub fn sign_candidates(alg: Alg) -> &'static [SignKernel] {
     match alg {
         Alg::Ed25519 => &ed25519::CANDIDATES,
+        Alg::MlDsa44 => ml_dsa::ML_DSA_44,
+        Alg::MlDsa65 => ml_dsa::ML_DSA_65,
+        Alg::MlDsa87 => ml_dsa::ML_DSA_87,
+        Alg::Ed25519MlDsa65 => &ed25519_ml_dsa65::CANDIDATES,
         _ => &[],
     }
 }
