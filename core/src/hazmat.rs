@@ -66,3 +66,27 @@ fn check(alg: Alg, key: &[u8], nonce: &[u8]) -> Result<()> {
     }
     Ok(())
 }
+
+/// HPKE known-answer tests only — gives up the confidentiality of the context's secrets:
+/// `(key, base_nonce, exporter_secret)` of a sender context (empty key/nonce for export-only).
+pub fn hpke_sender_secrets_exposed(ctx: &crate::hpke::SenderContext) -> (Vec<u8>, Vec<u8>, zeroize::Zeroizing<Vec<u8>>) {
+    let (k, n, e) = ctx.secrets();
+    (k.to_vec(), n.to_vec(), zeroize::Zeroizing::new(e.to_vec()))
+}
+
+/// As [`hpke_sender_secrets_exposed`], for a recipient context.
+pub fn hpke_recipient_secrets_exposed(ctx: &crate::hpke::RecipientContext) -> (Vec<u8>, Vec<u8>, zeroize::Zeroizing<Vec<u8>>) {
+    let (k, n, e) = ctx.secrets();
+    (k.to_vec(), n.to_vec(), zeroize::Zeroizing::new(e.to_vec()))
+}
+
+/// Tests only — gives up nonce uniqueness: sets the sequence number of an HPKE sender context
+/// (to test the message limit). Sealing twice at one sequence number reuses an AEAD nonce.
+pub fn hpke_sender_set_sequence_nonce_reuse(ctx: &mut crate::hpke::SenderContext, seq: u64) {
+    ctx.set_sequence(seq)
+}
+
+/// Tests only: sets the sequence number of an HPKE recipient context.
+pub fn hpke_recipient_set_sequence(ctx: &mut crate::hpke::RecipientContext, seq: u64) {
+    ctx.set_sequence(seq)
+}
