@@ -20,11 +20,13 @@ mod aead;
 mod kdf;
 mod util;
 mod dispatch;
+mod hpke;
 
 pub use aead::*;
 pub use consts::*;
 pub use dispatch::*;
 pub use hash::*;
+pub use hpke::*;
 pub use kdf::*;
 pub use mac::*;
 pub use status::*;
