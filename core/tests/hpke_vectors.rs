@@ -345,3 +345,56 @@ fn bad_input() {
     let dbg = format!("{s:?}");
     assert!(dbg.contains("redacted"), "{dbg}");
 }
+
+/// draft-ietf-hpke-pq-05 A.2 (ML-KEM-768) and A.5 (X-Wing), transcribed into
+/// `hpke/pq-draft-05.json`. Without the KEM's kernel: the DeriveKeyPair seed (= skRm) and the
+/// whole key schedule, encryptions and exports from the published shared secret. With it: also
+/// pkRm, the derandomized encapsulation (enc, shared_secret), decapsulation and both contexts.
+#[test]
+fn pq_draft_vectors() {
+    let doc = load("hpke/pq-draft-05.json");
+    let (mut full, mut partial) = (0, 0);
+    for v in doc["vectors"].as_array().unwrap() {
+        let id = v["id"].as_str().unwrap();
+        let (kem, kdf, aead) = (u(v, "kem_id") as u16, u(v, "kdf_id") as u16, u(v, "aead_id") as u16);
+        let suite = Suite::new(kem, kdf, aead).unwrap();
+        assert_eq!(Mode::from_u8(u(v, "mode") as u8).unwrap(), Mode::Base);
+        let info = h(v, "info");
+        let setup = Setup::base(&info);
+        assert_eq!(&hazmat::hpke_derive_seed(kem, &h(v, "ikmR")).unwrap()[..], &h(v, "skRm")[..], "{id}: skRm");
+
+        let ss = h(v, "shared_secret");
+        let mut s_ctx = hazmat::hpke_sender_from_shared_secret(suite, &setup, &ss).unwrap();
+        let mut r_ctx = None;
+        if kem_available(kem) {
+            let (pk_r, sk_r) = hpke::derive_keypair(kem, &h(v, "ikmR")).unwrap();
+            assert_eq!((pk_r.clone(), sk_r.as_slice().to_vec()), (h(v, "pkRm"), h(v, "skRm")), "{id}: key pair");
+            let (enc, kss) = hpke::kem_encap(kem, &pk_r, None, Some(&h(v, "ikmE"))).unwrap();
+            assert_eq!((enc.clone(), kss.to_vec()), (h(v, "enc"), ss.clone()), "{id}: encap");
+            assert_eq!(&hpke::kem_decap(kem, &enc, sk_r.as_slice(), None).unwrap()[..], &ss[..], "{id}: decap");
+            let (enc2, s2) = hpke::setup_sender_derand(suite, &pk_r, &setup, &h(v, "ikmE")).unwrap();
+            assert_eq!(enc2, enc);
+            s_ctx = s2;
+            r_ctx = Some(hpke::setup_recipient(suite, &enc, sk_r.as_slice(), &setup).unwrap());
+            full += 1;
+        } else {
+            assert_eq!(status(hpke::derive_keypair(kem, &h(v, "ikmR"))), Status::UnknownAlgorithm, "{id}");
+            partial += 1;
+        }
+        let (k, n, e) = hazmat::hpke_sender_secrets_exposed(&s_ctx);
+        assert_eq!((k, n, e.to_vec()), (h(v, "key"), h(v, "base_nonce"), h(v, "exporter_secret")), "{id}: key schedule");
+        for (seq, x) in v["encryptions"].as_array().unwrap().iter().enumerate() {
+            let (aad, pt, ct) = (h(x, "aad"), h(x, "pt"), h(x, "ct"));
+            assert_eq!(s_ctx.seal(&aad, &pt).unwrap(), ct, "{id}: seal {seq}");
+            if let Some(r) = r_ctx.as_mut() {
+                assert_eq!(r.open(&aad, &ct).unwrap(), pt, "{id}: open {seq}");
+            }
+        }
+        for x in v["exports"].as_array().unwrap() {
+            let want = h(x, "exported_value");
+            assert_eq!(&s_ctx.export_to_vec(&h(x, "exporter_context"), u(x, "L") as usize).unwrap()[..], &want[..], "{id}: export");
+        }
+    }
+    eprintln!("hpke pq draft-05: {full} vectors end to end, {partial} without the KEM kernel (seed + key schedule only)");
+    assert_eq!(full + partial, 2);
+}

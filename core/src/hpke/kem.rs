@@ -43,6 +43,7 @@ pub const MIN_IKM_LEN: usize = 32;
 
 const X25519_LEN: usize = 32;
 const ML_KEM_SEED_LEN: usize = 64;
+const X_WING_SEED_LEN: usize = 32;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -156,21 +157,33 @@ impl HpkeKem {
                 self.dh_public(sk.as_slice())?
             }
             Kind::MlKem | Kind::XWing => {
-                let mut seed = Wiped::<ML_KEM_SEED_LEN>::new();
-                let n = if self.kind == Kind::MlKem { ML_KEM_SEED_LEN } else { crate::kem::sizes(self.alg)?.seed };
-                if n == 0 || n > ML_KEM_SEED_LEN {
-                    return Err(err(Status::Internal, format!("{} kernel has no usable key-generation seed", self.alg.name())));
-                }
-                labeled::derive_shake256(&self.suite_id(), ikm, b"DeriveKeyPair", b"", &mut seed[..n])?;
-                let (pk, ksk) = crate::kem::keypair(self.alg, Some(&seed[..n]))?;
+                let seed = self.derive_seed(ikm)?;
+                let (pk, ksk) = crate::kem::keypair(self.alg, Some(&seed))?;
                 match self.kind {
-                    Kind::MlKem => sk.as_mut_slice().copy_from_slice(&seed[..n]),
+                    Kind::MlKem => sk.as_mut_slice().copy_from_slice(&seed),
                     _ => sk.as_mut_slice().copy_from_slice(ksk.as_slice()),
                 }
                 pk
             }
         };
         Ok((pk, sk))
+    }
+
+    /// PQ KEMs: the key-generation seed SHAKE256.LabeledDerive(ikm, "DeriveKeyPair", "", Nseed)
+    /// (draft-ietf-hpke-pq-05 §3: 64 bytes d‖z for ML-KEM; §4: 32 bytes for X-Wing). Needs no
+    /// kernel.
+    pub fn derive_seed(&self, ikm: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let n = match self.kind {
+            Kind::MlKem => ML_KEM_SEED_LEN,
+            Kind::XWing => X_WING_SEED_LEN,
+            Kind::DhX25519 => return Err(err(Status::InvalidParameter, "DHKEM derives its key by HKDF, not by a seed")),
+        };
+        if ikm.len() < MIN_IKM_LEN {
+            return Err(err(Status::InvalidLength, format!("HPKE DeriveKeyPair needs at least {MIN_IKM_LEN} bytes of ikm, got {}", ikm.len())));
+        }
+        let mut seed = Zeroizing::new(vec![0u8; n]);
+        labeled::derive_shake256(&self.suite_id(), ikm, b"DeriveKeyPair", b"", &mut seed)?;
+        Ok(seed)
     }
 
     /// RFC 9180 §7.1.3 for X25519: sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", 32).

@@ -431,6 +431,17 @@ pub fn setup_recipient(suite: Suite, enc: &[u8], sk_r: &[u8], s: &Setup) -> Resu
     Ok(RecipientContext(Context::key_schedule(suite, s, &ss)?))
 }
 
+/// KATs only (see `hazmat`): a sender context from a given KEM shared secret.
+pub(crate) fn sender_from_shared_secret(suite: Suite, s: &Setup, shared_secret: &[u8]) -> Result<SenderContext> {
+    s.check(&suite)?;
+    Ok(SenderContext(Context::key_schedule(suite, s, shared_secret)?))
+}
+
+/// KATs only (see `hazmat`): the PQ KEMs' `DeriveKeyPair` seed, without their kernel.
+pub(crate) fn derive_seed(kem_id: u16, ikm: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    HpkeKem::from_id(kem_id)?.derive_seed(ikm)
+}
+
 /// Single-shot seal: `(enc, ciphertext ‖ tag)`.
 pub fn seal(suite: Suite, pk_r: &[u8], s: &Setup, aad: &[u8], pt: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     if suite.aead.is_none() {
