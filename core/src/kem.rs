@@ -76,7 +76,7 @@ fn exact(alg: Alg, what: &str, got: usize, want: usize, status: Status) -> Resul
     Ok(())
 }
 
-fn seed_parts<'a>(alg: Alg, seed: Option<&'a [u8]>, want: usize, what: &str) -> Result<(*const u8, usize)> {
+fn seed_parts(alg: Alg, seed: Option<&[u8]>, want: usize, what: &str) -> Result<(*const u8, usize)> {
     match seed {
         None => Ok((std::ptr::null(), 0)),
         Some(s) => {
