@@ -3,10 +3,12 @@
 //! - Modes: base, psk, auth, auth_psk (RFC 9180 §5.1). The auth modes need a KEM with
 //!   AuthEncap/AuthDecap, i.e. DHKEM; for the PQ KEMs they fail with `InvalidParameter`.
 //! - KEMs (ids as in the IANA HPKE registry): DHKEM(X25519, HKDF-SHA256) `0x0020`; ML-KEM-512/
-//!   768/1024 `0x0040`–`0x0042` and X-Wing (MLKEM768-X25519) `0x647a` per draft-ietf-hpke-pq-05
-//!   (see [`kem`](self) module docs; they work once their `kem` kernels exist, and until then
-//!   fail with `UnknownAlgorithm`). P-256/P-384/P-521/X448 DHKEMs are not implemented
-//!   (`UnknownAlgorithm`).
+//!   768/1024 `0x0040`–`0x0042` and X-Wing (MLKEM768-X25519) `0x647a` per draft-ietf-hpke-pq-05:
+//!   the KEM's own encapsulation with its shared secret used directly, `DeriveKeyPair` by
+//!   SHAKE256 `LabeledDerive` into the KEM's key-generation seed, secret keys = that seed
+//!   (ML-KEM 64 bytes d‖z — the expanded FIPS 203 key is also accepted by `open` — and X-Wing
+//!   32 bytes). They work once their `kem` kernels exist and until then fail with
+//!   `UnknownAlgorithm`. P-256/P-384/P-521/X448 DHKEMs are not implemented (`UnknownAlgorithm`).
 //! - KDFs: HKDF-SHA256/384/512 (`1`–`3`), RFC 9180's two-stage key schedule. The one-stage
 //!   SHAKE/TurboSHAKE KDFs of draft-ietf-hpke-pq are not implemented (`UnknownAlgorithm`).
 //! - AEADs: AES-128-GCM (`1`), AES-256-GCM (`2`), ChaCha20-Poly1305 (`3`) and export-only
