@@ -756,6 +756,96 @@
 #define XPS_KEM_XWING_ENCAPSSEEDBYTES 64
 
 /**
+ * HPKE mode: base.
+ */
+#define XPS_HPKE_MODE_BASE 0
+
+/**
+ * HPKE mode: pre-shared key.
+ */
+#define XPS_HPKE_MODE_PSK 1
+
+/**
+ * HPKE mode: sender authenticated by its key pair (DHKEM only).
+ */
+#define XPS_HPKE_MODE_AUTH 2
+
+/**
+ * HPKE mode: sender key pair and pre-shared key (DHKEM only).
+ */
+#define XPS_HPKE_MODE_AUTH_PSK 3
+
+/**
+ * HPKE KEM: DHKEM(X25519, HKDF-SHA256).
+ */
+#define XPS_HPKE_KEM_X25519_HKDF_SHA256 32
+
+/**
+ * HPKE KEM: ML-KEM-512 (draft-ietf-hpke-pq-05; needs the ml-kem-512 kernel).
+ */
+#define XPS_HPKE_KEM_ML_KEM_512 64
+
+/**
+ * HPKE KEM: ML-KEM-768 (draft-ietf-hpke-pq-05; needs the ml-kem-768 kernel).
+ */
+#define XPS_HPKE_KEM_ML_KEM_768 65
+
+/**
+ * HPKE KEM: ML-KEM-1024 (draft-ietf-hpke-pq-05; needs the ml-kem-1024 kernel).
+ */
+#define XPS_HPKE_KEM_ML_KEM_1024 66
+
+/**
+ * HPKE KEM: X-Wing = MLKEM768-X25519 (draft-ietf-hpke-pq-05; needs the x-wing kernel).
+ */
+#define XPS_HPKE_KEM_X_WING 25722
+
+/**
+ * HPKE KDF: HKDF-SHA256.
+ */
+#define XPS_HPKE_KDF_HKDF_SHA256 1
+
+/**
+ * HPKE KDF: HKDF-SHA384.
+ */
+#define XPS_HPKE_KDF_HKDF_SHA384 2
+
+/**
+ * HPKE KDF: HKDF-SHA512.
+ */
+#define XPS_HPKE_KDF_HKDF_SHA512 3
+
+/**
+ * HPKE AEAD: AES-128-GCM.
+ */
+#define XPS_HPKE_AEAD_AES_128_GCM 1
+
+/**
+ * HPKE AEAD: AES-256-GCM.
+ */
+#define XPS_HPKE_AEAD_AES_256_GCM 2
+
+/**
+ * HPKE AEAD: ChaCha20-Poly1305.
+ */
+#define XPS_HPKE_AEAD_CHACHA20_POLY1305 3
+
+/**
+ * HPKE AEAD: export-only (no seal/open; `xps_hpke_ctx_export` only).
+ */
+#define XPS_HPKE_AEAD_EXPORT_ONLY 65535
+
+/**
+ * Size in bytes: DHKEM(X25519) public key, secret key and enc.
+ */
+#define XPS_HPKE_X25519_BYTES 32
+
+/**
+ * Size in bytes: HPKE ciphertext expansion (the AEAD tag).
+ */
+#define XPS_HPKE_TAGBYTES 16
+
+/**
  * Opaque AEAD key handle: raw key in secure memory plus a cached schedule that follows the
  * dispatch table. Thread-safe for concurrent seal/open. Free with `xps_aead_key_free`.
  */
@@ -765,6 +855,14 @@ typedef struct xps_aead_key xps_aead_key;
  * Opaque streaming hash state. Create with `xps_hash_new*`, free with `xps_hash_free`.
  */
 typedef struct xps_hash_ctx xps_hash_ctx;
+
+/**
+ * An HPKE context (sender or recipient), created by `xps_hpke_sender_new` or
+ * `xps_hpke_recipient_new`. It holds the AEAD key, base nonce and exporter secret in secure
+ * memory and a sequence number: seal/open mutate it, so one context must not be used by two
+ * threads at once. Free with `xps_hpke_ctx_free`.
+ */
+typedef struct xps_hpke_ctx xps_hpke_ctx;
 
 /**
  * Opaque decapsulation-key handle: the secret key in secure memory (wiped on free).
@@ -1806,6 +1904,241 @@ xps_status xps_policy_set_ct_only(int32_t on);
  * Non-zero: a secure allocation whose mlock fails becomes an error (`XPS_E_MLOCK_FAILED`).
  */
 xps_status xps_policy_set_require_mlock(int32_t on);
+
+/**
+ * Public key size of an HPKE KEM; 0 if unknown or without a kernel in this build.
+ */
+size_t xps_hpke_pkbytes(uint32_t kem);
+
+/**
+ * Secret key size of an HPKE KEM (ML-KEM: the 64-byte seed); 0 if unknown or unavailable.
+ */
+size_t xps_hpke_skbytes(uint32_t kem);
+
+/**
+ * Encapsulated key (`enc`) size of an HPKE KEM; 0 if unknown or unavailable.
+ */
+size_t xps_hpke_encbytes(uint32_t kem);
+
+/**
+ * `DeriveKeyPair(ikm)` of an HPKE KEM (`ikm_len` ≥ 32): public key into `pk`, secret key into
+ * `sk` (sizes: `xps_hpke_pkbytes` / `xps_hpke_skbytes`).
+ */
+xps_status xps_hpke_derive_keypair(uint32_t kem,
+                                   const uint8_t *ikm,
+                                   size_t ikm_len,
+                                   uint8_t *pk,
+                                   size_t pk_cap,
+                                   size_t *pk_len,
+                                   uint8_t *sk,
+                                   size_t sk_cap,
+                                   size_t *sk_len);
+
+/**
+ * `GenerateKeyPair()` of an HPKE KEM (random).
+ */
+xps_status xps_hpke_keypair(uint32_t kem,
+                            uint8_t *pk,
+                            size_t pk_cap,
+                            size_t *pk_len,
+                            uint8_t *sk,
+                            size_t sk_cap,
+                            size_t *sk_len);
+
+/**
+ * Single-shot HPKE seal in base mode: `enc` (`xps_hpke_encbytes(kem)` bytes) and
+ * `ct` = ciphertext ‖ tag (`pt_len + 16` bytes) for the recipient public key `pk_r`.
+ */
+xps_status xps_hpke_seal(uint32_t kem,
+                         uint32_t kdf,
+                         uint32_t aead,
+                         const uint8_t *pk_r,
+                         size_t pk_r_len,
+                         const uint8_t *info,
+                         size_t info_len,
+                         const uint8_t *aad,
+                         size_t aad_len,
+                         const uint8_t *pt,
+                         size_t pt_len,
+                         uint8_t *enc,
+                         size_t enc_cap,
+                         size_t *enc_len,
+                         uint8_t *ct,
+                         size_t ct_cap,
+                         size_t *ct_len);
+
+/**
+ * Single-shot HPKE open in base mode: plaintext (`ct_len - 16` bytes) into `pt`. Nothing is
+ * written unless the ciphertext authenticates.
+ */
+xps_status xps_hpke_open(uint32_t kem,
+                         uint32_t kdf,
+                         uint32_t aead,
+                         const uint8_t *sk_r,
+                         size_t sk_r_len,
+                         const uint8_t *enc,
+                         size_t enc_len,
+                         const uint8_t *info,
+                         size_t info_len,
+                         const uint8_t *aad,
+                         size_t aad_len,
+                         const uint8_t *ct,
+                         size_t ct_len,
+                         uint8_t *pt,
+                         size_t pt_cap,
+                         size_t *pt_len);
+
+/**
+ * `xps_hpke_seal` in any mode: `psk`/`psk_id` for the psk modes (NULL,0 otherwise), `sk_s`
+ * = the sender's secret key for the auth modes (NULL,0 otherwise).
+ */
+xps_status xps_hpke_seal_ex(uint32_t kem,
+                            uint32_t kdf,
+                            uint32_t aead,
+                            uint32_t mode,
+                            const uint8_t *psk,
+                            size_t psk_len,
+                            const uint8_t *psk_id,
+                            size_t psk_id_len,
+                            const uint8_t *sk_s,
+                            size_t sk_s_len,
+                            const uint8_t *pk_r,
+                            size_t pk_r_len,
+                            const uint8_t *info,
+                            size_t info_len,
+                            const uint8_t *aad,
+                            size_t aad_len,
+                            const uint8_t *pt,
+                            size_t pt_len,
+                            uint8_t *enc,
+                            size_t enc_cap,
+                            size_t *enc_len,
+                            uint8_t *ct,
+                            size_t ct_cap,
+                            size_t *ct_len);
+
+/**
+ * `xps_hpke_open` in any mode: `psk`/`psk_id` for the psk modes, `pk_s` = the sender's public
+ * key for the auth modes (NULL,0 otherwise).
+ */
+xps_status xps_hpke_open_ex(uint32_t kem,
+                            uint32_t kdf,
+                            uint32_t aead,
+                            uint32_t mode,
+                            const uint8_t *psk,
+                            size_t psk_len,
+                            const uint8_t *psk_id,
+                            size_t psk_id_len,
+                            const uint8_t *pk_s,
+                            size_t pk_s_len,
+                            const uint8_t *sk_r,
+                            size_t sk_r_len,
+                            const uint8_t *enc,
+                            size_t enc_len,
+                            const uint8_t *info,
+                            size_t info_len,
+                            const uint8_t *aad,
+                            size_t aad_len,
+                            const uint8_t *ct,
+                            size_t ct_len,
+                            uint8_t *pt,
+                            size_t pt_cap,
+                            size_t *pt_len);
+
+/**
+ * Creates a sender context for `pk_r` and writes `enc` (`xps_hpke_encbytes(kem)` bytes).
+ * Mode inputs as in `xps_hpke_seal_ex`. `ikm_e` (NULL,0 = random) derandomizes the
+ * encapsulation for known-answer tests only (DHKEM: DeriveKeyPair(ikm_e), ≥ 32 bytes; ML-KEM:
+ * the 32-byte m; X-Wing: the 64-byte eseed); never reuse it.
+ */
+xps_status xps_hpke_sender_new(uint32_t kem,
+                               uint32_t kdf,
+                               uint32_t aead,
+                               uint32_t mode,
+                               const uint8_t *psk,
+                               size_t psk_len,
+                               const uint8_t *psk_id,
+                               size_t psk_id_len,
+                               const uint8_t *sk_s,
+                               size_t sk_s_len,
+                               const uint8_t *pk_r,
+                               size_t pk_r_len,
+                               const uint8_t *info,
+                               size_t info_len,
+                               const uint8_t *ikm_e,
+                               size_t ikm_e_len,
+                               uint8_t *enc,
+                               size_t enc_cap,
+                               size_t *enc_len,
+                               xps_hpke_ctx **out);
+
+/**
+ * Creates a recipient context from `enc` and the recipient's secret key `sk_r`. Mode inputs as
+ * in `xps_hpke_open_ex` (`pk_s` = sender's public key for the auth modes).
+ */
+xps_status xps_hpke_recipient_new(uint32_t kem,
+                                  uint32_t kdf,
+                                  uint32_t aead,
+                                  uint32_t mode,
+                                  const uint8_t *psk,
+                                  size_t psk_len,
+                                  const uint8_t *psk_id,
+                                  size_t psk_id_len,
+                                  const uint8_t *pk_s,
+                                  size_t pk_s_len,
+                                  const uint8_t *sk_r,
+                                  size_t sk_r_len,
+                                  const uint8_t *enc,
+                                  size_t enc_len,
+                                  const uint8_t *info,
+                                  size_t info_len,
+                                  xps_hpke_ctx **out);
+
+/**
+ * Seals the next message with a sender context: ciphertext ‖ tag (`pt_len + 16` bytes) into
+ * `ct`. Fails with `XPS_E_INVALID_STATE` on a recipient context or when the sequence number is
+ * exhausted; a failed call does not consume a sequence number.
+ */
+xps_status xps_hpke_ctx_seal(xps_hpke_ctx *ctx,
+                             const uint8_t *aad,
+                             size_t aad_len,
+                             const uint8_t *pt,
+                             size_t pt_len,
+                             uint8_t *ct,
+                             size_t ct_cap,
+                             size_t *ct_len);
+
+/**
+ * Opens the next message with a recipient context: plaintext (`ct_len - 16` bytes) into `pt`.
+ * Nothing is written, and the sequence number stays, unless the message authenticates.
+ */
+xps_status xps_hpke_ctx_open(xps_hpke_ctx *ctx,
+                             const uint8_t *aad,
+                             size_t aad_len,
+                             const uint8_t *ct,
+                             size_t ct_len,
+                             uint8_t *pt,
+                             size_t pt_cap,
+                             size_t *pt_len);
+
+/**
+ * Secret export: `out_len` bytes (1..=255·Nh) of `Export(exporter_context, out_len)` into `out`.
+ */
+xps_status xps_hpke_ctx_export(const xps_hpke_ctx *ctx,
+                               const uint8_t *exporter_context,
+                               size_t exporter_context_len,
+                               uint8_t *out,
+                               size_t out_len);
+
+/**
+ * Sequence number of the next message of a context (0 for NULL).
+ */
+uint64_t xps_hpke_ctx_seq(const xps_hpke_ctx *ctx);
+
+/**
+ * Frees a context (NULL accepted); its secrets are wiped.
+ */
+void xps_hpke_ctx_free(xps_hpke_ctx *ctx);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -237,3 +237,40 @@ pub fn verify_on_kernel(kernel: &crate::dispatch::SignKernel, pk: &[u8], msg: &[
         Err(err(Status::from_code(rc).unwrap_or(Status::Internal), format!("kernel {} verification", kernel.desc.name())))
     }
 }
+
+/// HPKE known-answer tests only — gives up the confidentiality of the context's secrets:
+/// `(key, base_nonce, exporter_secret)` of a sender context (empty key/nonce for export-only).
+pub fn hpke_sender_secrets_exposed(ctx: &crate::hpke::SenderContext) -> (Vec<u8>, Vec<u8>, zeroize::Zeroizing<Vec<u8>>) {
+    let (k, n, e) = ctx.secrets();
+    (k.to_vec(), n.to_vec(), zeroize::Zeroizing::new(e.to_vec()))
+}
+
+/// As [`hpke_sender_secrets_exposed`], for a recipient context.
+pub fn hpke_recipient_secrets_exposed(ctx: &crate::hpke::RecipientContext) -> (Vec<u8>, Vec<u8>, zeroize::Zeroizing<Vec<u8>>) {
+    let (k, n, e) = ctx.secrets();
+    (k.to_vec(), n.to_vec(), zeroize::Zeroizing::new(e.to_vec()))
+}
+
+/// Tests only — gives up nonce uniqueness: sets the sequence number of an HPKE sender context
+/// (to test the message limit). Sealing twice at one sequence number reuses an AEAD nonce.
+pub fn hpke_sender_set_sequence_nonce_reuse(ctx: &mut crate::hpke::SenderContext, seq: u64) {
+    ctx.set_sequence(seq)
+}
+
+/// Tests only: sets the sequence number of an HPKE recipient context.
+pub fn hpke_recipient_set_sequence(ctx: &mut crate::hpke::RecipientContext, seq: u64) {
+    ctx.set_sequence(seq)
+}
+
+/// HPKE known-answer tests only — gives up the KEM: runs the key schedule on a caller-supplied
+/// KEM shared secret, so the KDF/AEAD layer of a suite can be checked against published values
+/// even when the suite's KEM has no kernel in this build.
+pub fn hpke_sender_from_shared_secret(suite: crate::hpke::Suite, setup: &crate::hpke::Setup, shared_secret: &[u8]) -> Result<crate::hpke::SenderContext> {
+    crate::hpke::sender_from_shared_secret(suite, setup, shared_secret)
+}
+
+/// HPKE known-answer tests only: the `DeriveKeyPair` seed of a PQ KEM (ML-KEM: 64-byte d‖z,
+/// which is also its HPKE secret key; X-Wing: the 32-byte seed), without needing its kernel.
+pub fn hpke_derive_seed(kem_id: u16, ikm: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    crate::hpke::derive_seed(kem_id, ikm)
+}

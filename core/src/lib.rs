@@ -11,6 +11,7 @@ pub mod cpu;
 pub mod dispatch;
 pub mod error;
 pub mod hash;
+pub mod hpke;
 pub mod hazmat;
 mod hmac_sha256;
 pub mod kdf;

@@ -23,11 +23,13 @@ mod sign;
 mod kem;
 mod util;
 mod dispatch;
+mod hpke;
 
 pub use aead::*;
 pub use consts::*;
 pub use dispatch::*;
 pub use hash::*;
+pub use hpke::*;
 pub use kdf::*;
 pub use kem::*;
 pub use mac::*;
