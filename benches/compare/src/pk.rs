@@ -101,6 +101,124 @@ fn fmt_ops(v: f64) -> String {
 // ours (Rust API)
 // ---------------------------------------------------------------------------------------------
 
+/// The C exports as opaque function pointers (a C caller goes through the PLT).
+mod c_abi {
+    use std::hint::black_box;
+    use xpscrypto::xps_status;
+    pub type Keypair = unsafe extern "C" fn(u32, *const u8, usize, *mut u8, usize, *mut usize, *mut u8, usize, *mut usize) -> xps_status;
+    pub type Sign = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
+    pub type Verify = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *const u8, usize) -> xps_status;
+    pub type Encaps = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize, *mut u8, usize, *mut usize) -> xps_status;
+    pub type Decaps = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
+    pub fn sign_keypair() -> Keypair {
+        black_box(xpscrypto::xps_sign_keypair as Keypair)
+    }
+    pub fn sign() -> Sign {
+        black_box(xpscrypto::xps_sign as Sign)
+    }
+    pub fn verify() -> Verify {
+        black_box(xpscrypto::xps_verify as Verify)
+    }
+    pub fn kem_keypair() -> Keypair {
+        black_box(xpscrypto::xps_kem_keypair as Keypair)
+    }
+    pub fn encaps() -> Encaps {
+        black_box(xpscrypto::xps_kem_encapsulate as Encaps)
+    }
+    pub fn decaps() -> Decaps {
+        black_box(xpscrypto::xps_kem_decapsulate as Decaps)
+    }
+}
+
+/// The same three operations through the C ABI (same keys and message as [`ours_sign_rows`]).
+fn ours_sign_rows_c(alg: Alg, pk: Vec<u8>, sk: Vec<u8>, sig: Vec<u8>) -> (Imp, Imp, Imp) {
+    let s = sign::sizes(alg).unwrap();
+    let id = alg.id();
+    let cap = |n: usize| if n == 0 { sign::MAX_VARIABLE_KEY } else { n };
+    let (kp, sg, vf) = (c_abi::sign_keypair(), c_abi::sign(), c_abi::verify());
+    let (mut p, mut k) = (vec![0u8; cap(s.public_key)], vec![0u8; cap(s.secret_key)]);
+    let keygen = imp("ours C-ABI", Kind::OursC, move || {
+        let (mut pl, mut kl) = (0usize, 0usize);
+        // SAFETY: live buffers with their capacities.
+        let rc = unsafe { kp(id, std::ptr::null(), 0, p.as_mut_ptr(), p.len(), &mut pl, k.as_mut_ptr(), k.len(), &mut kl) };
+        assert_eq!(rc, 0, "xps_sign_keypair");
+        fp(&p[..pl])
+    });
+    let mut out = vec![0u8; s.signature];
+    let signer = imp("ours C-ABI", Kind::OursC, move || {
+        let mut n = 0usize;
+        // SAFETY: live buffers with their lengths.
+        let rc = unsafe { sg(id, sk.as_ptr(), sk.len(), MSG.as_ptr(), MSG.len(), out.as_mut_ptr(), out.len(), &mut n) };
+        assert_eq!(rc, 0, "xps_sign");
+        fp(&out[..n])
+    });
+    let verifier = imp("ours C-ABI", Kind::OursC, move || {
+        // SAFETY: live slices with their lengths.
+        let rc = unsafe { vf(id, pk.as_ptr(), pk.len(), MSG.as_ptr(), MSG.len(), sig.as_ptr(), sig.len()) };
+        fp(&[u8::from(rc == 0)])
+    });
+    (keygen, signer, verifier)
+}
+
+fn ours_kem_rows_c(alg: Alg, pk: Vec<u8>, sk: Vec<u8>, ct: Vec<u8>) -> (Imp, Imp, Imp) {
+    let s = kem::sizes(alg).unwrap();
+    let id = alg.id();
+    let (kp, en, de) = (c_abi::kem_keypair(), c_abi::encaps(), c_abi::decaps());
+    let (mut p, mut k) = (vec![0u8; s.public_key], vec![0u8; s.secret_key]);
+    let keygen = imp("ours C-ABI", Kind::OursC, move || {
+        let (mut pl, mut kl) = (0usize, 0usize);
+        // SAFETY: live buffers with their capacities.
+        let rc = unsafe { kp(id, std::ptr::null(), 0, p.as_mut_ptr(), p.len(), &mut pl, k.as_mut_ptr(), k.len(), &mut kl) };
+        assert_eq!(rc, 0, "xps_kem_keypair");
+        fp(&p)
+    });
+    let (mut c, mut ss) = (vec![0u8; s.ciphertext], vec![0u8; s.shared_secret]);
+    let encaps = imp("ours C-ABI", Kind::OursC, move || {
+        let (mut cl, mut sl) = (0usize, 0usize);
+        // SAFETY: live buffers with their capacities.
+        let rc = unsafe { en(id, pk.as_ptr(), pk.len(), std::ptr::null(), 0, c.as_mut_ptr(), c.len(), &mut cl, ss.as_mut_ptr(), ss.len(), &mut sl) };
+        assert_eq!(rc, 0, "xps_kem_encapsulate");
+        fp(&c)
+    });
+    let mut ss2 = vec![0u8; s.shared_secret];
+    let decaps = imp("ours C-ABI", Kind::OursC, move || {
+        let mut sl = 0usize;
+        // SAFETY: live buffers with their lengths.
+        let rc = unsafe { de(id, sk.as_ptr(), sk.len(), ct.as_ptr(), ct.len(), ss2.as_mut_ptr(), ss2.len(), &mut sl) };
+        assert_eq!(rc, 0, "xps_kem_decapsulate");
+        fp(&ss2)
+    });
+    (keygen, encaps, decaps)
+}
+
+type Rows = [Vec<Imp>; 3];
+
+fn ours_sign(alg: Alg) -> Rows {
+    let (a, b, c) = ours_sign_rows(alg);
+    let (pk, sk) = sign::keypair(alg, None).unwrap();
+    let sig = sign::sign(alg, sk.as_slice(), MSG).unwrap();
+    let (x, y, z) = ours_sign_rows_c(alg, pk, sk.as_slice().to_vec(), sig);
+    [vec![a, x], vec![b, y], vec![c, z]]
+}
+
+fn ours_kem(alg: Alg) -> Rows {
+    let (a, b, c) = ours_kem_rows(alg);
+    let (pk, sk) = kem::keypair(alg, None).unwrap();
+    let (ct, _) = kem::encapsulate(alg, &pk, None).unwrap();
+    let (x, y, z) = ours_kem_rows_c(alg, pk, sk.as_slice().to_vec(), ct);
+    [vec![a, x], vec![b, y], vec![c, z]]
+}
+
+fn rows_of(ops: [&'static str; 3], ours: Option<Rows>) -> Vec<Row> {
+    let mut r = ours.map(|o| o.into_iter().collect::<Vec<_>>()).unwrap_or_else(|| vec![vec![], vec![], vec![]]);
+    let mut out = Vec::new();
+    for op in ops.iter().rev() {
+        out.push(Row { op, imps: r.pop().unwrap() });
+    }
+    out.reverse();
+    out
+}
+
 fn ours_sign_rows(alg: Alg) -> (Imp, Imp, Imp) {
     let s = sign::sizes(alg).unwrap();
     let (pk, sk) = sign::keypair(alg, None).unwrap();
@@ -151,13 +269,7 @@ fn ours_kem_rows(alg: Alg) -> (Imp, Imp, Imp) {
 // ---------------------------------------------------------------------------------------------
 
 fn ed25519(cfg: &Cfg) {
-    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "sign", imps: vec![] }, Row { op: "verify", imps: vec![] }];
-    if ours_available_sign(Alg::Ed25519) {
-        let (a, b, c) = ours_sign_rows(Alg::Ed25519);
-        rows[0].imps.push(a);
-        rows[1].imps.push(b);
-        rows[2].imps.push(c);
-    }
+    let mut rows = rows_of(["keygen", "sign", "verify"], ours_available_sign(Alg::Ed25519).then(|| ours_sign(Alg::Ed25519)));
     let seed = [7u8; 32];
     {
         use ed25519_dalek::{Signer, SigningKey};
@@ -222,6 +334,15 @@ fn x25519(cfg: &Cfg) {
             kem::encapsulate_into(Alg::X25519, &peer_pub, None, &mut ct, &mut ss).unwrap();
             fp(&ct)
         }));
+        let en = c_abi::encaps();
+        let (mut ct, mut ss) = ([0u8; 32], [0u8; 32]);
+        imps.push(imp("ours C-ABI", Kind::OursC, move || {
+            let (mut cl, mut sl) = (0usize, 0usize);
+            // SAFETY: live buffers with their capacities.
+            let rc = unsafe { en(Alg::X25519.id(), peer_pub.as_ptr(), 32, std::ptr::null(), 0, ct.as_mut_ptr(), 32, &mut cl, ss.as_mut_ptr(), 32, &mut sl) };
+            assert_eq!(rc, 0, "xps_kem_encapsulate");
+            fp(&ct)
+        }));
     }
     imps.push(imp("x25519-dalek", WRAPPED, move || {
         let e = x25519_dalek::EphemeralSecret::random();
@@ -268,13 +389,7 @@ fn x25519(cfg: &Cfg) {
 }
 
 fn ml_kem_768(cfg: &Cfg) {
-    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "encaps", imps: vec![] }, Row { op: "decaps", imps: vec![] }];
-    if ours_available_kem(Alg::MlKem768) {
-        let (a, b, c) = ours_kem_rows(Alg::MlKem768);
-        rows[0].imps.push(a);
-        rows[1].imps.push(b);
-        rows[2].imps.push(c);
-    }
+    let mut rows = rows_of(["keygen", "encaps", "decaps"], ours_available_kem(Alg::MlKem768).then(|| ours_kem(Alg::MlKem768)));
     {
         use ml_kem::kem::{Decapsulate, Encapsulate};
         use ml_kem::{DecapsulationKey768, KeyExport, Seed};
@@ -336,13 +451,7 @@ fn ml_kem_768(cfg: &Cfg) {
 }
 
 fn ml_dsa_65(cfg: &Cfg) {
-    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "sign", imps: vec![] }, Row { op: "verify", imps: vec![] }];
-    if ours_available_sign(Alg::MlDsa65) {
-        let (a, b, c) = ours_sign_rows(Alg::MlDsa65);
-        rows[0].imps.push(a);
-        rows[1].imps.push(b);
-        rows[2].imps.push(c);
-    }
+    let mut rows = rows_of(["keygen", "sign", "verify"], ours_available_sign(Alg::MlDsa65).then(|| ours_sign(Alg::MlDsa65)));
     {
         use ml_dsa::{Keypair, MlDsa65, SigningKey};
         let k = SigningKey::<MlDsa65>::from_seed(&[4u8; 32].into());
@@ -388,13 +497,7 @@ fn ml_dsa_65(cfg: &Cfg) {
 }
 
 fn falcon_512(cfg: &Cfg) {
-    let mut rows = vec![Row { op: "keygen", imps: vec![] }, Row { op: "sign", imps: vec![] }, Row { op: "verify", imps: vec![] }];
-    if ours_available_sign(Alg::Falcon512) {
-        let (a, b, c) = ours_sign_rows(Alg::Falcon512);
-        rows[0].imps.push(a);
-        rows[1].imps.push(b);
-        rows[2].imps.push(c);
-    }
+    let mut rows = rows_of(["keygen", "sign", "verify"], ours_available_sign(Alg::Falcon512).then(|| ours_sign(Alg::Falcon512)));
     use pqcrypto_falcon::falcon512;
     use pqcrypto_traits::sign::DetachedSignature;
     let (pk, sk) = falcon512::keypair();
@@ -421,15 +524,16 @@ fn ours_only(cfg: &Cfg, all: bool) {
             if !ours_available_kem(alg) {
                 continue;
             }
-            let (a, b, c) = ours_kem_rows(alg);
-            vec![Row { op: "keygen", imps: vec![a] }, Row { op: "encaps", imps: vec![b] }, Row { op: "decaps", imps: vec![c] }]
+            rows_of(["keygen", "encaps", "decaps"], Some(ours_kem(alg)))
         } else {
             if !ours_available_sign(alg) {
                 continue;
             }
-            let (a, b, c) = ours_sign_rows(alg);
-            let keygen = if alg == Alg::RsaPssSha256 { vec![] } else { vec![a] };
-            vec![Row { op: "keygen", imps: keygen }, Row { op: "sign", imps: vec![b] }, Row { op: "verify", imps: vec![c] }]
+            let mut rows = rows_of(["keygen", "sign", "verify"], Some(ours_sign(alg)));
+            if alg == Alg::RsaPssSha256 {
+                rows.remove(0); // RSA-3072 key generation takes ~1 s: not a throughput number
+            }
+            rows
         };
         print_table(cfg, alg.name(), note, rows);
     }
