@@ -8,11 +8,14 @@ pub mod blake2;
 pub mod blake3;
 pub mod chacha20;
 pub mod ed25519;
+pub mod falcon;
 pub(crate) mod pk_util;
 pub mod poly1305;
+pub mod rsa_pss;
 pub mod sha2;
 pub mod sha256;
 pub mod sha3;
+pub mod slh_dsa;
 mod state;
 pub mod unavailable;
 pub mod x25519;
@@ -53,6 +56,10 @@ pub fn aead_candidates(alg: Alg) -> &'static [AeadKernel] {
 pub fn sign_candidates(alg: Alg) -> &'static [SignKernel] {
     match alg {
         Alg::Ed25519 => &ed25519::CANDIDATES,
+        Alg::Falcon512 => &falcon::FALCON_512,
+        Alg::Falcon1024 => &falcon::FALCON_1024,
+        Alg::SlhDsaSha2_128s => &slh_dsa::SHA2_128S,
+        Alg::RsaPssSha256 => &rsa_pss::CANDIDATES,
         _ => &[],
     }
 }
