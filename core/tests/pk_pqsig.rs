@@ -85,6 +85,31 @@ fn falcon512_round3_kat() {
     eprintln!("falcon512 round-3 KAT: {} records, {} kernels", recs.len(), ks.len());
 }
 
+/// Round-3 `falcon1024-KAT.rsp` record 0 (pk, msg, sm; no sk stored): verifies on every usable
+/// kernel after conversion; corrupted copies do not.
+#[test]
+fn falcon1024_round3_kat_record0() {
+    let recs = rsp("falcon/falcon1024-KAT-record0.rsp");
+    assert_eq!(recs.len(), 1);
+    let r = &recs[0];
+    let (pk, msg, sm) = (hx(&r["pk"]), hx(&r["msg"]), hx(&r["sm"]));
+    assert_eq!(sm.len(), r["smlen"].parse::<usize>().unwrap());
+    let sig = falcon_detached(10, &msg, &sm);
+    sign::verify(Alg::Falcon1024, &pk, &msg, &sig).unwrap();
+    for k in usable(&kernels::falcon::FALCON_1024) {
+        assert_eq!(kverify(k, &pk, &msg, &sig), 0, "{}", k.desc.name());
+    }
+    // The same message under the Falcon-512 record-0 key and signature does not cross over.
+    let r512 = &rsp("falcon/falcon512-KAT.rsp")[0];
+    assert_eq!(hx(&r512["msg"]), msg);
+    assert!(sign::verify(Alg::Falcon1024, &pk, &msg, &falcon_detached(9, &msg, &hx(&r512["sm"]))).is_err());
+    for i in [0, 1, 41, 42, 600, sig.len() - 1] {
+        let mut s = sig.clone();
+        s[i] ^= 0x20;
+        assert!(sign::verify(Alg::Falcon1024, &pk, &msg, &s).is_err(), "flip byte {i}");
+    }
+}
+
 fn falcon_round_trip(alg: Alg, candidates: &'static [SignKernel]) {
     let sz = sign::sizes(alg).unwrap();
     let (pk, sk) = sign::keypair(alg, None).unwrap();
