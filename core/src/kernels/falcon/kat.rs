@@ -52,9 +52,7 @@ pub(super) const SK: &str = concat!(
     "ff030bebed1b402ed2f6171102bc0cf9e9f335ed0c01faf0fefae41df0050a162c11171cd90bee211218edfafa0f03f4",
     "171412f319d60b01faee1f2823f0d6ef12d6dfeafbfc170decda06e7ced500031e",
 );
-pub(super) const MSG: &str = concat!(
-    "d81c4d8d734fcbfbeade3d3f8a039faa2a2c9957e835ad55b22e75bf57bb556ac8",
-);
+pub(super) const MSG: &str = "d81c4d8d734fcbfbeade3d3f8a039faa2a2c9957e835ad55b22e75bf57bb556ac8";
 pub(super) const SM: &str = concat!(
     "026833b3c07507e4201748494d832b6ee2a6c93bff9b0ee343b550d1f85a3d0de0d704c6d17842951309d81c4d8d734f",
     "cbfbeade3d3f8a039faa2a2c9957e835ad55b22e75bf57bb556ac8290765843d1e460d17a527d2bca405bd55bbc7da09",

@@ -204,6 +204,7 @@ unsafe fn derive_public(p: &Params, sk: *const u8) -> Result<Vec<u8>, i32> {
 
 /// # Safety
 /// Kernel-ABI contract of `SignKeypairFn`.
+#[allow(clippy::too_many_arguments)]
 unsafe fn keypair_with(p: &Params, f: KeypairC, pk: *mut u8, pk_cap: usize, pk_len: *mut usize, sk: *mut u8, sk_cap: usize, sk_len: *mut usize) -> i32 {
     if pk_cap < p.pk_len || sk_cap < p.sk_len {
         // SAFETY: `pk_len`/`sk_len` are valid pointers (kernel-ABI contract).

@@ -10,8 +10,7 @@ pub(super) const PK_SPKI: &str = concat!(
     "d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e773066f453d1f5b4c2e9cf7820283f742b9",
     "d50203010001",
 );
-pub(super) const MSG: &str = concat!(
-);
+pub(super) const MSG: &str = "";
 pub(super) const SIG: &str = concat!(
     "4f01e0c12b08625ecac89a69231906edf826380f37c959a96690d046316d68ffce9d5c471694fcebfc6b455348646892",
     "56e4fc81c78e583f675d0c94b449647451e81beff01a11a516d5e5ce3f1a910437cb8a3a5096b19fb15f4524a35b23d8",

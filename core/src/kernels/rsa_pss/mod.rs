@@ -6,6 +6,7 @@
 //! - public key: X.509 `SubjectPublicKeyInfo` DER with the `rsaEncryption` OID (what
 //!   `public_from_secret` and key generation produce); for verification a bare PKCS#1
 //!   `RSAPublicKey` DER is accepted too.
+//!
 //! Moduli of exactly 2048, 3072 or 4096 bits are accepted; anything else (and any DER that does
 //! not parse, or a private key whose components are inconsistent) is `InvalidKey`. Key
 //! generation takes no seed and makes **3072-bit** keys (e = 65537); it is slow (hundreds of ms to
