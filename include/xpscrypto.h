@@ -1906,6 +1906,17 @@ xps_status xps_policy_set_ct_only(int32_t on);
 xps_status xps_policy_set_require_mlock(int32_t on);
 
 /**
+ * Zero: RSA private-key operations (RSA-PSS signing, RSA key generation) fail with
+ * `XPS_E_POLICY_DENIED`; non-zero (the default): allowed. Verification is never affected.
+ */
+xps_status xps_policy_set_rsa_private_ops(int32_t on);
+
+/**
+ * 1 if RSA private-key operations are allowed, else 0.
+ */
+int32_t xps_policy_rsa_private_ops(void);
+
+/**
  * Public key size of an HPKE KEM; 0 if unknown or without a kernel in this build.
  */
 size_t xps_hpke_pkbytes(uint32_t kem);

@@ -274,3 +274,30 @@ pub fn hpke_sender_from_shared_secret(suite: crate::hpke::Suite, setup: &crate::
 pub fn hpke_derive_seed(kem_id: u16, ikm: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     crate::hpke::derive_seed(kem_id, ikm)
 }
+
+fn slh_rc(c: i32, what: &str) -> Result<()> {
+    match c {
+        0 => Ok(()),
+        c => {
+            let s = Status::from_code(c).unwrap_or(Status::Internal);
+            Err(err(s, format!("slh-dsa-sha2-128s {what}: {}", s.message())))
+        }
+    }
+}
+
+/// SLH-DSA-SHA2-128s `slh_verify_internal` (FIPS 205 Algorithm 20): verifies `sig` over `m_prime`
+/// **as given**, without the pure-mode `0x00 ‖ len(ctx) ‖ ctx` prefix. Gives up domain
+/// separation; for ACVP `signatureInterface: "internal"` vectors only.
+pub fn slh_dsa_sha2_128s_verify_internal(pk: &[u8], m_prime: &[u8], sig: &[u8]) -> Result<()> {
+    slh_rc(crate::kernels::slh_dsa::verify_internal(pk, m_prime, sig), "internal verification")
+}
+
+/// SLH-DSA-SHA2-128s `slh_sign_internal` (FIPS 205 Algorithm 19) over `m_prime` as given, with an
+/// explicit 16-byte `opt_rand` (`None` = PK.seed, deterministic). Gives up domain separation and
+/// lets the caller choose the randomizer; for ACVP sigGen vectors only.
+pub fn slh_dsa_sha2_128s_sign_internal(sk: &[u8], m_prime: &[u8], opt_rand: Option<&[u8]>) -> Result<Vec<u8>> {
+    crate::kernels::slh_dsa::sign_internal(sk, m_prime, opt_rand).map_err(|c| {
+        let s = Status::from_code(c).unwrap_or(Status::Internal);
+        err(s, format!("slh-dsa-sha2-128s internal signing: {}", s.message()))
+    })
+}

@@ -39,3 +39,17 @@ pub fn require_mlock() -> bool {
 pub fn set_require_mlock(on: bool) {
     REQUIRE_MLOCK.store(on, Ordering::Release);
 }
+
+static RSA_PRIVATE_OPS: AtomicBool = AtomicBool::new(true);
+
+/// Whether RSA private-key operations (RSA-PSS signing, RSA key generation) are allowed.
+/// Default: allowed. Verification is never affected.
+pub fn rsa_private_ops_allowed() -> bool {
+    RSA_PRIVATE_OPS.load(Ordering::Acquire)
+}
+
+/// Allows or forbids RSA private-key operations; while off they fail with `PolicyDenied`
+/// (the RUSTSEC-2023-0071 switch, see SECURITY.md). Does not re-select kernels.
+pub fn set_rsa_private_ops(on: bool) {
+    RSA_PRIVATE_OPS.store(on, Ordering::Release);
+}

@@ -130,3 +130,19 @@ pub extern "C" fn xps_policy_set_require_mlock(on: i32) -> xps_status {
         Ok(())
     })
 }
+
+/// Zero: RSA private-key operations (RSA-PSS signing, RSA key generation) fail with
+/// `XPS_E_POLICY_DENIED`; non-zero (the default): allowed. Verification is never affected.
+#[no_mangle]
+pub extern "C" fn xps_policy_set_rsa_private_ops(on: i32) -> xps_status {
+    guard(|| {
+        policy::set_rsa_private_ops(on != 0);
+        Ok(())
+    })
+}
+
+/// 1 if RSA private-key operations are allowed, else 0.
+#[no_mangle]
+pub extern "C" fn xps_policy_rsa_private_ops() -> i32 {
+    i32::from(policy::rsa_private_ops_allowed())
+}

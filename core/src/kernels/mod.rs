@@ -11,11 +11,14 @@ pub mod ed25519;
 pub mod ml_kem;
 pub mod ed25519_ml_dsa65;
 pub mod ml_dsa;
+pub mod falcon;
 pub(crate) mod pk_util;
 pub mod poly1305;
+pub mod rsa_pss;
 pub mod sha2;
 pub mod sha256;
 pub mod sha3;
+pub mod slh_dsa;
 mod state;
 pub mod unavailable;
 pub mod x25519;
@@ -61,6 +64,10 @@ pub fn sign_candidates(alg: Alg) -> &'static [SignKernel] {
         Alg::MlDsa65 => ml_dsa::ML_DSA_65,
         Alg::MlDsa87 => ml_dsa::ML_DSA_87,
         Alg::Ed25519MlDsa65 => &ed25519_ml_dsa65::CANDIDATES,
+        Alg::Falcon512 => &falcon::FALCON_512,
+        Alg::Falcon1024 => &falcon::FALCON_1024,
+        Alg::SlhDsaSha2_128s => &slh_dsa::SHA2_128S,
+        Alg::RsaPssSha256 => &rsa_pss::CANDIDATES,
         _ => &[],
     }
 }
