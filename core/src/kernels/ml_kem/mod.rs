@@ -8,11 +8,12 @@
 //!   one per call with `is_x86_feature_detected!("avx2")`; this kernel calls the `…_AVX2_…`
 //!   symbols directly (the table only selects it when the CPU has AVX2 and BMI2: the C code is
 //!   compiled with `-mavx2 -mbmi -mbmi2 -mpopcnt`, so AVX2 alone is not a sufficient promise).
-//!   The crate declares no derandomized entry points (PQClean's `crypto_kem_keypair_derand` /
-//!   `crypto_kem_enc_derand` exist in the C code but are not in `pqcrypto_mlkem::ffi`), so this
-//!   kernel has no seed caps: seeded key generation and derandomized encapsulation (KATs, X-Wing
-//!   key expansion) run on the reference kernel (`kem::keypair_into`/`encapsulate_into` fall
-//!   back to the first candidate). Its randomness comes from `pqcrypto-internals`
+//!   The crate does not declare PQClean's derandomized entry points (`crypto_kem_keypair_derand`
+//!   with coins = d‖z, `crypto_kem_enc_derand` with coins = m), but they are compiled into its
+//!   static library next to the randomized ones: this kernel declares and uses them, so seeded
+//!   key generation and derandomized encapsulation (ACVP KATs, X-Wing key expansion) also run on
+//!   AVX2 (caps `CAP_SEEDED_KEYPAIR | CAP_SEEDED_ENCAPS`; the ACVP tests run on every seeded
+//!   kernel). Its unseeded randomness comes from `pqcrypto-internals`
 //!   (`getrandom`), which aborts the process if the OS RNG fails, and its stack copies of coins
 //!   are not wiped by the C code.
 //!
@@ -208,11 +209,19 @@ rustcrypto_kernel!(rc1024, ml_kem::MlKem1024, P1024, c"ml-kem-1024/rustcrypto");
 /// macOS, see its build script).
 #[cfg(all(target_arch = "x86_64", not(target_os = "windows"), not(target_os = "macos")))]
 macro_rules! pqclean_kernel {
-    ($modname:ident, $p:expr, $name:literal, $kp:ident, $enc:ident, $dec:ident) => {
+    ($modname:ident, $p:expr, $name:literal, $kp:ident, $enc:ident, $dec:ident, $kpd:ident, $encd:ident) => {
         pub(crate) mod $modname {
             use super::*;
             use crate::cpu::bits as feature;
             use pqcrypto_mlkem::ffi;
+
+            // PQClean's derandomized entry points: compiled into `pqcrypto-mlkem`'s static library
+            // (same object as the randomized ones) but not declared by its `ffi` module.
+            // `coins` = d‖z (64 bytes) for key generation, m (32 bytes) for encapsulation.
+            unsafe extern "C" {
+                fn $kpd(pk: *mut u8, sk: *mut u8, coins: *const u8) -> std::ffi::c_int;
+                fn $encd(ct: *mut u8, ss: *mut u8, pk: *const u8, coins: *const u8) -> std::ffi::c_int;
+            }
 
             const P: Params = $p;
             const EK: usize = P.ek_len();
@@ -220,14 +229,22 @@ macro_rules! pqclean_kernel {
             const CT: usize = P.ct_len();
 
             pub(crate) unsafe extern "C" fn keypair(seed: *const u8, seed_len: usize, pk: *mut u8, sk: *mut u8) -> i32 {
-                if !seed.is_null() || seed_len != 0 {
-                    // No derandomized entry point: the caller falls back to the reference kernel.
-                    return code(Status::InvalidParameter);
+                let seeded = !seed.is_null() && seed_len != 0;
+                if seeded && seed_len != SEED_LEN {
+                    return code(Status::InvalidLength);
                 }
                 guard(|| {
                     let (mut e, mut d) = ([0u8; EK], crate::secure::ct::Wiped::<DK>::new());
-                    // SAFETY: local buffers of exactly the sizes PQClean writes.
-                    if unsafe { ffi::$kp(e.as_mut_ptr(), d.0.as_mut_ptr()) } != 0 {
+                    // SAFETY: local buffers of exactly the sizes PQClean writes; when seeded,
+                    // `seed` holds SEED_LEN (64) readable bytes.
+                    let rc = unsafe {
+                        if seeded {
+                            $kpd(e.as_mut_ptr(), d.0.as_mut_ptr(), seed)
+                        } else {
+                            ffi::$kp(e.as_mut_ptr(), d.0.as_mut_ptr())
+                        }
+                    };
+                    if rc != 0 {
                         return code(Status::Internal);
                     }
                     // SAFETY: `pk`/`sk` hold EK/DK bytes (caller contract).
@@ -241,8 +258,9 @@ macro_rules! pqclean_kernel {
             }
 
             pub(crate) unsafe extern "C" fn encaps(pk: *const u8, seed: *const u8, seed_len: usize, ct: *mut u8, ss: *mut u8) -> i32 {
-                if !seed.is_null() || seed_len != 0 {
-                    return code(Status::InvalidParameter);
+                let seeded = !seed.is_null() && seed_len != 0;
+                if seeded && seed_len != ENC_SEED_LEN {
+                    return code(Status::InvalidLength);
                 }
                 guard(|| {
                     // SAFETY: `pk` holds EK bytes (caller contract).
@@ -251,8 +269,16 @@ macro_rules! pqclean_kernel {
                         return code(Status::InvalidKey);
                     }
                     let (mut c, mut k) = ([0u8; CT], crate::secure::ct::Wiped::<SS_LEN>::new());
-                    // SAFETY: local outputs of the sizes PQClean writes; `ek` has EK bytes.
-                    if unsafe { ffi::$enc(c.as_mut_ptr(), k.0.as_mut_ptr(), ek.as_ptr()) } != 0 {
+                    // SAFETY: local outputs of the sizes PQClean writes; `ek` has EK bytes; when
+                    // seeded, `seed` holds ENC_SEED_LEN (32) readable bytes.
+                    let rc = unsafe {
+                        if seeded {
+                            $encd(c.as_mut_ptr(), k.0.as_mut_ptr(), ek.as_ptr(), seed)
+                        } else {
+                            ffi::$enc(c.as_mut_ptr(), k.0.as_mut_ptr(), ek.as_ptr())
+                        }
+                    };
+                    if rc != 0 {
                         return code(Status::Internal);
                     }
                     // SAFETY: `ct`/`ss` hold CT/SS_LEN bytes.
@@ -293,7 +319,7 @@ macro_rules! pqclean_kernel {
                 ss_len: SS_LEN,
                 seed_len: SEED_LEN,
                 enc_seed_len: ENC_SEED_LEN,
-                caps: 0,
+                caps: CAP_SEEDED_KEYPAIR | CAP_SEEDED_ENCAPS,
                 keypair,
                 encaps,
                 decaps,
@@ -305,9 +331,9 @@ macro_rules! pqclean_kernel {
 #[cfg(all(target_arch = "x86_64", not(target_os = "windows"), not(target_os = "macos")))]
 mod avx2 {
     use super::*;
-    pqclean_kernel!(k512, P512, c"ml-kem-512/pqclean-avx2", PQCLEAN_MLKEM512_AVX2_crypto_kem_keypair, PQCLEAN_MLKEM512_AVX2_crypto_kem_enc, PQCLEAN_MLKEM512_AVX2_crypto_kem_dec);
-    pqclean_kernel!(k768, P768, c"ml-kem-768/pqclean-avx2", PQCLEAN_MLKEM768_AVX2_crypto_kem_keypair, PQCLEAN_MLKEM768_AVX2_crypto_kem_enc, PQCLEAN_MLKEM768_AVX2_crypto_kem_dec);
-    pqclean_kernel!(k1024, P1024, c"ml-kem-1024/pqclean-avx2", PQCLEAN_MLKEM1024_AVX2_crypto_kem_keypair, PQCLEAN_MLKEM1024_AVX2_crypto_kem_enc, PQCLEAN_MLKEM1024_AVX2_crypto_kem_dec);
+    pqclean_kernel!(k512, P512, c"ml-kem-512/pqclean-avx2", PQCLEAN_MLKEM512_AVX2_crypto_kem_keypair, PQCLEAN_MLKEM512_AVX2_crypto_kem_enc, PQCLEAN_MLKEM512_AVX2_crypto_kem_dec, PQCLEAN_MLKEM512_AVX2_crypto_kem_keypair_derand, PQCLEAN_MLKEM512_AVX2_crypto_kem_enc_derand);
+    pqclean_kernel!(k768, P768, c"ml-kem-768/pqclean-avx2", PQCLEAN_MLKEM768_AVX2_crypto_kem_keypair, PQCLEAN_MLKEM768_AVX2_crypto_kem_enc, PQCLEAN_MLKEM768_AVX2_crypto_kem_dec, PQCLEAN_MLKEM768_AVX2_crypto_kem_keypair_derand, PQCLEAN_MLKEM768_AVX2_crypto_kem_enc_derand);
+    pqclean_kernel!(k1024, P1024, c"ml-kem-1024/pqclean-avx2", PQCLEAN_MLKEM1024_AVX2_crypto_kem_keypair, PQCLEAN_MLKEM1024_AVX2_crypto_kem_enc, PQCLEAN_MLKEM1024_AVX2_crypto_kem_dec, PQCLEAN_MLKEM1024_AVX2_crypto_kem_keypair_derand, PQCLEAN_MLKEM1024_AVX2_crypto_kem_enc_derand);
 }
 
 #[cfg(all(target_arch = "x86_64", not(target_os = "windows"), not(target_os = "macos")))]
