@@ -102,6 +102,32 @@ int main(void) {
                "xps_argon2id");
         print_hex("argon2id t=2 m=19MiB p=1", tag, sizeof tag);
     }
+
+    /* Post-quantum: an ML-KEM-768 key exchange and an ML-DSA-65 signature */
+    {
+        static uint8_t ek[XPS_KEM_MLKEM768_PUBLICKEYBYTES], dk[XPS_KEM_MLKEM768_SECRETKEYBYTES];
+        static uint8_t ct[XPS_KEM_MLKEM768_CIPHERTEXTBYTES];
+        static uint8_t pk[XPS_SIGN_MLDSA65_PUBLICKEYBYTES], sk[XPS_SIGN_MLDSA65_SECRETKEYBYTES], sig[XPS_SIGN_MLDSA65_BYTES];
+        uint8_t ss1[32], ss2[32];
+        size_t ek_len, dk_len, ct_len, ss1_len, ss2_len, pk_len, sk_len, sig_len;
+        const char *msg = "signed by the tour";
+        printf("Post-quantum:\n");
+        die_if(xps_kem_keypair(XPS_ALG_ML_KEM_768, NULL, 0, ek, sizeof ek, &ek_len, dk, sizeof dk, &dk_len), "xps_kem_keypair");
+        die_if(xps_kem_encapsulate(XPS_ALG_ML_KEM_768, ek, ek_len, NULL, 0, ct, sizeof ct, &ct_len, ss1, sizeof ss1, &ss1_len),
+               "xps_kem_encapsulate");
+        die_if(xps_kem_decapsulate(XPS_ALG_ML_KEM_768, dk, dk_len, ct, ct_len, ss2, sizeof ss2, &ss2_len), "xps_kem_decapsulate");
+        printf("  %-26s %s (kernel %s)\n", "ml-kem-768 shared secret", xps_ct_equal(ss1, ss2, sizeof ss1) ? "agrees" : "DIFFERS",
+               xps_dispatch_active_kernel("kem.ml-kem-768"));
+        die_if(xps_sign_keypair(XPS_ALG_ML_DSA_65, NULL, 0, pk, sizeof pk, &pk_len, sk, sizeof sk, &sk_len), "xps_sign_keypair");
+        die_if(xps_sign(XPS_ALG_ML_DSA_65, sk, sk_len, (const uint8_t *)msg, strlen(msg), sig, sizeof sig, &sig_len), "xps_sign");
+        printf("  %-26s %zu-byte signature %s; tampered: %s\n", "ml-dsa-65",
+               sig_len, xps_verify(XPS_ALG_ML_DSA_65, pk, pk_len, (const uint8_t *)msg, strlen(msg), sig, sig_len) == XPS_OK ? "verifies" : "FAILS",
+               xps_status_name(xps_verify(XPS_ALG_ML_DSA_65, pk, pk_len, (const uint8_t *)"tampered", 8, sig, sig_len)));
+        xps_secure_zero(dk, sizeof dk);
+        xps_secure_zero(sk, sizeof sk);
+        xps_secure_zero(ss1, sizeof ss1);
+        xps_secure_zero(ss2, sizeof ss2);
+    }
     printf("tour ok\n");
     return 0;
 }
