@@ -7,6 +7,10 @@ fn main() {
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if target_os == "linux" || target_os == "android" || target_os == "freebsd" {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libxpscrypto.so.{abi}");
+        // Only `xps_*` may be exported. rustc exports every `#[no_mangle]` function of the crate
+        // graph from a cdylib, including `PQCRYPTO_RUST_randombytes` (pqcrypto-internals' RNG hook
+        // for the PQClean C code); the linker must not export symbols that come from archives.
+        println!("cargo:rustc-cdylib-link-arg=-Wl,--exclude-libs,ALL");
     }
     println!("cargo:rerun-if-changed=build.rs");
 }
