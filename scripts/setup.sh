@@ -10,3 +10,7 @@ command -v cmake >/dev/null || { echo "cmake not found" >&2; exit 1; }
 scripts/build-install.sh "$PREFIX"
 echo
 echo "Installed into $PREFIX (lib/, include/, lib/cmake/xpscrypto, lib/pkgconfig)."
+echo
+echo "=== Python: pip install ./python (into ${XPS_PY_VENV:-./.venv-py}) and the Python tour ==="
+scripts/python-env.sh
+"${XPS_PY_VENV:-$PWD/.venv-py}/bin/python" examples/python/tour.py

@@ -3,7 +3,9 @@
 #   1. header drift check (cbindgen, pinned)            4. build + install the CMake package
 #   2. Rust: core + C ABI (release, with test hooks)    5. C and C++ suites via find_package (ctest),
 #   3. Rust again with the portable path forced            ASan/UBSan, valgrind, exported symbols
-# Python and Node suites join here when those packages land.
+#                                                       6. Python: pip install ./python, stubtest,
+#                                                          mypy --strict, pytest (+ portable path)
+# The Node suite joins here when that package lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFIX="${XPS_PREFIX:-$PWD/_install}"
@@ -21,6 +23,7 @@ step "rust: portable path forced (XPS_CPU_DISABLE=all)" \
   env XPS_CPU_DISABLE=all cargo test --release -p xpscrypto-core --features xpscrypto-core/testing --tests
 step "build + install ($PREFIX)" scripts/build-install.sh "$PREFIX"
 step "C / C++ suites, sanitizers, valgrind, exports" scripts/c-tests.sh "$PREFIX"
+step "python: package, stubs, types, pytest" scripts/python-tests.sh
 echo
 if [ "$failed" -ne 0 ]; then printf 'FAILED suite: %s\n' "${failures[@]}"; fi
 echo "suites: $passed passed, $failed failed"

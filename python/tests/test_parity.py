@@ -1,0 +1,204 @@
+"""Parity with the C ABI: every function, algorithm, status code, HPKE constant and size macro of
+include/xpscrypto.h must be reachable from Python. A new C export without a Python counterpart
+fails here until it is mapped (or excluded with a reason)."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+import xpscrypto
+from xpscrypto import errors
+
+HEADER = Path(__file__).resolve().parents[2] / "include" / "xpscrypto.h"
+TEXT = HEADER.read_text()
+FUNCS = sorted(set(re.findall(r"\b(xps_[a-z0-9_]+)\(", TEXT)))
+DEFINES = {m[0]: int(m[1]) for m in re.findall(r"#define (XPS_[A-Z0-9_]+) (\d+)\b", TEXT)}
+
+# C function -> where it lives in Python ("name" or "Class.attr"). Default: the name without xps_.
+RENAMED = {
+    "xps_hash_new": "Hash",
+    "xps_hash_new_blake3_keyed": "Hash.blake3_keyed",
+    "xps_hash_new_blake3_derive_key": "Hash.blake3_derive_key",
+    "xps_hash_update": "Hash.update",
+    "xps_hash_final": "Hash.digest",
+    "xps_hash_final_xof": "Hash.xof",
+    "xps_hash_copy": "Hash.copy",
+    "xps_mac_new": "Mac",
+    "xps_mac_update": "Mac.update",
+    "xps_mac_final": "Mac.finalize",
+    "xps_mac_verify_final": "Mac.verify",
+    "xps_mac_copy": "Mac.copy",
+    "xps_aead_key_new": "AeadKey",
+    "xps_aead_key_alg": "AeadKey.alg",
+    "xps_aead_key_seal": "AeadKey.encrypt",
+    "xps_aead_key_open": "AeadKey.decrypt",
+    "xps_aead_key_seal_detached": "AeadKey.encrypt_detached",
+    "xps_aead_key_open_detached": "AeadKey.decrypt_detached",
+    "xps_argon2id_ex": "argon2id",  # secret= and ad= keywords
+    "xps_sign_ex": "sign",  # context= and deterministic= keywords
+    "xps_verify_ex": "verify",  # context= keyword
+    "xps_sign_key_new": "SigningKey",
+    "xps_sign_key_alg": "SigningKey.alg",
+    "xps_sign_key_sign": "SigningKey.sign",
+    "xps_sign_key_sign_ex": "SigningKey.sign",
+    "xps_sign_key_public": "SigningKey.public_key",
+    "xps_kem_key_new": "DecapsulationKey",
+    "xps_kem_key_alg": "DecapsulationKey.alg",
+    "xps_kem_key_decapsulate": "DecapsulationKey.decapsulate",
+    "xps_hpke_seal_ex": "hpke_seal",  # mode from psk=/psk_id=/sender_secret=
+    "xps_hpke_open_ex": "hpke_open",  # mode from psk=/psk_id=/sender_public=
+    "xps_hpke_sender_new": "HpkeSender",
+    "xps_hpke_recipient_new": "HpkeRecipient",
+    "xps_hpke_ctx_seal": "HpkeSender.seal",
+    "xps_hpke_ctx_open": "HpkeRecipient.open",
+    "xps_hpke_ctx_export": "HpkeSender.export",
+    "xps_hpke_ctx_seq": "HpkeSender.sequence",
+    "xps_alg_count": "algorithms",
+    "xps_alg_at": "algorithms",
+    "xps_dispatch_op_count": "dispatch_info",
+    "xps_dispatch_op_name": "dispatch_info",
+    "xps_dispatch_candidate_count": "dispatch_info",
+    "xps_dispatch_candidate_name": "dispatch_info",
+    "xps_dispatch_candidate_available": "dispatch_info",
+    "xps_secure_alloc": "SecureBuffer",
+    "xps_secure_free": "SecureBuffer.close",
+    "xps_secure_is_locked": "SecureBuffer.locked",
+    "xps_last_error_detail": "Error.detail",
+}
+# C functions with no Python counterpart, and why.
+EXCLUDED = {
+    "xps_hash_free": "garbage collection frees (and wipes) Hash objects",
+    "xps_mac_free": "garbage collection frees (and wipes) Mac objects",
+    "xps_aead_key_free": "garbage collection frees (and wipes) AeadKey objects",
+    "xps_sign_key_free": "garbage collection frees (and wipes) SigningKey objects",
+    "xps_kem_key_free": "garbage collection frees (and wipes) DecapsulationKey objects",
+    "xps_hpke_ctx_free": "garbage collection frees (and wipes) HPKE contexts",
+    "xps_test_panic": "test builds of the C library only",
+    "xps_test_inject_selftest_failure": "test builds of the C library only",
+}
+
+
+def resolve(path: str) -> object:
+    obj: object = xpscrypto
+    for part in path.split("."):
+        if part == "detail" and obj is errors.Error:
+            return obj  # instance attribute set in Error.__init__
+        obj = getattr(obj, part)
+    return obj
+
+
+def test_header_parsed() -> None:
+    assert len(FUNCS) > 100 and "xps_aead_seal" in FUNCS
+    assert DEFINES["XPS_ALG_AES_256_GCM"] == 770
+
+
+@pytest.mark.parametrize("cfn", FUNCS)
+def test_every_c_function_is_reachable(cfn: str) -> None:
+    if cfn in EXCLUDED:
+        return
+    path = RENAMED.get(cfn, cfn.removeprefix("xps_"))
+    try:
+        resolve(path)
+    except AttributeError:
+        pytest.fail(f"{cfn} has no Python counterpart {path!r}: add it to the binding (or map/exclude it here with a reason)")
+
+
+def test_mappings_are_current() -> None:
+    stale = sorted((set(RENAMED) | set(EXCLUDED)) - set(FUNCS))
+    assert not stale, f"mapped C functions that no longer exist: {stale}"
+
+
+def test_recipient_context_mirrors_ctx_functions() -> None:
+    for attr in ("export", "sequence", "open"):
+        assert hasattr(xpscrypto.HpkeRecipient, attr)
+
+
+ALGS = {k: v for k, v in DEFINES.items() if k.startswith("XPS_ALG_")}
+
+
+def norm(s: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", s.upper())
+
+
+def test_algorithm_lists_match() -> None:
+    names = xpscrypto.algorithms()
+    assert len(names) == len(ALGS)
+    by_norm = {norm(n): n for n in names}
+    for macro, alg_id in ALGS.items():
+        name = by_norm.get(norm(macro.removeprefix("XPS_ALG_")))
+        assert name is not None, f"{macro} has no Python algorithm"
+        assert xpscrypto.alg_from_name(name) == alg_id
+        assert xpscrypto.alg_name(alg_id) == name
+
+
+def test_status_codes_match() -> None:
+    codes = {k: v for k, v in DEFINES.items() if k.startswith("XPS_E_") or k == "XPS_OK"}
+    table = {name: code for code, name, _ in xpscrypto.statuses()}
+    assert table == codes
+    classes = {1: xpscrypto.InvalidInputError, 2: xpscrypto.AuthenticationError, 3: xpscrypto.PolicyError,
+               4: xpscrypto.ResourceError, 5: xpscrypto.PatchError, 6: xpscrypto.InternalError}
+    for name, code in codes.items():
+        if code == 0:
+            continue
+        assert xpscrypto.status_name(code) == name
+        assert issubclass(errors.error_class(code), classes[code // 100])
+    assert errors.error_class(601) is xpscrypto.SelfTestError
+    assert issubclass(xpscrypto.InvalidInputError, ValueError)
+
+
+def test_hpke_constants_match() -> None:
+    for macro, value in DEFINES.items():
+        if macro.startswith("XPS_HPKE_") and not macro.endswith("BYTES"):
+            assert getattr(xpscrypto, macro.removeprefix("XPS_")) == value, macro
+    x25519 = DEFINES["XPS_HPKE_KEM_X25519_HKDF_SHA256"]
+    assert xpscrypto.hpke_pkbytes(x25519) == DEFINES["XPS_HPKE_X25519_BYTES"]
+    assert xpscrypto.hpke_encbytes(x25519) == DEFINES["XPS_HPKE_X25519_BYTES"]
+
+
+def _alg_for(token: str, family: list[str]) -> str:
+    by_norm = {norm(n): n for n in family}
+    assert token in by_norm, f"size macro token {token} matches no algorithm"
+    return by_norm[token]
+
+
+SIZE_FNS = {
+    "AEAD": {"KEYBYTES": "aead_keybytes", "NONCEBYTES": "aead_noncebytes", "TAGBYTES": "aead_tagbytes"},
+    "SIGN": {"PUBLICKEYBYTES": "sign_publickeybytes", "SECRETKEYBYTES": "sign_secretkeybytes", "BYTES": "sign_bytes", "SEEDBYTES": "sign_seedbytes"},
+    "KEM": {"PUBLICKEYBYTES": "kem_publickeybytes", "SECRETKEYBYTES": "kem_secretkeybytes", "CIPHERTEXTBYTES": "kem_ciphertextbytes",
+            "SHAREDSECRETBYTES": "kem_sharedsecretbytes", "SEEDBYTES": "kem_seedbytes", "ENCAPSSEEDBYTES": "kem_encapsseedbytes"},
+}
+
+
+def test_size_macros_match_size_functions() -> None:
+    names = xpscrypto.algorithms()
+    checked = 0
+    for macro, value in DEFINES.items():
+        m = re.fullmatch(r"XPS_(AEAD|SIGN|KEM)_([A-Z0-9]+)_([A-Z]+BYTES|BYTES)", macro)
+        if not m or m[2] in ("MAX", "MLDSA"):
+            continue
+        fam, token, kind = m[1], m[2], m[3]
+        fn = getattr(xpscrypto, SIZE_FNS[fam][kind])
+        alg = _alg_for(token, names)
+        got = fn(alg)
+        if fam == "SIGN" and alg == "rsa-pss-sha256" and kind != "BYTES":
+            assert got is None  # variable-length DER; the macro is the C buffer bound
+        elif kind in ("SEEDBYTES", "ENCAPSSEEDBYTES") and value == 0:
+            assert got is None
+        else:
+            assert got == value, f"{macro}={value} but {fn.__name__}({alg!r}) = {got}"
+        checked += 1
+    assert checked > 40
+
+
+def test_sign_options_are_keywords() -> None:
+    assert DEFINES["XPS_SIGN_DETERMINISTIC"] == 1
+    for fn in (xpscrypto.sign, xpscrypto.SigningKey.sign):
+        params = inspect.signature(fn).parameters
+        assert params["deterministic"].kind is inspect.Parameter.KEYWORD_ONLY
+        assert params["context"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert inspect.signature(xpscrypto.verify).parameters["context"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert DEFINES["XPS_SIGN_MLDSA_CONTEXTBYTES"] == xpscrypto.sign_contextbytes("ml-dsa-65")
