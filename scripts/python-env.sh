@@ -11,7 +11,8 @@ command -v "$PY" >/dev/null || { echo "python3 not found" >&2; exit 1; }
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 export PATH="$VENV/bin:$PATH"
 python -m pip install -q --disable-pip-version-check "maturin>=1.16,<2" "pytest>=8" "mypy>=1.11" "cryptography>=42" typing_extensions </dev/null
-# Reuse one cargo target dir between runs (pip would otherwise build cold in a temp dir).
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-py}"
+# One cargo target dir for the Python and Node builds, reused between runs (pip would otherwise
+# build cold in a temp dir).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-bindings}"
 python -m pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python </dev/null
 python -c 'import xpscrypto, sys; print(f"xpscrypto {xpscrypto.__version__} installed in {sys.prefix}")'

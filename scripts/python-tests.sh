@@ -12,8 +12,9 @@ echo "--- stubtest"
 python -m mypy.stubtest xpscrypto._native
 echo "--- mypy --strict (package + examples)"
 python -m mypy --strict --no-incremental python/xpscrypto python/bench examples/python
+# From the repository root, so `import xpscrypto` is the installed package, not python/xpscrypto/
+# (which has no compiled module).
 echo "--- pytest"
-cd python
-python -m pytest -q tests
-echo "--- pytest, portable kernels forced (XPS_CPU_DISABLE=all): vectors, interop, bad input"
-XPS_CPU_DISABLE=all python -m pytest -q tests/test_vectors.py tests/test_interop.py tests/test_bad_input.py tests/test_dispatch.py
+python -m pytest -q python/tests
+echo "--- pytest, portable kernels forced (XPS_CPU_DISABLE=all): vectors, interop, bad input, dispatch"
+XPS_CPU_DISABLE=all python -m pytest -q python/tests/test_vectors.py python/tests/test_interop.py python/tests/test_bad_input.py python/tests/test_dispatch.py

@@ -14,3 +14,7 @@ echo
 echo "=== Python: pip install ./python (into ${XPS_PY_VENV:-./.venv-py}) and the Python tour ==="
 scripts/python-env.sh
 "${XPS_PY_VENV:-$PWD/.venv-py}/bin/python" examples/python/tour.py
+echo
+echo "=== Node: npm install in node/ (builds the addon) and the Node tour ==="
+(cd node && npm install --no-audit --no-fund </dev/null)
+node examples/node/tour.js

@@ -5,7 +5,8 @@
 #   3. Rust again with the portable path forced            ASan/UBSan, valgrind, exported symbols
 #                                                       6. Python: pip install ./python, stubtest,
 #                                                          mypy --strict, pytest (+ portable path)
-# The Node suite joins here when that package lands.
+#                                                       7. Node: npm install (consumer + in node/),
+#                                                          index.d.ts drift, tsc, node --test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PREFIX="${XPS_PREFIX:-$PWD/_install}"
@@ -24,6 +25,7 @@ step "rust: portable path forced (XPS_CPU_DISABLE=all)" \
 step "build + install ($PREFIX)" scripts/build-install.sh "$PREFIX"
 step "C / C++ suites, sanitizers, valgrind, exports" scripts/c-tests.sh "$PREFIX"
 step "python: package, stubs, types, pytest" scripts/python-tests.sh
+step "node: package, typings, tsc, node --test" scripts/node-tests.sh
 echo
 if [ "$failed" -ne 0 ]; then printf 'FAILED suite: %s\n' "${failures[@]}"; fi
 echo "suites: $passed passed, $failed failed"

@@ -1,0 +1,190 @@
+'use strict'
+// xpscrypto for Node.js. The functions and classes are the native addon's (xpscrypto.node, built
+// from src/ by scripts/build.js); this file only turns the addon's error codes into the XpsError
+// classes and maps argument-type failures to TypeError. Typings: index.d.ts (generated).
+
+const native = require('./xpscrypto.node')
+
+class XpsError extends Error {
+  constructor(message, status, code) {
+    super(message)
+    this.name = new.target.name
+    this.status = status
+    this.code = code
+  }
+  get category() {
+    return Math.trunc(this.status / 100)
+  }
+}
+class InvalidInputError extends XpsError {}
+class AuthenticationError extends XpsError {}
+class PolicyError extends XpsError {}
+class ResourceError extends XpsError {}
+class PatchError extends XpsError {}
+class InternalError extends XpsError {}
+class SelfTestError extends InternalError {}
+
+const BY_CATEGORY = { 1: InvalidInputError, 2: AuthenticationError, 3: PolicyError, 4: ResourceError, 5: PatchError, 6: InternalError }
+const STATUS = new Map(native.statuses().map((s) => [s.code, s.status]))
+
+function errorClass(status) {
+  if (status === 601) return SelfTestError
+  return BY_CATEGORY[Math.trunc(status / 100)] || XpsError
+}
+
+/** The addon's error → XpsError (by `code`, or the `XPS_E_…: ` prefix async rejections carry). */
+function convert(e) {
+  if (!(e instanceof Error) || e instanceof XpsError) return e
+  let code = typeof e.code === 'string' && e.code.startsWith('XPS_E_') ? e.code : undefined
+  let message = e.message
+  const m = /^(XPS_E_[A-Z0-9_]+): ([\s\S]*)$/.exec(message)
+  if (!code && m) [, code, message] = m
+  if (code && STATUS.has(code)) {
+    const status = STATUS.get(code)
+    const err = new (errorClass(status))(message, status, code)
+    if (e.stack) err.stack = `${err.name} [${code}]: ${message}\n${e.stack.split('\n').slice(1).join('\n')}`
+    return err
+  }
+  if (['InvalidArg', 'NumberExpected', 'StringExpected', 'ObjectExpected', 'BooleanExpected', 'ArrayExpected'].includes(e.code)) {
+    const hint = /TypedArray|Buffer/.test(message) ? ' (byte inputs must be Uint8Array or Buffer; encode strings first, e.g. Buffer.from(text))' : ''
+    const t = new TypeError(`${message}${hint}`)
+    t.code = 'ERR_INVALID_ARG_TYPE'
+    return t
+  }
+  return e
+}
+
+// Arguments the addon would otherwise coerce silently: napi reads numbers modulo 2^32 (so 2**32 + 1
+// iterations would become 1) and reads option fields from any value. Every numeric parameter of the
+// API is an integer in [0, 2^32).
+function checkNumber(v) {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    const e = new RangeError(`expected an integer in [0, 2^32), got ${v}`)
+    e.code = 'ERR_OUT_OF_RANGE'
+    throw e
+  }
+}
+
+function typeError(msg) {
+  const e = new TypeError(msg)
+  e.code = 'ERR_INVALID_ARG_TYPE'
+  return e
+}
+
+function abortError() {
+  return new DOMException('This operation was aborted', 'AbortError')
+}
+
+// Parameters that are options objects, by export name ('Class#method' for methods).
+const OPTIONS_ARG = {
+  argon2id: 6, argon2idAsync: 6, sign: 3, signAsync: 3, verify: 4, verifyAsync: 4, hpkeSeal: 5, hpkeOpen: 6,
+  HpkeSender: 4, HpkeRecipient: 5, 'SigningKey#sign': 1, 'SigningKey#signAsync': 1,
+}
+
+// Status codes are the only numbers that may be anything (unknown ones have a name too).
+const ANY_NUMBER = new Set(['statusName', 'statusMessage', 'statusCategory'])
+
+function checkArgs(label, args) {
+  const opt = OPTIONS_ARG[label]
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]
+    if (i === opt && v != null && (typeof v !== 'object' || ArrayBuffer.isView(v))) throw typeError(`options must be an object, got ${typeof v}`)
+    if (typeof v === 'number' && !ANY_NUMBER.has(label)) checkNumber(v)
+  }
+}
+
+/** For the Promise twins: the AbortSignal (last argument) is validated, an already-aborted one
+ * rejects at once, and the addon gets a private signal linked to it (napi would otherwise replace
+ * the caller's `onabort`). */
+function linkSignal(label, args) {
+  const last = args.length - 1
+  const sig = args[last]
+  if (last < 0 || sig == null || typeof sig !== 'object' || ArrayBuffer.isView(sig) || OPTIONS_ARG[label] === last) return null
+  if (!(sig instanceof AbortSignal)) throw typeError('signal must be an AbortSignal')
+  if (sig.aborted) return 'aborted'
+  const ac = new AbortController()
+  sig.addEventListener('abort', () => ac.abort(), { once: true })
+  args[last] = ac.signal
+  return null
+}
+
+function wrapFn(fn, label = fn.name) {
+  const isAsync = label.endsWith('Async')
+  const w = function (...args) {
+    checkArgs(label, args)
+    if (isAsync) {
+      if (linkSignal(label, args) === 'aborted') return Promise.reject(abortError())
+      let r
+      try {
+        r = fn.apply(this, args)
+      } catch (e) {
+        const c = convert(e)
+        if (c instanceof TypeError) throw c // argument types fail at once, as in node:crypto
+        return Promise.reject(c)
+      }
+      return r.catch((e) => Promise.reject(convert(e)))
+    }
+    try {
+      return fn.apply(this, args)
+    } catch (e) {
+      throw convert(e)
+    }
+  }
+  Object.defineProperty(w, 'name', { value: fn.name })
+  Object.defineProperty(w, 'length', { value: fn.length })
+  return w
+}
+
+/** A native class with every method, static factory and constructor error converted. */
+function wrapClass(cls) {
+  const proto = cls.prototype
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, key)
+    if (key === 'constructor') continue
+    if (typeof d.value === 'function') d.value = wrapFn(d.value, `${cls.name}#${key}`)
+    if (d.get) d.get = wrapFn(d.get, `${cls.name}#${key}`)
+    Object.defineProperty(proto, key, d)
+  }
+  // The exported class: constructing it builds the native object (errors converted); it shares the
+  // native prototype, so `instanceof` holds for objects from static factories too. Static
+  // factories are non-configurable on the native class, so the wrappers live on this function.
+  const F = function (...args) {
+    if (!new.target) throw new TypeError(`Class constructor ${cls.name} cannot be invoked without 'new'`)
+    checkArgs(cls.name, args)
+    try {
+      return Reflect.construct(cls, args)
+    } catch (e) {
+      throw convert(e)
+    }
+  }
+  Object.defineProperty(F, 'name', { value: cls.name })
+  Object.defineProperty(F, 'length', { value: cls.length })
+  F.prototype = proto
+  try {
+    Object.defineProperty(proto, 'constructor', { value: F, writable: true, configurable: true })
+  } catch {}
+  for (const key of Object.getOwnPropertyNames(cls)) {
+    if (!['length', 'name', 'prototype'].includes(key) && typeof cls[key] === 'function') F[key] = wrapFn(cls[key].bind(cls), `${cls.name}.${key}`)
+  }
+  return F
+}
+
+const api = {}
+for (const [name, value] of Object.entries(native)) {
+  if (typeof value !== 'function') api[name] = value
+  else if (/^[A-Z]/.test(name)) api[name] = wrapClass(value)
+  else api[name] = wrapFn(value)
+}
+
+module.exports = {
+  ...api,
+  XpsError,
+  InvalidInputError,
+  AuthenticationError,
+  PolicyError,
+  ResourceError,
+  PatchError,
+  InternalError,
+  SelfTestError,
+  errorClass,
+}
