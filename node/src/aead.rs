@@ -70,6 +70,24 @@ pub fn aead_open_async(alg: String, key: &[u8], nonce: &[u8], ciphertext_and_tag
     spawn(move || self::key(&alg, &k)?.open_to_vec(&n, a.as_deref().map_or(&[][..], |v| v), &c).map(Zeroizing::new), signal)
 }
 
+/// Internal (index.js): `aeadSeal` into a fresh `out` of exactly `plaintext.length + 16` bytes.
+#[napi(js_name = "_aeadSealInto", skip_typescript)]
+pub fn aead_seal_into(alg: String, key: &[u8], nonce: &[u8], plaintext: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
+    let a = crate::err::alg(&alg, Family::Aead).js()?;
+    let aad = aad.unwrap_or(&[]);
+    let out = fresh(&mut out, &[key, nonce, plaintext, aad])?;
+    core::seal(a, key, nonce, aad, plaintext, out).map(drop).js()
+}
+
+/// Internal (index.js): `aeadOpen` into a fresh `out` of exactly `length - 16` bytes.
+#[napi(js_name = "_aeadOpenInto", skip_typescript)]
+pub fn aead_open_into(alg: String, key: &[u8], nonce: &[u8], ciphertext_and_tag: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
+    let a = crate::err::alg(&alg, Family::Aead).js()?;
+    let aad = aad.unwrap_or(&[]);
+    let out = fresh(&mut out, &[key, nonce, ciphertext_and_tag, aad])?;
+    core::open(a, key, nonce, aad, ciphertext_and_tag, out).map(drop).js()
+}
+
 /// Key size of an AEAD.
 #[napi]
 pub fn aead_keybytes(alg: String) -> Result<u32> {
@@ -96,6 +114,18 @@ pub struct AeadKey {
     // async call of the same object is pending.
     k: std::sync::Mutex<Option<Arc<CoreKey>>>,
     alg: &'static str,
+}
+
+/// The writable bytes of an output that must not share memory with any input (the internal
+/// `*Into` calls get a fresh buffer from index.js; a direct caller overlapping them is refused).
+pub fn fresh<'a>(out: &'a mut Uint8ArraySlice, inputs: &[&[u8]]) -> Result<&'a mut [u8]> {
+    // SAFETY: the typed array is alive for the call; the overlap check below guarantees no input
+    // slice aliases it, so this is the only view of its bytes.
+    let o = unsafe { out.as_mut() };
+    if inputs.iter().any(|i| range_overlap(i.as_ptr(), i.len(), o.as_ptr(), o.len())) {
+        return Err(status(Status::Overlap, "output overlaps an input"));
+    }
+    Ok(o)
 }
 
 fn range_overlap(a: *const u8, an: usize, b: *const u8, bn: usize) -> bool {
@@ -214,6 +244,22 @@ impl AeadKey {
         let k = self.live()?;
         let (n, c, a) = (own(nonce), own(ciphertext_and_tag), own_opt(aad));
         Ok(spawn(move || k.open_to_vec(&n, a.as_deref().map_or(&[][..], |v| v), &c).map(Zeroizing::new), signal))
+    }
+
+    /// Internal (index.js): `encrypt` into a fresh `out` of exactly `plaintext.length + 16` bytes.
+    #[napi(js_name = "_sealInto", skip_typescript)]
+    pub fn seal_into_internal(&self, nonce: &[u8], plaintext: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
+        let aad = aad.unwrap_or(&[]);
+        let out = fresh(&mut out, &[nonce, plaintext, aad])?;
+        self.live()?.seal(nonce, aad, plaintext, out).map(drop).js()
+    }
+
+    /// Internal (index.js): `decrypt` into a fresh `out` of exactly `length - 16` bytes.
+    #[napi(js_name = "_openInto", skip_typescript)]
+    pub fn open_into_internal(&self, nonce: &[u8], ciphertext_and_tag: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
+        let aad = aad.unwrap_or(&[]);
+        let out = fresh(&mut out, &[nonce, ciphertext_and_tag, aad])?;
+        self.live()?.open(nonce, aad, ciphertext_and_tag, out).map(drop).js()
     }
 
     /// Wipes the key now (later calls throw `XPS_E_INVALID_STATE`; running async calls finish).

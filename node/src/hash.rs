@@ -130,3 +130,21 @@ impl JsHash {
         self.h.kernel_name()
     }
 }
+
+/// Internal (used by index.js, not exported from the package): the digest of `data` into `out`,
+/// which must be exactly the algorithm's default output length.
+#[napi(js_name = "_hashInto", skip_typescript)]
+pub fn hash_into_internal(alg: String, data: &[u8], mut out: Uint8ArraySlice) -> Result<()> {
+    let a = crate::err::alg(&alg, Family::Hash).js()?;
+    let out = crate::aead::fresh(&mut out, &[data])?;
+    if out.len() != core::default_len(a).js()? {
+        return Err(crate::err::status(xpscrypto_core::Status::InvalidLength, "output length"));
+    }
+    if core::fixed_len(a).is_some() { core::hash_into(a, data, out).map(drop) } else { core::xof(a, data, out) }.js()
+}
+
+/// Internal (index.js): default output length of a hash/XOF (shake128: 32, shake256: 64).
+#[napi(js_name = "_hashDefaultLen", skip_typescript)]
+pub fn hash_default_len(alg: String) -> Result<u32> {
+    Ok(core::default_len(crate::err::alg(&alg, Family::Hash).js()?).js()? as u32)
+}
