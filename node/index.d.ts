@@ -31,6 +31,7 @@ export declare function errorClass(status: number): typeof XpsError
  * the dispatch table changes). `destroy()` wipes the key now; otherwise garbage collection does.
  */
 export declare class AeadKey {
+  /** A handle for `key` (its exact length for `alg`: 16 or 32 bytes). */
   constructor(alg: string, key: Uint8Array)
   /** `ciphertext ‖ tag`. */
   encrypt(nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
@@ -69,6 +70,7 @@ export declare class AeadKey {
  * checks of an ML-KEM key run on every `decapsulate`). `destroy()` wipes it now.
  */
 export declare class DecapsulationKey {
+  /** A handle for a KEM secret key (its exact length for `alg`). */
   constructor(alg: string, secretKey: Uint8Array)
   /** The shared secret of `ciphertext`. */
   decapsulate(ciphertext: Uint8Array): Buffer
@@ -76,6 +78,7 @@ export declare class DecapsulationKey {
   decapsulateAsync(ciphertext: Uint8Array, signal?: AbortSignal | undefined | null): Promise<Buffer>
   /** Wipes the secret key now. */
   destroy(): void
+  /** Canonical algorithm name. */
   get alg(): string
   /** Never shows key material. */
   toString(): string
@@ -114,6 +117,7 @@ export declare class HpkeRecipient {
   open(ciphertext: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
   /** `Export(exporterContext, length)`. */
   export(exporterContext: Uint8Array, length: number): Buffer
+  /** Sequence number of the next message. */
   get sequence(): number
 }
 
@@ -133,6 +137,7 @@ export declare class HpkeSender {
 
 /** A streaming MAC. `finalize()`/`verify()` do not consume the state. */
 export declare class Mac {
+  /** A MAC stream of `alg` keyed with `key`. */
   constructor(alg: string, key: Uint8Array)
   /** Absorbs `data`; returns `this`. */
   update(data: Uint8Array): this
@@ -144,13 +149,16 @@ export declare class Mac {
   verifyTruncated(tag: Uint8Array): boolean
   /** An independent copy of the current state. */
   copy(): Mac
+  /** Canonical algorithm name. */
   get name(): string
+  /** Tag size in bytes. */
   get tagSize(): number
 }
 export type JsMac = Mac
 
 /** A signing key handle: the secret key in secure memory, wiped by `destroy()` or by GC. */
 export declare class SigningKey {
+  /** A handle for a signature secret key (the standard encoding for `alg`). */
   constructor(alg: string, secret: Uint8Array)
   /** A fresh key as a handle (`seed` as in `signKeypair`); the secret never becomes a Buffer. */
   static generate(alg: string, seed?: Uint8Array | undefined | null): SigningKey
@@ -162,6 +170,7 @@ export declare class SigningKey {
   publicKey(): Buffer
   /** Wipes the secret key now. */
   destroy(): void
+  /** Canonical algorithm name. */
   get alg(): string
   /** Never shows key material. */
   toString(): string
@@ -313,41 +322,58 @@ export declare function hmacVerify(alg: string, key: Uint8Array, data: Uint8Arra
 /** Constant-time check of an HMAC tag truncated to `tag.length` bytes (16 ≤ length ≤ full). */
 export declare function hmacVerifyTruncated(alg: string, key: Uint8Array, data: Uint8Array, tag: Uint8Array): boolean
 
+/** HPKE AEAD: AES-128-GCM. */
 export declare const HPKE_AEAD_AES_128_GCM: number
 
+/** HPKE AEAD: AES-256-GCM. */
 export declare const HPKE_AEAD_AES_256_GCM: number
 
+/** HPKE AEAD: ChaCha20-Poly1305. */
 export declare const HPKE_AEAD_CHACHA20_POLY1305: number
 
+/** HPKE AEAD: export-only (no seal/open; export only). */
 export declare const HPKE_AEAD_EXPORT_ONLY: number
 
+/** HPKE KDF: HKDF-SHA256. */
 export declare const HPKE_KDF_HKDF_SHA256: number
 
+/** HPKE KDF: HKDF-SHA384. */
 export declare const HPKE_KDF_HKDF_SHA384: number
 
+/** HPKE KDF: HKDF-SHA512. */
 export declare const HPKE_KDF_HKDF_SHA512: number
 
+/** HPKE KEM: ML-KEM-1024 (draft-ietf-hpke-pq-05). */
 export declare const HPKE_KEM_ML_KEM_1024: number
 
+/** HPKE KEM: ML-KEM-512 (draft-ietf-hpke-pq-05). */
 export declare const HPKE_KEM_ML_KEM_512: number
 
+/** HPKE KEM: ML-KEM-768 (draft-ietf-hpke-pq-05). */
 export declare const HPKE_KEM_ML_KEM_768: number
 
+/** HPKE KEM: X-Wing = MLKEM768-X25519 (draft-ietf-hpke-pq-05). */
 export declare const HPKE_KEM_X_WING: number
 
+/** HPKE KEM: DHKEM(X25519, HKDF-SHA256). */
 export declare const HPKE_KEM_X25519_HKDF_SHA256: number
 
+/** HPKE mode: sender authenticated by its key pair (DHKEM only). */
 export declare const HPKE_MODE_AUTH: number
 
+/** HPKE mode: sender key pair and pre-shared key (DHKEM only). */
 export declare const HPKE_MODE_AUTH_PSK: number
 
+/** HPKE mode: base. */
 export declare const HPKE_MODE_BASE: number
 
+/** HPKE mode: pre-shared key. */
 export declare const HPKE_MODE_PSK: number
 
 /** RFC 9180 `DeriveKeyPair(ikm)` for an HPKE KEM id. */
 export declare function hpkeDeriveKeypair(kem: number, ikm: Uint8Array): KeyPair
 
+/** Encapsulated key (`enc`) size of an HPKE KEM. */
 export declare function hpkeEncbytes(kem: number): number
 
 /** A fresh key pair for an HPKE KEM id. */
@@ -366,6 +392,7 @@ export interface HpkeOpenOptions {
   senderPublicKey?: Uint8Array
 }
 
+/** Public key size of an HPKE KEM. */
 export declare function hpkePkbytes(kem: number): number
 
 /** Single-shot seal to `publicKey`: `{ enc, ciphertext }`. */
@@ -389,6 +416,7 @@ export interface HpkeSealOptions {
   ikmE?: Uint8Array
 }
 
+/** Secret key size of an HPKE KEM (ML-KEM: the 64-byte seed). */
 export declare function hpkeSkbytes(kem: number): number
 
 /**
@@ -397,6 +425,7 @@ export declare function hpkeSkbytes(kem: number): number
  */
 export declare function init(): void
 
+/** Ciphertext size of a KEM (x25519: the peer's public key). */
 export declare function kemCiphertextbytes(alg: string): number
 
 /** The shared secret of `ciphertext` (x25519: plain DH with the peer's public key). */
@@ -423,13 +452,16 @@ export declare function kemKeypair(alg: string, seed?: Uint8Array | undefined | 
 /** `kemKeypair` on the libuv pool. */
 export declare function kemKeypairAsync(alg: string, seed?: Uint8Array | undefined | null, signal?: AbortSignal | undefined | null): Promise<KeyPair>
 
+/** Public key size of a KEM. */
 export declare function kemPublickeybytes(alg: string): number
 
+/** Secret key size of a KEM (ML-KEM: the FIPS 203 decapsulation key). */
 export declare function kemSecretkeybytes(alg: string): number
 
 /** Key-generation seed size; `null` if not offered. */
 export declare function kemSeedbytes(alg: string): number | null
 
+/** Shared-secret size of a KEM. */
 export declare function kemSharedsecretbytes(alg: string): number
 
 /** A key pair. */
@@ -464,13 +496,16 @@ export declare function pbkdf2Async(alg: string, password: Uint8Array, salt: Uin
 /** Lifts the ISA restriction (every feature allowed again). */
 export declare function policyClearIsaMask(): void
 
+/** Whether only constant-time kernels may be selected. */
 export declare function policyCtOnly(): boolean
 
 /** The features the policy allows (names). */
 export declare function policyIsaMask(): Array<string>
 
+/** Whether secure allocations fail when mlock fails. */
 export declare function policyRequireMlock(): boolean
 
+/** Whether RSA private-key operations are allowed. */
 export declare function policyRsaPrivateOps(): boolean
 
 /** Constant-time kernels only (reselects kernels). */

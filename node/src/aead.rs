@@ -135,6 +135,7 @@ fn range_overlap(a: *const u8, an: usize, b: *const u8, bn: usize) -> bool {
 
 #[napi]
 impl AeadKey {
+    /// A handle for `key` (its exact length for `alg`: 16 or 32 bytes).
     #[napi(constructor)]
     pub fn new(alg: String, key: &[u8]) -> Result<Self> {
         let k = self::key(&alg, key).js()?;

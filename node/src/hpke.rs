@@ -73,16 +73,19 @@ pub fn hpke_derive_keypair(kem: u32, ikm: &[u8]) -> Result<KeyPair> {
     Ok(KeyPair { public_key: pk.into(), secret_key: sk.as_slice().to_vec().into() })
 }
 
+/// Public key size of an HPKE KEM.
 #[napi]
 pub fn hpke_pkbytes(kem: u32) -> Result<u32> {
     Ok(core::kem_sizes(id(kem, "KEM")?).js()?.public_key as u32)
 }
 
+/// Secret key size of an HPKE KEM (ML-KEM: the 64-byte seed).
 #[napi]
 pub fn hpke_skbytes(kem: u32) -> Result<u32> {
     Ok(core::kem_sizes(id(kem, "KEM")?).js()?.secret_key as u32)
 }
 
+/// Encapsulated key (`enc`) size of an HPKE KEM.
 #[napi]
 pub fn hpke_encbytes(kem: u32) -> Result<u32> {
     Ok(core::kem_sizes(id(kem, "KEM")?).js()?.enc as u32)
@@ -196,6 +199,7 @@ impl HpkeRecipient {
         self.ctx.export_to_vec(exporter_context, length as usize).map(|v| v.to_vec().into()).js()
     }
 
+    /// Sequence number of the next message.
     #[napi(getter)]
     pub fn sequence(&self) -> i64 {
         self.ctx.sequence() as i64
@@ -203,24 +207,24 @@ impl HpkeRecipient {
 }
 
 macro_rules! consts {
-    ($($name:ident = $v:expr;)*) => { $(#[napi] pub const $name: u32 = $v;)* };
+    ($($doc:literal $name:ident = $v:expr;)*) => { $(#[doc = $doc] #[napi] pub const $name: u32 = $v;)* };
 }
 
 consts! {
-    HPKE_MODE_BASE = 0;
-    HPKE_MODE_PSK = 1;
-    HPKE_MODE_AUTH = 2;
-    HPKE_MODE_AUTH_PSK = 3;
-    HPKE_KEM_X25519_HKDF_SHA256 = core::KEM_X25519_HKDF_SHA256 as u32;
-    HPKE_KEM_ML_KEM_512 = core::KEM_ML_KEM_512 as u32;
-    HPKE_KEM_ML_KEM_768 = core::KEM_ML_KEM_768 as u32;
-    HPKE_KEM_ML_KEM_1024 = core::KEM_ML_KEM_1024 as u32;
-    HPKE_KEM_X_WING = core::KEM_X_WING as u32;
-    HPKE_KDF_HKDF_SHA256 = core::KDF_HKDF_SHA256 as u32;
-    HPKE_KDF_HKDF_SHA384 = core::KDF_HKDF_SHA384 as u32;
-    HPKE_KDF_HKDF_SHA512 = core::KDF_HKDF_SHA512 as u32;
-    HPKE_AEAD_AES_128_GCM = core::AEAD_AES_128_GCM as u32;
-    HPKE_AEAD_AES_256_GCM = core::AEAD_AES_256_GCM as u32;
-    HPKE_AEAD_CHACHA20_POLY1305 = core::AEAD_CHACHA20_POLY1305 as u32;
-    HPKE_AEAD_EXPORT_ONLY = core::AEAD_EXPORT_ONLY as u32;
+    "HPKE mode: base." HPKE_MODE_BASE = 0;
+    "HPKE mode: pre-shared key." HPKE_MODE_PSK = 1;
+    "HPKE mode: sender authenticated by its key pair (DHKEM only)." HPKE_MODE_AUTH = 2;
+    "HPKE mode: sender key pair and pre-shared key (DHKEM only)." HPKE_MODE_AUTH_PSK = 3;
+    "HPKE KEM: DHKEM(X25519, HKDF-SHA256)." HPKE_KEM_X25519_HKDF_SHA256 = core::KEM_X25519_HKDF_SHA256 as u32;
+    "HPKE KEM: ML-KEM-512 (draft-ietf-hpke-pq-05)." HPKE_KEM_ML_KEM_512 = core::KEM_ML_KEM_512 as u32;
+    "HPKE KEM: ML-KEM-768 (draft-ietf-hpke-pq-05)." HPKE_KEM_ML_KEM_768 = core::KEM_ML_KEM_768 as u32;
+    "HPKE KEM: ML-KEM-1024 (draft-ietf-hpke-pq-05)." HPKE_KEM_ML_KEM_1024 = core::KEM_ML_KEM_1024 as u32;
+    "HPKE KEM: X-Wing = MLKEM768-X25519 (draft-ietf-hpke-pq-05)." HPKE_KEM_X_WING = core::KEM_X_WING as u32;
+    "HPKE KDF: HKDF-SHA256." HPKE_KDF_HKDF_SHA256 = core::KDF_HKDF_SHA256 as u32;
+    "HPKE KDF: HKDF-SHA384." HPKE_KDF_HKDF_SHA384 = core::KDF_HKDF_SHA384 as u32;
+    "HPKE KDF: HKDF-SHA512." HPKE_KDF_HKDF_SHA512 = core::KDF_HKDF_SHA512 as u32;
+    "HPKE AEAD: AES-128-GCM." HPKE_AEAD_AES_128_GCM = core::AEAD_AES_128_GCM as u32;
+    "HPKE AEAD: AES-256-GCM." HPKE_AEAD_AES_256_GCM = core::AEAD_AES_256_GCM as u32;
+    "HPKE AEAD: ChaCha20-Poly1305." HPKE_AEAD_CHACHA20_POLY1305 = core::AEAD_CHACHA20_POLY1305 as u32;
+    "HPKE AEAD: export-only (no seal/open; export only)." HPKE_AEAD_EXPORT_ONLY = core::AEAD_EXPORT_ONLY as u32;
 }

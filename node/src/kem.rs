@@ -98,21 +98,25 @@ fn sizes(a: &str) -> Result<core::KemSizes> {
     core::sizes(kem_alg(a).js()?).js()
 }
 
+/// Public key size of a KEM.
 #[napi]
 pub fn kem_publickeybytes(alg: String) -> Result<u32> {
     Ok(sizes(&alg)?.public_key as u32)
 }
 
+/// Secret key size of a KEM (ML-KEM: the FIPS 203 decapsulation key).
 #[napi]
 pub fn kem_secretkeybytes(alg: String) -> Result<u32> {
     Ok(sizes(&alg)?.secret_key as u32)
 }
 
+/// Ciphertext size of a KEM (x25519: the peer's public key).
 #[napi]
 pub fn kem_ciphertextbytes(alg: String) -> Result<u32> {
     Ok(sizes(&alg)?.ciphertext as u32)
 }
 
+/// Shared-secret size of a KEM.
 #[napi]
 pub fn kem_sharedsecretbytes(alg: String) -> Result<u32> {
     Ok(sizes(&alg)?.shared_secret as u32)
@@ -142,6 +146,7 @@ pub struct DecapsulationKey {
 
 #[napi]
 impl DecapsulationKey {
+    /// A handle for a KEM secret key (its exact length for `alg`).
     #[napi(constructor)]
     pub fn new(alg: String, secret_key: &[u8]) -> Result<Self> {
         let k = core::DecapsulationKey::new(kem_alg(&alg).js()?, secret_key).js()?;
@@ -172,6 +177,7 @@ impl DecapsulationKey {
         self.k.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
+    /// Canonical algorithm name.
     #[napi(getter)]
     pub fn alg(&self) -> &'static str {
         self.alg

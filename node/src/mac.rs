@@ -53,6 +53,7 @@ pub struct JsMac {
 
 #[napi]
 impl JsMac {
+    /// A MAC stream of `alg` keyed with `key`.
     #[napi(constructor)]
     pub fn new(alg: String, key: &[u8]) -> Result<Self> {
         Ok(JsMac { m: core::Mac::new(self::alg(&alg, Family::Mac).js()?, key).js()? })
@@ -90,11 +91,13 @@ impl JsMac {
         JsMac { m: self.m.clone() }
     }
 
+    /// Canonical algorithm name.
     #[napi(getter)]
     pub fn name(&self) -> &'static str {
         self.m.alg().name()
     }
 
+    /// Tag size in bytes.
     #[napi(getter)]
     pub fn tag_size(&self) -> Result<u32> {
         Ok(core::tag_len(self.m.alg()).js()? as u32)

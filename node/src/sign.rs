@@ -163,6 +163,7 @@ pub struct SigningKey {
 
 #[napi]
 impl SigningKey {
+    /// A handle for a signature secret key (the standard encoding for `alg`).
     #[napi(constructor)]
     pub fn new(alg: String, secret: &[u8]) -> Result<Self> {
         let k = core::SigningKey::new(alg_of(&alg).js()?, secret).js()?;
@@ -210,6 +211,7 @@ impl SigningKey {
         self.k.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
+    /// Canonical algorithm name.
     #[napi(getter)]
     pub fn alg(&self) -> &'static str {
         self.alg

@@ -265,6 +265,7 @@ pub fn policy_set_ct_only(on: bool) -> Result<()> {
     policy::set_ct_only(on).js()
 }
 
+/// Whether only constant-time kernels may be selected.
 #[napi]
 pub fn policy_ct_only() -> bool {
     policy::ct_only()
@@ -276,6 +277,7 @@ pub fn policy_set_require_mlock(on: bool) {
     policy::set_require_mlock(on)
 }
 
+/// Whether secure allocations fail when mlock fails.
 #[napi]
 pub fn policy_require_mlock() -> bool {
     policy::require_mlock()
@@ -287,6 +289,7 @@ pub fn policy_set_rsa_private_ops(on: bool) {
     policy::set_rsa_private_ops(on)
 }
 
+/// Whether RSA private-key operations are allowed.
 #[napi]
 pub fn policy_rsa_private_ops() -> bool {
     policy::rsa_private_ops_allowed()
