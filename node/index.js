@@ -198,7 +198,8 @@ for (const [name, value] of Object.entries(native)) {
 // hundred ns less per call than creating a Buffer from native code. Any argument the fast path
 // does not expect goes to the regular function, which reports the error.
 const isBytes = (v) => v instanceof Uint8Array
-const HASH_LEN = new Map()
+const HASH_LEN = new Map() // hash name → [id, default output length]
+const AEAD_ID = new Map() // AEAD name → id (0: not an AEAD: the regular function reports it)
 const slow = { hash: api.hash, aeadSeal: api.aeadSeal, aeadOpen: api.aeadOpen }
 const hashInto = INTERNAL.get('_hashInto')
 const hashLen = INTERNAL.get('_hashDefaultLen')
@@ -210,27 +211,42 @@ const aadOk = (aad) => aad == null || isBytes(aad)
 
 api.hash = function hash(alg, data) {
   if (typeof alg !== 'string' || !isBytes(data)) return slow.hash(alg, data)
-  let n = HASH_LEN.get(alg)
-  if (n === undefined) {
-    n = call(hashLen, undefined, [alg])
-    HASH_LEN.set(alg, n)
+  let h = HASH_LEN.get(alg)
+  if (h === undefined) {
+    h = [native.algFromName(alg), call(hashLen, undefined, [alg])]
+    HASH_LEN.set(alg, h)
   }
-  const out = Buffer.allocUnsafe(n)
-  call(hashInto, undefined, [alg, data, out])
+  const out = Buffer.allocUnsafe(h[1])
+  call(hashInto, undefined, [h[0], data, out])
   return out
 }
+function aeadId(alg) {
+  let id = AEAD_ID.get(alg)
+  if (id === undefined) {
+    try {
+      native.aeadKeybytes(alg) // throws unless `alg` is an AEAD
+      id = native.algFromName(alg)
+    } catch {
+      return 0 // not cached: the cache holds valid names only
+    }
+    AEAD_ID.set(alg, id)
+  }
+  return id
+}
 api.aeadSeal = function aeadSeal(alg, key, nonce, plaintext, aad) {
-  if (typeof alg !== 'string' || !isBytes(plaintext) || !aadOk(aad)) return slow.aeadSeal(alg, key, nonce, plaintext, aad)
+  const id = typeof alg === 'string' ? aeadId(alg) : 0
+  if (id === 0 || !isBytes(plaintext) || !aadOk(aad)) return slow.aeadSeal(alg, key, nonce, plaintext, aad)
   const out = Buffer.allocUnsafe(plaintext.length + 16)
-  call(sealInto, undefined, [alg, key, nonce, plaintext, aad, out])
+  call(sealInto, undefined, [id, key, nonce, plaintext, aad, out])
   return out
 }
 api.aeadOpen = function aeadOpen(alg, key, nonce, ciphertextAndTag, aad) {
-  if (typeof alg !== 'string' || !isBytes(ciphertextAndTag) || ciphertextAndTag.length < 16 || !aadOk(aad)) {
+  const id = typeof alg === 'string' ? aeadId(alg) : 0
+  if (id === 0 || !isBytes(ciphertextAndTag) || ciphertextAndTag.length < 16 || !aadOk(aad)) {
     return slow.aeadOpen(alg, key, nonce, ciphertextAndTag, aad)
   }
   const out = Buffer.allocUnsafe(ciphertextAndTag.length - 16)
-  call(openInto, undefined, [alg, key, nonce, ciphertextAndTag, aad, out])
+  call(openInto, undefined, [id, key, nonce, ciphertextAndTag, aad, out])
   return out
 }
 {

@@ -72,8 +72,8 @@ pub fn aead_open_async(alg: String, key: &[u8], nonce: &[u8], ciphertext_and_tag
 
 /// Internal (index.js): `aeadSeal` into a fresh `out` of exactly `plaintext.length + 16` bytes.
 #[napi(js_name = "_aeadSealInto", skip_typescript)]
-pub fn aead_seal_into(alg: String, key: &[u8], nonce: &[u8], plaintext: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
-    let a = crate::err::alg(&alg, Family::Aead).js()?;
+pub fn aead_seal_into(alg_id: u32, key: &[u8], nonce: &[u8], plaintext: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
+    let a = xpscrypto_core::Alg::from_id_checked(alg_id).and_then(|a| a.expect(Family::Aead)).js()?;
     let aad = aad.unwrap_or(&[]);
     let out = fresh(&mut out, &[key, nonce, plaintext, aad])?;
     core::seal(a, key, nonce, aad, plaintext, out).map(drop).js()
@@ -81,8 +81,8 @@ pub fn aead_seal_into(alg: String, key: &[u8], nonce: &[u8], plaintext: &[u8], a
 
 /// Internal (index.js): `aeadOpen` into a fresh `out` of exactly `length - 16` bytes.
 #[napi(js_name = "_aeadOpenInto", skip_typescript)]
-pub fn aead_open_into(alg: String, key: &[u8], nonce: &[u8], ciphertext_and_tag: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
-    let a = crate::err::alg(&alg, Family::Aead).js()?;
+pub fn aead_open_into(alg_id: u32, key: &[u8], nonce: &[u8], ciphertext_and_tag: &[u8], aad: Option<&[u8]>, mut out: Uint8ArraySlice) -> Result<()> {
+    let a = xpscrypto_core::Alg::from_id_checked(alg_id).and_then(|a| a.expect(Family::Aead)).js()?;
     let aad = aad.unwrap_or(&[]);
     let out = fresh(&mut out, &[key, nonce, ciphertext_and_tag, aad])?;
     core::open(a, key, nonce, aad, ciphertext_and_tag, out).map(drop).js()
