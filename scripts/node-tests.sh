@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 command -v node >/dev/null || { echo "node not found" >&2; exit 1; }
-node -e 'process.exit(+process.versions.node.split(".")[0] < 18)' || { echo "xpscrypto needs Node >= 18" >&2; exit 1; }
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' || { echo "xpscrypto needs Node >= 18" >&2; exit 1; }
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
 echo "--- consumer: npm install $ROOT/node from another project"
