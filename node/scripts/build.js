@@ -20,13 +20,14 @@ const out = path.join(here, 'xpscrypto.node')
 
 function main() {
   if (process.env.XPS_NODE_SKIP_BUILD === '1') return
-  if (fs.existsSync(out) && !process.argv.includes('--force') && !stale()) return
   const napi = path.join(here, 'node_modules', '.bin', process.platform === 'win32' ? 'napi.cmd' : 'napi')
   if (fs.existsSync(napi) && process.env.XPS_NODE_PLAIN_CARGO !== '1') {
+    // Development: always through napi (incremental), so index.d.ts is regenerated every time.
     const r = spawnSync(process.execPath, [path.join(__dirname, 'gen-types.js')], { stdio: ['ignore', 'inherit', 'inherit'] })
     if (r.status !== 0) fail('napi build failed')
     return
   }
+  if (fs.existsSync(out) && !process.argv.includes('--force') && !stale()) return
   const cargo = process.env.CARGO || 'cargo'
   const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target-bindings')
   const args = ['build', '--release', '-p', 'xpscrypto-node', '--manifest-path', path.join(root, 'Cargo.toml')]
