@@ -88,24 +88,20 @@ function checkArgs(label, args) {
   const opt = OPTIONS_ARG[label]
   for (let i = 0; i < args.length; i++) {
     const v = args[i]
-    if (i === opt && v != null && (typeof v !== 'object' || ArrayBuffer.isView(v))) throw typeError(`options must be an object, got ${typeof v}`)
+    if (i === opt && v != null && (typeof v !== 'object' || ArrayBuffer.isView(v) || Array.isArray(v) || v instanceof AbortSignal)) {
+      throw typeError(`options must be an options object, got ${v instanceof AbortSignal ? 'an AbortSignal (the signal comes after the options)' : typeof v}`)
+    }
     if (typeof v === 'number' && !ANY_NUMBER.has(label)) checkNumber(v)
   }
 }
 
-/** For the Promise twins: the AbortSignal (last argument) is validated, an already-aborted one
- * rejects at once, and the addon gets a private signal linked to it (napi would otherwise replace
- * the caller's `onabort`). */
-function linkSignal(label, args) {
+/** For the Promise twins: the caller's AbortSignal (last argument), validated, or null. */
+function signalOf(label, args) {
   const last = args.length - 1
   const sig = args[last]
   if (last < 0 || sig == null || typeof sig !== 'object' || ArrayBuffer.isView(sig) || OPTIONS_ARG[label] === last) return null
   if (!(sig instanceof AbortSignal)) throw typeError('signal must be an AbortSignal')
-  if (sig.aborted) return 'aborted'
-  const ac = new AbortController()
-  sig.addEventListener('abort', () => ac.abort(), { once: true })
-  args[last] = ac.signal
-  return null
+  return sig
 }
 
 function wrapFn(fn, label = fn.name) {
@@ -113,16 +109,38 @@ function wrapFn(fn, label = fn.name) {
   const w = function (...args) {
     checkArgs(label, args)
     if (isAsync) {
-      if (linkSignal(label, args) === 'aborted') return Promise.reject(abortError())
+      // The addon gets a private signal linked to the caller's (napi would replace the caller's
+      // `onabort`); an aborted call always rejects with an AbortError, also when the work had
+      // already started (its result is dropped); the link is removed when the call settles.
+      const sig = signalOf(label, args)
+      if (sig?.aborted) return Promise.reject(abortError())
+      let unlink = () => {}
+      if (sig) {
+        const ac = new AbortController()
+        const onAbort = () => ac.abort()
+        sig.addEventListener('abort', onAbort, { once: true })
+        unlink = () => sig.removeEventListener('abort', onAbort)
+        args[args.length - 1] = ac.signal
+      }
       let r
       try {
         r = fn.apply(this, args)
       } catch (e) {
+        unlink()
         const c = convert(e)
         if (c instanceof TypeError) throw c // argument types fail at once, as in node:crypto
         return Promise.reject(c)
       }
-      return r.catch((e) => Promise.reject(convert(e)))
+      return r.then(
+        (v) => {
+          unlink()
+          return sig?.aborted ? Promise.reject(abortError()) : v
+        },
+        (e) => {
+          unlink()
+          return Promise.reject(sig?.aborted || e?.code === 'Cancelled' ? abortError() : convert(e))
+        },
+      )
     }
     try {
       return fn.apply(this, args)
@@ -245,7 +263,7 @@ api.aeadOpen = function aeadOpen(alg, key, nonce, ciphertextAndTag, aad) {
   if (id === 0 || !isBytes(ciphertextAndTag) || ciphertextAndTag.length < 16 || !aadOk(aad)) {
     return slow.aeadOpen(alg, key, nonce, ciphertextAndTag, aad)
   }
-  const out = Buffer.allocUnsafe(ciphertextAndTag.length - 16)
+  const out = Buffer.allocUnsafeSlow(ciphertextAndTag.length - 16) // not the shared pool: it is plaintext
   call(openInto, undefined, [id, key, nonce, ciphertextAndTag, aad, out])
   return out
 }
@@ -266,7 +284,7 @@ api.aeadOpen = function aeadOpen(alg, key, nonce, ciphertextAndTag, aad) {
   Object.defineProperty(proto, 'decrypt', {
     value: function decrypt(nonce, ciphertextAndTag, aad) {
       if (!isBytes(ciphertextAndTag) || ciphertextAndTag.length < 16 || !aadOk(aad)) return slowDecrypt.call(this, nonce, ciphertextAndTag, aad)
-      const out = Buffer.allocUnsafe(ciphertextAndTag.length - 16)
+      const out = Buffer.allocUnsafeSlow(ciphertextAndTag.length - 16) // not the shared pool: it is plaintext
       call(keyOpenInto, this, [nonce, ciphertextAndTag, aad, out])
       return out
     },

@@ -119,13 +119,13 @@ pub struct AeadKey {
 /// The writable bytes of an output that must not share memory with any input (the internal
 /// `*Into` calls get a fresh buffer from index.js; a direct caller overlapping them is refused).
 pub fn fresh<'a>(out: &'a mut Uint8ArraySlice, inputs: &[&[u8]]) -> Result<&'a mut [u8]> {
-    // SAFETY: the typed array is alive for the call; the overlap check below guarantees no input
-    // slice aliases it, so this is the only view of its bytes.
-    let o = unsafe { out.as_mut() };
-    if inputs.iter().any(|i| range_overlap(i.as_ptr(), i.len(), o.as_ptr(), o.len())) {
+    let (op, ol) = (out.as_ptr(), out.len());
+    if inputs.iter().any(|i| range_overlap(i.as_ptr(), i.len(), op, ol)) {
         return Err(status(Status::Overlap, "output overlaps an input"));
     }
-    Ok(o)
+    // SAFETY: the typed array is alive for the call and, checked above, shares no byte with any
+    // input slice, so this is the only view of its bytes.
+    Ok(unsafe { out.as_mut() })
 }
 
 fn range_overlap(a: *const u8, an: usize, b: *const u8, bn: usize) -> bool {
@@ -179,9 +179,10 @@ impl AeadKey {
     /// Writes `ciphertext ‖ tag` into `out` (≥ plaintext.length + 16 bytes; may be the plaintext's
     /// own memory, exactly in place; any other overlap throws `XPS_E_OVERLAP`). Returns the bytes written.
     #[napi]
-    pub fn encrypt_into(&self, nonce: &[u8], plaintext: Uint8Array, mut out: Uint8Array, aad: Option<&[u8]>) -> Result<u32> {
+    pub fn encrypt_into(&self, nonce: Uint8Array, plaintext: Uint8Array, mut out: Uint8Array, aad: Option<Uint8Array>) -> Result<u32> {
         let k = self.live()?;
-        let (n, a) = (own(nonce), own_opt(aad)); // they may live inside `out`
+        // Private copies, taken before `out` is viewed mutably: nonce and aad may live inside it.
+        let (n, a) = (own(&nonce), own_opt(aad.as_deref()));
         let (pp, pl) = (plaintext.as_ptr(), plaintext.len());
         let need = core::sealed_len(pl).js()?;
         // SAFETY: the typed array stays alive for the call; no other Rust view of it exists now.
@@ -206,9 +207,9 @@ impl AeadKey {
     /// Verifies and writes the plaintext of `ciphertext ‖ tag` into `out` (≥ length − 16 bytes; may
     /// be the input's own memory); returns its length. On failure `out` is unchanged.
     #[napi]
-    pub fn decrypt_into(&self, nonce: &[u8], ciphertext_and_tag: Uint8Array, mut out: Uint8Array, aad: Option<&[u8]>) -> Result<u32> {
+    pub fn decrypt_into(&self, nonce: Uint8Array, ciphertext_and_tag: Uint8Array, mut out: Uint8Array, aad: Option<Uint8Array>) -> Result<u32> {
         let k = self.live()?;
-        let (n, a) = (own(nonce), own_opt(aad));
+        let (n, a) = (own(&nonce), own_opt(aad.as_deref()));
         let (cp, cl) = (ciphertext_and_tag.as_ptr(), ciphertext_and_tag.len());
         let pl = core::opened_len(cl).js()?;
         let mut tag = [0u8; TAG_LEN];

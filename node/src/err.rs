@@ -45,7 +45,7 @@ impl<T> OrJs<T> for xpscrypto_core::Result<T> {
 /// A canonical algorithm name of the expected family.
 pub fn alg(name: &str, family: Family) -> xpscrypto_core::Result<Alg> {
     Alg::from_name(name)
-        .ok_or_else(|| xpscrypto_core::Error::new(Status::UnknownAlgorithm, format!("unknown algorithm name {name:?} (see algorithms())")))?
+        .ok_or_else(|| xpscrypto_core::Error::new(Status::UnknownAlgorithm, format!("unknown algorithm name {:?} (see algorithms())", shown(name))))?
         .expect(family)
 }
 
@@ -89,4 +89,12 @@ impl napi::bindgen_prelude::ToNapiValue for OutBuf {
     unsafe fn to_napi_value(_env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
         Ok(val.0)
     }
+}
+
+/// At most 24 characters of a caller's string for an error message (a key passed by mistake where
+/// a name belongs must not be echoed whole).
+pub fn shown(name: &str) -> String {
+    let mut it = name.chars();
+    let head: String = it.by_ref().take(24).collect();
+    if it.next().is_some() { format!("{head}…") } else { head }
 }

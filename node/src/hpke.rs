@@ -96,6 +96,9 @@ pub fn hpke_encbytes(kem: u32) -> Result<u32> {
 pub fn hpke_seal(kem: u32, kdf: u32, aead: u32, public_key: &[u8], plaintext: &[u8], options: Option<HpkeSealOptions>) -> Result<HpkeSealed> {
     let st = suite(kem, kdf, aead)?;
     let o = options.as_ref();
+    if o.is_some_and(|o| o.ikm_e.is_some()) {
+        return Err(status(Status::InvalidParameter, "ikmE (known-answer tests) is taken by HpkeSender only"));
+    }
     let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_secret_key.as_deref()));
     let aad = o.and_then(|o| o.aad.as_deref()).unwrap_or(&[]);
     let (enc, ct) = core::seal(st, public_key, &s, aad, plaintext).js()?;
@@ -134,6 +137,9 @@ impl HpkeSender {
     pub fn new(kem: u32, kdf: u32, aead: u32, public_key: &[u8], options: Option<HpkeSealOptions>) -> Result<Self> {
         let st = suite(kem, kdf, aead)?;
         let o = options.as_ref();
+        if o.is_some_and(|o| o.aad.is_some()) {
+            return Err(status(Status::InvalidParameter, "a context takes aad per message (seal(plaintext, aad)), not in its options"));
+        }
         let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_secret_key.as_deref()));
         let (enc, ctx) = match o.and_then(|o| o.ikm_e.as_deref()) {
             Some(ikm) => core::setup_sender_derand(st, public_key, &s, ikm),
@@ -182,6 +188,9 @@ impl HpkeRecipient {
     pub fn new(kem: u32, kdf: u32, aead: u32, secret_key: &[u8], enc: &[u8], options: Option<HpkeOpenOptions>) -> Result<Self> {
         let st = suite(kem, kdf, aead)?;
         let o = options.as_ref();
+        if o.is_some_and(|o| o.aad.is_some()) {
+            return Err(status(Status::InvalidParameter, "a context takes aad per message (open(ciphertext, aad)), not in its options"));
+        }
         let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_public_key.as_deref()));
         Ok(HpkeRecipient { ctx: core::setup_recipient(st, enc, secret_key, &s).js()? })
     }

@@ -217,3 +217,15 @@ test('AbortSignal: an object that is not an AbortSignal is refused with a TypeEr
   assert.throws(() => xps.hashAsync('sha256', b('abc'), notASignal), TypeError)
   assert.deepEqual(Object.keys(notASignal), [])
 })
+
+test('a signal is unlinked when the call settles; one in the options slot is refused; an abort after the start still rejects', async () => {
+  const { getEventListeners } = require('node:events')
+  const ac = new AbortController()
+  for (let i = 0; i < 20; i++) await xps.hashAsync('sha256', Buffer.alloc(100), ac.signal)
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0)
+  assert.throws(() => xps.signAsync('ed25519', Buffer.alloc(32), Buffer.alloc(1), AbortSignal.abort()), TypeError)
+  const late = new AbortController()
+  const p = xps.pbkdf2Async('pbkdf2-sha256', Buffer.alloc(8), Buffer.alloc(16), 300000, 32, late.signal)
+  setImmediate(() => late.abort())
+  await assert.rejects(p, { name: 'AbortError' })
+})

@@ -1241,3 +1241,19 @@ test('HPKE sender/recipient getters', () => {
   const r = new xps.HpkeRecipient(32, 1, 1, HP.secretKey, s.enc)
   assert.equal(r.sequence, 0)
 })
+
+test('HPKE: aad in a context constructor and ikmE in the single-shot seal are refused, not ignored', () => {
+  const kp = xps.hpkeKeypair(32)
+  for (const f of [
+    () => new xps.HpkeSender(32, 1, 1, kp.publicKey, { aad: Buffer.from('a') }),
+    () => new xps.HpkeRecipient(32, 1, 1, kp.secretKey, Buffer.alloc(32), { aad: Buffer.from('a') }),
+    () => xps.hpkeSeal(32, 1, 1, kp.publicKey, Buffer.alloc(1), { ikmE: Buffer.alloc(32) }),
+  ]) {
+    assert.throws(f, (e) => e instanceof xps.InvalidInputError && e.code === 'XPS_E_INVALID_PARAMETER')
+  }
+})
+
+test('an unknown algorithm name is echoed at most 24 characters long', () => {
+  const secretish = 'k'.repeat(64)
+  assert.throws(() => xps.hash(secretish, Buffer.alloc(1)), (e) => e.status === 108 && !e.message.includes(secretish.slice(0, 25)))
+})

@@ -194,6 +194,10 @@ pub fn dispatch_generation() -> u64 {
 pub fn policy_set_isa_mask(mask: &Bound<'_, PyAny>) -> PyResult<()> {
     let m = if let Ok(v) = mask.extract::<u64>() {
         v
+    } else if let Ok(one) = mask.cast::<pyo3::types::PyString>() {
+        // One name, not an iterable of its characters.
+        let name = one.to_str()?;
+        cpu::FEATURES.iter().find(|(_, n)| *n == name).map(|(b, _)| *b).ok_or_else(|| PyValueError::new_err(format!("unknown CPU feature name {name:?}")))?
     } else {
         let mut v = 0u64;
         for item in mask.try_iter()? {

@@ -118,3 +118,13 @@ def test_status_helpers():
     assert xps.version() == xps.__version__
     major, minor, patch = (int(p) for p in xps.version().split(".")[:3])
     assert xps.version_number() == major * 10000 + minor * 100 + patch
+
+
+def test_isa_mask_accepts_one_name_and_unknown_names_are_short_in_messages():
+    xps.policy_set_isa_mask("avx2")
+    assert xps.policy_isa_mask() == dict(xps.cpu_feature_bits())["avx2"]
+    xps.policy_set_isa_mask(2**64 - 1)
+    secretish = "k" * 64
+    with pytest.raises(xps.InvalidInputError) as e:
+        xps.hash(secretish, b"")
+    assert secretish[:25] not in str(e.value)
