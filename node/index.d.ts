@@ -178,9 +178,10 @@ export declare class SigningKey {
 
 /**
  * Benchmark support (not API): seconds for `iterations` core calls on `size`-byte inputs, looped
- * in Rust (hash names: one-shot digest; AEAD names: seal with a key handle into a new buffer).
+ * in Rust (hash names: one-shot digest; AEAD names: seal with a key handle). `reuse`: AEAD output
+ * into one reused buffer instead of a new one per call.
  */
-export declare function _benchCore(op: string, size: number, iterations: number): number
+export declare function _benchCore(op: string, size: number, iterations: number, reuse?: boolean | undefined | null): number
 
 /** Key size of an AEAD. */
 export declare function aeadKeybytes(alg: string): number

@@ -296,9 +296,10 @@ pub fn policy_rsa_private_ops() -> bool {
 }
 
 /// Benchmark support (not API): seconds for `iterations` core calls on `size`-byte inputs, looped
-/// in Rust (hash names: one-shot digest; AEAD names: seal with a key handle into a new buffer).
+/// in Rust (hash names: one-shot digest; AEAD names: seal with a key handle). `reuse`: AEAD output
+/// into one reused buffer instead of a new one per call.
 #[napi(js_name = "_benchCore")]
-pub fn bench_core(op: String, size: u32, iterations: u32) -> Result<f64> {
+pub fn bench_core(op: String, size: u32, iterations: u32, reuse: Option<bool>) -> Result<f64> {
     use xpscrypto_core::{aead, hash, Family};
     let a = Alg::from_name(&op).ok_or_else(|| status(Status::UnknownAlgorithm, op.clone()))?;
     let data = vec![0x5au8; size as usize];
@@ -312,8 +313,13 @@ pub fn bench_core(op: String, size: u32, iterations: u32) -> Result<f64> {
         Family::Aead => {
             let k = aead::AeadKey::new(a, &vec![7u8; aead::key_len(a).js()?]).js()?;
             let nonce = vec![1u8; aead::nonce_len(a).js()?];
+            let mut out = vec![0u8; data.len() + aead::TAG_LEN];
             for _ in 0..iterations {
-                std::hint::black_box(k.seal_to_vec(&nonce, &[], std::hint::black_box(&data)).js()?);
+                if reuse.unwrap_or(false) {
+                    k.seal(&nonce, &[], std::hint::black_box(&data), &mut out).js()?;
+                } else {
+                    std::hint::black_box(k.seal_to_vec(&nonce, &[], std::hint::black_box(&data)).js()?);
+                }
             }
         }
         _ => return Err(status(Status::InvalidParameter, "bench: hash or AEAD names only")),
