@@ -281,6 +281,25 @@ api.aeadOpen = function aeadOpen(alg, key, nonce, ciphertextAndTag, aad) {
     writable: true,
     configurable: true,
   })
+  // encryptInto without overlap between input and output (the common case: a reused output
+  // buffer) goes through the internal entry point too; in-place and overlap cases (and errors) take
+  // the regular method, which resolves or refuses them.
+  const slowEncryptInto = proto.encryptInto
+  const sameMemory = (a, b) =>
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  Object.defineProperty(proto, 'encryptInto', {
+    value: function encryptInto(nonce, plaintext, out, aad) {
+      if (!isBytes(plaintext) || !isBytes(out) || !isBytes(nonce) || !aadOk(aad) || out.length < plaintext.length + 16 ||
+          sameMemory(plaintext, out) || sameMemory(nonce, out) || (aad != null && sameMemory(aad, out))) {
+        return slowEncryptInto.call(this, nonce, plaintext, out, aad)
+      }
+      const n = plaintext.length + 16
+      call(keySealInto, this, [nonce, plaintext, aad, n === out.length ? out : out.subarray(0, n)])
+      return n
+    },
+    writable: true,
+    configurable: true,
+  })
   Object.defineProperty(proto, 'decrypt', {
     value: function decrypt(nonce, ciphertextAndTag, aad) {
       if (!isBytes(ciphertextAndTag) || ciphertextAndTag.length < 16 || !aadOk(aad)) return slowDecrypt.call(this, nonce, ciphertextAndTag, aad)
