@@ -10,7 +10,7 @@ use xpscrypto_core::{Family, Status};
 use zeroize::Zeroizing;
 
 use crate::err::{alg, status, OrJs, Result};
-use crate::sign::KeyPair;
+use crate::sign::{KeyPair, PairOut};
 use crate::task::{own, own_opt, spawn, Outcome, Work};
 
 /// The result of an encapsulation.
@@ -30,23 +30,13 @@ impl Outcome for EncapsOut {
     }
 }
 
-/// Pool-side key pair.
-pub struct KemPairOut(Vec<u8>, Zeroizing<Vec<u8>>);
-
-impl Outcome for KemPairOut {
-    type Js = KeyPair;
-    fn into_js(self) -> KeyPair {
-        KeyPair { public_key: self.0.into(), secret_key: self.1.to_vec().into() }
-    }
-}
-
 fn kem_alg(a: &str) -> xpscrypto_core::Result<xpscrypto_core::Alg> {
     alg(a, Family::Kem)
 }
 
-fn keypair_run(a: &str, seed: Option<&[u8]>) -> xpscrypto_core::Result<KemPairOut> {
+fn keypair_run(a: &str, seed: Option<&[u8]>) -> xpscrypto_core::Result<PairOut> {
     let (pk, sk) = core::keypair(kem_alg(a)?, seed)?;
-    Ok(KemPairOut(pk, Zeroizing::new(sk.as_slice().to_vec())))
+    Ok(PairOut(pk, Zeroizing::new(sk.as_slice().to_vec())))
 }
 
 fn encaps_run(a: &str, pk: &[u8], seed: Option<&[u8]>) -> xpscrypto_core::Result<EncapsOut> {
@@ -57,12 +47,12 @@ fn encaps_run(a: &str, pk: &[u8], seed: Option<&[u8]>) -> xpscrypto_core::Result
 /// `{ publicKey, secretKey }`; `seed`: X25519 the 32-byte scalar, ML-KEM d‖z (64 bytes), X-Wing 32 bytes.
 #[napi]
 pub fn kem_keypair(alg: String, seed: Option<&[u8]>) -> Result<KeyPair> {
-    keypair_run(&alg, seed).map(KemPairOut::into_js).js()
+    keypair_run(&alg, seed).map(PairOut::into_js).js()
 }
 
 /// `kemKeypair` on the libuv pool.
 #[napi(ts_return_type = "Promise<KeyPair>")]
-pub fn kem_keypair_async(alg: String, seed: Option<&[u8]>, signal: Option<AbortSignal>) -> AsyncTask<Work<KemPairOut>> {
+pub fn kem_keypair_async(alg: String, seed: Option<&[u8]>, signal: Option<AbortSignal>) -> AsyncTask<Work<PairOut>> {
     let s = own_opt(seed);
     spawn(move || keypair_run(&alg, s.as_deref().map(|v| &v[..])), signal)
 }

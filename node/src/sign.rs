@@ -18,8 +18,8 @@ pub struct KeyPair {
     pub secret_key: Buffer,
 }
 
-/// Pool-side key pair (converted to `KeyPair` on the JS thread).
-pub struct PairOut(Vec<u8>, zeroize::Zeroizing<Vec<u8>>);
+/// Pool-side key pair (converted to `KeyPair` on the JS thread); also used by the KEM twins.
+pub struct PairOut(pub Vec<u8>, pub zeroize::Zeroizing<Vec<u8>>);
 
 impl Outcome for PairOut {
     type Js = KeyPair;
