@@ -28,6 +28,16 @@ fn setup<'a>(info: &'a [u8], psk: Option<&'a [u8]>, psk_id: Option<&'a [u8]>, se
     Setup { mode, info, psk: psk.unwrap_or(&[]), psk_id: psk_id.unwrap_or(&[]), sender_key }
 }
 
+/// The sender's mode inputs from its options.
+fn seal_setup(o: Option<&HpkeSealOptions>) -> Setup<'_> {
+    setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_secret_key.as_deref()))
+}
+
+/// The recipient's mode inputs from its options.
+fn open_setup(o: Option<&HpkeOpenOptions>) -> Setup<'_> {
+    setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_public_key.as_deref()))
+}
+
 /// Options of the sending side.
 #[napi(object)]
 pub struct HpkeSealOptions {
@@ -99,7 +109,7 @@ pub fn hpke_seal(kem: u32, kdf: u32, aead: u32, public_key: &[u8], plaintext: &[
     if o.is_some_and(|o| o.ikm_e.is_some()) {
         return Err(status(Status::InvalidParameter, "ikmE (known-answer tests) is taken by HpkeSender only"));
     }
-    let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_secret_key.as_deref()));
+    let s = seal_setup(o);
     let aad = o.and_then(|o| o.aad.as_deref()).unwrap_or(&[]);
     let (enc, ct) = core::seal(st, public_key, &s, aad, plaintext).js()?;
     Ok(HpkeSealed { enc: enc.into(), ciphertext: ct.into() })
@@ -110,7 +120,7 @@ pub fn hpke_seal(kem: u32, kdf: u32, aead: u32, public_key: &[u8], plaintext: &[
 pub fn hpke_open(kem: u32, kdf: u32, aead: u32, secret_key: &[u8], enc: &[u8], ciphertext: &[u8], options: Option<HpkeOpenOptions>) -> Result<Buffer> {
     let st = suite(kem, kdf, aead)?;
     let o = options.as_ref();
-    let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_public_key.as_deref()));
+    let s = open_setup(o);
     let aad = o.and_then(|o| o.aad.as_deref()).unwrap_or(&[]);
     core::open(st, enc, secret_key, &s, aad, ciphertext).map(Buffer::from).js()
 }
@@ -140,7 +150,7 @@ impl HpkeSender {
         if o.is_some_and(|o| o.aad.is_some()) {
             return Err(status(Status::InvalidParameter, "a context takes aad per message (seal(plaintext, aad)), not in its options"));
         }
-        let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_secret_key.as_deref()));
+        let s = seal_setup(o);
         let (enc, ctx) = match o.and_then(|o| o.ikm_e.as_deref()) {
             Some(ikm) => core::setup_sender_derand(st, public_key, &s, ikm),
             None => core::setup_sender(st, public_key, &s),
@@ -191,7 +201,7 @@ impl HpkeRecipient {
         if o.is_some_and(|o| o.aad.is_some()) {
             return Err(status(Status::InvalidParameter, "a context takes aad per message (open(ciphertext, aad)), not in its options"));
         }
-        let s = setup(o.and_then(|o| o.info.as_deref()).unwrap_or(&[]), o.and_then(|o| o.psk.as_deref()), o.and_then(|o| o.psk_id.as_deref()), o.and_then(|o| o.sender_public_key.as_deref()));
+        let s = open_setup(o);
         Ok(HpkeRecipient { ctx: core::setup_recipient(st, enc, secret_key, &s).js()? })
     }
 
