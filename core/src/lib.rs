@@ -13,6 +13,7 @@ pub mod error;
 pub mod hash;
 pub mod hpke;
 pub mod hazmat;
+pub mod hotpatch;
 mod hmac_sha256;
 pub mod kdf;
 pub mod kem;

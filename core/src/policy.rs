@@ -53,3 +53,18 @@ pub fn rsa_private_ops_allowed() -> bool {
 pub fn set_rsa_private_ops(on: bool) {
     RSA_PRIVATE_OPS.store(on, Ordering::Release);
 }
+
+static ALLOW_UNSIGNED_PATCHES: AtomicBool = AtomicBool::new(false);
+
+/// Whether a trust store with `allow_unsigned: true` is honoured (development only). Default: no.
+pub fn unsigned_patches_allowed() -> bool {
+    ALLOW_UNSIGNED_PATCHES.load(Ordering::Acquire)
+}
+
+/// Development switch: when on, a trust store saying `allow_unsigned: true` lets hot-patches
+/// without signatures through the signature step (every other check still runs, and the audit
+/// record says `unsigned`). When off (the default), such a trust store is refused outright.
+/// Never turn this on in production: it removes the authenticity guarantee of hot-patches.
+pub fn set_allow_unsigned_patches_for_development(on: bool) {
+    ALLOW_UNSIGNED_PATCHES.store(on, Ordering::Release);
+}

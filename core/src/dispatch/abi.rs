@@ -4,8 +4,9 @@
 
 use std::ffi::c_char;
 
-/// Bumped whenever a type in this file changes shape.
-pub const KERNEL_ABI_VERSION: u32 = 2;
+/// Bumped whenever a type in this file changes shape. `include/xpscrypto_kernel.h` mirrors this
+/// file for patch modules written in C; `core/tests/kernel_abi.rs` checks the two agree.
+pub const KERNEL_ABI_VERSION: u32 = 3;
 
 /// Opaque, kernel-owned streaming state. A kernel's state must be plain data (no heap, no
 /// self-pointers): the library copies it bytewise (`state_size` bytes) to clone a stream and wipes it
@@ -279,3 +280,40 @@ pub unsafe fn slice_mut<'a>(p: *mut u8, len: usize) -> &'a mut [u8] {
         unsafe { std::slice::from_raw_parts_mut(p, len) }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Patch modules (hot-patch): a shared library exporting `xps_kernel_module`, which returns a
+// static `PatchModule` listing the kernels it provides. Everything it points to must stay valid
+// for the life of the process (the library never unloads a patch module).
+// ---------------------------------------------------------------------------------------------
+
+/// Name of the entry point a patch module exports.
+pub const PATCH_ENTRY_SYMBOL: &str = "xps_kernel_module";
+
+/// `PatchKernel::kind`: which kernel struct `PatchKernel::kernel` points to.
+pub const KERNEL_KIND_HASH: u32 = 1;
+pub const KERNEL_KIND_AEAD: u32 = 2;
+pub const KERNEL_KIND_ARGON2ID: u32 = 3;
+pub const KERNEL_KIND_SIGN: u32 = 4;
+pub const KERNEL_KIND_KEM: u32 = 5;
+
+/// One kernel offered by a patch module: the op it implements (`hash.sha256`,
+/// `aead.aes-256-gcm`, …), the kind of `kernel`, and a pointer to a static `HashKernel`,
+/// `AeadKernel`, `Argon2Kernel`, `SignKernel` or `KemKernel`.
+#[repr(C)]
+pub struct PatchKernel {
+    pub op: *const c_char,
+    pub kind: u32,
+    pub kernel: *const std::ffi::c_void,
+}
+
+/// What the entry point returns.
+#[repr(C)]
+pub struct PatchModule {
+    pub abi_version: u32,
+    pub kernel_count: u32,
+    pub kernels: *const PatchKernel,
+}
+
+/// Type of the exported entry point `xps_kernel_module`.
+pub type PatchEntryFn = unsafe extern "C" fn() -> *const PatchModule;

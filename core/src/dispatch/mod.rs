@@ -207,8 +207,27 @@ pub fn is_available(desc: &KernelDesc) -> bool {
 
 static ACTIVE: AtomicPtr<Table> = AtomicPtr::new(std::ptr::null_mut());
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-/// Writers (init, force, reset, policy changes) serialize here; readers never take it.
-static WRITER: Mutex<BTreeMap<&'static str, &'static str>> = Mutex::new(BTreeMap::new());
+/// What the writer side knows beyond the published table: forced kernels and the stack of
+/// applied hot-patches (bottom first).
+pub(crate) struct WriterState {
+    forced: BTreeMap<&'static str, &'static str>,
+    pub(crate) patches: Vec<PatchLayer>,
+}
+
+/// One applied hot-patch: its id/version and, per op index (into [`ops`]), its kernel.
+#[derive(Clone)]
+pub(crate) struct PatchLayer {
+    pub id: String,
+    pub version: u64,
+    pub kernels: Vec<(usize, Candidate)>,
+}
+
+/// Writers (init, force, reset, policy changes, patches) serialize here; readers never take it.
+static WRITER: Mutex<WriterState> = Mutex::new(WriterState { forced: BTreeMap::new(), patches: Vec::new() });
+
+fn writer() -> std::sync::MutexGuard<'static, WriterState> {
+    WRITER.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// The active table (initializing and self-testing on first use).
 #[inline]
@@ -233,7 +252,7 @@ pub(crate) fn table_if_ready() -> Option<&'static Table> {
 
 #[cold]
 fn init_slow() -> Result<&'static Table> {
-    let forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
+    let forced = writer();
     let p = ACTIVE.load(Ordering::Acquire);
     if !p.is_null() {
         // SAFETY: as in `table`.
@@ -270,7 +289,7 @@ fn select(op: &Op) -> Candidate {
         .unwrap_or(op.candidates[0])
 }
 
-fn build(forced: &BTreeMap<&'static str, &'static str>) -> Table {
+fn build(state: &WriterState) -> Table {
     let ops = ops();
     let first = |i: usize| ops[i].candidates[0];
     let (Candidate::Hash(h0), Candidate::Aead(a0), Candidate::Argon2(g0)) =
@@ -288,15 +307,25 @@ fn build(forced: &BTreeMap<&'static str, &'static str>) -> Table {
         sign: [kernels::unavailable::SIGN; SIGN_OPS.len()],
         kem: [kernels::unavailable::KEM; KEM_OPS.len()],
     };
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
+        // A forced kernel (built-in or from an applied patch) wins, then the newest applied
+        // patch for this op, then automatic selection; each only if it may run here now.
+        let forced = state.forced.get(op.name).and_then(|k| {
+            op.candidates.iter().copied().chain(patch_kernels(state, i)).find(|c| c.desc().name() == *k)
+        });
+        let patched = state.patches.iter().rev().find_map(|l| l.kernels.iter().find(|(j, _)| *j == i).map(|(_, c)| *c));
         let chosen = forced
-            .get(op.name)
-            .and_then(|k| op.candidates.iter().copied().find(|c| c.desc().name() == *k))
             .filter(|c| is_available(c.desc()))
+            .or(patched.filter(|c| is_available(c.desc())))
             .unwrap_or_else(|| select(op));
         set_slot(&mut t, op.slot, chosen);
     }
     t
+}
+
+/// Kernels the applied patches provide for op `i`, oldest patch first.
+fn patch_kernels(state: &WriterState, i: usize) -> impl Iterator<Item = Candidate> + '_ {
+    state.patches.iter().flat_map(move |l| l.kernels.iter().filter(move |(j, _)| *j == i).map(|(_, c)| *c))
 }
 
 /// Every table ever published, kept reachable on purpose (readers may still hold old ones; this
@@ -314,26 +343,37 @@ fn publish(mut t: Table) -> &'static Table {
 /// Re-runs selection (after a policy change), keeping forced kernels that remain available.
 pub fn reselect() -> Result<()> {
     table()?;
-    let mut forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
-    forced.retain(|op, k| {
-        ops().iter().any(|o| {
-            o.name == *op && o.candidates.iter().any(|c| c.desc().name() == *k && is_available(c.desc()))
+    let mut state = writer();
+    let keep: BTreeMap<_, _> = state
+        .forced
+        .iter()
+        .filter(|(op, k)| {
+            ops().iter().enumerate().any(|(i, o)| {
+                o.name == **op
+                    && o.candidates.iter().copied().chain(patch_kernels(&state, i)).any(|c| c.desc().name() == **k && is_available(c.desc()))
+            })
         })
-    });
-    publish(build(&forced));
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    state.forced = keep;
+    publish(build(&state));
     Ok(())
 }
 
 /// Forces `kernel` for `op` (both by name) until [`reset`]. Fails if the kernel cannot run here.
 pub fn force(op: &str, kernel: &str) -> Result<()> {
     table()?;
-    let o = ops()
+    let (i, o) = ops()
         .iter()
-        .find(|o| o.name == op)
+        .enumerate()
+        .find(|(_, o)| o.name == op)
         .ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))?;
+    let mut state = writer();
     let c = o
         .candidates
         .iter()
+        .copied()
+        .chain(patch_kernels(&state, i))
         .find(|c| c.desc().name() == kernel)
         .ok_or_else(|| err(Status::UnknownKernel, format!("op {op} has no kernel named {kernel:?}")))?;
     if !is_available(c.desc()) {
@@ -342,18 +382,17 @@ pub fn force(op: &str, kernel: &str) -> Result<()> {
             format!("kernel {kernel} needs CPU features {:?} not available under the current policy", cpu::feature_names(c.desc().requires)),
         ));
     }
-    let mut forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
-    forced.insert(o.name, c.desc().name());
-    publish(build(&forced));
+    state.forced.insert(o.name, c.desc().name());
+    publish(build(&state));
     Ok(())
 }
 
 /// Drops every forced choice and selects automatically again.
 pub fn reset() -> Result<()> {
     table()?;
-    let mut forced = WRITER.lock().unwrap_or_else(|e| e.into_inner());
-    forced.clear();
-    publish(build(&forced));
+    let mut state = writer();
+    state.forced.clear();
+    publish(build(&state));
     Ok(())
 }
 
@@ -390,16 +429,19 @@ pub struct OpInfo {
 /// Every op → candidates → active kernel.
 pub fn info() -> Result<Vec<OpInfo>> {
     let t = table()?;
-    let forced = WRITER.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let state = writer();
     Ok(ops()
         .iter()
-        .map(|o| OpInfo {
+        .enumerate()
+        .map(|(i, o)| OpInfo {
             op: o.name,
             active: active_desc(t, o.slot).name(),
-            forced: forced.contains_key(o.name),
+            forced: state.forced.contains_key(o.name),
             candidates: o
                 .candidates
                 .iter()
+                .copied()
+                .chain(patch_kernels(&state, i))
                 .map(|c| CandidateInfo {
                     name: c.desc().name(),
                     requires: cpu::feature_names(c.desc().requires),
@@ -431,4 +473,60 @@ pub fn active_kernel(op: &str) -> Result<&'static str> {
         .find(|o| o.name == op)
         .map(|o| active_desc(t, o.slot).name())
         .ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hot-patch layers (the pipeline in `crate::hotpatch` decides; this only swaps tables).
+// ---------------------------------------------------------------------------------------------
+
+/// Index into [`ops`] of the op named `name`.
+pub(crate) fn op_index(name: &str) -> Option<usize> {
+    ops().iter().position(|o| o.name == name)
+}
+
+/// Version of the newest applied patch covering op `i` (0 = built-in kernels only), and its id.
+pub(crate) fn patch_version_of(state: &WriterState, i: usize) -> (u64, Option<String>) {
+    state
+        .patches
+        .iter()
+        .rev()
+        .find(|l| l.kernels.iter().any(|(j, _)| *j == i))
+        .map_or((0, None), |l| (l.version, Some(l.id.clone())))
+}
+
+/// Runs `check(state, previous generation, next generation)` and, if it passes, pushes `layer`
+/// and publishes the new table — all under the writer lock, so concurrent writers cannot slip
+/// in between the check (versions, audit record) and the swap. Returns (previous, new) generation.
+pub(crate) fn push_patch(layer: PatchLayer, check: impl FnOnce(&WriterState, u64, u64) -> Result<()>) -> Result<(u64, u64)> {
+    table()?;
+    let mut state = writer();
+    // Every publisher holds the writer lock, so the next generation is known here.
+    let (prev, next) = (generation(), GENERATION.load(Ordering::Acquire) + 1);
+    check(&state, prev, next)?;
+    state.patches.push(layer);
+    let t = publish(build(&state));
+    Ok((prev, t.generation))
+}
+
+/// Removes the newest applied patch (if `check(layer, previous, next)` passes) and publishes the
+/// table without it. `None` if no patch is applied.
+pub(crate) fn pop_patch(check: impl FnOnce(&PatchLayer, u64, u64) -> Result<()>) -> Result<Option<(PatchLayer, u64, u64)>> {
+    table()?;
+    let mut state = writer();
+    let Some(layer) = state.patches.last() else { return Ok(None) };
+    let (prev, next) = (generation(), GENERATION.load(Ordering::Acquire) + 1);
+    check(layer, prev, next)?;
+    let layer = state.patches.pop().expect("checked non-empty");
+    let t = publish(build(&state));
+    Ok(Some((layer, prev, t.generation)))
+}
+
+/// Applied patches, bottom first: (id, version, op names).
+pub(crate) fn applied_patches() -> Vec<(String, u64, Vec<&'static str>)> {
+    writer().patches.iter().map(|l| (l.id.clone(), l.version, l.kernels.iter().map(|(i, _)| ops()[*i].name).collect())).collect()
+}
+
+/// The writer lock, for the pipeline's read-only checks (versions) before the heavy tests.
+pub(crate) fn with_state<T>(f: impl FnOnce(&WriterState) -> T) -> T {
+    f(&writer())
 }

@@ -1,0 +1,331 @@
+//! Self-tests of a candidate patch kernel before it may be activated: the op's known-answer tests
+//! (the same ones the power-on self-test runs) and a differential test against the op's portable
+//! kernel on fresh random inputs of many sizes, streaming splits and modes included.
+
+use super::{fail, PatchFailure, Step};
+use crate::dispatch::abi::*;
+use crate::dispatch::{self, Candidate};
+use crate::Alg;
+
+/// Message sizes of the differential test: around block boundaries of every algorithm (16, 64,
+/// 72, 128, 136, 168) and a few large ones that cross multi-block/SIMD paths.
+const SIZES: &[usize] = &[
+    0, 1, 3, 15, 16, 17, 31, 32, 33, 55, 56, 63, 64, 65, 71, 72, 73, 111, 112, 127, 128, 129, 135, 136, 137, 167, 168, 169,
+    255, 256, 257, 511, 1000, 1024, 1025, 2047, 4096, 4099, 8192, 16411, 65536, 65579,
+];
+
+fn rnd(n: usize) -> Result<Vec<u8>, PatchFailure> {
+    let mut v = vec![0u8; n];
+    crate::rand::random_bytes(&mut v).map_err(|e| fail(Step::Differential, format!("randomness: {}", e.detail)))?;
+    Ok(v)
+}
+
+fn differs(op: &str, what: impl std::fmt::Display) -> PatchFailure {
+    fail(Step::Differential, format!("{op}: patch kernel differs from the portable kernel on {what}"))
+}
+
+pub(crate) fn known_answers(op: &str, c: &Candidate) -> Result<(), PatchFailure> {
+    if crate::selftest::known_answers_pass(op, c) {
+        Ok(())
+    } else {
+        Err(fail(Step::Kat, format!("{op}: kernel {} failed its known-answer tests", c.desc().name())))
+    }
+}
+
+pub(crate) fn differential(op: &str, c: &Candidate) -> Result<(), PatchFailure> {
+    let i = dispatch::op_index(op).ok_or_else(|| fail(Step::Abi, format!("unknown op {op}")))?;
+    let portable = dispatch::ops()[i].candidates[0];
+    match (portable, c) {
+        (Candidate::Hash(p), Candidate::Hash(k)) => hash(op, &p, k),
+        (Candidate::Aead(p), Candidate::Aead(k)) => aead(op, &p, k),
+        (Candidate::Argon2(p), Candidate::Argon2(k)) => argon2(op, &p, k),
+        (Candidate::Sign(p), Candidate::Sign(k)) => sign(op, &p, k),
+        (Candidate::Kem(p), Candidate::Kem(k)) => kem(op, &p, k),
+        _ => Err(fail(Step::Abi, format!("{op}: kernel kind does not match the op"))),
+    }
+}
+
+// ------------------------------------------------------------------------------------- hashes
+
+/// Streams `data` through `k` in the pieces given by `cuts` and returns `out_len` bytes.
+fn stream(k: &HashKernel, key: &[u8], mode: u32, data: &[u8], cuts: &[usize], out_len: usize) -> Vec<u8> {
+    let mut st = Box::new(std::mem::MaybeUninit::<HashState>::uninit());
+    let mut out = vec![0u8; out_len];
+    let mut at = 0;
+    // SAFETY: init → update* → finalize on one blob, as the kernel ABI requires; slices valid.
+    unsafe {
+        (k.init)(st.as_mut_ptr(), key.as_ptr(), key.len(), mode);
+        for &c in cuts.iter().chain(std::iter::once(&data.len())) {
+            let c = c.clamp(at, data.len());
+            (k.update)(st.as_mut_ptr(), data[at..c].as_ptr(), c - at);
+            at = c;
+        }
+        (k.finalize)(st.as_mut_ptr(), out.as_mut_ptr(), out.len());
+    }
+    out
+}
+
+fn hash(op: &str, p: &HashKernel, k: &HashKernel) -> Result<(), PatchFailure> {
+    // (mode, key length, output lengths)
+    let alg = op.strip_prefix("hash.").and_then(Alg::from_name);
+    let fixed = alg.and_then(crate::hash::fixed_len);
+    let outs: Vec<usize> = match (op, fixed) {
+        ("mac.poly1305", _) => vec![16],
+        (_, Some(d)) => vec![d],
+        _ => vec![1, 32, 64, 200, 1000],
+    };
+    let mut modes: Vec<(u32, usize)> = vec![if op == "mac.poly1305" { (HASH_MODE_KEYED, 32) } else { (HASH_MODE_PLAIN, 0) }];
+    if alg == Some(Alg::Blake3) {
+        modes.extend([(HASH_MODE_KEYED, 32), (HASH_MODE_DERIVE_KEY, 24)]);
+    }
+    for &(mode, key_len) in &modes {
+        for &n in SIZES {
+            let data = rnd(n)?;
+            let mut key = rnd(key_len)?;
+            if mode == HASH_MODE_DERIVE_KEY {
+                key.iter_mut().for_each(|b| *b = b'a' + *b % 26); // a UTF-8 context string
+            }
+            let r = rnd(4)?;
+            let cuts = [r[0] as usize * n / 256, (r[0] as usize + r[1] as usize) * n / 512 + n / 2, n.saturating_sub(r[2] as usize % 3)];
+            for &o in &outs {
+                let want = stream(p, &key, mode, &data, &[], o);
+                if stream(k, &key, mode, &data, &cuts, o) != want {
+                    return Err(differs(op, format_args!("a {n}-byte input (mode {mode}, {o}-byte output, streamed in pieces)")));
+                }
+                if let (Some(f), HASH_MODE_PLAIN) = (k.oneshot, mode) {
+                    let mut got = vec![0u8; o];
+                    // SAFETY: valid slices with their lengths.
+                    unsafe { f(data.as_ptr(), data.len(), got.as_mut_ptr(), o) };
+                    if got != want {
+                        return Err(differs(op, format_args!("a {n}-byte input through its one-shot entry")));
+                    }
+                }
+            }
+        }
+    }
+    if let (Some(pc), Some(kc)) = (p.compress, k.compress) {
+        for blocks in [1usize, 2, 3, 8, 17] {
+            let data = rnd(64 * blocks)?;
+            let cv0: Vec<u32> = rnd(32)?.chunks(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            let (mut a, mut b) = (cv0.clone(), cv0);
+            // SAFETY: 8-word chaining values and `blocks` whole 64-byte blocks.
+            unsafe {
+                pc(a.as_mut_ptr(), data.as_ptr(), blocks);
+                kc(b.as_mut_ptr(), data.as_ptr(), blocks);
+            }
+            if a != b {
+                return Err(differs(op, format_args!("its compression function ({blocks} blocks)")));
+            }
+        }
+    }
+    Ok(())
+}
+
+// -------------------------------------------------------------------------------------- AEADs
+
+fn setup(k: &AeadKernel, key: &[u8]) -> Option<Box<AeadSchedule>> {
+    let mut s = Box::new(AeadSchedule([0; AEAD_SCHED_BYTES]));
+    // SAFETY: a zeroed, aligned schedule blob; key length is the op's.
+    (unsafe { (k.setup)(&mut *s, key.as_ptr(), key.len()) } == 0).then_some(s)
+}
+
+fn aead(op: &str, p: &AeadKernel, k: &AeadKernel) -> Result<(), PatchFailure> {
+    let alg = op.strip_prefix("aead.").and_then(Alg::from_name).ok_or_else(|| fail(Step::Abi, format!("{op}: not an AEAD op")))?;
+    let (kl, nl) = (crate::aead::key_len(alg).unwrap_or(32), crate::aead::nonce_len(alg).unwrap_or(12));
+    for (round, &n) in SIZES.iter().enumerate() {
+        let (key, nonce) = (rnd(kl)?, rnd(nl)?);
+        let aad = rnd([0usize, 1, 13, 16, 17, 64, 100][round % 7])?;
+        let pt = rnd(n)?;
+        let (Some(ps), Some(ks)) = (setup(p, &key), setup(k, &key)) else {
+            return Err(differs(op, "key setup (a kernel refused a valid key)"));
+        };
+        let seal = |k: &AeadKernel, s: &AeadSchedule, inplace: bool| {
+            let mut out = pt.clone();
+            let mut tag = [0u8; 16];
+            let src = if inplace { out.as_ptr() } else { pt.as_ptr() };
+            // SAFETY: `out` has `n` bytes; `src` is either `out` itself (exact in-place) or `pt`.
+            unsafe { (k.seal)(s, nonce.as_ptr(), nl, aad.as_ptr(), aad.len(), src, out.as_mut_ptr(), n, tag.as_mut_ptr()) };
+            (out, tag)
+        };
+        let want = seal(p, &ps, false);
+        if seal(k, &ks, false) != want || seal(k, &ks, true) != want {
+            return Err(differs(op, format_args!("sealing {n} bytes with {} bytes of AAD", aad.len())));
+        }
+        let (ct, mut tag) = want;
+        let mut back = vec![0u8; n];
+        // SAFETY: disjoint `ct` and `back` of `n` bytes; 16-byte tag.
+        let rc = unsafe { (k.open)(&*ks, nonce.as_ptr(), nl, aad.as_ptr(), aad.len(), ct.as_ptr(), back.as_mut_ptr(), n, tag.as_ptr()) };
+        if rc != 0 || back != pt {
+            return Err(differs(op, format_args!("opening {n} bytes sealed by the portable kernel")));
+        }
+        tag[round % 16] ^= 1 << (round % 8);
+        let mut untouched = vec![0xA5u8; n];
+        // SAFETY: as above, with a corrupted tag.
+        let rc = unsafe { (k.open)(&*ks, nonce.as_ptr(), nl, aad.as_ptr(), aad.len(), ct.as_ptr(), untouched.as_mut_ptr(), n, tag.as_ptr()) };
+        if rc == 0 || untouched.iter().any(|&b| b != 0xA5) {
+            return Err(differs(op, format_args!("a forged tag over {n} bytes (accepted, or output written)")));
+        }
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------ Argon2id
+
+fn argon2(op: &str, p: &Argon2Kernel, k: &Argon2Kernel) -> Result<(), PatchFailure> {
+    for (t, m, lanes, out_len) in [(1u32, 16u32, 1u32, 32usize), (2, 64, 2, 17), (1, 40, 4, 64)] {
+        let (pwd, salt, secret, ad) = (rnd(12)?, rnd(16)?, rnd(8)?, rnd(5)?);
+        let params = Argon2Params { t_cost: t, m_cost_kib: m, parallelism: lanes };
+        let run = |k: &Argon2Kernel| {
+            let mut out = vec![0u8; out_len];
+            // SAFETY: live slices with their lengths.
+            let rc = unsafe {
+                (k.run)(&params, pwd.as_ptr(), pwd.len(), salt.as_ptr(), salt.len(), secret.as_ptr(), secret.len(), ad.as_ptr(), ad.len(), out.as_mut_ptr(), out_len)
+            };
+            (rc, out)
+        };
+        if run(p) != run(k) {
+            return Err(differs(op, format_args!("t={t} m={m} p={lanes}")));
+        }
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------ signatures
+
+type SignOut = (i32, Vec<u8>, Vec<u8>);
+
+fn sign_keypair(k: &SignKernel, seed: Option<&[u8]>) -> SignOut {
+    let cap = if k.pk_len == 0 { 4096 } else { k.pk_len };
+    let scap = if k.sk_len == 0 { 8192 } else { k.sk_len };
+    let (mut pk, mut sk, mut pl, mut sl) = (vec![0u8; cap], vec![0u8; scap], 0usize, 0usize);
+    let (sp, sn) = seed.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
+    // SAFETY: output buffers with their capacities; seed NULL/0 or a slice of `seed_len` bytes.
+    let rc = unsafe { (k.keypair)(sp, sn, pk.as_mut_ptr(), cap, &mut pl, sk.as_mut_ptr(), scap, &mut sl) };
+    pk.truncate(pl);
+    sk.truncate(sl);
+    (rc, pk, sk)
+}
+
+fn do_sign(k: &SignKernel, sk: &[u8], msg: &[u8], ctx: &[u8], flags: u32) -> (i32, Vec<u8>) {
+    let mut sig = vec![0u8; k.sig_len];
+    let mut n = 0usize;
+    // SAFETY: live slices with their lengths; `sig` has `sig_len` bytes.
+    let rc = unsafe { (k.sign)(sk.as_ptr(), sk.len(), msg.as_ptr(), msg.len(), ctx.as_ptr(), ctx.len(), flags, sig.as_mut_ptr(), sig.len(), &mut n) };
+    sig.truncate(n);
+    (rc, sig)
+}
+
+fn do_verify(k: &SignKernel, pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> i32 {
+    // SAFETY: live slices with their lengths.
+    unsafe { (k.verify)(pk.as_ptr(), pk.len(), msg.as_ptr(), msg.len(), ctx.as_ptr(), ctx.len(), sig.as_ptr(), sig.len()) }
+}
+
+fn sign(op: &str, p: &SignKernel, k: &SignKernel) -> Result<(), PatchFailure> {
+    let seeded = k.caps & p.caps & CAP_SEEDED_KEYPAIR != 0 && k.seed_len > 0;
+    for (round, msg_len) in [0usize, 1, 100, 1000].into_iter().enumerate() {
+        let (rc, pk, sk) = if seeded {
+            let seed = rnd(k.seed_len)?;
+            let a = sign_keypair(p, Some(&seed));
+            let b = sign_keypair(k, Some(&seed));
+            if a != b {
+                return Err(differs(op, "seeded key generation"));
+            }
+            b
+        } else {
+            sign_keypair(k, None)
+        };
+        if rc != 0 {
+            return Err(differs(op, "key generation (it failed)"));
+        }
+        let msg = rnd(msg_len)?;
+        let ctx = if k.caps & CAP_CONTEXT != 0 { rnd(round * 7)? } else { Vec::new() };
+        let mut pk2 = vec![0u8; pk.len().max(1)];
+        let mut n = 0usize;
+        // SAFETY: live slices with their lengths.
+        let rc = unsafe { (k.public_from_secret)(sk.as_ptr(), sk.len(), pk2.as_mut_ptr(), pk2.len(), &mut n) };
+        if rc != 0 || pk2[..n] != pk[..] {
+            return Err(differs(op, "public-key derivation"));
+        }
+        let flags = if k.caps & p.caps & CAP_DETERMINISTIC != 0 { SIGN_FLAG_DETERMINISTIC } else { 0 };
+        let (rk, sig_k) = do_sign(k, &sk, &msg, &ctx, flags);
+        let (rp, sig_p) = do_sign(p, &sk, &msg, &ctx, flags);
+        if rk != 0 || rp != 0 || (flags != 0 && sig_k != sig_p) {
+            return Err(differs(op, format_args!("signing a {msg_len}-byte message")));
+        }
+        if do_verify(p, &pk, &msg, &ctx, &sig_k) != 0 || do_verify(k, &pk, &msg, &ctx, &sig_p) != 0 {
+            return Err(differs(op, "verification of the other kernel's signature"));
+        }
+        let mut bad = sig_p.clone();
+        let j = (round * 31) % bad.len().max(1);
+        bad[j] ^= 1;
+        if do_verify(k, &pk, &msg, &ctx, &bad) == 0 {
+            return Err(differs(op, "a corrupted signature (it verified)"));
+        }
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------- KEMs
+
+fn kem(op: &str, p: &KemKernel, k: &KemKernel) -> Result<(), PatchFailure> {
+    let seeded_kp = k.caps & p.caps & CAP_SEEDED_KEYPAIR != 0 && k.seed_len > 0;
+    let seeded_enc = k.caps & p.caps & CAP_SEEDED_ENCAPS != 0 && k.enc_seed_len > 0;
+    for round in 0..4 {
+        let keypair = |k: &KemKernel, seed: Option<&[u8]>| {
+            let (mut pk, mut sk) = (vec![0u8; k.pk_len], vec![0u8; k.sk_len]);
+            let (sp, sn) = seed.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
+            // SAFETY: buffers of the kernel's sizes; seed NULL/0 or `seed_len` bytes.
+            let rc = unsafe { (k.keypair)(sp, sn, pk.as_mut_ptr(), sk.as_mut_ptr()) };
+            (rc, pk, sk)
+        };
+        let (rc, pk, sk) = if seeded_kp {
+            let seed = rnd(k.seed_len)?;
+            let (a, b) = (keypair(p, Some(&seed)), keypair(k, Some(&seed)));
+            if a != b {
+                return Err(differs(op, "seeded key generation"));
+            }
+            b
+        } else {
+            keypair(k, None)
+        };
+        if rc != 0 {
+            return Err(differs(op, "key generation (it failed)"));
+        }
+        let encaps = |k: &KemKernel, seed: Option<&[u8]>| {
+            let (mut ct, mut ss) = (vec![0u8; k.ct_len], vec![0u8; k.ss_len]);
+            let (sp, sn) = seed.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
+            // SAFETY: buffers of the kernel's sizes; `pk` has `pk_len` bytes.
+            let rc = unsafe { (k.encaps)(pk.as_ptr(), sp, sn, ct.as_mut_ptr(), ss.as_mut_ptr()) };
+            (rc, ct, ss)
+        };
+        let (rc, ct, ss) = if seeded_enc {
+            let seed = rnd(k.enc_seed_len)?;
+            let (a, b) = (encaps(p, Some(&seed)), encaps(k, Some(&seed)));
+            if a != b {
+                return Err(differs(op, "seeded encapsulation"));
+            }
+            b
+        } else {
+            encaps(k, None)
+        };
+        if rc != 0 {
+            return Err(differs(op, "encapsulation (it failed)"));
+        }
+        let decaps = |k: &KemKernel, ct: &[u8]| {
+            let mut ss = vec![0u8; k.ss_len];
+            // SAFETY: `sk`/`ct` have the kernel's sizes; `ss` has `ss_len` bytes.
+            let rc = unsafe { (k.decaps)(sk.as_ptr(), ct.as_ptr(), ss.as_mut_ptr()) };
+            (rc, ss)
+        };
+        if decaps(k, &ct) != (0, ss.clone()) || decaps(p, &ct) != (0, ss) {
+            return Err(differs(op, "decapsulation"));
+        }
+        let mut bad = ct.clone();
+        let j = (round * 97) % bad.len();
+        bad[j] ^= 0x10;
+        if decaps(k, &bad) != decaps(p, &bad) {
+            return Err(differs(op, "decapsulation of a corrupted ciphertext"));
+        }
+    }
+    Ok(())
+}
