@@ -756,6 +756,27 @@
 #define XPS_KEM_XWING_ENCAPSSEEDBYTES 64
 
 /**
+ * `flags` of `xps_patch_apply`: accept a version that is not newer than the active one for its
+ * ops (an explicit, audited downgrade or re-apply).
+ */
+#define XPS_PATCH_ALLOW_DOWNGRADE 1
+
+/**
+ * `xps_patch_history_entry.action`: the generation was created by an apply.
+ */
+#define XPS_PATCH_ACTION_APPLY 1
+
+/**
+ * `xps_patch_history_entry.action`: the generation was created by a rollback.
+ */
+#define XPS_PATCH_ACTION_ROLLBACK 2
+
+/**
+ * Size of the NUL-terminated patch-id fields (ids are at most 64 characters).
+ */
+#define XPS_PATCH_ID_BYTES 65
+
+/**
  * HPKE mode: base.
  */
 #define XPS_HPKE_MODE_BASE 0
@@ -887,6 +908,45 @@ typedef struct xps_sign_key xps_sign_key;
 typedef int32_t xps_status;
 
 /**
+ * What `xps_patch_apply` / `xps_patch_rollback` did (written only on success).
+ */
+typedef struct {
+  /**
+   * The patch applied, or removed by a rollback (NUL-terminated).
+   */
+  char patch_id[XPS_PATCH_ID_BYTES];
+  uint64_t version;
+  uint64_t previous_generation;
+  uint64_t new_generation;
+  /**
+   * Number of ops the patch covers.
+   */
+  uint32_t op_count;
+  /**
+   * Distinct trusted signers whose signatures verified (0 for a rollback).
+   */
+  uint32_t signer_count;
+  /**
+   * SHA-256 of the payload (zeros for a rollback).
+   */
+  uint8_t payload_sha256[32];
+} xps_patch_report;
+
+/**
+ * One generation created by apply/rollback.
+ */
+typedef struct {
+  uint64_t generation;
+  uint64_t previous_generation;
+  /**
+   * `XPS_PATCH_ACTION_APPLY` or `XPS_PATCH_ACTION_ROLLBACK`.
+   */
+  uint32_t action;
+  uint64_t version;
+  char patch_id[XPS_PATCH_ID_BYTES];
+} xps_patch_history_entry;
+
+/**
  * Success.
  */
 #define XPS_OK 0
@@ -1011,6 +1071,66 @@ typedef int32_t xps_status;
  * The kernel cannot run here (CPU features or policy).
  */
 #define XPS_E_KERNEL_UNAVAILABLE 503
+
+/**
+ * Hot-patch refused at step `parse`: manifest or trust store malformed, oversized or off-schema.
+ */
+#define XPS_E_PATCH_MALFORMED 504
+
+/**
+ * Hot-patch refused at step `signature`: an invalid signature, or fewer distinct trusted signers than the trust store requires.
+ */
+#define XPS_E_PATCH_SIGNATURE 505
+
+/**
+ * Hot-patch refused at step `digest`: payload size or SHA-256 differs from the manifest.
+ */
+#define XPS_E_PATCH_DIGEST 506
+
+/**
+ * Hot-patch refused at step `policy`: signer not allowed for an op, outside the manifest's time window, or unsigned patches not allowed.
+ */
+#define XPS_E_PATCH_POLICY 507
+
+/**
+ * Hot-patch refused at step `policy`: the version is not newer than the active one for an op (no silent downgrade).
+ */
+#define XPS_E_PATCH_DOWNGRADE 508
+
+/**
+ * Hot-patch refused at step `load`: the payload is not a loadable shared library or lacks `xps_kernel_module`.
+ */
+#define XPS_E_PATCH_LOAD 509
+
+/**
+ * Hot-patch refused at step `abi`: kernel ABI version differs, or the module's kernels do not match the manifest's ops.
+ */
+#define XPS_E_PATCH_ABI 510
+
+/**
+ * Hot-patch refused at step `cpu`: a kernel needs CPU features this machine (or the policy's ISA mask / CT-only rule) does not allow.
+ */
+#define XPS_E_PATCH_CPU 511
+
+/**
+ * Hot-patch refused at step `kat`: a kernel failed its known-answer tests.
+ */
+#define XPS_E_PATCH_KAT 512
+
+/**
+ * Hot-patch refused at step `differential`: a kernel's output differs from the portable kernel on random inputs.
+ */
+#define XPS_E_PATCH_DIFFERENTIAL 513
+
+/**
+ * Hot-patch not activated (or rollback not done): the audit record could not be appended to the audit log.
+ */
+#define XPS_E_PATCH_AUDIT 514
+
+/**
+ * `xps_patch_rollback` with no applied patch.
+ */
+#define XPS_E_NOTHING_TO_ROLLBACK 515
 
 /**
  * A power-on self-test failed; every operation now fails with this status.
@@ -1915,6 +2035,99 @@ xps_status xps_policy_set_rsa_private_ops(int32_t on);
  * 1 if RSA private-key operations are allowed, else 0.
  */
 int32_t xps_policy_rsa_private_ops(void);
+
+/**
+ * Applies a hot-patch: `manifest` (JSON), `payload` (the shared library's bytes, already in
+ * memory: it is verified and loaded from these bytes, never re-read), `trust_store` (JSON).
+ * Runs parse → signature → digest → policy → abi → load → cpu → kat → differential → audit →
+ * swap; on success the patch's kernels serve every later call (a new generation) and `*report`
+ * (may be NULL) is filled. On failure the active table is unchanged, an audit record says why,
+ * nothing is written to `*report`, and the status names the failing step
+ * (`XPS_E_PATCH_*`, see `xps_patch_step_name`). `flags`: 0 or `XPS_PATCH_ALLOW_DOWNGRADE`.
+ */
+xps_status xps_patch_apply(const uint8_t *manifest,
+                           size_t manifest_len,
+                           const uint8_t *payload,
+                           size_t payload_len,
+                           const uint8_t *trust_store,
+                           size_t trust_store_len,
+                           uint32_t flags,
+                           xps_patch_report *report);
+
+/**
+ * Removes the newest applied patch: its ops return to the kernels they had before it (a new
+ * generation). `XPS_E_NOTHING_TO_ROLLBACK` if none is applied. `*report` (may be NULL) is
+ * filled on success.
+ */
+xps_status xps_patch_rollback(xps_patch_report *report);
+
+/**
+ * Generations created by apply/rollback, oldest first (the last 4096). Writes all of them to
+ * `out` (capacity `cap` entries) and their number to `*count`; if `cap` is too small, fails with
+ * `XPS_E_BUFFER_TOO_SMALL` and writes only the needed number to `*count`.
+ */
+xps_status xps_patch_history(xps_patch_history_entry *out, size_t cap, size_t *count);
+
+/**
+ * Number of patches currently applied (a stack; `xps_patch_rollback` pops the newest).
+ */
+size_t xps_patch_applied_count(void);
+
+/**
+ * Sets the audit log file (JSON lines, created 0600, appended and flushed before apply/rollback
+ * return). NULL: back to `$XPS_PATCH_AUDIT_LOG` (no file if unset; records are still kept in
+ * memory).
+ */
+xps_status xps_patch_set_audit_log(const char *path);
+
+/**
+ * The pipeline step an `XPS_E_PATCH_*` status stands for ("parse", "signature", "digest",
+ * "policy", "abi", "load", "cpu", "kat", "differential", "audit"); NULL for other statuses.
+ */
+const char *xps_patch_step_name(xps_status status);
+
+/**
+ * The kernel ABI version this library accepts from patch modules (`XPS_KERNEL_ABI_VERSION` of
+ * `xpscrypto_kernel.h`).
+ */
+uint32_t xps_kernel_abi_version(void);
+
+/**
+ * Development only: non-zero lets a trust store with `allow_unsigned: true` admit unsigned
+ * patches (every other check still runs; audit records say "unsigned"). Zero (the default):
+ * such trust stores are refused. Never enable in production.
+ */
+xps_status xps_policy_set_allow_unsigned_patches_for_development(int32_t on);
+
+/**
+ * Signs a manifest as `signer` (trust-store name) with a 32-byte Ed25519 secret key (the
+ * `xps_sign_keypair(XPS_ALG_ED25519)` format) and, when `ml_dsa_65_sk` is non-NULL, an ML-DSA-65
+ * secret key as well; a previous signature by the same signer is replaced. Writes the signed
+ * manifest JSON to `out` (`*out_len` bytes; `XPS_E_BUFFER_TOO_SMALL` with the needed size).
+ * Refuses manifests that do not parse (`XPS_E_PATCH_MALFORMED`).
+ */
+xps_status xps_patch_sign_manifest(const uint8_t *manifest,
+                                   size_t manifest_len,
+                                   const char *signer,
+                                   const uint8_t *ed25519_sk,
+                                   size_t ed25519_sk_len,
+                                   const uint8_t *ml_dsa_65_sk,
+                                   size_t ml_dsa_65_sk_len,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * Checks a manifest and payload against a trust store without loading anything: the parse,
+ * signature, digest, policy (signers per op) and ABI-version steps of `xps_patch_apply`. Writes
+ * no audit record and changes nothing. `XPS_OK` or the `XPS_E_PATCH_*` status of the failing step.
+ */
+xps_status xps_patch_verify(const uint8_t *manifest,
+                            size_t manifest_len,
+                            const uint8_t *payload,
+                            size_t payload_len,
+                            const uint8_t *trust_store,
+                            size_t trust_store_len);
 
 /**
  * Public key size of an HPKE KEM; 0 if unknown or without a kernel in this build.

@@ -23,6 +23,7 @@ mod sign;
 mod kem;
 mod util;
 mod dispatch;
+mod patch;
 mod hpke;
 
 pub use aead::*;
@@ -33,6 +34,7 @@ pub use hpke::*;
 pub use kdf::*;
 pub use kem::*;
 pub use mac::*;
+pub use patch::*;
 pub use sign::*;
 pub use status::*;
 pub use util::*;

@@ -61,6 +61,30 @@ pub const XPS_E_UNKNOWN_OP: xps_status = 501;
 pub const XPS_E_UNKNOWN_KERNEL: xps_status = 502;
 /// The kernel cannot run here (CPU features or policy).
 pub const XPS_E_KERNEL_UNAVAILABLE: xps_status = 503;
+/// Hot-patch refused at step `parse`: manifest or trust store malformed, oversized or off-schema.
+pub const XPS_E_PATCH_MALFORMED: xps_status = 504;
+/// Hot-patch refused at step `signature`: an invalid signature, or fewer distinct trusted signers than the trust store requires.
+pub const XPS_E_PATCH_SIGNATURE: xps_status = 505;
+/// Hot-patch refused at step `digest`: payload size or SHA-256 differs from the manifest.
+pub const XPS_E_PATCH_DIGEST: xps_status = 506;
+/// Hot-patch refused at step `policy`: signer not allowed for an op, outside the manifest's time window, or unsigned patches not allowed.
+pub const XPS_E_PATCH_POLICY: xps_status = 507;
+/// Hot-patch refused at step `policy`: the version is not newer than the active one for an op (no silent downgrade).
+pub const XPS_E_PATCH_DOWNGRADE: xps_status = 508;
+/// Hot-patch refused at step `load`: the payload is not a loadable shared library or lacks `xps_kernel_module`.
+pub const XPS_E_PATCH_LOAD: xps_status = 509;
+/// Hot-patch refused at step `abi`: kernel ABI version differs, or the module's kernels do not match the manifest's ops.
+pub const XPS_E_PATCH_ABI: xps_status = 510;
+/// Hot-patch refused at step `cpu`: a kernel needs CPU features this machine (or the policy's ISA mask / CT-only rule) does not allow.
+pub const XPS_E_PATCH_CPU: xps_status = 511;
+/// Hot-patch refused at step `kat`: a kernel failed its known-answer tests.
+pub const XPS_E_PATCH_KAT: xps_status = 512;
+/// Hot-patch refused at step `differential`: a kernel's output differs from the portable kernel on random inputs.
+pub const XPS_E_PATCH_DIFFERENTIAL: xps_status = 513;
+/// Hot-patch not activated (or rollback not done): the audit record could not be appended to the audit log.
+pub const XPS_E_PATCH_AUDIT: xps_status = 514;
+/// `xps_patch_rollback` with no applied patch.
+pub const XPS_E_NOTHING_TO_ROLLBACK: xps_status = 515;
 /* internal (6xx) */
 /// A power-on self-test failed; every operation now fails with this status.
 pub const XPS_E_SELFTEST_FAILED: xps_status = 601;
