@@ -47,6 +47,13 @@ extern "C" {
 #define XPS_KERNEL_EXPORT __attribute__((visibility("default")))
 #endif
 
+/** 64-byte alignment of the state/schedule blobs, in C11 and C++11 spelling. */
+#ifdef __cplusplus
+#define XPS_KERNEL_ALIGN64 alignas(64)
+#else
+#define XPS_KERNEL_ALIGN64 _Alignas(64)
+#endif
+
 /* ---- CPU feature bits of xps_kernel_desc.requires (same numbering as xps_cpu_features()) ---- */
 #define XPS_KCPU_SSE2 (1ull << 0)
 #define XPS_KCPU_SSSE3 (1ull << 1)
@@ -86,7 +93,7 @@ typedef struct xps_kernel_desc {
 #define XPS_KERNEL_HASH_STATE_BYTES 2304u
 /** Kernel-owned streaming state (plain data, at most XPS_KERNEL_HASH_STATE_BYTES). */
 typedef struct xps_hash_state {
-    _Alignas(64) uint8_t bytes[XPS_KERNEL_HASH_STATE_BYTES];
+    XPS_KERNEL_ALIGN64 uint8_t bytes[XPS_KERNEL_HASH_STATE_BYTES];
 } xps_hash_state;
 
 #define XPS_KERNEL_HASH_MODE_PLAIN 0u
@@ -118,7 +125,7 @@ typedef struct xps_hash_kernel {
 #define XPS_KERNEL_AEAD_SCHED_BYTES 4096u
 /** Kernel-owned expanded key (plain data, at most XPS_KERNEL_AEAD_SCHED_BYTES). */
 typedef struct xps_aead_schedule {
-    _Alignas(64) uint8_t bytes[XPS_KERNEL_AEAD_SCHED_BYTES];
+    XPS_KERNEL_ALIGN64 uint8_t bytes[XPS_KERNEL_AEAD_SCHED_BYTES];
 } xps_aead_schedule;
 
 /** Expands key (length already validated). Returns 0 on success. */
