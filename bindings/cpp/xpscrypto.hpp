@@ -33,6 +33,7 @@
 
 #include <xpscrypto.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -959,6 +960,107 @@ inline void policy_set_isa_mask(std::uint64_t mask) { detail::check(::xps_policy
 inline std::uint64_t policy_isa_mask() noexcept { return ::xps_policy_isa_mask(); }
 inline void policy_set_ct_only(bool on) { detail::check(::xps_policy_set_ct_only(on ? 1 : 0)); }
 inline void policy_set_require_mlock(bool on) { detail::check(::xps_policy_set_require_mlock(on ? 1 : 0)); }
+
+// ---------------------------------------------------------------------------------------------
+// Hot-patch (docs/HOTPATCH.md). Refusals throw DispatchError whose status names the failing step
+// (XPS_E_PATCH_DIGEST, ...; patch_step_name() gives "digest", ...).
+// ---------------------------------------------------------------------------------------------
+
+/// What patch_apply / patch_rollback did.
+struct PatchReport {
+    std::string patch_id;
+    std::uint64_t version = 0;
+    std::uint64_t previous_generation = 0;
+    std::uint64_t new_generation = 0;
+    std::uint32_t op_count = 0;
+    std::uint32_t signer_count = 0;
+    std::array<std::uint8_t, 32> payload_sha256{};
+};
+
+/// One generation created by an apply or a rollback.
+struct PatchHistoryEntry {
+    std::uint64_t generation = 0;
+    std::uint64_t previous_generation = 0;
+    bool is_apply = false;
+    std::uint64_t version = 0;
+    std::string patch_id;
+};
+
+namespace detail {
+inline std::string id_string(const char (&id)[XPS_PATCH_ID_BYTES]) { return std::string(id, std::find(id, id + XPS_PATCH_ID_BYTES, '\0')); }
+inline PatchReport to_report(const xps_patch_report &r) {
+    PatchReport o;
+    o.patch_id = detail::id_string(r.patch_id);
+    o.version = r.version;
+    o.previous_generation = r.previous_generation;
+    o.new_generation = r.new_generation;
+    o.op_count = r.op_count;
+    o.signer_count = r.signer_count;
+    std::copy(std::begin(r.payload_sha256), std::end(r.payload_sha256), o.payload_sha256.begin());
+    return o;
+}
+}  // namespace detail
+
+/// Verifies, self-tests and activates a signed patch module (payload = the library's bytes).
+inline PatchReport patch_apply(bytes_view manifest, bytes_view payload, bytes_view trust_store, bool allow_downgrade = false) {
+    xps_patch_report r{};
+    detail::check(::xps_patch_apply(manifest.data(), manifest.size(), payload.data(), payload.size(), trust_store.data(), trust_store.size(),
+                                    allow_downgrade ? XPS_PATCH_ALLOW_DOWNGRADE : 0u, &r));
+    return detail::to_report(r);
+}
+/// Removes the newest applied patch.
+inline PatchReport patch_rollback() {
+    xps_patch_report r{};
+    detail::check(::xps_patch_rollback(&r));
+    return detail::to_report(r);
+}
+/// Generations created by apply/rollback, oldest first.
+inline std::vector<PatchHistoryEntry> patch_history() {
+    std::size_t n = 0;
+    std::vector<xps_patch_history_entry> raw;
+    xps_status s;
+    do {  // the history may grow between the two calls
+        raw.resize(n + 8);
+        s = ::xps_patch_history(raw.data(), raw.size(), &n);
+    } while (s == XPS_E_BUFFER_TOO_SMALL);
+    detail::check(s);
+    std::vector<PatchHistoryEntry> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto &e = raw[i];
+        out.push_back(PatchHistoryEntry{e.generation, e.previous_generation, e.action == XPS_PATCH_ACTION_APPLY, e.version,
+                                        detail::id_string(e.patch_id)});
+    }
+    return out;
+}
+/// Number of applied patches.
+inline std::size_t patch_applied_count() noexcept { return ::xps_patch_applied_count(); }
+/// Checks manifest + payload against a trust store without loading (throws on failure).
+inline void patch_verify(bytes_view manifest, bytes_view payload, bytes_view trust_store) {
+    detail::check(::xps_patch_verify(manifest.data(), manifest.size(), payload.data(), payload.size(), trust_store.data(), trust_store.size()));
+}
+/// Adds `signer`'s Ed25519 signature (32-byte secret key) to a manifest; returns the new JSON.
+inline std::string patch_sign_manifest(bytes_view manifest, const std::string &signer, bytes_view ed25519_secret_key) {
+    std::size_t n = 0;
+    xps_status s = ::xps_patch_sign_manifest(manifest.data(), manifest.size(), signer.c_str(), ed25519_secret_key.data(), ed25519_secret_key.size(),
+                                             nullptr, 0, nullptr, 0, &n);
+    if (s != XPS_E_BUFFER_TOO_SMALL) detail::check(s);
+    std::string out(n, '\0');
+    detail::check(::xps_patch_sign_manifest(manifest.data(), manifest.size(), signer.c_str(), ed25519_secret_key.data(), ed25519_secret_key.size(),
+                                            nullptr, 0, reinterpret_cast<std::uint8_t *>(&out[0]), out.size(), &n));
+    out.resize(n);
+    return out;
+}
+/// Audit log file (empty string: back to $XPS_PATCH_AUDIT_LOG).
+inline void patch_set_audit_log(const std::string &path) {
+    detail::check(::xps_patch_set_audit_log(path.empty() ? nullptr : path.c_str()));
+}
+/// The pipeline step of an XPS_E_PATCH_* status ("digest", ...), empty for other statuses.
+inline std::string patch_step_name(xps_status s) {
+    const char *n = ::xps_patch_step_name(s);
+    return n ? n : "";
+}
+/// The kernel ABI version patch modules must be built for.
+inline std::uint32_t kernel_abi_version() noexcept { return ::xps_kernel_abi_version(); }
 
 }  // namespace xps
 

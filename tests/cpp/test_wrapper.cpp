@@ -555,6 +555,56 @@ void test_sign_kem() {
     CHECK(present >= 2);
 }
 
+// Hot-patch through the wrapper: the example SHA-256 patch module (XPS_TEST_PATCH_MODULE, built by
+// this project from examples/), a fresh signer, apply → rollback, and a tampered payload refused.
+void test_patch() {
+    std::FILE *f = std::fopen(XPS_TEST_PATCH_MODULE, "rb");
+    CHECK(f != nullptr);
+    if (f == nullptr) return;
+    bytes payload;
+    for (int c; (c = std::fgetc(f)) != EOF;) payload.push_back(static_cast<std::uint8_t>(c));
+    std::fclose(f);
+    auto hex = [](const bytes &b) {
+        std::string h;
+        char t[3];
+        for (auto x : b) {
+            std::snprintf(t, sizeof t, "%02x", x);
+            h += t;
+        }
+        return h;
+    };
+    const xps::KeyPair signer = xps::sign_keypair("ed25519");
+    const std::string trust = R"({"format":"xpscrypto-trust-store/1","min_required_signatures":1,"allow_unsigned":false,"signers":[{"name":"cpp","ed25519":")" +
+                              hex(signer.public_key) + R"(","ops":["hash.sha256"]}]})";
+    const std::string manifest = R"({"format":"xpscrypto-patch-manifest/1","id":"cpp-sha256","version":1,"kernel_abi":)" +
+                                 std::to_string(xps::kernel_abi_version()) + R"(,"ops":["hash.sha256"],"payload":{"name":"p.so","size":)" +
+                                 std::to_string(payload.size()) + R"(,"sha256":")" + hex(xps::hash("sha256", payload)) + R"("},"created":1765000000})";
+    const std::string signed_m = xps::patch_sign_manifest(manifest, "cpp", signer.secret_key);
+    EXPECT_NO_THROW(xps::patch_verify(signed_m, payload, trust));
+    const bytes msg = seq(5000);
+    const bytes ref = xps::hash("sha256", msg);
+    const std::string before = xps::dispatch_active_kernel("hash.sha256");
+    const std::uint64_t g = xps::dispatch_generation();
+    const xps::PatchReport r = xps::patch_apply(signed_m, payload, trust);
+    CHECK(r.patch_id == "cpp-sha256" && r.version == 1 && r.previous_generation == g && r.new_generation == g + 1 && r.signer_count == 1);
+    CHECK(r.payload_sha256.size() == 32 && bytes(r.payload_sha256.begin(), r.payload_sha256.end()) == xps::hash("sha256", payload));
+    CHECK(xps::dispatch_active_kernel("hash.sha256") == "sha256/c-portable");
+    CHECK(xps::hash("sha256", msg) == ref);
+    CHECK(xps::patch_applied_count() == 1);
+    const auto h = xps::patch_history();
+    CHECK(!h.empty() && h.back().is_apply && h.back().patch_id == "cpp-sha256" && h.back().generation == g + 1);
+    const xps::PatchReport rb = xps::patch_rollback();
+    CHECK(rb.patch_id == "cpp-sha256" && rb.new_generation == g + 2);
+    CHECK(xps::dispatch_active_kernel("hash.sha256") == before);
+    EXPECT_THROW(xps::patch_rollback(), xps::DispatchError, XPS_E_NOTHING_TO_ROLLBACK);
+    bytes bad = payload;
+    bad[bad.size() / 3] ^= 0x10;
+    EXPECT_THROW(xps::patch_apply(signed_m, bad, trust), xps::DispatchError, XPS_E_PATCH_DIGEST);
+    CHECK(xps::patch_step_name(XPS_E_PATCH_DIGEST) == "digest");
+    CHECK(xps::patch_step_name(XPS_E_OVERLAP).empty());
+    CHECK(xps::dispatch_generation() == g + 2);
+}
+
 }  // namespace
 
 int main() {
@@ -572,6 +622,7 @@ int main() {
         {"random_ct_secure", test_random_ct_secure},
         {"sign_kem", test_sign_kem},
         {"dispatch", test_dispatch},
+        {"patch", test_patch},
     };
     for (const auto &t : tests) {
         const long before = g_fail;
