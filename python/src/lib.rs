@@ -12,6 +12,7 @@ mod hpke;
 mod kdf;
 mod kem;
 mod mac;
+mod patch;
 mod secure;
 mod sign;
 mod system;
@@ -38,6 +39,11 @@ mod _native {
     };
     #[pymodule_export]
     use crate::mac::{hmac, hmac_verify, hmac_verify_truncated, mac_keybytes, mac_tagbytes, Mac};
+    #[pymodule_export]
+    use crate::patch::{
+        kernel_abi_version, patch_applied, patch_apply, patch_history, patch_rollback, patch_set_audit_log, patch_sign_manifest, patch_step_name, patch_verify,
+        policy_allow_unsigned_patches_for_development, policy_set_allow_unsigned_patches_for_development,
+    };
     #[pymodule_export]
     use crate::secure::SecureBuffer;
     #[pymodule_export]

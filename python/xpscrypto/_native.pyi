@@ -1,7 +1,8 @@
 # Type stubs of the native module (hand-written; checked against the binary by
 # `python -m mypy.stubtest xpscrypto._native` in scripts/python-tests.sh).
 from types import TracebackType
-from typing import Any, Iterable, final
+import os
+from typing import Any, Iterable, Literal, TypedDict, final
 
 import sys
 
@@ -84,13 +85,24 @@ __all__ = [
     "kem_secretkeybytes",
     "kem_seedbytes",
     "kem_sharedsecretbytes",
+    "kernel_abi_version",
     "mac_keybytes",
     "mac_tagbytes",
+    "patch_applied",
+    "patch_apply",
+    "patch_history",
+    "patch_rollback",
+    "patch_set_audit_log",
+    "patch_sign_manifest",
+    "patch_step_name",
+    "patch_verify",
     "pbkdf2",
+    "policy_allow_unsigned_patches_for_development",
     "policy_ct_only",
     "policy_isa_mask",
     "policy_require_mlock",
     "policy_rsa_private_ops",
+    "policy_set_allow_unsigned_patches_for_development",
     "policy_set_ct_only",
     "policy_set_isa_mask",
     "policy_set_require_mlock",
@@ -168,6 +180,44 @@ def policy_set_require_mlock(on: bool) -> None: ...
 def policy_require_mlock() -> bool: ...
 def policy_set_rsa_private_ops(on: bool) -> None: ...
 def policy_rsa_private_ops() -> bool: ...
+
+# --- hot-patch -------------------------------------------------------------------------------
+class _PatchReport(TypedDict):
+    patch_id: str
+    version: int
+    ops: list[str]
+    kernels: list[tuple[str, str]]
+    signers: list[str]
+    payload_sha256: bytes
+    previous_generation: int
+    new_generation: int
+
+class _PatchHistoryEntry(TypedDict):
+    generation: int
+    previous_generation: int
+    action: Literal["apply", "rollback"]
+    patch_id: str
+    version: int
+    ops: list[str]
+    time: str
+    active: list[str]
+
+class _AppliedPatch(TypedDict):
+    patch_id: str
+    version: int
+    ops: list[str]
+
+def patch_apply(manifest: Buffer, payload: Buffer, trust_store: Buffer, *, allow_downgrade: bool = False) -> _PatchReport: ...
+def patch_rollback() -> _PatchReport: ...
+def patch_history() -> list[_PatchHistoryEntry]: ...
+def patch_applied() -> list[_AppliedPatch]: ...
+def patch_set_audit_log(path: str | os.PathLike[str] | None) -> None: ...
+def patch_step_name(status: int) -> str | None: ...
+def patch_sign_manifest(manifest: Buffer, signer: str, ed25519_secret_key: Buffer, *, ml_dsa_65_secret_key: Buffer | None = None) -> bytes: ...
+def patch_verify(manifest: Buffer, payload: Buffer, trust_store: Buffer) -> None: ...
+def kernel_abi_version() -> int: ...
+def policy_set_allow_unsigned_patches_for_development(on: bool) -> None: ...
+def policy_allow_unsigned_patches_for_development() -> bool: ...
 
 # --- hashes ----------------------------------------------------------------------------------
 def hash(alg_name: str, data: Buffer) -> bytes: ...

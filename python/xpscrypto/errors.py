@@ -68,7 +68,8 @@ class ResourceError(Error):
 
 
 class PatchError(Error):
-    """Dispatch or hot-patch failure (5xx): unknown op or kernel, kernel unavailable."""
+    """Dispatch or hot-patch failure (5xx): unknown op or kernel, kernel unavailable, a hot-patch
+    refused at a pipeline step (``patch_step_name(e.status)`` names it), nothing to roll back."""
 
 
 class InternalError(Error):
