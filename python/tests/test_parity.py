@@ -68,6 +68,7 @@ RENAMED = {
     "xps_secure_free": "SecureBuffer.close",
     "xps_secure_is_locked": "SecureBuffer.locked",
     "xps_last_error_detail": "Error.detail",
+    "xps_patch_applied_count": "patch_applied",  # len() of the list of applied patches
 }
 # C functions with no Python counterpart, and why.
 EXCLUDED = {
@@ -192,6 +193,36 @@ def test_size_macros_match_size_functions() -> None:
             assert got == value, f"{macro}={value} but {fn.__name__}({alg!r}) = {got}"
         checked += 1
     assert checked > 40
+
+
+# XPS_PATCH_* macros and where their meaning lives in Python (none is a Python constant).
+PATCH_MACROS = {
+    "XPS_PATCH_ALLOW_DOWNGRADE": "the allow_downgrade= keyword of patch_apply",
+    "XPS_PATCH_ACTION_APPLY": "patch_history() entries say action='apply'",
+    "XPS_PATCH_ACTION_ROLLBACK": "patch_history() entries say action='rollback'",
+    "XPS_PATCH_ID_BYTES": "size of the NUL-terminated id field of the C structs; Python ids are str",
+}
+
+
+def test_patch_macros_are_mapped() -> None:
+    macros = {k for k in DEFINES if k.startswith("XPS_PATCH_")}
+    assert macros == set(PATCH_MACROS), "map new XPS_PATCH_* macros here (with where they live in Python)"
+    assert DEFINES["XPS_PATCH_ALLOW_DOWNGRADE"] == 1
+    param = inspect.signature(xpscrypto.patch_apply).parameters["allow_downgrade"]
+    assert param.kind is inspect.Parameter.KEYWORD_ONLY and param.default is False
+    assert (DEFINES["XPS_PATCH_ACTION_APPLY"], DEFINES["XPS_PATCH_ACTION_ROLLBACK"]) == (1, 2)
+    assert DEFINES["XPS_PATCH_ID_BYTES"] == 65  # ids of at most 64 characters
+
+
+def test_patch_statuses_name_their_step() -> None:
+    steps = {504: "parse", 505: "signature", 506: "digest", 507: "policy", 508: "policy", 509: "load", 510: "abi",
+             511: "cpu", 512: "kat", 513: "differential", 514: "audit"}
+    for code, step in steps.items():
+        assert xpscrypto.patch_step_name(code) == step, code
+        assert errors.error_class(code) is xpscrypto.PatchError
+    for code in (0, 201, 501, 515, 999, -1):
+        assert xpscrypto.patch_step_name(code) is None
+    assert xpscrypto.kernel_abi_version() >= 1
 
 
 def test_sign_options_are_keywords() -> None:
