@@ -222,6 +222,14 @@ export declare function algName(id: number): string
 /** Canonical names of every algorithm, in id order. */
 export declare function algorithms(): Array<string>
 
+/** An applied patch. */
+export interface AppliedPatch {
+  patchId: string
+  /** Exact up to 2^53. */
+  version: number
+  ops: Array<string>
+}
+
 /**
  * Argon2id (v0x13): `length` bytes (≥ 4). Salt ≥ 8 bytes; `mCostKib` ≥ 8·parallelism. Blocks the
  * event loop for its whole run: prefer `argon2idAsync` on servers.
@@ -465,6 +473,12 @@ export declare function kemSeedbytes(alg: string): number | null
 /** Shared-secret size of a KEM. */
 export declare function kemSharedsecretbytes(alg: string): number
 
+/**
+ * The kernel ABI version this library accepts from patch modules (`XPS_KERNEL_ABI_VERSION` of
+ * `xpscrypto_kernel.h`); a manifest's `kernel_abi` must equal it.
+ */
+export declare function kernelAbiVersion(): number
+
 /** A key pair. */
 export interface KeyPair {
   publicKey: Buffer
@@ -486,6 +500,131 @@ export interface OpInfo {
 }
 
 /**
+ * The applied patches, bottom first (a stack: `patchRollback` removes the last). Its length is the
+ * C `xps_patch_applied_count()`.
+ */
+export declare function patchApplied(): Array<AppliedPatch>
+
+/**
+ * Applies a hot-patch: `manifest` (JSON bytes), `payload` (the shared library's bytes; verified
+ * and loaded from these bytes, never re-read from a file), `trustStore` (JSON bytes). Runs parse →
+ * signature → digest → policy → abi → load → cpu → kat → differential → audit → swap; on success
+ * the patch's kernels serve every later call (a new dispatch generation). On failure nothing
+ * changes and a `PatchError` is thrown whose `status` names the failing step (`XPS_E_PATCH_*`,
+ * see `patchStepName`).
+ */
+export declare function patchApply(manifest: Uint8Array, payload: Uint8Array, trustStore: Uint8Array, options?: PatchApplyOptions | undefined | null): PatchReport
+
+/**
+ * `patchApply` on the libuv pool (the checks take milliseconds). It takes no AbortSignal: a
+ * hot-patch is never abandoned half-way.
+ */
+export declare function patchApplyAsync(manifest: Uint8Array, payload: Uint8Array, trustStore: Uint8Array, options?: PatchApplyOptions | undefined | null): Promise<PatchReport>
+
+/** Options of `patchApply`. */
+export interface PatchApplyOptions {
+  /**
+   * Accept a version that is not newer than the active one for its ops (an explicit, audited
+   * downgrade or re-apply). Default false: no silent downgrade.
+   */
+  allowDowngrade?: boolean
+}
+
+/** Generations created by apply/rollback, oldest first (the last 4096). */
+export declare function patchHistory(): Array<PatchHistoryEntry>
+
+/** One generation created by apply or rollback. */
+export interface PatchHistoryEntry {
+  generation: number
+  previousGeneration: number
+  action: 'apply' | 'rollback'
+  /** The patch applied, or the patch removed by a rollback. */
+  patchId: string
+  /** Its version (exact up to 2^53). */
+  version: number
+  ops: Array<string>
+  /** RFC 3339 UTC. */
+  time: string
+  /** Patch ids active in this generation, bottom first. */
+  active: Array<string>
+}
+
+/** A kernel a patch made active. */
+export interface PatchKernel {
+  /** The dispatch op ("hash.sha256"). */
+  op: string
+  /** The kernel's name ("sha256/c-portable"). */
+  kernel: string
+}
+
+/** What `patchApply` or `patchRollback` did. */
+export interface PatchReport {
+  /** The patch applied, or removed by a rollback. */
+  patchId: string
+  /** The patch's version (a number: exact up to 2^53). */
+  version: number
+  /** The ops the patch covers. */
+  ops: Array<string>
+  /** Kernels now active through this patch (empty for a rollback). */
+  kernels: Array<PatchKernel>
+  /**
+   * Distinct trusted signers whose signatures verified (empty for a rollback and for unsigned
+   * development patches).
+   */
+  signers: Array<string>
+  /** SHA-256 of the payload (32 zero bytes for a rollback). */
+  payloadSha256: Buffer
+  /** The dispatch generation before the swap. */
+  previousGeneration: number
+  /** The dispatch generation the swap created. */
+  newGeneration: number
+}
+
+/**
+ * Removes the newest applied patch: its ops return to the kernels they had before it (a new
+ * generation). Throws a `PatchError` with status 515 (`XPS_E_NOTHING_TO_ROLLBACK`) if no patch is
+ * applied.
+ */
+export declare function patchRollback(): PatchReport
+
+/**
+ * Sets the audit log file (JSON lines, created with mode 0600, appended and flushed before
+ * apply/rollback return; a record that cannot be written refuses the apply or rollback).
+ * `null`: no audit log file from now on (records are still kept in memory).
+ */
+export declare function patchSetAuditLog(path?: string | undefined | null): void
+
+/**
+ * Signs a manifest as `signer` (its name in the trust store) with a 32-byte Ed25519 secret key
+ * (the `signKeypair('ed25519')` format); a previous signature by the same signer is replaced.
+ * Returns the signed manifest (JSON bytes). A manifest that does not parse throws a `PatchError`
+ * (`XPS_E_PATCH_MALFORMED`).
+ */
+export declare function patchSignManifest(manifest: Uint8Array, signer: string, ed25519SecretKey: Uint8Array, options?: PatchSignOptions | undefined | null): Buffer
+
+/** Options of `patchSignManifest`. */
+export interface PatchSignOptions {
+  /**
+   * An ML-DSA-65 secret key: adds an ML-DSA-65 signature (required by trust-store signers that
+   * list an `ml_dsa_65` key).
+   */
+  mlDsa65SecretKey?: Uint8Array
+}
+
+/**
+ * The pipeline step a hot-patch status stands for ("parse", "signature", "digest", "policy",
+ * "abi", "load", "cpu", "kat", "differential", "audit"); `null` for other statuses.
+ */
+export declare function patchStepName(status: number): string | null
+
+/**
+ * Checks a manifest and payload against a trust store without loading anything: the parse,
+ * signature, digest, policy (signers per op) and ABI-version steps of `patchApply`. Returns
+ * nothing, or throws a `PatchError` whose `status` names the failing step. Writes no audit record.
+ */
+export declare function patchVerify(manifest: Uint8Array, payload: Uint8Array, trustStore: Uint8Array): void
+
+/**
  * PBKDF2-HMAC (pbkdf2-sha256, pbkdf2-sha512): `length` bytes after `iterations` (≥ 1). Blocks the
  * event loop for its whole run: prefer `pbkdf2Async` on servers.
  */
@@ -493,6 +632,9 @@ export declare function pbkdf2(alg: string, password: Uint8Array, salt: Uint8Arr
 
 /** `pbkdf2` on the libuv pool. */
 export declare function pbkdf2Async(alg: string, password: Uint8Array, salt: Uint8Array, iterations: number, length: number, signal?: AbortSignal | undefined | null): Promise<Buffer>
+
+/** Whether unsigned development patches are allowed. */
+export declare function policyAllowUnsignedPatchesForDevelopment(): boolean
 
 /** Lifts the ISA restriction (every feature allowed again). */
 export declare function policyClearIsaMask(): void
@@ -508,6 +650,13 @@ export declare function policyRequireMlock(): boolean
 
 /** Whether RSA private-key operations are allowed. */
 export declare function policyRsaPrivateOps(): boolean
+
+/**
+ * Development only: `true` lets a trust store with `"allow_unsigned": true` admit unsigned
+ * patches (every other check still runs; audit records say "unsigned"). `false` (the default):
+ * such trust stores are refused. Never enable in production.
+ */
+export declare function policySetAllowUnsignedPatchesForDevelopment(on: boolean): void
 
 /** Constant-time kernels only (reselects kernels). */
 export declare function policySetCtOnly(on: boolean): void

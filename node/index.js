@@ -79,10 +79,15 @@ function abortError() {
 const OPTIONS_ARG = {
   argon2id: 6, argon2idAsync: 6, sign: 3, signAsync: 3, verify: 4, verifyAsync: 4, hpkeSeal: 5, hpkeOpen: 6,
   HpkeSender: 4, HpkeRecipient: 5, 'SigningKey#sign': 1, 'SigningKey#signAsync': 1,
+  patchApply: 3, patchApplyAsync: 3, patchSignManifest: 3,
 }
 
+// Promise twins that take no AbortSignal: their work changes process state (a hot-patch is applied
+// or not, never abandoned half-way with its result dropped), so nothing may follow the options.
+const NO_SIGNAL = new Set(['patchApplyAsync'])
+
 // Status codes are the only numbers that may be anything (unknown ones have a name too).
-const ANY_NUMBER = new Set(['statusName', 'statusMessage', 'statusCategory'])
+const ANY_NUMBER = new Set(['statusName', 'statusMessage', 'statusCategory', 'patchStepName'])
 
 function checkArgs(label, args) {
   const opt = OPTIONS_ARG[label]
@@ -97,6 +102,10 @@ function checkArgs(label, args) {
 
 /** For the Promise twins: the caller's AbortSignal (last argument), validated, or null. */
 function signalOf(label, args) {
+  if (NO_SIGNAL.has(label)) {
+    if (args.length > OPTIONS_ARG[label] + 1) throw typeError(`${label} takes no AbortSignal (a hot-patch cannot be cancelled once started)`)
+    return null
+  }
   const last = args.length - 1
   const sig = args[last]
   if (last < 0 || sig == null || typeof sig !== 'object' || ArrayBuffer.isView(sig) || OPTIONS_ARG[label] === last) return null
