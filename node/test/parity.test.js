@@ -35,6 +35,7 @@ const RENAMED = {
   xps_dispatch_op_count: 'dispatchInfo', xps_dispatch_op_name: 'dispatchInfo', xps_dispatch_candidate_count: 'dispatchInfo',
   xps_dispatch_candidate_name: 'dispatchInfo', xps_dispatch_candidate_available: 'dispatchInfo',
   xps_last_error_detail: 'XpsError', // the message of the thrown error
+  xps_patch_applied_count: 'patchApplied', // the length of the list of applied patches
 }
 const EXCLUDED = {
   xps_hash_free: 'garbage collection frees (and wipes) Hash objects',
@@ -131,8 +132,31 @@ test('size macros match the size functions', () => {
   assert.ok(checked > 40)
 })
 
+// XPS_PATCH_* macros and where their meaning lives in JS (none is a JS constant).
+const PATCH_MACROS = {
+  XPS_PATCH_ALLOW_DOWNGRADE: 'options.allowDowngrade of patchApply',
+  XPS_PATCH_ACTION_APPLY: "patchHistory() entries say action: 'apply'",
+  XPS_PATCH_ACTION_ROLLBACK: "patchHistory() entries say action: 'rollback'",
+  XPS_PATCH_ID_BYTES: 'size of the NUL-terminated id field of the C structs; JS ids are strings',
+}
+
+test('XPS_PATCH_* macros are mapped; patch statuses name their step', () => {
+  const macros = Object.keys(DEFINES).filter((k) => k.startsWith('XPS_PATCH_')).sort()
+  assert.deepEqual(macros, Object.keys(PATCH_MACROS).sort(), 'map new XPS_PATCH_* macros here (with where they live in JS)')
+  assert.equal(DEFINES.XPS_PATCH_ALLOW_DOWNGRADE, 1)
+  assert.deepEqual([DEFINES.XPS_PATCH_ACTION_APPLY, DEFINES.XPS_PATCH_ACTION_ROLLBACK], [1, 2])
+  assert.equal(DEFINES.XPS_PATCH_ID_BYTES, 65) // ids of at most 64 characters
+  const steps = { 504: 'parse', 505: 'signature', 506: 'digest', 507: 'policy', 508: 'policy', 509: 'load', 510: 'abi', 511: 'cpu', 512: 'kat', 513: 'differential', 514: 'audit' }
+  for (const [code, step] of Object.entries(steps)) {
+    assert.equal(xps.patchStepName(Number(code)), step, code)
+    assert.equal(xps.errorClass(Number(code)), xps.PatchError)
+  }
+  for (const code of [0, 201, 501, 515, 999, -1]) assert.equal(xps.patchStepName(code), null, String(code))
+  assert.ok(xps.kernelAbiVersion() >= 1)
+})
+
 test('every heavy operation has a Promise twin', () => {
-  for (const f of ['argon2id', 'pbkdf2', 'signKeypair', 'sign', 'verify', 'kemKeypair', 'kemEncapsulate', 'kemDecapsulate', 'hash', 'aeadSeal', 'aeadOpen', 'randomBytes']) {
+  for (const f of ['argon2id', 'pbkdf2', 'signKeypair', 'sign', 'verify', 'kemKeypair', 'kemEncapsulate', 'kemDecapsulate', 'hash', 'aeadSeal', 'aeadOpen', 'randomBytes', 'patchApply']) {
     assert.equal(typeof xps[`${f}Async`], 'function', f)
   }
   for (const [cls, m] of [['AeadKey', 'encryptAsync'], ['AeadKey', 'decryptAsync'], ['SigningKey', 'signAsync'], ['DecapsulationKey', 'decapsulateAsync']]) {
