@@ -1,0 +1,94 @@
+//! `xps info`: what the library is and which kernels it runs.
+
+use crate::args::{self, Spec};
+use crate::{core_error, say, Fail};
+use serde_json::json;
+use std::io::Write;
+use xpscrypto_core::{cpu, dispatch, hotpatch, policy};
+
+pub const USAGE: &str = "\
+usage: xps info [--json]
+
+Prints the library version, the kernel ABI version, the CPU features kernels may use, the
+dispatch generation, every op with its candidate kernels (available here? constant-time? which
+CPU features?) and the active one, and the hot-patches applied in this process.
+
+  --json   one JSON object instead of the table
+";
+
+const SPEC: Spec = Spec { usage: USAGE, values: &[], repeated: &[], flags: &["json"] };
+
+pub fn run(argv: &[String]) -> Result<(), Fail> {
+    let a = args::parse(&SPEC, argv)?;
+    let ops = dispatch::info().map_err(|e| core_error("info", &e))?;
+    let features = cpu::feature_names(cpu::features());
+    let hardware = cpu::feature_names(cpu::hardware_features());
+    let applied = hotpatch::applied();
+    let generation = dispatch::generation();
+
+    if a.flag("json") {
+        let v = json!({
+            "version": xpscrypto_core::VERSION,
+            "kernel_abi": dispatch::KERNEL_ABI_VERSION,
+            "cpu_features": features,
+            "hardware_features": hardware,
+            "ct_only": policy::ct_only(),
+            "generation": generation,
+            "ops": ops.iter().map(|o| json!({
+                "op": o.op,
+                "active": o.active,
+                "forced": o.forced,
+                "candidates": o.candidates.iter().map(|c| json!({
+                    "name": c.name,
+                    "available": c.available,
+                    "constant_time": c.constant_time,
+                    "requires": c.requires,
+                    "priority": c.priority,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "applied_patches": applied.iter().map(|(id, version, ops)| json!({ "id": id, "version": version, "ops": ops })).collect::<Vec<_>>(),
+        });
+        say!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(());
+    }
+
+    say!("xpscrypto {} (kernel ABI {})", xpscrypto_core::VERSION, dispatch::KERNEL_ABI_VERSION);
+    say!("CPU features:        {}", if features.is_empty() { "(none)".to_string() } else { features.join(" ") });
+    if hardware != features {
+        let hidden: Vec<&str> = hardware.iter().copied().filter(|f| !features.contains(f)).collect();
+        say!("hidden by XPS_CPU_DISABLE: {}", hidden.join(" "));
+    }
+    say!("constant-time only:  {}", if policy::ct_only() { "yes" } else { "no" });
+    say!("dispatch generation: {generation}");
+    if applied.is_empty() {
+        say!("applied patches:     none");
+    } else {
+        for (id, version, ops) in &applied {
+            say!("applied patch:       {id} version {version} ({})", ops.join(", "));
+        }
+    }
+    say!("");
+    let op_w = ops.iter().map(|o| o.op.len()).max().unwrap_or(2).max(2);
+    let k_w = ops.iter().flat_map(|o| o.candidates.iter().map(|c| c.name.len())).max().unwrap_or(6).max(6) + 2;
+    say!("{:op_w$}  {:k_w$}  {:9}  {:13}  requires", "op", "kernel", "available", "constant-time");
+    for o in &ops {
+        for (i, c) in o.candidates.iter().enumerate() {
+            let mark = match (c.name == o.active, o.forced) {
+                (true, true) => "! ",
+                (true, false) => "* ",
+                _ => "  ",
+            };
+            say!(
+                "{:op_w$}  {:k_w$}  {:9}  {:13}  {}",
+                if i == 0 { o.op } else { "" },
+                format!("{mark}{}", c.name),
+                if c.available { "yes" } else { "no" },
+                if c.constant_time { "yes" } else { "no" },
+                if c.requires.is_empty() { "-".to_string() } else { c.requires.join(",") },
+            );
+        }
+    }
+    say!("");
+    say!("* active kernel   ! active kernel, forced");
+    Ok(())
+}
