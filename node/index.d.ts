@@ -590,7 +590,7 @@ export declare function patchRollback(): PatchReport
 /**
  * Sets the audit log file (JSON lines, created with mode 0600, appended and flushed before
  * apply/rollback return; a record that cannot be written refuses the apply or rollback).
- * `null`: no audit log file from now on (records are still kept in memory).
+ * `null`: back to `$XPS_PATCH_AUDIT_LOG` (no file if unset; records are still kept in memory).
  */
 export declare function patchSetAuditLog(path?: string | undefined | null): void
 

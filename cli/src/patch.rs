@@ -108,10 +108,7 @@ const APPLY: Spec = Spec {
 const JSON_LIMIT: u64 = MAX_JSON_BYTES as u64;
 const PAYLOAD_LIMIT: u64 = MAX_PAYLOAD_BYTES as u64;
 
-/// Signer names and patch ids: 1–64 characters of `[A-Za-z0-9._-]` (the manifest schema's rule).
-fn valid_name(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-}
+use xpscrypto_core::hotpatch::manifest::valid_name;
 
 fn now_unix() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
@@ -364,12 +361,6 @@ pub fn verify(argv: &[String]) -> Result<(), Fail> {
     let a = args::parse(&VERIFY, argv)?;
     let i = read_inputs(&a)?;
     let (m, signers) = hotpatch::verify_only(&i.manifest, &i.payload, &i.trust).map_err(|e| core_error("verify", &e))?;
-    // `apply` refuses a manifest outside its time window at the policy step; verify_only does not
-    // look at the clock, so check it here: an expired manifest is refused, a not-yet-valid one noted.
-    let now = now_unix();
-    if let Some(t) = m.not_after.filter(|t| now > *t) {
-        return Err(refused_at(Step::Policy, format!("the manifest expired (not_after {t}, now {now})")));
-    }
     let required = TrustStore::parse(&i.trust).map(|t| t.min_required_signatures).unwrap_or(1);
     say!("patch:      {}", m.id);
     say!("version:    {}", m.version);
@@ -378,9 +369,6 @@ pub fn verify(argv: &[String]) -> Result<(), Fail> {
     say!("kernel ABI: {}", m.kernel_abi);
     say!("window:     {}", window_text(&m));
     say!("signers:    {} ({} verified, {} required)", signers.join(", "), signers.len(), required);
-    if let Some(t) = m.not_before.filter(|t| now < *t) {
-        say!("note:       not valid before {t} (in {} s); apply refuses it until then", t - now);
-    }
     say!("OK (not loaded)");
     Ok(())
 }

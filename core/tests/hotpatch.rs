@@ -77,6 +77,7 @@ fn apply_then_rollback_swaps_the_kernel_and_audits() {
 
     let rb = hotpatch::rollback().unwrap();
     assert_eq!((rb.patch_id.as_str(), rb.previous_generation, rb.new_generation), ("c-sha256", g0 + 1, g0 + 2));
+    assert_eq!((rb.signers.clone(), rb.payload_sha256.to_vec()), (vec!["alice".to_string()], sha256_ref(&payload)));
     assert_eq!(dispatch::active_kernel(OP).unwrap(), before);
     let n1 = uses("c-sha256");
     hash::hash(Alg::Sha256, b"abc").unwrap();
@@ -103,6 +104,8 @@ fn apply_then_rollback_swaps_the_kernel_and_audits() {
     assert_eq!((lines[0]["previous_generation"].as_u64(), lines[0]["new_generation"].as_u64()), (Some(g0), Some(g0 + 1)));
     assert!(lines[0]["time"].as_str().unwrap().ends_with('Z'));
     assert_eq!(lines[1]["action"], "rollback");
+    assert_eq!(lines[1]["payload_sha256"], hex(&sha256_ref(&payload)));
+    assert_eq!(lines[1]["signers"], json!(["alice"]));
     assert_eq!(lines[2]["result"], "rejected");
     #[cfg(unix)]
     {
@@ -327,6 +330,19 @@ fn verify_only_checks_without_loading() {
     let mut bad = payload.clone();
     bad[100] ^= 1;
     assert_eq!(hotpatch::verify_only(&good, &bad, &trust).unwrap_err().status, Status::PatchDigest);
+    assert_eq!(dispatch::generation(), g);
+    assert_eq!(hotpatch::audit_records().len(), n, "verify writes no audit record");
+    // The time window and versions are checked too (as apply would).
+    let mut expired = manifest("c-sha256", 1, &[OP], &payload);
+    expired["not_after"] = json!(now() - 1);
+    assert_eq!(hotpatch::verify_only(&sign(&expired, &[&alice]), &payload, &trust).unwrap_err().status, Status::PatchPolicy);
+    hotpatch::apply(&good, &payload, &trust, &ApplyOptions::default()).unwrap();
+    assert_eq!(hotpatch::verify_only(&good, &payload, &trust).unwrap_err().status, Status::PatchDowngrade);
+    hotpatch::rollback().unwrap();
+    let (g, n) = (dispatch::generation(), hotpatch::audit_records().len());
+    // Bad signer names are a parameter error, not a malformed manifest.
+    let unsigned = serde_json::to_vec(&manifest("c-sha256", 1, &[OP], &payload)).unwrap();
+    assert_eq!(hotpatch::sign_manifest(&unsigned, "bad name", &alice.secret, None).unwrap_err().status, Status::InvalidParameter);
     assert_eq!(dispatch::generation(), g);
     assert_eq!(hotpatch::audit_records().len(), n);
 }

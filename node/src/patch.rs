@@ -153,7 +153,7 @@ pub fn patch_applied() -> Vec<AppliedPatch> {
 
 /// Sets the audit log file (JSON lines, created with mode 0600, appended and flushed before
 /// apply/rollback return; a record that cannot be written refuses the apply or rollback).
-/// `null`: no audit log file from now on (records are still kept in memory).
+/// `null`: back to `$XPS_PATCH_AUDIT_LOG` (no file if unset; records are still kept in memory).
 #[napi]
 pub fn patch_set_audit_log(path: Option<String>) -> Result<()> {
     if let Some(p) = &path {

@@ -94,7 +94,7 @@ pub fn patch_applied(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
 
 /// Sets the audit log file (JSON lines, created with mode 0600, appended and flushed before
 /// apply/rollback return; a record that cannot be written refuses the apply or rollback).
-/// `None`: no audit log file from now on (records are still kept in memory).
+/// `None`: back to `$XPS_PATCH_AUDIT_LOG` (no file if unset; records are still kept in memory).
 #[pyfunction]
 pub fn patch_set_audit_log(path: Option<PathBuf>) -> PyResult<()> {
     if let Some(p) = &path {

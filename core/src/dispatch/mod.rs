@@ -220,6 +220,9 @@ pub(crate) struct PatchLayer {
     pub id: String,
     pub version: u64,
     pub kernels: Vec<(usize, Candidate)>,
+    /// For audit records and reports of a later rollback.
+    pub payload_sha256: [u8; 32],
+    pub signers: Vec<String>,
 }
 
 /// Writers (init, force, reset, policy changes, patches) serialize here; readers never take it.

@@ -23,11 +23,12 @@ fn log() -> std::sync::MutexGuard<'static, Log> {
     LOG.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Sets (or with `None` clears) the audit log path, overriding the environment variable.
+/// Sets the audit log path, overriding the environment variable; `None` goes back to
+/// `$XPS_PATCH_AUDIT_LOG` (no file if it is unset or empty; records are kept in memory anyway).
 pub fn set_path(path: Option<PathBuf>) {
     let mut l = log();
+    l.path_set = path.is_some();
     l.path = path;
-    l.path_set = true;
 }
 
 /// The audit log path in effect: the one set by [`set_path`], else `$XPS_PATCH_AUDIT_LOG`.

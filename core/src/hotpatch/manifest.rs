@@ -151,9 +151,13 @@ pub fn to_hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Patch ids and signer names: 1–64 characters of `[A-Za-z0-9._-]`.
+/// Whether `s` is a valid patch id or signer name: 1–64 characters of `[A-Za-z0-9._-]`.
+pub fn valid_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
 fn check_name(what: &str, s: &str) -> Result<(), PatchFailure> {
-    if s.is_empty() || s.len() > 64 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+    if !valid_name(s) {
         return Err(malformed(what, format!("{s:.64?} must be 1-64 characters of A-Z a-z 0-9 . _ -")));
     }
     Ok(())

@@ -257,7 +257,10 @@ pub fn apply(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOp
     }
 }
 
-fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions, facts: &mut Facts) -> std::result::Result<PatchReport, PatchFailure> {
+/// The steps before anything is loaded — parse, signature, digest, policy (signers per op, time
+/// window, versions) and the manifest's kernel ABI — shared by [`apply`] and [`verify_only`].
+/// Fills `facts` as it learns them (for the audit record of a refusal).
+fn precheck(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions, facts: &mut Facts) -> std::result::Result<(Manifest, bool), PatchFailure> {
     // parse
     let m = Manifest::parse(manifest)?;
     facts.id = Some(m.id.clone());
@@ -271,7 +274,8 @@ fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions,
     if payload.len() as u64 != m.payload_size {
         return Err(fail(Step::Digest, format!("payload is {} bytes, the manifest says {}", payload.len(), m.payload_size)));
     }
-    if facts.digest != Some(m.payload_sha256) {
+    let digest: [u8; 32] = *facts.digest.get_or_insert_with(|| sha2::Sha256::digest(payload).into());
+    if digest != m.payload_sha256 {
         return Err(fail(Step::Digest, "payload SHA-256 differs from the manifest's"));
     }
     // policy
@@ -297,6 +301,11 @@ fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions,
     if m.kernel_abi != KERNEL_ABI_VERSION {
         return Err(fail(Step::Abi, format!("manifest kernel ABI {} differs from the library's {KERNEL_ABI_VERSION}", m.kernel_abi)));
     }
+    Ok((m, unsigned))
+}
+
+fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions, facts: &mut Facts) -> std::result::Result<PatchReport, PatchFailure> {
+    let (m, unsigned) = precheck(manifest, payload, trust_store, opts, facts)?;
     // load (from the verified bytes) + abi
     let module = load::load(payload, &m.payload_sha256)?;
     let kernels = load::kernels(&module, &m.ops)?;
@@ -317,7 +326,13 @@ fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions,
         check::differential(ops[*i].name, c)?;
     }
     // audit + swap (under the dispatch writer lock: versions re-checked, record written, then published)
-    let layer = PatchLayer { id: m.id.clone(), version: m.version, kernels: kernels.clone() };
+    let layer = PatchLayer {
+        id: m.id.clone(),
+        version: m.version,
+        kernels: kernels.clone(),
+        payload_sha256: m.payload_sha256,
+        signers: facts.signers.clone(),
+    };
     let (prev, new) = dispatch::push_patch(layer, |st, prev, next| {
         check_versions(st, &m, opts)?;
         audit::append(record("apply", facts, prev, next, "ok", None, if unsigned { "unsigned (development policy)" } else { "" }))
@@ -431,6 +446,8 @@ pub fn rollback() -> Result<PatchReport> {
         facts.id = Some(layer.id.clone());
         facts.version = Some(layer.version);
         facts.ops = layer.kernels.iter().map(|(i, _)| dispatch::ops()[*i].name.to_string()).collect();
+        facts.signers = layer.signers.clone();
+        facts.digest = Some(layer.payload_sha256);
         audit::append(record("rollback", &facts, prev, next, "ok", None, ""))
             .map_err(|e| Error::from(fail(Step::Audit, format!("cannot write the audit log: {e}"))))
     })?;
@@ -450,36 +467,34 @@ pub fn rollback() -> Result<PatchReport> {
         time: audit::now_rfc3339(),
         active: applied().into_iter().map(|(id, _, _)| id).collect(),
     });
-    Ok(PatchReport { patch_id: layer.id, version: layer.version, ops, kernels: Vec::new(), signers: Vec::new(), payload_sha256: [0; 32], previous_generation: prev, new_generation: new })
+    Ok(PatchReport {
+        patch_id: layer.id,
+        version: layer.version,
+        ops,
+        kernels: Vec::new(),
+        signers: layer.signers,
+        payload_sha256: layer.payload_sha256,
+        previous_generation: prev,
+        new_generation: new,
+    })
 }
 
 /// Checks a manifest and payload against a trust store without loading anything: the parse,
-/// signature, digest and policy steps of [`apply`] (the operator's `xps patch verify`).
+/// signature, digest, policy (signers per op, time window, version against this process's
+/// active patches) and manifest-ABI steps of [`apply`] (the operator's `xps patch verify`).
 /// Returns the manifest and the distinct signers that verified. Writes no audit record.
 pub fn verify_only(manifest: &[u8], payload: &[u8], trust_store: &[u8]) -> Result<(Manifest, Vec<String>)> {
-    let m = Manifest::parse(manifest)?;
-    let trust = TrustStore::parse(trust_store)?;
-    let signers = verify_signatures(&m, &trust)?;
-    if payload.len() as u64 != m.payload_size {
-        return Err(fail(Step::Digest, format!("payload is {} bytes, the manifest says {}", payload.len(), m.payload_size)).into());
-    }
-    if <[u8; 32]>::from(sha2::Sha256::digest(payload)) != m.payload_sha256 {
-        return Err(fail(Step::Digest, "payload SHA-256 differs from the manifest's").into());
-    }
-    for op in &m.ops {
-        if !signers.is_empty() && signers.iter().filter(|s| s.may_patch(op)).count() < trust.min_required_signatures {
-            return Err(fail(Step::Policy, format!("op {op}: not enough signers allowed to patch it")).into());
-        }
-    }
-    if m.kernel_abi != KERNEL_ABI_VERSION {
-        return Err(fail(Step::Abi, format!("manifest kernel ABI {} differs from the library's {KERNEL_ABI_VERSION}", m.kernel_abi)).into());
-    }
-    Ok((m, signers.iter().map(|s| s.name.clone()).collect()))
+    let mut facts = Facts::default();
+    let (m, _) = precheck(manifest, payload, trust_store, &ApplyOptions::default(), &mut facts)?;
+    Ok((m, facts.signers))
 }
 
 /// Signs a manifest: appends (or replaces) `signer`'s signature made with a 32-byte Ed25519
 /// secret key (and an ML-DSA-65 secret key when given). Returns the new manifest JSON.
 pub fn sign_manifest(manifest: &[u8], signer: &str, ed25519_secret: &[u8], ml_dsa_65_secret: Option<&[u8]>) -> Result<String> {
+    if !manifest::valid_name(signer) {
+        return Err(Error::new(Status::InvalidParameter, "signer names are 1-64 characters of A-Z a-z 0-9 . _ -"));
+    }
     let mut m = Manifest::parse(manifest)?;
     let sk: [u8; 32] = ed25519_secret.try_into().map_err(|_| Error::new(Status::BadKeyLength, "an Ed25519 secret key is 32 bytes"))?;
     let msg = m.signed_bytes();
