@@ -18,3 +18,17 @@ echo
 echo "=== Node: npm install in node/ (builds the addon) and the Node tour ==="
 (cd node && npm install --no-audit --no-fund </dev/null)
 node examples/node/tour.js
+echo
+echo "=== Hot-patch: the xps tool, the example patch modules signed by a fresh key, a live swap ==="
+cargo build --release -p xps-cli -p xps-patch-aes256gcm </dev/null
+demo="$PWD/build/patch-demo"
+c_patch="$PWD/build/patch-c-sha256/libxps_sha256_patch.so"      # built by CMake (examples/patch/c-sha256)
+rust_patch="$PWD/target/release/libxps_patch_aes256gcm.so"      # built by cargo (examples/patch/rust-aes256gcm)
+examples/patch/sign.sh "$demo" target/release/xps "$c_patch" "$rust_patch"
+echo
+build/examples/live_swap "$demo/c-sha256.manifest.json" "$c_patch" "$demo/trust-store.json"
+echo
+echo "--- operator dry run of the Rust AES-256-GCM patch: xps patch apply --rollback ---"
+target/release/xps patch apply --manifest "$demo/rust-aes256gcm.manifest.json" --payload "$rust_patch" \
+  --trust-store "$demo/trust-store.json" --audit-log "$demo/audit.jsonl" --rollback
+echo "audit log: $demo/audit.jsonl"
