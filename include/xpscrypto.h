@@ -1967,12 +1967,14 @@ size_t xps_dispatch_op_count(void);
 const char *xps_dispatch_op_name(size_t op);
 
 /**
- * Number of candidate kernels of op `op` (0 if out of range).
+ * Number of candidate kernels of op `op` (0 if out of range): the built-in ones, then those of
+ * applied hot-patches (which come and go with apply/rollback).
  */
 size_t xps_dispatch_candidate_count(size_t op);
 
 /**
- * Name of candidate `k` of op `op` (static), NULL if out of range.
+ * Name of candidate `k` of op `op` (static storage: patch modules are never unloaded), NULL if
+ * out of range.
  */
 const char *xps_dispatch_candidate_name(size_t op, size_t k);
 

@@ -40,26 +40,24 @@ pub extern "C" fn xps_dispatch_op_name(op: usize) -> *const c_char {
     guard_value(std::ptr::null(), || dispatch::ops().get(op).map_or(std::ptr::null(), |o| crate::status::interned(o.name)))
 }
 
-/// Number of candidate kernels of op `op` (0 if out of range).
+/// Number of candidate kernels of op `op` (0 if out of range): the built-in ones, then those of
+/// applied hot-patches (which come and go with apply/rollback).
 #[no_mangle]
 pub extern "C" fn xps_dispatch_candidate_count(op: usize) -> usize {
-    guard_value(0, || dispatch::ops().get(op).map_or(0, |o| o.candidates.len()))
+    guard_value(0, || dispatch::candidates_of(op).len())
 }
 
-/// Name of candidate `k` of op `op` (static), NULL if out of range.
+/// Name of candidate `k` of op `op` (static storage: patch modules are never unloaded), NULL if
+/// out of range.
 #[no_mangle]
 pub extern "C" fn xps_dispatch_candidate_name(op: usize, k: usize) -> *const c_char {
-    guard_value(std::ptr::null(), || {
-        dispatch::ops().get(op).and_then(|o| o.candidates.get(k)).map_or(std::ptr::null(), |c| c.desc().name)
-    })
+    guard_value(std::ptr::null(), || dispatch::candidates_of(op).get(k).map_or(std::ptr::null(), |c| c.desc().name))
 }
 
 /// 1 if candidate `k` of op `op` can run here (CPU features ∩ policy), else 0.
 #[no_mangle]
 pub extern "C" fn xps_dispatch_candidate_available(op: usize, k: usize) -> i32 {
-    guard_value(0, || {
-        dispatch::ops().get(op).and_then(|o| o.candidates.get(k)).map_or(0, |c| i32::from(dispatch::is_available(c.desc())))
-    })
+    guard_value(0, || dispatch::candidates_of(op).get(k).map_or(0, |c| i32::from(dispatch::is_available(c.desc()))))
 }
 
 /// Name of the active kernel of `op` (static), or NULL (unknown op or self-test failure; see

@@ -210,6 +210,15 @@ int main(int argc, char **argv) {
               "apply #%d report", i);
         CHECK(strcmp(xps_dispatch_active_kernel("hash.sha256"), "sha256/c-portable") == 0, "apply #%d: patch kernel active", i);
         CHECK(xps_patch_applied_count() == 1, "one patch applied");
+        if (i == 0) {
+            size_t op, k, found = 0;
+            for (op = 0; op < xps_dispatch_op_count(); op++) {
+                if (strcmp(xps_dispatch_op_name(op), "hash.sha256") != 0) continue;
+                for (k = 0; k < xps_dispatch_candidate_count(op); k++)
+                    found += strcmp(xps_dispatch_candidate_name(op, k), "sha256/c-portable") == 0 && xps_dispatch_candidate_available(op, k) == 1;
+            }
+            CHECK(found == 1, "the patch kernel is listed among the op's candidates while applied");
+        }
         st = xps_patch_rollback(&rb);
         CHECK(st == XPS_OK && rb.new_generation == g + 2 && strcmp(rb.patch_id, "c-sha256") == 0, "rollback #%d", i);
         CHECK(strcmp(xps_dispatch_active_kernel("hash.sha256"), base_kernel) == 0, "rollback #%d: built-in kernel back", i);

@@ -482,6 +482,14 @@ pub fn active_kernel(op: &str) -> Result<&'static str> {
 // Hot-patch layers (the pipeline in `crate::hotpatch` decides; this only swaps tables).
 // ---------------------------------------------------------------------------------------------
 
+/// Candidates of op `i` (index into [`ops`]): the built-in ones, then the kernels of applied
+/// patches (oldest patch first). Empty if `i` is out of range.
+pub fn candidates_of(i: usize) -> Vec<Candidate> {
+    let Some(op) = ops().get(i) else { return Vec::new() };
+    let state = writer();
+    op.candidates.iter().copied().chain(patch_kernels(&state, i)).collect()
+}
+
 /// Index into [`ops`] of the op named `name`.
 pub(crate) fn op_index(name: &str) -> Option<usize> {
     ops().iter().position(|o| o.name == name)
