@@ -6,6 +6,10 @@
  * consecutive hashes (the "stall" a swap causes).
  *
  *   live_swap <manifest.json> <payload.so> <trust-store.json> [op]     (op: hash.sha256)
+ *
+ * Exit status 0 after a swap and rollback with every hash correct; 1 if the patch is refused (the
+ * step, the unchanged generation and where the audit record went are printed); 2 usage; 3 I/O.
+ * The audit log goes to $XPS_PATCH_AUDIT_LOG when set.
  */
 #include <xpscrypto.h>
 
@@ -88,13 +92,22 @@ int main(int argc, char **argv) {
     pthread_create(&th, NULL, hasher, NULL);
     stage("before", op, 0.3);
     t0 = now_ns();
-    st = xps_patch_apply(m, ml, p, pl, t, tl, 0, &rep);
-    if (st != XPS_OK) {
-        fprintf(stderr, "apply refused at step %s (%s): %s\n", xps_patch_step_name(st) ? xps_patch_step_name(st) : "?", xps_status_name(st),
-                xps_last_error_detail());
-        atomic_store(&stop, 1);
-        pthread_join(th, NULL);
-        return 1;
+    {
+        unsigned long long g_before = (unsigned long long)xps_dispatch_generation();
+        st = xps_patch_apply(m, ml, p, pl, t, tl, 0, &rep);
+        if (st != XPS_OK) {
+            const char *audit = getenv("XPS_PATCH_AUDIT_LOG");
+            printf("  apply refused at step %s (%s): %s\n", xps_patch_step_name(st) ? xps_patch_step_name(st) : "?", xps_status_name(st),
+                   xps_last_error_detail());
+            printf("  generation %llu -> %llu (unchanged), %s still active; audit record in %s\n", g_before,
+                   (unsigned long long)xps_dispatch_generation(), xps_dispatch_active_kernel(op),
+                   audit && *audit ? audit : "memory only (set XPS_PATCH_AUDIT_LOG for a file)");
+            stage("refused", op, 0.2);
+            atomic_store(&stop, 1);
+            pthread_join(th, NULL);
+            printf("  %ld hashes checked, %ld wrong\n", atomic_load(&hashes), atomic_load(&bad));
+            return 1;
+        }
     }
     printf("  applied patch %s v%llu (%u signer(s)) in %.2f ms: generation %llu -> %llu\n", rep.patch_id, (unsigned long long)rep.version,
            rep.signer_count, (double)(now_ns() - t0) / 1e6, (unsigned long long)rep.previous_generation, (unsigned long long)rep.new_generation);
