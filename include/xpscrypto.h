@@ -2122,7 +2122,8 @@ xps_status xps_patch_sign_manifest(const uint8_t *manifest,
 /**
  * Checks a manifest and payload against a trust store without loading anything: the parse,
  * signature, digest, policy (signers per op, time window, version against this process's active
- * patches) and manifest-ABI steps of `xps_patch_apply`. Writes no audit record and changes nothing. `XPS_OK` or the `XPS_E_PATCH_*` status of the failing step.
+ * patches) and manifest-ABI steps of `xps_patch_apply`. Writes no audit record and changes
+ * nothing. `XPS_OK` or the `XPS_E_PATCH_*` status of the failing step.
  */
 xps_status xps_patch_verify(const uint8_t *manifest,
                             size_t manifest_len,
