@@ -923,11 +923,11 @@ typedef struct {
    */
   uint32_t op_count;
   /**
-   * Distinct trusted signers whose signatures verified (0 for a rollback).
+   * Distinct trusted signers whose signatures verified (for a rollback: of the removed patch).
    */
   uint32_t signer_count;
   /**
-   * SHA-256 of the payload (zeros for a rollback).
+   * SHA-256 of the payload (for a rollback: of the removed patch).
    */
   uint8_t payload_sha256[32];
 } xps_patch_report;
@@ -1022,6 +1022,31 @@ typedef struct {
 #define XPS_E_INVALID_KEY 114
 
 /**
+ * No key of that name, or no such version of it, in the keyring.
+ */
+#define XPS_E_UNKNOWN_KEY 115
+
+/**
+ * A key of that name already exists in the keyring.
+ */
+#define XPS_E_KEY_EXISTS 116
+
+/**
+ * The envelope is malformed or truncated (not an xpscrypto envelope).
+ */
+#define XPS_E_MALFORMED_ENVELOPE 117
+
+/**
+ * The keyring file is malformed, truncated or not an xpscrypto keyring.
+ */
+#define XPS_E_MALFORMED_KEYRING 118
+
+/**
+ * The envelope or keyring file uses a format version this library does not read.
+ */
+#define XPS_E_UNSUPPORTED_FORMAT 119
+
+/**
  * Authentication failed: ciphertext, tag, nonce or associated data were altered; or a MAC
  * tag did not verify. Outputs are untouched.
  */
@@ -1043,6 +1068,31 @@ typedef struct {
 #define XPS_E_POLICY_DENIED 301
 
 /**
+ * The key version is revoked: unusable for everything.
+ */
+#define XPS_E_KEY_REVOKED 302
+
+/**
+ * The key version is retired (its decrypt-only window ended or it expired).
+ */
+#define XPS_E_KEY_RETIRED 303
+
+/**
+ * The key version is destroyed: its material was wiped (a tombstone remains).
+ */
+#define XPS_E_KEY_DESTROYED 304
+
+/**
+ * The key version is below the key's min_decryption_version.
+ */
+#define XPS_E_BELOW_MIN_DECRYPTION_VERSION 305
+
+/**
+ * The primary version reached its maximum number of uses (e.g. 2^32 AES-GCM encryptions with random nonces): rotate.
+ */
+#define XPS_E_KEY_USAGE_EXHAUSTED 306
+
+/**
  * The operating system random number generator failed.
  */
 #define XPS_E_RANDOM_FAILED 401
@@ -1056,6 +1106,11 @@ typedef struct {
  * Memory could not be locked and the policy requires it.
  */
 #define XPS_E_MLOCK_FAILED 403
+
+/**
+ * Reading, writing, syncing or locking the keyring file failed (see the detail).
+ */
+#define XPS_E_KEYRING_IO 404
 
 /**
  * Unknown dispatch operation name.

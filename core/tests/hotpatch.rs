@@ -181,6 +181,8 @@ fn module_refusals() {
         let d = format!("XPS_PATCH_REQUIRES={bit}ull");
         go("cpu", &[d.as_str()], Step::Cpu);
     }
+    // A declared state size smaller than the real state (clones and wipes would cut it).
+    assert!(go("statesize", &["XPS_PATCH_STATE_SIZE=8"], Step::Differential).contains("state"));
     // A built-in kernel name is refused (a patch cannot impersonate one).
     go("name", &["XPS_PATCH_NAME=\"sha256/portable\""], Step::Abi);
     // The manifest declares another kernel ABI.
@@ -193,9 +195,14 @@ fn module_refusals() {
     // Not a shared library at all (correctly signed).
     let junk: Vec<u8> = (0..4096u32).map(|i| (i * 31 % 251) as u8).collect();
     refused(&sign(&manifest("junk", 1, &[OP], &junk), &[&alice]), &junk, &trust, Step::Load);
+    // Dependencies would be read from disk unverified: RUNPATH, or a library off the allowlist.
+    let p = build_c_patch_with("rpath", &[], &["-Wl,-rpath,/tmp/xps-nowhere"]);
+    assert!(refused(&sign(&manifest("c-rpath", 1, &[OP], &p), &[&alice]), &p, &trust, Step::Load).contains("RUNPATH"));
+    let p = build_c_patch_with("needs-stdcxx", &[], &["-Wl,--no-as-needed", "-lstdc++"]);
+    assert!(refused(&sign(&manifest("c-stdcxx", 1, &[OP], &p), &[&alice]), &p, &trust, Step::Load).contains("libstdc++"));
     let mut elf_junk = junk.clone();
     elf_junk[..4].copy_from_slice(b"\x7fELF");
-    assert!(refused(&sign(&manifest("elf-junk", 1, &[OP], &elf_junk), &[&alice]), &elf_junk, &trust, Step::Load).contains("dlopen"));
+    assert!(refused(&sign(&manifest("elf-junk", 1, &[OP], &elf_junk), &[&alice]), &elf_junk, &trust, Step::Load).contains("ELF"));
 }
 
 #[test]
@@ -345,4 +352,48 @@ fn verify_only_checks_without_loading() {
     assert_eq!(hotpatch::sign_manifest(&unsigned, "bad name", &alice.secret, None).unwrap_err().status, Status::InvalidParameter);
     assert_eq!(dispatch::generation(), g);
     assert_eq!(hotpatch::audit_records().len(), n);
+}
+
+#[test]
+fn patches_that_would_not_take_effect_are_refused() {
+    let _s = serial();
+    let payload = build_c_patch("good", &[]);
+    let alice = signer("alice");
+    let trust = trust_store(&[(&alice, &["*"])], 1);
+    let man = sign(&manifest("c-sha256", 1, &[OP], &payload), &[&alice]);
+    // A forced kernel would shadow the patch: refused at policy, nothing changes.
+    let forced = dispatch::info().unwrap().into_iter().find(|o| o.op == OP).unwrap().active;
+    dispatch::force(OP, forced).unwrap();
+    assert!(refused(&man, &payload, &trust, Step::Policy).contains("forced"));
+    dispatch::reset().unwrap();
+    // CT-only policy: a kernel without a constant-time claim is refused at cpu.
+    let nct = build_c_patch("nct", &["XPS_PATCH_CT=0"]);
+    let man_nct = sign(&manifest("c-nct", 1, &[OP], &nct), &[&alice]);
+    xpscrypto_core::policy::set_ct_only(true).unwrap();
+    let r = std::panic::catch_unwind(|| refused(&man_nct, &nct, &trust, Step::Cpu));
+    xpscrypto_core::policy::set_ct_only(false).unwrap();
+    assert!(r.unwrap().contains("constant-time"));
+    // Two applied patches may not share a kernel name for one op.
+    hotpatch::apply(&man, &payload, &trust, &ApplyOptions::default()).unwrap();
+    let twin = build_c_patch("twin", &["XPS_PATCH_FAULT=0", "XPS_PATCH_CT=1", "XPS_PATCH_REQUIRES=0"]);
+    let twin = [twin, b"\0".to_vec()].concat(); // other bytes, same kernel name
+    let man_twin = sign(&manifest("c-twin", 2, &[OP], &twin), &[&alice]);
+    assert!(refused(&man_twin, &twin, &trust, Step::Abi).contains("already used"));
+    hotpatch::rollback().unwrap();
+    // The audit record cannot be written (the path is a directory): nothing activates.
+    hotpatch::set_audit_log(Some(scratch()));
+    let g = dispatch::generation();
+    let e = hotpatch::apply(&man, &payload, &trust, &ApplyOptions::default()).unwrap_err();
+    hotpatch::set_audit_log(None);
+    assert_eq!(e.status, Status::PatchAudit);
+    assert_eq!(dispatch::generation(), g);
+    assert!(hotpatch::applied().is_empty());
+    // Audit records carry the kernels, what they replace and the downgrade flag.
+    hotpatch::apply(&man, &payload, &trust, &ApplyOptions { allow_downgrade: true }).unwrap();
+    let a = last_audit();
+    assert_eq!(a["kernels"][OP], "sha256/c-portable");
+    assert_eq!(a["replaced"][OP], "built-in");
+    assert_eq!(a["allow_downgrade"], true);
+    assert!(a["reason"].as_str().unwrap().contains("allow_downgrade"));
+    hotpatch::rollback().unwrap();
 }

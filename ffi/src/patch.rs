@@ -25,9 +25,9 @@ pub struct xps_patch_report {
     pub new_generation: u64,
     /// Number of ops the patch covers.
     pub op_count: u32,
-    /// Distinct trusted signers whose signatures verified (0 for a rollback).
+    /// Distinct trusted signers whose signatures verified (for a rollback: of the removed patch).
     pub signer_count: u32,
-    /// SHA-256 of the payload (zeros for a rollback).
+    /// SHA-256 of the payload (for a rollback: of the removed patch).
     pub payload_sha256: [u8; 32],
 }
 

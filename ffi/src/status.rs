@@ -36,6 +36,16 @@ pub const XPS_E_LENGTH_OVERFLOW: xps_status = 112;
 pub const XPS_E_INVALID_STATE: xps_status = 113;
 /// A key is malformed or fails its validity checks (encoding, range, FIPS 203 hash/modulus check, DER).
 pub const XPS_E_INVALID_KEY: xps_status = 114;
+/// No key of that name, or no such version of it, in the keyring.
+pub const XPS_E_UNKNOWN_KEY: xps_status = 115;
+/// A key of that name already exists in the keyring.
+pub const XPS_E_KEY_EXISTS: xps_status = 116;
+/// The envelope is malformed or truncated (not an xpscrypto envelope).
+pub const XPS_E_MALFORMED_ENVELOPE: xps_status = 117;
+/// The keyring file is malformed, truncated or not an xpscrypto keyring.
+pub const XPS_E_MALFORMED_KEYRING: xps_status = 118;
+/// The envelope or keyring file uses a format version this library does not read.
+pub const XPS_E_UNSUPPORTED_FORMAT: xps_status = 119;
 /* crypto failure (2xx) */
 /// Authentication failed: ciphertext, tag, nonce or associated data were altered; or a MAC
 /// tag did not verify. Outputs are untouched.
@@ -47,6 +57,16 @@ pub const XPS_E_WEAK_PUBLIC_KEY: xps_status = 203;
 /* policy (3xx) */
 /// The active policy does not allow this.
 pub const XPS_E_POLICY_DENIED: xps_status = 301;
+/// The key version is revoked: unusable for everything.
+pub const XPS_E_KEY_REVOKED: xps_status = 302;
+/// The key version is retired (its decrypt-only window ended or it expired).
+pub const XPS_E_KEY_RETIRED: xps_status = 303;
+/// The key version is destroyed: its material was wiped (a tombstone remains).
+pub const XPS_E_KEY_DESTROYED: xps_status = 304;
+/// The key version is below the key's min_decryption_version.
+pub const XPS_E_BELOW_MIN_DECRYPTION_VERSION: xps_status = 305;
+/// The primary version reached its maximum number of uses (e.g. 2^32 AES-GCM encryptions with random nonces): rotate.
+pub const XPS_E_KEY_USAGE_EXHAUSTED: xps_status = 306;
 /* environment (4xx) */
 /// The operating system random number generator failed.
 pub const XPS_E_RANDOM_FAILED: xps_status = 401;
@@ -54,6 +74,8 @@ pub const XPS_E_RANDOM_FAILED: xps_status = 401;
 pub const XPS_E_OUT_OF_MEMORY: xps_status = 402;
 /// Memory could not be locked and the policy requires it.
 pub const XPS_E_MLOCK_FAILED: xps_status = 403;
+/// Reading, writing, syncing or locking the keyring file failed (see the detail).
+pub const XPS_E_KEYRING_IO: xps_status = 404;
 /* dispatch / patch (5xx) */
 /// Unknown dispatch operation name.
 pub const XPS_E_UNKNOWN_OP: xps_status = 501;
@@ -196,16 +218,39 @@ mod tests {
             (XPS_E_LENGTH_OVERFLOW, Status::LengthOverflow),
             (XPS_E_INVALID_STATE, Status::InvalidState),
             (XPS_E_INVALID_KEY, Status::InvalidKey),
+            (XPS_E_UNKNOWN_KEY, Status::UnknownKey),
+            (XPS_E_KEY_EXISTS, Status::KeyExists),
+            (XPS_E_MALFORMED_ENVELOPE, Status::MalformedEnvelope),
+            (XPS_E_MALFORMED_KEYRING, Status::MalformedKeyring),
+            (XPS_E_UNSUPPORTED_FORMAT, Status::UnsupportedFormat),
             (XPS_E_AUTHENTICATION_FAILED, Status::AuthenticationFailed),
             (XPS_E_BAD_SIGNATURE, Status::BadSignature),
             (XPS_E_WEAK_PUBLIC_KEY, Status::WeakPublicKey),
             (XPS_E_POLICY_DENIED, Status::PolicyDenied),
+            (XPS_E_KEY_REVOKED, Status::KeyRevoked),
+            (XPS_E_KEY_RETIRED, Status::KeyRetired),
+            (XPS_E_KEY_DESTROYED, Status::KeyDestroyed),
+            (XPS_E_BELOW_MIN_DECRYPTION_VERSION, Status::BelowMinDecryptionVersion),
+            (XPS_E_KEY_USAGE_EXHAUSTED, Status::KeyUsageExhausted),
             (XPS_E_RANDOM_FAILED, Status::RandomFailed),
             (XPS_E_OUT_OF_MEMORY, Status::OutOfMemory),
             (XPS_E_MLOCK_FAILED, Status::MlockFailed),
+            (XPS_E_KEYRING_IO, Status::KeyringIo),
             (XPS_E_UNKNOWN_OP, Status::UnknownOp),
             (XPS_E_UNKNOWN_KERNEL, Status::UnknownKernel),
             (XPS_E_KERNEL_UNAVAILABLE, Status::KernelUnavailable),
+            (XPS_E_PATCH_MALFORMED, Status::PatchMalformed),
+            (XPS_E_PATCH_SIGNATURE, Status::PatchSignature),
+            (XPS_E_PATCH_DIGEST, Status::PatchDigest),
+            (XPS_E_PATCH_POLICY, Status::PatchPolicy),
+            (XPS_E_PATCH_DOWNGRADE, Status::PatchDowngrade),
+            (XPS_E_PATCH_LOAD, Status::PatchLoad),
+            (XPS_E_PATCH_ABI, Status::PatchAbi),
+            (XPS_E_PATCH_CPU, Status::PatchCpu),
+            (XPS_E_PATCH_KAT, Status::PatchKat),
+            (XPS_E_PATCH_DIFFERENTIAL, Status::PatchDifferential),
+            (XPS_E_PATCH_AUDIT, Status::PatchAudit),
+            (XPS_E_NOTHING_TO_ROLLBACK, Status::NothingToRollback),
             (XPS_E_SELFTEST_FAILED, Status::SelfTestFailed),
             (XPS_E_PANIC, Status::Panic),
             (XPS_E_INTERNAL, Status::Internal),

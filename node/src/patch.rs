@@ -29,10 +29,10 @@ pub struct PatchReport {
     pub ops: Vec<String>,
     /// Kernels now active through this patch (empty for a rollback).
     pub kernels: Vec<PatchKernel>,
-    /// Distinct trusted signers whose signatures verified (empty for a rollback and for unsigned
+    /// Distinct trusted signers whose signatures verified (for a rollback: of the removed patch; empty for unsigned
     /// development patches).
     pub signers: Vec<String>,
-    /// SHA-256 of the payload (32 zero bytes for a rollback).
+    /// SHA-256 of the payload (for a rollback: of the removed patch).
     pub payload_sha256: Buffer,
     /// The dispatch generation before the swap.
     pub previous_generation: i64,

@@ -141,8 +141,8 @@ test('apply switches the kernel; rollback restores it; a second rollback is 515'
     version: 1,
     ops: [OP],
     kernels: [],
-    signers: [],
-    payloadSha256: Buffer.alloc(32),
+    signers: ['alice'],
+    payloadSha256: sha256(kit.payload),
     previousGeneration: gen + 1,
     newGeneration: gen + 2,
   })

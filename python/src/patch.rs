@@ -44,8 +44,8 @@ pub fn patch_apply<'py>(py: Python<'py>, manifest: Bin<'py>, payload: Bin<'py>, 
 }
 
 /// Removes the newest applied patch: its ops return to the kernels they had before it (a new
-/// generation). Returns the report of the removed patch (`kernels` and `signers` empty,
-/// `payload_sha256` all zeros). `PatchError` with status 515 (`XPS_E_NOTHING_TO_ROLLBACK`) if no
+/// generation). Returns the report of the removed patch (`kernels` empty; `signers` and
+/// `payload_sha256` those of the removed patch). `PatchError` with status 515 (`XPS_E_NOTHING_TO_ROLLBACK`) if no
 /// patch is applied.
 #[pyfunction]
 pub fn patch_rollback(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {

@@ -154,8 +154,8 @@ def test_apply_switches_the_kernel_and_rollback_restores_it(kit: Kit) -> None:
         "version": 1,
         "ops": [OP],
         "kernels": [],
-        "signers": [],
-        "payload_sha256": bytes(32),
+        "signers": ["alice"],
+        "payload_sha256": hashlib.sha256(kit.payload).digest(),
         "previous_generation": gen + 1,
         "new_generation": gen + 2,
     }

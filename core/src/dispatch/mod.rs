@@ -262,7 +262,7 @@ fn init_slow() -> Result<&'static Table> {
         return Ok(unsafe { &*p });
     }
     crate::selftest::run_power_on()?;
-    let t = publish(build(&forced));
+    let t = publish(&forced, build(&forced));
     if let Err(e) = crate::selftest::run_constructions() {
         ACTIVE.store(std::ptr::null_mut(), Ordering::Release);
         return Err(e);
@@ -335,7 +335,9 @@ fn patch_kernels(state: &WriterState, i: usize) -> impl Iterator<Item = Candidat
 /// also keeps leak checkers quiet about them). Only writers touch it, under `WRITER`.
 static PUBLISHED: Mutex<Vec<&'static Table>> = Mutex::new(Vec::new());
 
-fn publish(mut t: Table) -> &'static Table {
+/// Publishes `t` as the next generation. `_writer` proves the caller holds the writer lock (the
+/// generation a writer announces before publishing relies on it).
+fn publish(_writer: &WriterState, mut t: Table) -> &'static Table {
     t.generation = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
     let leaked: &'static Table = Box::leak(Box::new(t));
     PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).push(leaked);
@@ -359,7 +361,7 @@ pub fn reselect() -> Result<()> {
         .map(|(a, b)| (*a, *b))
         .collect();
     state.forced = keep;
-    publish(build(&state));
+    publish(&state, build(&state));
     Ok(())
 }
 
@@ -386,7 +388,7 @@ pub fn force(op: &str, kernel: &str) -> Result<()> {
         ));
     }
     state.forced.insert(o.name, c.desc().name());
-    publish(build(&state));
+    publish(&state, build(&state));
     Ok(())
 }
 
@@ -395,7 +397,7 @@ pub fn reset() -> Result<()> {
     table()?;
     let mut state = writer();
     state.forced.clear();
-    publish(build(&state));
+    publish(&state, build(&state));
     Ok(())
 }
 
@@ -505,22 +507,45 @@ pub(crate) fn patch_version_of(state: &WriterState, i: usize) -> (u64, Option<St
         .map_or((0, None), |l| (l.version, Some(l.id.clone())))
 }
 
-/// Runs `check(state, previous generation, next generation)` and, if it passes, pushes `layer`
-/// and publishes the new table — all under the writer lock, so concurrent writers cannot slip
-/// in between the check (versions, audit record) and the swap. Returns (previous, new) generation.
+/// Builds the table with `layer` on top and, only if every kernel of the layer is what that
+/// table would run for its op (not shadowed by a forced kernel, not excluded by the policy) and
+/// its kernel names are unique among applied patches, runs `check(state, previous generation,
+/// next generation)` (version re-check, audit record) and publishes that table — all under the
+/// writer lock, so no writer slips in between. Returns (previous, new) generation.
 pub(crate) fn push_patch(layer: PatchLayer, check: impl FnOnce(&WriterState, u64, u64) -> Result<()>) -> Result<(u64, u64)> {
     table()?;
     let mut state = writer();
+    let ops = ops();
+    for (i, c) in &layer.kernels {
+        let name = c.desc().name();
+        // The same kernel (same module, re-applied) is fine; another kernel under the same name is not.
+        if patch_kernels(&state, *i).any(|o| o.desc().name() == name && !std::ptr::eq(o.desc(), c.desc())) {
+            return Err(err(Status::PatchAbi, format!("{}: kernel name {name} is already used by an applied patch", ops[*i].name)));
+        }
+        if let Some(k) = state.forced.get(ops[*i].name) {
+            return Err(err(
+                Status::PatchPolicy,
+                format!("op {} is forced to kernel {k}: the patch would not take effect (dispatch_reset first)", ops[*i].name),
+            ));
+        }
+    }
+    // The table as it would be with the layer on top.
+    let mut with_layer = WriterState { forced: state.forced.clone(), patches: state.patches.clone() };
+    with_layer.patches.push(layer.clone());
+    let t = build(&with_layer);
+    if let Some((i, c)) = layer.kernels.iter().find(|(i, c)| !std::ptr::eq(active_desc(&t, ops[*i].slot), c.desc())) {
+        return Err(err(Status::PatchCpu, format!("{}: kernel {} may not run under the current policy", ops[*i].name, c.desc().name())));
+    }
     // Every publisher holds the writer lock, so the next generation is known here.
     let (prev, next) = (generation(), GENERATION.load(Ordering::Acquire) + 1);
     check(&state, prev, next)?;
     state.patches.push(layer);
-    let t = publish(build(&state));
+    let t = publish(&state, t);
     Ok((prev, t.generation))
 }
 
 /// Removes the newest applied patch (if `check(layer, previous, next)` passes) and publishes the
-/// table without it. `None` if no patch is applied.
+/// table without it; forced choices naming its kernels are dropped. `None` if no patch is applied.
 pub(crate) fn pop_patch(check: impl FnOnce(&PatchLayer, u64, u64) -> Result<()>) -> Result<Option<(PatchLayer, u64, u64)>> {
     table()?;
     let mut state = writer();
@@ -528,7 +553,9 @@ pub(crate) fn pop_patch(check: impl FnOnce(&PatchLayer, u64, u64) -> Result<()>)
     let (prev, next) = (generation(), GENERATION.load(Ordering::Acquire) + 1);
     check(layer, prev, next)?;
     let layer = state.patches.pop().expect("checked non-empty");
-    let t = publish(build(&state));
+    let gone: Vec<(&'static str, &'static str)> = layer.kernels.iter().map(|(i, c)| (ops()[*i].name, c.desc().name())).collect();
+    state.forced.retain(|op, k| !gone.contains(&(*op, *k)));
+    let t = publish(&state, build(&state));
     Ok(Some((layer, prev, t.generation)))
 }
 

@@ -74,22 +74,31 @@ pub(crate) fn now_rfc3339() -> String {
 /// or flush fails; the record is kept in memory either way.
 pub(crate) fn append(mut record: Value) -> std::io::Result<()> {
     record["time"] = json!(now_rfc3339());
-    let line = record.to_string();
     let target = path();
+    let written = match &target {
+        Some(p) => append_line(p, &record.to_string()),
+        None => Ok(()),
+    };
+    // The in-memory copy says whether the record reached the file.
+    if target.is_some() {
+        record["durable"] = json!(written.is_ok());
+    }
     let mut l = log();
     if l.recent.len() == KEEP_IN_MEMORY {
         l.recent.pop_front();
     }
-    l.recent.push_back(line.clone());
-    if let Some(p) = target {
-        let mut o = std::fs::OpenOptions::new();
-        o.create(true).append(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        let mut f = o.open(&p)?;
-        f.write_all(format!("{line}\n").as_bytes())?;
-        f.flush()?;
-        f.sync_data()?;
-    }
-    Ok(())
+    l.recent.push_back(record.to_string());
+    written
+}
+
+/// Appends `line` and a newline to `path` (created 0600), flushed and `fdatasync`ed.
+pub fn append_line(path: &std::path::Path, line: &str) -> std::io::Result<()> {
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(path)?;
+    f.write_all(format!("{line}\n").as_bytes())?;
+    f.flush()?;
+    f.sync_data()
 }

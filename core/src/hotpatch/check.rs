@@ -103,6 +103,7 @@ fn hash(op: &str, p: &HashKernel, k: &HashKernel) -> Result<(), PatchFailure> {
             }
         }
     }
+    state_discipline(op, p, k, &modes)?;
     if let (Some(pc), Some(kc)) = (p.compress, k.compress) {
         for blocks in [1usize, 2, 3, 8, 17] {
             let data = rnd(64 * blocks)?;
@@ -121,6 +122,55 @@ fn hash(op: &str, p: &HashKernel, k: &HashKernel) -> Result<(), PatchFailure> {
     Ok(())
 }
 
+/// The library copies a stream bytewise (`state_size` bytes) to clone it and wipes that many
+/// bytes when it ends: a kernel must keep its whole state in those bytes, position-independent,
+/// and never write past them. Checked without ever running the kernel on a state it did not
+/// build itself: streams in blobs pre-filled with two different patterns must give the portable
+/// kernel's output (no reads of bytes the kernel did not write) and leave every byte past
+/// `state_size` untouched (no state beyond it), and a mid-stream copy of the whole blob must
+/// finish like the original (no self-pointers).
+fn state_discipline(op: &str, p: &HashKernel, k: &HashKernel, modes: &[(u32, usize)]) -> Result<(), PatchFailure> {
+    let out_len = if op == "mac.poly1305" { 16 } else { op.strip_prefix("hash.").and_then(Alg::from_name).and_then(crate::hash::fixed_len).unwrap_or(64) };
+    let n = k.state_size;
+    for &(mode, key_len) in modes {
+        let mut key = rnd(key_len)?;
+        if mode == HASH_MODE_DERIVE_KEY {
+            key.iter_mut().for_each(|b| *b = b'a' + *b % 26);
+        }
+        let (a, b) = (rnd(1000)?, rnd(777)?);
+        let want = stream(p, &key, mode, &[a.clone(), b.clone()].concat(), &[], out_len);
+        for fill in [0xC3u8, 0x3C] {
+            let mut st = Box::new(HashState([fill; HASH_STATE_BYTES]));
+            let mut copy = Box::new(HashState([0; HASH_STATE_BYTES]));
+            let (mut o1, mut o2) = (vec![0u8; out_len], vec![0u8; out_len]);
+            // SAFETY: each blob holds a state the kernel built (the copy is the whole blob);
+            // slices valid.
+            unsafe {
+                (k.init)(&mut *st, key.as_ptr(), key.len(), mode);
+                (k.update)(&mut *st, a.as_ptr(), a.len());
+                if st.0[n..].iter().any(|&x| x != fill) {
+                    return Err(differs(op, format_args!("its state: it writes beyond its declared state_size of {n} bytes")));
+                }
+                copy.0.copy_from_slice(&st.0);
+                (k.update)(&mut *st, b.as_ptr(), b.len());
+                (k.update)(&mut *copy, b.as_ptr(), b.len());
+                (k.finalize)(&mut *st, o1.as_mut_ptr(), out_len);
+                (k.finalize)(&mut *copy, o2.as_mut_ptr(), out_len);
+            }
+            if st.0[n..].iter().any(|&x| x != fill) {
+                return Err(differs(op, format_args!("its state: it writes beyond its declared state_size of {n} bytes")));
+            }
+            if o1 != want {
+                return Err(differs(op, "a stream in a pre-filled state blob (it reads state bytes it never wrote)"));
+            }
+            if o2 != want {
+                return Err(differs(op, "a stream copied mid-way (its state is not position-independent)"));
+            }
+        }
+    }
+    Ok(())
+}
+
 // -------------------------------------------------------------------------------------- AEADs
 
 fn setup(k: &AeadKernel, key: &[u8]) -> Option<Box<AeadSchedule>> {
@@ -132,6 +182,40 @@ fn setup(k: &AeadKernel, key: &[u8]) -> Option<Box<AeadSchedule>> {
 fn aead(op: &str, p: &AeadKernel, k: &AeadKernel) -> Result<(), PatchFailure> {
     let alg = op.strip_prefix("aead.").and_then(Alg::from_name).ok_or_else(|| fail(Step::Abi, format!("{op}: not an AEAD op")))?;
     let (kl, nl) = (crate::aead::key_len(alg).unwrap_or(32), crate::aead::nonce_len(alg).unwrap_or(12));
+    {
+        // Schedule discipline (as for hash states): nothing written past `sched_size`, and a
+        // bytewise copy of `sched_size` bytes works like the original.
+        const FILL: u8 = 0x3C;
+        let (key, nonce, pt) = (rnd(kl)?, rnd(nl)?, rnd(100)?);
+        let mut s1 = Box::new(AeadSchedule([FILL; AEAD_SCHED_BYTES]));
+        let mut s2 = Box::new(AeadSchedule([FILL; AEAD_SCHED_BYTES]));
+        let n = k.sched_size;
+        // SAFETY: schedule blobs of the ABI size; key of the op's length.
+        let rc = unsafe { (k.setup)(&mut *s1, key.as_ptr(), key.len()) };
+        if rc != 0 || s1.0[n..].iter().any(|&x| x != FILL) {
+            return Err(differs(op, format_args!("key setup: it failed or wrote beyond its declared sched_size of {n} bytes")));
+        }
+        s2.0[..n].copy_from_slice(&s1.0[..n]);
+        let mut s3 = Box::new(AeadSchedule([!FILL; AEAD_SCHED_BYTES]));
+        // SAFETY: as above, in a blob with another fill pattern.
+        let rc = unsafe { (k.setup)(&mut *s3, key.as_ptr(), key.len()) };
+        if rc != 0 || s3.0[n..].iter().any(|&x| x != !FILL) {
+            return Err(differs(op, format_args!("key setup: it failed or wrote beyond its declared sched_size of {n} bytes")));
+        }
+        let seal_with = |s: &AeadSchedule| {
+            let (mut out, mut tag) = (vec![0u8; pt.len()], [0u8; 16]);
+            // SAFETY: disjoint buffers of the message length; 16-byte tag.
+            unsafe { (k.seal)(s, nonce.as_ptr(), nl, std::ptr::null(), 0, pt.as_ptr(), out.as_mut_ptr(), pt.len(), tag.as_mut_ptr()) };
+            (out, tag)
+        };
+        let r1 = seal_with(&s1);
+        if seal_with(&s3) != r1 {
+            return Err(differs(op, "sealing with a schedule set up in a pre-filled blob (it reads schedule bytes it never wrote)"));
+        }
+        if seal_with(&s2) != r1 {
+            return Err(differs(op, format_args!("a schedule copied bytewise ({n} bytes): sched_size understates the schedule or it is not position-independent")));
+        }
+    }
     for (round, &n) in SIZES.iter().enumerate() {
         let (key, nonce) = (rnd(kl)?, rnd(nl)?);
         let aad = rnd([0usize, 1, 13, 16, 17, 64, 100][round % 7])?;
@@ -243,7 +327,7 @@ fn sign(op: &str, p: &SignKernel, k: &SignKernel) -> Result<(), PatchFailure> {
         let mut n = 0usize;
         // SAFETY: live slices with their lengths.
         let rc = unsafe { (k.public_from_secret)(sk.as_ptr(), sk.len(), pk2.as_mut_ptr(), pk2.len(), &mut n) };
-        if rc != 0 || pk2[..n] != pk[..] {
+        if rc != 0 || n > pk2.len() || pk2[..n] != pk[..] {
             return Err(differs(op, "public-key derivation"));
         }
         let flags = if k.caps & p.caps & CAP_DETERMINISTIC != 0 { SIGN_FLAG_DETERMINISTIC } else { 0 };

@@ -11,12 +11,14 @@ use crate::dispatch::abi::*;
 use crate::dispatch::{self, Candidate};
 use std::collections::HashMap;
 use std::ffi::{c_void, CStr, CString};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
-/// A loaded module handle (dlopen), kept forever.
-#[derive(Clone, Copy)]
+/// A loaded module handle (dlopen), kept forever, with its kernels once validated (their
+/// descriptors copied into library-owned memory, so identity and contents stay fixed).
+#[derive(Clone)]
 pub(crate) struct Module {
     handle: usize,
+    kernels: Arc<OnceLock<Vec<(usize, Candidate)>>>,
 }
 
 impl Module {
@@ -42,30 +44,38 @@ fn dl_error() -> String {
     }
 }
 
-/// Loads `payload` (whose SHA-256 is `digest`, verified by the caller) from memory.
+/// Loads `payload` (whose SHA-256 is `digest`, verified by the caller; the caller owns these
+/// bytes, so they cannot change between the check and here) from memory.
 pub(crate) fn load(payload: &[u8], digest: &[u8; 32]) -> Result<Module, PatchFailure> {
     let mut cache = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(m) = cache.get_or_insert_with(HashMap::new).get(digest) {
-        return Ok(*m);
+        return Ok(m.clone());
     }
-    if payload.len() < 64 || &payload[..4] != b"\x7fELF" {
-        return Err(fail(Step::Load, "payload is not a shared library (no ELF header)"));
-    }
-    let m = load_memfd(payload)?;
+    elf::check(payload)?;
+    let handle = load_memfd(payload)?;
     let cache = cache.get_or_insert_with(HashMap::new);
-    if cache.values().any(|o| o.handle == m.handle) {
+    if cache.values().any(|o| o.handle == handle) {
         return Err(fail(Step::Load, "the dynamic loader returned a module loaded earlier for other bytes"));
     }
-    cache.insert(*digest, m);
+    let m = Module { handle, kernels: Arc::new(OnceLock::new()) };
+    cache.insert(*digest, m.clone());
     Ok(m)
 }
 
 #[cfg(target_os = "linux")]
-fn load_memfd(payload: &[u8]) -> Result<Module, PatchFailure> {
+fn load_memfd(payload: &[u8]) -> Result<usize, PatchFailure> {
     use std::io::Write;
     use std::os::fd::{AsRawFd, FromRawFd};
-    // SAFETY: static NUL-terminated name; flags are valid memfd_create flags.
-    let fd = unsafe { libc::memfd_create(c"xps-patch".as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING) };
+    /// MFD_EXEC (Linux 6.3): needed where `vm.memfd_noexec` defaults memfds to non-executable.
+    const MFD_EXEC: libc::c_uint = 0x0010;
+    let base = libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING;
+    // SAFETY: static NUL-terminated name; valid memfd_create flags (older kernels refuse MFD_EXEC
+    // with EINVAL, then the call is repeated without it).
+    let mut fd = unsafe { libc::memfd_create(c"xps-patch".as_ptr(), base | MFD_EXEC) };
+    if fd < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINVAL) {
+        // SAFETY: as above.
+        fd = unsafe { libc::memfd_create(c"xps-patch".as_ptr(), base) };
+    }
     if fd < 0 {
         return Err(fail(Step::Load, format!("memfd_create failed: {}", std::io::Error::last_os_error())));
     }
@@ -89,12 +99,21 @@ fn load_memfd(payload: &[u8]) -> Result<Module, PatchFailure> {
     // later memfd reusing this descriptor number would be "found" as this module. Keeping the
     // descriptor open for the life of the process (like the module itself) keeps every path unique.
     std::mem::forget(f);
-    Ok(Module { handle: h as usize })
+    Ok(h as usize)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn load_memfd(_payload: &[u8]) -> Result<Module, PatchFailure> {
+fn load_memfd(_payload: &[u8]) -> Result<usize, PatchFailure> {
     Err(fail(Step::Load, "hot-patch loading needs memfd (Linux); not supported on this OS"))
+}
+
+/// Raw mirror of `KernelDesc` (the C `bool` read as a byte, so any value is defined).
+#[repr(C)]
+struct RawDesc {
+    name: *const std::ffi::c_char,
+    requires: u64,
+    constant_time: u8,
+    priority: i32,
 }
 
 /// Raw mirrors of the kernel structs with nullable function pointers, so a module's NULLs are
@@ -155,25 +174,57 @@ fn abi(msg: impl Into<String>) -> PatchFailure {
     fail(Step::Abi, msg.into())
 }
 
-/// A C string of the module: non-NULL, at most 64 bytes, printable ASCII.
+/// A C string of the module: non-NULL, 1–64 printable ASCII bytes (at most 65 bytes are read).
 ///
 /// # Safety
 /// `p` is NULL or points into the loaded module's memory.
-unsafe fn module_str(p: *const std::ffi::c_char, what: &str) -> Result<&'static str, PatchFailure> {
+unsafe fn module_str(p: *const std::ffi::c_char, what: &str) -> Result<String, PatchFailure> {
     if p.is_null() {
         return Err(abi(format!("{what} is NULL")));
     }
-    // SAFETY: the module promises NUL-terminated static strings; we read at most until the NUL.
-    let s = unsafe { CStr::from_ptr(p) }.to_str().map_err(|_| abi(format!("{what} is not UTF-8")))?;
-    if s.is_empty() || s.len() > 64 || !s.bytes().all(|b| b.is_ascii_graphic()) {
+    let mut s = Vec::with_capacity(65);
+    for i in 0..65 {
+        // SAFETY: reading the module's string byte by byte, stopping at its NUL (or after 65 bytes).
+        let b = unsafe { p.add(i).read() } as u8;
+        if b == 0 {
+            break;
+        }
+        s.push(b);
+    }
+    if s.is_empty() || s.len() > 64 || !s.iter().all(|b| b.is_ascii_graphic()) {
         return Err(abi(format!("{what} must be 1-64 printable ASCII characters")));
     }
-    Ok(s)
+    Ok(String::from_utf8(s).unwrap_or_default())
+}
+
+/// Whether `p` is aligned for `T` (module pointers are checked before any reference is made).
+fn aligned<T>(p: *const T) -> bool {
+    p.is_aligned()
 }
 
 /// Reads the module's descriptors and checks them against the manifest's ops and the built-in
 /// kernels' shapes. Returns (op index, candidate) per kernel.
 pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize, Candidate)>, PatchFailure> {
+    let list = match m.kernels.get() {
+        Some(l) => l.clone(),
+        None => {
+            let l = convert(m)?;
+            m.kernels.get_or_init(|| l).clone()
+        }
+    };
+    let ops = dispatch::ops();
+    if let Some((_, c)) = list.iter().find(|(i, _)| !manifest_ops.iter().any(|o| o == ops[*i].name)) {
+        let op = list.iter().find(|(_, k)| std::ptr::eq(k.desc(), c.desc())).map_or("?", |(i, _)| ops[*i].name);
+        return Err(abi(format!("module provides op {op}, which the manifest does not list")));
+    }
+    if let Some(missing) = manifest_ops.iter().find(|o| !list.iter().any(|(i, _)| ops[*i].name == o.as_str())) {
+        return Err(abi(format!("manifest lists op {missing}, which the module does not provide")));
+    }
+    Ok(list)
+}
+
+/// Reads and validates the module's kernel table once.
+fn convert(m: &Module) -> Result<Vec<(usize, Candidate)>, PatchFailure> {
     let entry = m
         .symbol(PATCH_ENTRY_SYMBOL)
         .ok_or_else(|| fail(Step::Load, format!("the module does not export {PATCH_ENTRY_SYMBOL}")))?;
@@ -181,8 +232,8 @@ pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize,
     let entry: PatchEntryFn = unsafe { std::mem::transmute::<*mut c_void, PatchEntryFn>(entry) };
     // SAFETY: calling the verified module's entry point (no arguments).
     let pm = unsafe { entry() };
-    if pm.is_null() {
-        return Err(abi("entry point returned NULL"));
+    if pm.is_null() || !aligned(pm) {
+        return Err(abi("entry point returned NULL or a misaligned table"));
     }
     // SAFETY: non-NULL pointer to the module's static descriptor table.
     let pm = unsafe { &*pm };
@@ -190,8 +241,8 @@ pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize,
         return Err(abi(format!("module kernel ABI version {} differs from the library's {KERNEL_ABI_VERSION}", pm.abi_version)));
     }
     let n = pm.kernel_count as usize;
-    if n == 0 || n > 64 || pm.kernels.is_null() {
-        return Err(abi(format!("module lists {n} kernels (1 to 64 required)")));
+    if n == 0 || n > 64 || pm.kernels.is_null() || !aligned(pm.kernels) {
+        return Err(abi(format!("module lists {n} kernels (1 to 64 required, in an aligned array)")));
     }
     // SAFETY: the module declares `n` entries at `kernels` (non-NULL, checked above).
     let entries = unsafe { std::slice::from_raw_parts(pm.kernels, n) };
@@ -199,16 +250,22 @@ pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize,
     let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(n);
     for e in entries {
         // SAFETY: strings of the loaded module.
-        let op = unsafe { module_str(e.op, "kernel op name") }?;
-        let i = dispatch::op_index(op).ok_or_else(|| abi(format!("module names unknown op {op:?}")))?;
-        if !manifest_ops.iter().any(|o| o == op) {
-            return Err(abi(format!("module provides op {op}, which the manifest does not list")));
-        }
+        let op_name = unsafe { module_str(e.op, "kernel op name") }?;
+        let i = dispatch::op_index(&op_name).ok_or_else(|| abi(format!("module names unknown op {op_name:?}")))?;
+        let op = ops[i].name;
         if out.iter().any(|(j, _)| *j == i) {
             return Err(abi(format!("module provides op {op} twice")));
         }
-        if e.kernel.is_null() {
-            return Err(abi(format!("kernel of {op} is NULL")));
+        let kernel_aligned = match e.kind {
+            KERNEL_KIND_HASH => aligned(e.kernel.cast::<RawHash>()),
+            KERNEL_KIND_AEAD => aligned(e.kernel.cast::<RawAead>()),
+            KERNEL_KIND_ARGON2ID => aligned(e.kernel.cast::<RawArgon2>()),
+            KERNEL_KIND_SIGN => aligned(e.kernel.cast::<RawSign>()),
+            KERNEL_KIND_KEM => aligned(e.kernel.cast::<RawKem>()),
+            _ => true, // refused below
+        };
+        if e.kernel.is_null() || !kernel_aligned {
+            return Err(abi(format!("kernel of {op} is NULL or misaligned")));
         }
         let portable = ops[i].candidates[0];
         let c = match (portable, e.kind) {
@@ -257,10 +314,9 @@ pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize,
                 let (Some(keypair), Some(public_from_secret), Some(sign), Some(verify)) = (r.keypair, r.public_from_secret, r.sign, r.verify) else {
                     return Err(abi(format!("{op}: keypair/public_from_secret/sign/verify must be non-NULL")));
                 };
-                if (r.pk_len, r.sk_len, r.sig_len, r.max_ctx_len) != (p.pk_len, p.sk_len, p.sig_len, p.max_ctx_len)
-                    || (r.seed_len != p.seed_len && r.seed_len != 0)
-                    || r.caps & !p.caps != 0
-                {
+                // Exactly the op's shape: a patch that dropped a capability would leave those
+                // entry points silently on the built-in kernel (sign.rs / kem.rs fall back).
+                if (r.pk_len, r.sk_len, r.sig_len, r.max_ctx_len, r.seed_len, r.caps) != (p.pk_len, p.sk_len, p.sig_len, p.max_ctx_len, p.seed_len, p.caps) {
                     return Err(abi(format!("{op}: sizes or capabilities differ from the op's definition")));
                 }
                 // SAFETY: a descriptor pointer of the loaded module (NULL is checked inside).
@@ -285,10 +341,8 @@ pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize,
                 let (Some(keypair), Some(encaps), Some(decaps)) = (r.keypair, r.encaps, r.decaps) else {
                     return Err(abi(format!("{op}: keypair/encaps/decaps must be non-NULL")));
                 };
-                if (r.pk_len, r.sk_len, r.ct_len, r.ss_len) != (p.pk_len, p.sk_len, p.ct_len, p.ss_len)
-                    || (r.seed_len != p.seed_len && r.seed_len != 0)
-                    || (r.enc_seed_len != p.enc_seed_len && r.enc_seed_len != 0)
-                    || r.caps & !p.caps != 0
+                if (r.pk_len, r.sk_len, r.ct_len, r.ss_len, r.seed_len, r.enc_seed_len, r.caps)
+                    != (p.pk_len, p.sk_len, p.ct_len, p.ss_len, p.seed_len, p.enc_seed_len, p.caps)
                 {
                     return Err(abi(format!("{op}: sizes or capabilities differ from the op's definition")));
                 }
@@ -316,27 +370,150 @@ pub(crate) fn kernels(m: &Module, manifest_ops: &[String]) -> Result<Vec<(usize,
         }
         out.push((i, c));
     }
-    if let Some(missing) = manifest_ops.iter().find(|o| !out.iter().any(|(i, _)| ops[*i].name == o.as_str())) {
-        return Err(abi(format!("manifest lists op {missing}, which the module does not provide")));
-    }
     Ok(out)
 }
 
-/// A module descriptor as `&'static` (the module is never unloaded), with its name checked.
+/// A copy of a module descriptor in library-owned memory (leaked: it lives as long as the
+/// module), validated: the module cannot change a name, a CPU requirement or a constant-time
+/// claim after the checks.
 ///
 /// # Safety
 /// `p` is NULL or points into the loaded module's memory.
 unsafe fn desc(p: *const KernelDesc, op: &str) -> Result<&'static KernelDesc, PatchFailure> {
-    if p.is_null() {
-        return Err(abi(format!("{op}: descriptor is NULL")));
+    let p = p.cast::<RawDesc>();
+    if p.is_null() || !aligned(p) {
+        return Err(abi(format!("{op}: descriptor is NULL or misaligned")));
     }
-    // SAFETY: non-NULL pointer into a module that stays mapped for the life of the process.
-    let d: &'static KernelDesc = unsafe { &*p };
+    // SAFETY: non-NULL, aligned pointer into the module; every field type accepts any bit pattern.
+    let raw = unsafe { p.read() };
     // SAFETY: as above.
-    unsafe { module_str(d.name, "kernel name") }?;
+    let name = unsafe { module_str(raw.name, "kernel name") }?;
     let known: u64 = crate::cpu::FEATURES.iter().fold(0, |a, (b, _)| a | b);
-    if d.requires & !known != 0 {
-        return Err(abi(format!("{op}: kernel requires unknown CPU feature bits {:#x}", d.requires & !known)));
+    if raw.requires & !known != 0 {
+        return Err(abi(format!("{op}: kernel requires unknown CPU feature bits {:#x}", raw.requires & !known)));
     }
-    Ok(d)
+    if raw.constant_time > 1 {
+        return Err(abi(format!("{op}: constant_time must be 0 or 1")));
+    }
+    let name: &'static std::ffi::CStr = Box::leak(CString::new(name).map_err(|_| abi("kernel name"))?.into_boxed_c_str());
+    Ok(Box::leak(Box::new(KernelDesc { name: name.as_ptr(), requires: raw.requires, constant_time: raw.constant_time == 1, priority: raw.priority })))
+}
+
+/// ELF checks before `dlopen`: a shared object for this machine whose dependencies are only
+/// system libraries this process has already loaded (so nothing is read from disk: I-5), and
+/// no RPATH/RUNPATH.
+mod elf {
+    use super::{fail, PatchFailure, Step};
+
+    /// Libraries a patch module may name in DT_NEEDED (and that must already be loaded).
+    pub const ALLOWED_NEEDED: &[&str] = &[
+        "libc.so.6",
+        "libm.so.6",
+        "libgcc_s.so.1",
+        "libpthread.so.0",
+        "libdl.so.2",
+        "librt.so.1",
+        "libutil.so.1",
+        "ld-linux-x86-64.so.2",
+        "ld-linux-aarch64.so.1",
+    ];
+
+    fn bad(why: impl Into<String>) -> PatchFailure {
+        fail(Step::Load, why.into())
+    }
+
+    fn u16_at(b: &[u8], o: usize) -> Option<u16> {
+        Some(u16::from_le_bytes(b.get(o..o + 2)?.try_into().ok()?))
+    }
+    fn u32_at(b: &[u8], o: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(b.get(o..o + 4)?.try_into().ok()?))
+    }
+    fn u64_at(b: &[u8], o: usize) -> Option<u64> {
+        Some(u64::from_le_bytes(b.get(o..o + 8)?.try_into().ok()?))
+    }
+
+    pub fn check(b: &[u8]) -> Result<(), PatchFailure> {
+        if b.len() < 64 || &b[..4] != b"\x7fELF" {
+            return Err(bad("payload is not a shared library (no ELF header)"));
+        }
+        if b[4] != 2 || b[5] != 1 {
+            return Err(bad("payload is not a 64-bit little-endian ELF object"));
+        }
+        let machine = if cfg!(target_arch = "x86_64") { 62 } else if cfg!(target_arch = "aarch64") { 183 } else { 0 };
+        let (e_type, e_machine) = (u16_at(b, 16).unwrap_or(0), u16_at(b, 18).unwrap_or(0));
+        if e_type != 3 {
+            return Err(bad(format!("ELF type {e_type} is not a shared object (ET_DYN)")));
+        }
+        if e_machine != machine {
+            return Err(bad(format!("ELF machine {e_machine} is not this machine's ({machine})")));
+        }
+        let trunc = || bad("truncated ELF program headers");
+        let phoff = u64_at(b, 32).ok_or_else(trunc)? as usize;
+        let (phentsize, phnum) = (u16_at(b, 54).ok_or_else(trunc)? as usize, u16_at(b, 56).ok_or_else(trunc)? as usize);
+        if phentsize < 56 || phnum > 256 {
+            return Err(trunc());
+        }
+        let ph = |i: usize| -> Option<(u32, u64, u64, u64)> {
+            let o = phoff.checked_add(i.checked_mul(phentsize)?)?;
+            Some((u32_at(b, o)?, u64_at(b, o + 8)?, u64_at(b, o + 16)?, u64_at(b, o + 32)?))
+        };
+        let headers: Vec<(u32, u64, u64, u64)> = (0..phnum).map(ph).collect::<Option<_>>().ok_or_else(trunc)?;
+        // Virtual address → file offset through the PT_LOAD segments.
+        let file_off = |va: u64| {
+            headers.iter().filter(|h| h.0 == 1).find(|h| va >= h.2 && va - h.2 < h.3).map(|h| (h.1 + (va - h.2)) as usize)
+        };
+        let Some(dynamic) = headers.iter().find(|h| h.0 == 2) else {
+            return Err(bad("ELF object has no dynamic section (not a shared library)"));
+        };
+        let (mut needed, mut strtab, mut strsz) = (Vec::new(), None, 0u64);
+        let (start, size) = (dynamic.1 as usize, dynamic.3 as usize);
+        let mut o = start;
+        while o + 16 <= start.saturating_add(size) {
+            let (tag, val) = (u64_at(b, o).ok_or_else(trunc)?, u64_at(b, o + 8).ok_or_else(trunc)?);
+            match tag {
+                0 => break,
+                1 => needed.push(val),
+                5 => strtab = Some(val),
+                10 => strsz = val,
+                15 | 29 => return Err(bad("patch modules must not carry an RPATH/RUNPATH (dependencies are not verified)")),
+                _ => {}
+            }
+            o += 16;
+        }
+        let strtab = strtab.and_then(file_off).ok_or_else(|| bad("ELF dynamic string table not found"))?;
+        for off in needed {
+            if off >= strsz {
+                return Err(bad("ELF DT_NEEDED entry outside the string table"));
+            }
+            let s = b.get(strtab + off as usize..).ok_or_else(trunc)?;
+            let name = &s[..s.iter().position(|&c| c == 0).ok_or_else(trunc)?];
+            let name = std::str::from_utf8(name).map_err(|_| bad("ELF DT_NEEDED name is not UTF-8"))?;
+            if !ALLOWED_NEEDED.contains(&name) {
+                return Err(bad(format!("patch module depends on {name:.64}, which is not a system library on the allowlist (dependencies are loaded from disk, unverified)")));
+            }
+            if !already_loaded(name) {
+                return Err(bad(format!("patch module depends on {name}, which this process has not loaded (it would be read from disk)")));
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(unix)]
+    fn already_loaded(name: &str) -> bool {
+        let Ok(c) = std::ffi::CString::new(name) else { return false };
+        // SAFETY: RTLD_NOLOAD only looks the object up (never loads); the reference it takes is
+        // dropped at once with dlclose.
+        unsafe {
+            let h = libc::dlopen(c.as_ptr(), libc::RTLD_LAZY | libc::RTLD_NOLOAD);
+            if h.is_null() {
+                return false;
+            }
+            libc::dlclose(h);
+        }
+        true
+    }
+    #[cfg(not(unix))]
+    fn already_loaded(_name: &str) -> bool {
+        false
+    }
 }

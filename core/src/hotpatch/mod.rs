@@ -21,7 +21,7 @@
 //! ed25519-dalek / the portable ML-DSA kernel), so a patched SHA-256 or Ed25519 kernel cannot vouch
 //! for the next patch. Patch modules are never unloaded while the process lives.
 
-mod audit;
+pub(crate) mod audit;
 mod check;
 mod load;
 pub mod manifest;
@@ -205,7 +205,7 @@ fn record_history(e: HistoryEntry) {
 /// Test support: address of symbol `name` in the module of applied patch `patch_id`.
 #[doc(hidden)]
 pub fn loaded_module_symbol_for_testing(patch_id: &str, name: &str) -> Option<*mut std::ffi::c_void> {
-    let m = MODULES.lock().unwrap_or_else(|e| e.into_inner()).as_ref()?.get(patch_id).copied()?;
+    let m = MODULES.lock().unwrap_or_else(|e| e.into_inner()).as_ref()?.get(patch_id).cloned()?;
     m.symbol(name)
 }
 
@@ -221,9 +221,17 @@ struct Facts {
     ops: Vec<String>,
     signers: Vec<String>,
     digest: Option<[u8; 32]>,
+    /// The step running now (names the step of an unexpected panic).
+    step: Option<Step>,
+    allow_downgrade: bool,
+    /// (op, kernel) the patch activates.
+    kernels: Vec<(String, String)>,
+    /// (op, "patch-id v<version>" or "built-in") the patch replaces.
+    replaced: Vec<(String, String)>,
 }
 
 fn record(action: &str, f: &Facts, prev: u64, new: u64, result: &str, step: Option<Step>, reason: &str) -> serde_json::Value {
+    let pairs = |v: &[(String, String)]| v.iter().map(|(a, b)| (a.clone(), serde_json::Value::from(b.clone()))).collect::<serde_json::Map<_, _>>();
     json!({
         "action": action,
         "patch_id": f.id,
@@ -231,6 +239,9 @@ fn record(action: &str, f: &Facts, prev: u64, new: u64, result: &str, step: Opti
         "signers": f.signers,
         "payload_sha256": f.digest.map(|d| manifest::to_hex(&d)),
         "ops": f.ops,
+        "kernels": pairs(&f.kernels),
+        "replaced": pairs(&f.replaced),
+        "allow_downgrade": f.allow_downgrade,
         "previous_generation": prev,
         "new_generation": new,
         "result": result,
@@ -245,8 +256,19 @@ fn record(action: &str, f: &Facts, prev: u64, new: u64, result: &str, step: Opti
 pub fn apply(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions) -> Result<PatchReport> {
     dispatch::table()?;
     let _serial = PATCHING.lock().unwrap_or_else(|e| e.into_inner());
-    let mut facts = Facts { digest: Some(sha2::Sha256::digest(payload).into()), ..Facts::default() };
-    match run(manifest, payload, trust_store, opts, &mut facts) {
+    let mut facts = Facts { allow_downgrade: opts.allow_downgrade, step: Some(Step::Digest), ..Facts::default() };
+    let result = if payload.len() > manifest::MAX_PAYLOAD_BYTES {
+        Err(fail(Step::Digest, format!("payload of {} bytes, at most {} accepted", payload.len(), manifest::MAX_PAYLOAD_BYTES)))
+    } else {
+        // Our own copy: the bytes hashed, checked and loaded are these, whatever the caller's
+        // memory does meanwhile (another thread, a file mapping that changes underneath).
+        let payload = payload.to_vec();
+        facts.digest = Some(sha2::Sha256::digest(&payload).into());
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(manifest, &payload, trust_store, opts, &mut facts))).unwrap_or_else(|_| {
+            Err(fail(facts.step.unwrap_or(Step::Parse), "internal panic while checking the patch (a malformed module?)"))
+        })
+    };
+    match result {
         Ok(r) => Ok(r),
         Err(f) => {
             let g = dispatch::generation();
@@ -262,15 +284,18 @@ pub fn apply(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOp
 /// Fills `facts` as it learns them (for the audit record of a refusal).
 fn precheck(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions, facts: &mut Facts) -> std::result::Result<(Manifest, bool), PatchFailure> {
     // parse
+    facts.step = Some(Step::Parse);
     let m = Manifest::parse(manifest)?;
     facts.id = Some(m.id.clone());
     facts.version = Some(m.version);
     facts.ops = m.ops.clone();
     let trust = TrustStore::parse(trust_store)?;
     // signature
+    facts.step = Some(Step::Signature);
     let signers = verify_signatures(&m, &trust)?;
     facts.signers = signers.iter().map(|s| s.name.clone()).collect();
     // digest
+    facts.step = Some(Step::Digest);
     if payload.len() as u64 != m.payload_size {
         return Err(fail(Step::Digest, format!("payload is {} bytes, the manifest says {}", payload.len(), m.payload_size)));
     }
@@ -279,6 +304,7 @@ fn precheck(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOpt
         return Err(fail(Step::Digest, "payload SHA-256 differs from the manifest's"));
     }
     // policy
+    facts.step = Some(Step::Policy);
     let unsigned = signers.is_empty();
     for op in &m.ops {
         if unsigned {
@@ -307,10 +333,14 @@ fn precheck(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOpt
 fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions, facts: &mut Facts) -> std::result::Result<PatchReport, PatchFailure> {
     let (m, unsigned) = precheck(manifest, payload, trust_store, opts, facts)?;
     // load (from the verified bytes) + abi
+    facts.step = Some(Step::Load);
     let module = load::load(payload, &m.payload_sha256)?;
+    facts.step = Some(Step::Abi);
     let kernels = load::kernels(&module, &m.ops)?;
     let ops = dispatch::ops();
+    facts.kernels = kernels.iter().map(|(i, c)| (ops[*i].name.to_string(), c.desc().name().to_string())).collect();
     // cpu
+    facts.step = Some(Step::Cpu);
     for (i, c) in &kernels {
         if !dispatch::is_available(c.desc()) {
             let missing = crate::cpu::feature_names(c.desc().requires & !(crate::cpu::features() & crate::policy::isa_mask()));
@@ -319,12 +349,15 @@ fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions,
         }
     }
     // kat, then differential
+    facts.step = Some(Step::Kat);
     for (i, c) in &kernels {
         check::known_answers(ops[*i].name, c)?;
     }
+    facts.step = Some(Step::Differential);
     for (i, c) in &kernels {
         check::differential(ops[*i].name, c)?;
     }
+    facts.step = Some(Step::Audit);
     // audit + swap (under the dispatch writer lock: versions re-checked, record written, then published)
     let layer = PatchLayer {
         id: m.id.clone(),
@@ -335,11 +368,26 @@ fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions,
     };
     let (prev, new) = dispatch::push_patch(layer, |st, prev, next| {
         check_versions(st, &m, opts)?;
-        audit::append(record("apply", facts, prev, next, "ok", None, if unsigned { "unsigned (development policy)" } else { "" }))
+        facts.replaced = m
+            .ops
+            .iter()
+            .map(|op| {
+                let (v, id) = dispatch::patch_version_of(st, dispatch::op_index(op).unwrap_or(usize::MAX));
+                (op.clone(), id.map_or_else(|| "built-in".to_string(), |id| format!("{id} v{v}")))
+            })
+            .collect();
+        let mut reason = Vec::new();
+        if unsigned {
+            reason.push("unsigned (development policy)");
+        }
+        if opts.allow_downgrade {
+            reason.push("allow_downgrade");
+        }
+        audit::append(record("apply", facts, prev, next, "ok", None, &reason.join("; ")))
             .map_err(|e| Error::from(fail(Step::Audit, format!("cannot write the audit log: {e}"))))
     })
     .map_err(|e| PatchFailure { step: Step::from_status(e.status).unwrap_or(Step::Audit), reason: e.detail.to_string() })?;
-    MODULES.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(HashMap::new).insert(m.id.clone(), module);
+    MODULES.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert_with(HashMap::new).insert(m.id.clone(), module.clone());
     record_history(HistoryEntry {
         generation: new,
         previous_generation: prev,
@@ -425,6 +473,23 @@ fn verify_signatures<'t>(m: &Manifest, trust: &'t TrustStore) -> std::result::Re
     Ok(valid)
 }
 
+/// ML-DSA-65 signing on the built-in portable kernel (a patched kernel never sees a signer's key).
+fn ml_dsa_65_sign(sk: &[u8], msg: &[u8]) -> Result<Vec<u8>> {
+    let i = dispatch::op_index("sign.ml-dsa-65").ok_or_else(|| Error::new(Status::UnknownAlgorithm, "ml-dsa-65 is not in this build"))?;
+    let dispatch::Candidate::Sign(k) = dispatch::ops()[i].candidates[0] else { return Err(Error::new(Status::Internal, "ml-dsa-65 op kind")) };
+    if sk.len() != k.sk_len {
+        return Err(Error::new(Status::BadKeyLength, format!("an ML-DSA-65 secret key is {} bytes, got {}", k.sk_len, sk.len())));
+    }
+    let mut sig = vec![0u8; k.sig_len];
+    let mut n = 0usize;
+    // SAFETY: live slices with the kernel's lengths; empty context; hedged signing (flags 0).
+    let rc = unsafe { (k.sign)(sk.as_ptr(), sk.len(), msg.as_ptr(), msg.len(), std::ptr::null(), 0, 0, sig.as_mut_ptr(), sig.len(), &mut n) };
+    if rc != 0 || n != k.sig_len {
+        return Err(Error::new(Status::from_code(rc).unwrap_or(Status::Internal), "ML-DSA-65 signing of the manifest failed"));
+    }
+    Ok(sig)
+}
+
 /// ML-DSA-65 verification on the built-in portable kernel (never a patched one).
 fn ml_dsa_65_verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> bool {
     let Some(i) = dispatch::op_index("sign.ml-dsa-65") else { return false };
@@ -496,10 +561,10 @@ pub fn sign_manifest(manifest: &[u8], signer: &str, ed25519_secret: &[u8], ml_ds
         return Err(Error::new(Status::InvalidParameter, "signer names are 1-64 characters of A-Z a-z 0-9 . _ -"));
     }
     let mut m = Manifest::parse(manifest)?;
-    let sk: [u8; 32] = ed25519_secret.try_into().map_err(|_| Error::new(Status::BadKeyLength, "an Ed25519 secret key is 32 bytes"))?;
+    let sk = zeroize::Zeroizing::new(<[u8; 32]>::try_from(ed25519_secret).map_err(|_| Error::new(Status::BadKeyLength, "an Ed25519 secret key is 32 bytes"))?);
     let msg = m.signed_bytes();
     let ed = ed25519_dalek::Signer::sign(&ed25519_dalek::SigningKey::from_bytes(&sk), &msg).to_bytes();
-    let ml = ml_dsa_65_secret.map(|k| crate::sign::sign(crate::Alg::MlDsa65, k, &msg)).transpose()?;
+    let ml = ml_dsa_65_secret.map(|k| ml_dsa_65_sign(k, &msg)).transpose()?;
     m.signatures.retain(|s| s.signer != signer);
     m.signatures.push(manifest::ManifestSignature { signer: signer.to_string(), ed25519: ed, ml_dsa_65: ml });
     // Round-trip through the parser so a signed manifest is always one `apply` accepts as JSON.
@@ -512,13 +577,13 @@ pub fn sign_manifest(manifest: &[u8], signer: &str, ed25519_secret: &[u8], ml_ds
 pub fn signer_keygen() -> Result<([u8; 32], crate::SecureBuffer)> {
     let mut seed = crate::SecureBuffer::new(32)?;
     crate::rand::random_bytes(seed.as_mut_slice())?;
-    let sk: &[u8; 32] = seed.as_slice().try_into().map_err(|_| Error::new(Status::Internal, "seed size"))?;
-    let pk = ed25519_dalek::SigningKey::from_bytes(sk).verifying_key().to_bytes();
+    let sk = zeroize::Zeroizing::new(<[u8; 32]>::try_from(seed.as_slice()).map_err(|_| Error::new(Status::Internal, "seed size"))?);
+    let pk = ed25519_dalek::SigningKey::from_bytes(&sk).verifying_key().to_bytes();
     Ok((pk, seed))
 }
 
 /// The Ed25519 public key of a 32-byte signer secret.
 pub fn signer_public_key(ed25519_secret: &[u8]) -> Result<[u8; 32]> {
-    let sk: [u8; 32] = ed25519_secret.try_into().map_err(|_| Error::new(Status::BadKeyLength, "an Ed25519 secret key is 32 bytes"))?;
+    let sk = zeroize::Zeroizing::new(<[u8; 32]>::try_from(ed25519_secret).map_err(|_| Error::new(Status::BadKeyLength, "an Ed25519 secret key is 32 bytes"))?);
     Ok(ed25519_dalek::SigningKey::from_bytes(&sk).verifying_key().to_bytes())
 }

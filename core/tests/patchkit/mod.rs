@@ -31,6 +31,11 @@ pub fn scratch() -> PathBuf {
 
 /// Builds the C SHA-256 example module with extra `-D` definitions; returns the .so bytes.
 pub fn build_c_patch(tag: &str, defines: &[&str]) -> Vec<u8> {
+    build_c_patch_with(tag, defines, &[])
+}
+
+/// [`build_c_patch`] with extra compiler/linker arguments.
+pub fn build_c_patch_with(tag: &str, defines: &[&str], extra: &[&str]) -> Vec<u8> {
     let out = scratch().join(format!("libsha256_{tag}.so"));
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let r = root();
@@ -41,6 +46,7 @@ pub fn build_c_patch(tag: &str, defines: &[&str]) -> Vec<u8> {
         .arg("-o")
         .arg(&out)
         .arg(r.join("examples/patch/c-sha256/sha256_patch.c"))
+        .args(extra)
         .status()
         .unwrap_or_else(|e| panic!("cannot run the C compiler {cc:?}: {e}"));
     assert!(st.success(), "compiling the C patch module ({tag}) failed");

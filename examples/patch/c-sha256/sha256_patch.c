@@ -15,6 +15,8 @@
  *                          the differential test)
  *   XPS_PATCH_NO_ENTRY  do not export the entry point
  *   XPS_PATCH_NAME      kernel name (default "sha256/c-portable")
+ *   XPS_PATCH_CT        constant-time claim (default 1)
+ *   XPS_PATCH_STATE_SIZE  declared state size (default the real one)
  */
 #include "xpscrypto_kernel.h"
 
@@ -32,6 +34,12 @@
 #endif
 #ifndef XPS_PATCH_NAME
 #define XPS_PATCH_NAME "sha256/c-portable"
+#endif
+#ifndef XPS_PATCH_CT
+#define XPS_PATCH_CT 1
+#endif
+#ifndef XPS_PATCH_STATE_SIZE
+#define XPS_PATCH_STATE_SIZE sizeof(sha256_ctx)
 #endif
 
 /* The kernel's streaming state: plain data inside xps_hash_state. */
@@ -143,8 +151,8 @@ static void k_compress(uint32_t *cv, const uint8_t *blocks, size_t nblocks) {
     compress(cv, blocks, nblocks);
 }
 
-static const xps_kernel_desc DESC = {XPS_PATCH_NAME, XPS_PATCH_REQUIRES, true, 0};
-static const xps_hash_kernel KERNEL = {&DESC, sizeof(sha256_ctx), k_init, k_update, k_final, NULL, k_compress};
+static const xps_kernel_desc DESC = {XPS_PATCH_NAME, XPS_PATCH_REQUIRES, XPS_PATCH_CT, 0};
+static const xps_hash_kernel KERNEL = {&DESC, XPS_PATCH_STATE_SIZE, k_init, k_update, k_final, NULL, k_compress};
 static const xps_patch_kernel KERNELS[] = {{"hash.sha256", XPS_KERNEL_KIND_HASH, &KERNEL}};
 static const xps_patch_module MODULE = {XPS_PATCH_ABI, 1, KERNELS};
 
