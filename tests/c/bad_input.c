@@ -154,16 +154,39 @@ static const struct {
     ST(XPS_E_LENGTH_OVERFLOW),
     ST(XPS_E_INVALID_STATE),
     ST(XPS_E_INVALID_KEY),
+    ST(XPS_E_UNKNOWN_KEY),
+    ST(XPS_E_KEY_EXISTS),
+    ST(XPS_E_MALFORMED_ENVELOPE),
+    ST(XPS_E_MALFORMED_KEYRING),
+    ST(XPS_E_UNSUPPORTED_FORMAT),
     ST(XPS_E_AUTHENTICATION_FAILED),
     ST(XPS_E_BAD_SIGNATURE),
     ST(XPS_E_WEAK_PUBLIC_KEY),
     ST(XPS_E_POLICY_DENIED),
+    ST(XPS_E_KEY_REVOKED),
+    ST(XPS_E_KEY_RETIRED),
+    ST(XPS_E_KEY_DESTROYED),
+    ST(XPS_E_BELOW_MIN_DECRYPTION_VERSION),
+    ST(XPS_E_KEY_USAGE_EXHAUSTED),
     ST(XPS_E_RANDOM_FAILED),
     ST(XPS_E_OUT_OF_MEMORY),
     ST(XPS_E_MLOCK_FAILED),
+    ST(XPS_E_KEYRING_IO),
     ST(XPS_E_UNKNOWN_OP),
     ST(XPS_E_UNKNOWN_KERNEL),
     ST(XPS_E_KERNEL_UNAVAILABLE),
+    ST(XPS_E_PATCH_MALFORMED),
+    ST(XPS_E_PATCH_SIGNATURE),
+    ST(XPS_E_PATCH_DIGEST),
+    ST(XPS_E_PATCH_POLICY),
+    ST(XPS_E_PATCH_DOWNGRADE),
+    ST(XPS_E_PATCH_LOAD),
+    ST(XPS_E_PATCH_ABI),
+    ST(XPS_E_PATCH_CPU),
+    ST(XPS_E_PATCH_KAT),
+    ST(XPS_E_PATCH_DIFFERENTIAL),
+    ST(XPS_E_PATCH_AUDIT),
+    ST(XPS_E_NOTHING_TO_ROLLBACK),
     ST(XPS_E_SELFTEST_FAILED),
     ST(XPS_E_PANIC),
     ST(XPS_E_INTERNAL),
@@ -171,7 +194,7 @@ static const struct {
 
 static void t_status(void) {
     size_t i;
-    static const xps_status unknown[] = {-1, 1, 99, 100, 115, 199, 200, 204, 300, 302, 400, 404, 500, 504, 600, 604, 700, 999, INT32_MIN, INT32_MAX};
+    static const xps_status unknown[] = {-1, 1, 99, 100, 150, 199, 200, 250, 300, 350, 400, 450, 500, 550, 600, 604, 700, 999, INT32_MIN, INT32_MAX};
     for (i = 0; i < sizeof k_statuses / sizeof k_statuses[0]; i++) {
         const char *n = xps_status_name(k_statuses[i].code), *m = xps_status_message(k_statuses[i].code);
         CHECK(n != NULL && strcmp(n, k_statuses[i].name) == 0, "xps_status_name(%d) = %s, want %s", k_statuses[i].code, n ? n : "NULL",
