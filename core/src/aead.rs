@@ -5,6 +5,7 @@
 use crate::alg::{Alg, Family};
 use crate::dispatch::{self, AeadKernel, AeadSchedule, KernelDesc};
 use crate::error::{err, Result, Status};
+use crate::metrics::{self, OpKind};
 use crate::secure::SecureBuffer;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Mutex;
@@ -115,10 +116,11 @@ fn not_an_aead(alg: Alg) -> crate::Error {
     err(Status::WrongAlgorithmFamily, format!("{} is not an AEAD", alg.name()))
 }
 
-/// Runs `f` with a one-shot schedule on the stack, wiped afterwards.
-fn with_stack_schedule<T>(alg: Alg, key: &[u8], f: impl FnOnce(&AeadKernel, *const AeadSchedule) -> T) -> Result<T> {
+/// Runs `f` with a one-shot schedule on the stack, wiped afterwards; records the kernel in `ran`.
+fn with_stack_schedule<T>(alg: Alg, key: &[u8], ran: &mut metrics::Ran, f: impl FnOnce(&AeadKernel, *const AeadSchedule) -> T) -> Result<T> {
     check_key(alg, key)?;
     let k = kernel_for(alg)?;
+    *ran = Some(k.desc);
     let mut sched = std::mem::MaybeUninit::<AeadSchedule>::uninit();
     // SAFETY: an aligned blob the kernel initializes itself; `key` validated above.
     if unsafe { (k.setup)(sched.as_mut_ptr(), key.as_ptr(), key.len()) } != 0 {
@@ -218,11 +220,15 @@ impl AeadKey {
     #[doc(hidden)]
     #[inline]
     pub unsafe fn seal_parts(&self, nonce: &[u8], aad: &[u8], input: *const u8, output: *mut u8, len: usize, tag: *mut u8) -> Result<()> {
-        check_call(self.alg, nonce, len)?;
-        let s = self.schedule()?;
+        // The policy is checked at every use: a key made before a policy change is refused after it.
+        let s = match crate::policy::check(self.alg).and_then(|()| check_call(self.alg, nonce, len)).and_then(|()| self.schedule()) {
+            Ok(s) => s,
+            Err(e) => return Err(metrics::failed(OpKind::AeadSeal, self.alg, len, e)),
+        };
         // SAFETY: `s` was set up by its kernel; nonce/aad are valid slices; buffers per the
         // caller's contract.
         unsafe { (s.kernel.seal)(s.sched(), nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), input, output, len, tag) };
+        metrics::record(OpKind::AeadSeal, self.alg, Some(s.desc()), len, false);
         Ok(())
     }
 
@@ -235,10 +241,13 @@ impl AeadKey {
     #[doc(hidden)]
     #[inline]
     pub unsafe fn open_parts(&self, nonce: &[u8], aad: &[u8], ct: *const u8, output: *mut u8, len: usize, tag: &[u8; TAG_LEN]) -> Result<()> {
-        check_call(self.alg, nonce, len)?;
-        let s = self.schedule()?;
+        let s = match crate::policy::check(self.alg).and_then(|()| check_call(self.alg, nonce, len)).and_then(|()| self.schedule()) {
+            Ok(s) => s,
+            Err(e) => return Err(metrics::failed(OpKind::AeadOpen, self.alg, len, e)),
+        };
         // SAFETY: as in `seal_parts`; `tag` is 16 readable bytes.
         let rc = unsafe { (s.kernel.open)(s.sched(), nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), ct, output, len, tag.as_ptr()) };
+        metrics::record(OpKind::AeadOpen, self.alg, Some(s.desc()), len, rc != 0);
         if rc == 0 {
             Ok(())
         } else {
@@ -248,7 +257,8 @@ impl AeadKey {
 
     pub fn seal_detached(&self, nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN]> {
         if ct.len() < pt.len() {
-            return Err(err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len())));
+            let e = err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len()));
+            return Err(metrics::failed(OpKind::AeadSeal, self.alg, pt.len(), e));
         }
         let mut tag = [0u8; TAG_LEN];
         // SAFETY: `pt` and `ct` are distinct borrows (disjoint), valid for `pt.len()` bytes;
@@ -266,9 +276,10 @@ impl AeadKey {
 
     /// `ciphertext ‖ tag` into `out` (needs `pt.len() + 16` bytes); returns bytes written.
     pub fn seal(&self, nonce: &[u8], aad: &[u8], pt: &[u8], out: &mut [u8]) -> Result<usize> {
-        let need = sealed_len(pt.len())?;
+        let need = sealed_len(pt.len()).map_err(|e| metrics::failed(OpKind::AeadSeal, self.alg, pt.len(), e))?;
         if out.len() < need {
-            return Err(err(Status::BufferTooSmall, format!("sealed output needs {need} bytes, buffer has {}", out.len())));
+            let e = err(Status::BufferTooSmall, format!("sealed output needs {need} bytes, buffer has {}", out.len()));
+            return Err(metrics::failed(OpKind::AeadSeal, self.alg, pt.len(), e));
         }
         let (ct, rest) = out.split_at_mut(pt.len());
         let tag = self.seal_detached(nonce, aad, pt, ct)?;
@@ -277,31 +288,33 @@ impl AeadKey {
     }
 
     pub fn seal_to_vec(&self, nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
-        let mut out = vec![0u8; sealed_len(pt.len())?];
+        let mut out = vec![0u8; sealed_len(pt.len()).map_err(|e| metrics::failed(OpKind::AeadSeal, self.alg, pt.len(), e))?];
         self.seal(nonce, aad, pt, &mut out)?;
         Ok(out)
     }
 
     pub fn open_detached(&self, nonce: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8]) -> Result<()> {
-        let tag = check_tag(tag)?;
+        let tag = check_tag(tag).map_err(|e| metrics::failed(OpKind::AeadOpen, self.alg, ct.len(), e))?;
         if pt.len() < ct.len() {
-            return Err(err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len())));
+            let e = err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len()));
+            return Err(metrics::failed(OpKind::AeadOpen, self.alg, ct.len(), e));
         }
         // SAFETY: `ct` and `pt` are distinct borrows (disjoint), valid for `ct.len()` bytes.
         unsafe { self.open_parts(nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag) }
     }
 
     pub fn open_in_place(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<()> {
-        let tag = check_tag(tag)?;
+        let tag = check_tag(tag).map_err(|e| metrics::failed(OpKind::AeadOpen, self.alg, buf.len(), e))?;
         // SAFETY: one exclusive slice as input and output (in place).
         unsafe { self.open_parts(nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag) }
     }
 
     /// Opens `ciphertext ‖ tag` into `out` (needs `len − 16` bytes); returns plaintext length.
     pub fn open(&self, nonce: &[u8], aad: &[u8], sealed: &[u8], out: &mut [u8]) -> Result<usize> {
-        let n = opened_len(sealed.len())?;
+        let n = opened_len(sealed.len()).map_err(|e| metrics::failed(OpKind::AeadOpen, self.alg, 0, e))?;
         if out.len() < n {
-            return Err(err(Status::BufferTooSmall, format!("plaintext needs {n} bytes, buffer has {}", out.len())));
+            let e = err(Status::BufferTooSmall, format!("plaintext needs {n} bytes, buffer has {}", out.len()));
+            return Err(metrics::failed(OpKind::AeadOpen, self.alg, n, e));
         }
         let (ct, tag) = sealed.split_at(n);
         self.open_detached(nonce, aad, ct, tag, &mut out[..n])?;
@@ -309,7 +322,7 @@ impl AeadKey {
     }
 
     pub fn open_to_vec(&self, nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
-        let mut out = vec![0u8; opened_len(sealed.len())?];
+        let mut out = vec![0u8; opened_len(sealed.len()).map_err(|e| metrics::failed(OpKind::AeadOpen, self.alg, 0, e))?];
         self.open(nonce, aad, sealed, &mut out)?;
         Ok(out)
     }
@@ -365,71 +378,96 @@ fn auth_failed() -> crate::Error {
 
 /// One-shot detached seal: ciphertext into `ct` (≥ `pt.len()` bytes), returns the tag.
 pub fn seal_detached(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8]) -> Result<[u8; TAG_LEN]> {
+    metrics::metered(OpKind::AeadSeal, alg, pt.len(), |ran| seal_detached_core(alg, key, nonce, aad, pt, ct, ran))
+}
+
+fn seal_detached_core(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], ct: &mut [u8], ran: &mut metrics::Ran) -> Result<[u8; TAG_LEN]> {
     if ct.len() < pt.len() {
         return Err(err(Status::BufferTooSmall, format!("ciphertext buffer needs {} bytes, has {}", pt.len(), ct.len())));
     }
     check_key(alg, key)?;
     check_call(alg, nonce, pt.len())?;
-    with_stack_schedule(alg, key, |k, s| seal_raw(k, s, nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
+    with_stack_schedule(alg, key, ran, |k, s| seal_raw(k, s, nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
 }
 
 /// One-shot in-place seal; returns the tag.
 pub fn seal_in_place(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<[u8; TAG_LEN]> {
-    check_key(alg, key)?;
-    check_call(alg, nonce, buf.len())?;
-    with_stack_schedule(alg, key, |k, s| seal_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+    metrics::metered(OpKind::AeadSeal, alg, buf.len(), |ran| {
+        check_key(alg, key)?;
+        check_call(alg, nonce, buf.len())?;
+        with_stack_schedule(alg, key, ran, |k, s| seal_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+    })
 }
 
 /// One-shot seal: `ciphertext ‖ tag` into `out` (≥ `pt.len() + 16`); returns bytes written.
 pub fn seal(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], out: &mut [u8]) -> Result<usize> {
+    metrics::metered(OpKind::AeadSeal, alg, pt.len(), |ran| seal_core(alg, key, nonce, aad, pt, out, ran))
+}
+
+fn seal_core(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], out: &mut [u8], ran: &mut metrics::Ran) -> Result<usize> {
     let need = sealed_len(pt.len())?;
     if out.len() < need {
         return Err(err(Status::BufferTooSmall, format!("sealed output needs {need} bytes, buffer has {}", out.len())));
     }
     let (ct, rest) = out.split_at_mut(pt.len());
-    let tag = seal_detached(alg, key, nonce, aad, pt, ct)?;
+    let tag = seal_detached_core(alg, key, nonce, aad, pt, ct, ran)?;
     rest[..TAG_LEN].copy_from_slice(&tag);
     Ok(need)
 }
 
 pub fn seal_to_vec(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
-    let mut out = vec![0u8; sealed_len(pt.len())?];
-    seal(alg, key, nonce, aad, pt, &mut out)?;
-    Ok(out)
+    metrics::metered(OpKind::AeadSeal, alg, pt.len(), |ran| {
+        let mut out = vec![0u8; sealed_len(pt.len())?];
+        seal_core(alg, key, nonce, aad, pt, &mut out, ran)?;
+        Ok(out)
+    })
 }
 
 /// One-shot detached open into `pt` (≥ `ct.len()` bytes). Nothing is written on failure.
 pub fn open_detached(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::AeadOpen, alg, ct.len(), |ran| open_detached_core(alg, key, nonce, aad, ct, tag, pt, ran))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_detached_core(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8], tag: &[u8], pt: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     check_tag(tag)?;
     if pt.len() < ct.len() {
         return Err(err(Status::BufferTooSmall, format!("plaintext buffer needs {} bytes, has {}", ct.len(), pt.len())));
     }
     check_key(alg, key)?;
     check_call(alg, nonce, ct.len())?;
-    with_stack_schedule(alg, key, |k, s| open_raw(k, s, nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
+    with_stack_schedule(alg, key, ran, |k, s| open_raw(k, s, nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
 }
 
 /// One-shot in-place open. On failure `buf` is unchanged.
 pub fn open_in_place(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> Result<()> {
-    check_tag(tag)?;
-    check_key(alg, key)?;
-    check_call(alg, nonce, buf.len())?;
-    with_stack_schedule(alg, key, |k, s| open_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
+    metrics::metered(OpKind::AeadOpen, alg, buf.len(), |ran| {
+        check_tag(tag)?;
+        check_key(alg, key)?;
+        check_call(alg, nonce, buf.len())?;
+        with_stack_schedule(alg, key, ran, |k, s| open_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
+    })
 }
 
 /// One-shot open of `ciphertext ‖ tag` into `out`; returns the plaintext length.
 pub fn open(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], sealed: &[u8], out: &mut [u8]) -> Result<usize> {
+    metrics::metered(OpKind::AeadOpen, alg, sealed.len().saturating_sub(TAG_LEN), |ran| open_core(alg, key, nonce, aad, sealed, out, ran))
+}
+
+fn open_core(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], sealed: &[u8], out: &mut [u8], ran: &mut metrics::Ran) -> Result<usize> {
     let n = opened_len(sealed.len())?;
     if out.len() < n {
         return Err(err(Status::BufferTooSmall, format!("plaintext needs {n} bytes, buffer has {}", out.len())));
     }
     let (ct, tag) = sealed.split_at(n);
-    open_detached(alg, key, nonce, aad, ct, tag, &mut out[..n])?;
+    open_detached_core(alg, key, nonce, aad, ct, tag, &mut out[..n], ran)?;
     Ok(n)
 }
 
 pub fn open_to_vec(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
-    let mut out = vec![0u8; opened_len(sealed.len())?];
-    open(alg, key, nonce, aad, sealed, &mut out)?;
-    Ok(out)
+    metrics::metered(OpKind::AeadOpen, alg, sealed.len().saturating_sub(TAG_LEN), |ran| {
+        let mut out = vec![0u8; opened_len(sealed.len())?];
+        open_core(alg, key, nonce, aad, sealed, &mut out, ran)?;
+        Ok(out)
+    })
 }

@@ -151,11 +151,10 @@ impl Alg {
         self as u32
     }
 
+    /// `(index in ALL of the family's first algorithm, number of algorithms)` of family byte `f`.
     #[inline]
-    pub fn from_id(id: u32) -> Option<Alg> {
-        // `ALL` is in id order and each family's ids are contiguous from `family·0x100 + 1`
-        // (checked by the `from_id_is_exact` test): an index, not a search.
-        let (first, count) = match id >> 8 {
+    const fn family_span(f: u32) -> Option<(usize, usize)> {
+        Some(match f {
             1 => (0, 10),
             2 => (10, 5),
             3 => (15, 4),
@@ -163,12 +162,30 @@ impl Alg {
             5 => (25, 9),
             6 => (34, 5),
             _ => return None,
-        };
+        })
+    }
+
+    #[inline]
+    pub fn from_id(id: u32) -> Option<Alg> {
+        // `ALL` is in id order and each family's ids are contiguous from `family·0x100 + 1`
+        // (checked by the `from_id_is_exact` test): an index, not a search.
+        let (first, count) = Self::family_span(id >> 8)?;
         let i = (id & 0xff).wrapping_sub(1) as usize;
         if i < count {
             Some(Alg::ALL[first + i])
         } else {
             None
+        }
+    }
+
+    /// Position of this algorithm in [`Alg::ALL`] (`< 64`): for bit sets inside the process.
+    /// Not stable across versions (a new algorithm shifts the ones after it); never store it.
+    #[inline]
+    pub fn index(self) -> usize {
+        let id = self.id();
+        match Self::family_span(id >> 8) {
+            Some((first, _)) => first + ((id & 0xff) as usize - 1),
+            None => 0,
         }
     }
 
@@ -188,9 +205,12 @@ impl Alg {
         }
     }
 
-    /// `Ok(alg)` if it belongs to `family`, else a wrong-family error naming both.
+    /// `Ok(alg)` if it belongs to `family` and the active policy allows it; else a wrong-family
+    /// error naming both, or `PolicyDenied` naming the policy rule ([`crate::policy::check`]).
+    #[inline]
     pub fn expect(self, family: Family) -> Result<Alg> {
         if self.family() == family {
+            crate::policy::check(self)?;
             Ok(self)
         } else {
             Err(err(
@@ -218,5 +238,9 @@ mod tests {
             assert_eq!(Alg::from_id(id), Alg::ALL.iter().copied().find(|a| a.id() == id), "{id:#x}");
         }
         assert_eq!(Alg::from_id(u32::MAX), None);
+        for (i, a) in Alg::ALL.iter().enumerate() {
+            assert_eq!(a.index(), i);
+        }
+        assert!(Alg::ALL.len() <= 64, "policy bit sets are u64");
     }
 }

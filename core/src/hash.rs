@@ -6,6 +6,7 @@ use crate::dispatch::{self, HashKernel, HashState, HASH_MODE_DERIVE_KEY, HASH_MO
 use crate::secure::ct::wipe_raw;
 use std::mem::MaybeUninit;
 use crate::error::{err, Result, Status};
+use crate::metrics::{self, OpKind};
 
 /// Fixed digest length of a hash, or `None` for the pure XOFs (shake128/256).
 /// BLAKE3 reports 32 (its default) and also works as an XOF through [`xof`].
@@ -44,17 +45,39 @@ pub struct Hasher {
     /// Kernel-owned bytes; only the first `kernel.state_size` are ever initialized or read.
     state: Box<MaybeUninit<HashState>>,
     out_len: Option<usize>,
+    /// The op this stream is counted as when finalized (`None`: an internal stream).
+    meter: Option<(OpKind, Alg)>,
+    /// Bytes fed so far (for metrics).
+    fed: u64,
 }
 
 impl Hasher {
-    /// A plain hash or XOF stream.
+    /// A plain hash or XOF stream (checked against the policy; counted in the metrics as one
+    /// call of `hash.<alg>` when finalized).
     pub fn new(alg: Alg) -> Result<Self> {
+        Self::unmetered(alg).map(|h| h.metered(OpKind::Hash, alg)).map_err(|e| metrics::failed(OpKind::Hash, alg, 0, e))
+    }
+
+    /// [`Hasher::new`] for streams inside constructions (not counted on their own).
+    pub(crate) fn unmetered(alg: Alg) -> Result<Self> {
         let out_len = digest_len(alg)?;
         Self::start(alg, kernel_for(alg)?, &[], HASH_MODE_PLAIN, out_len)
     }
 
+    fn metered(mut self, kind: OpKind, alg: Alg) -> Self {
+        self.meter = Some((kind, alg));
+        self
+    }
+
     /// BLAKE3 keyed mode (the `blake3-keyed` MAC). `key` must be 32 bytes.
     pub fn new_blake3_keyed(key: &[u8]) -> Result<Self> {
+        crate::policy::check(Alg::Blake3Keyed)
+            .and_then(|()| Self::blake3_keyed_unmetered(key))
+            .map(|h| h.metered(OpKind::Mac, Alg::Blake3Keyed))
+            .map_err(|e| metrics::failed(OpKind::Mac, Alg::Blake3Keyed, 0, e))
+    }
+
+    pub(crate) fn blake3_keyed_unmetered(key: &[u8]) -> Result<Self> {
         if key.len() != 32 {
             return Err(err(Status::BadKeyLength, format!("blake3 keyed mode needs a 32-byte key, got {}", key.len())));
         }
@@ -64,17 +87,33 @@ impl Hasher {
     /// BLAKE3 derive-key mode. The context must be a UTF-8 string (the BLAKE3 spec's requirement:
     /// hard-coded, globally unique, application-specific).
     pub fn new_blake3_derive_key(context: &[u8]) -> Result<Self> {
-        if std::str::from_utf8(context).is_err() {
-            return Err(err(Status::InvalidParameter, "blake3 derive_key context must be valid UTF-8"));
-        }
-        Self::start(Alg::Blake3, kernel_for(Alg::Blake3)?, context, HASH_MODE_DERIVE_KEY, Some(32))
+        let make = || {
+            crate::policy::check(Alg::Blake3)?;
+            if std::str::from_utf8(context).is_err() {
+                return Err(err(Status::InvalidParameter, "blake3 derive_key context must be valid UTF-8"));
+            }
+            Self::start(Alg::Blake3, kernel_for(Alg::Blake3)?, context, HASH_MODE_DERIVE_KEY, Some(32))
+        };
+        make().map(|h| h.metered(OpKind::Hash, Alg::Blake3)).map_err(|e| metrics::failed(OpKind::Hash, Alg::Blake3, 0, e))
     }
 
     pub(crate) fn start(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>) -> Result<Self> {
         let mut state = Box::new(MaybeUninit::<HashState>::uninit());
         // SAFETY: the kernel initializes its own state in the blob; `key` is valid and validated.
         unsafe { (kernel.init)(state.as_mut_ptr(), key.as_ptr(), key.len(), mode) };
-        Ok(Hasher { alg, kernel, state, out_len })
+        Ok(Hasher { alg, kernel, state, out_len, meter: None, fed: 0 })
+    }
+
+    /// The kernel's descriptor (for metrics of constructions over this stream).
+    pub(crate) fn desc(&self) -> &'static crate::dispatch::KernelDesc {
+        self.kernel.desc
+    }
+
+    /// Counts this stream's call (once, when it ends), if it is a metered one.
+    fn count(&self, failed: bool) {
+        if let Some((kind, alg)) = self.meter {
+            metrics::record(kind, alg, Some(self.kernel.desc), self.fed as usize, failed);
+        }
     }
 
     pub fn alg(&self) -> Alg {
@@ -89,6 +128,7 @@ impl Hasher {
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
         // SAFETY: the state was initialized by this kernel; `data` is a valid slice.
         unsafe { (self.kernel.update)(self.state.as_mut_ptr(), data.as_ptr(), data.len()) };
+        self.fed = self.fed.wrapping_add(data.len() as u64);
         self
     }
 
@@ -100,9 +140,11 @@ impl Hasher {
             None => out.len(),
         };
         if out.len() < n {
+            self.count(true);
             return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg.name(), out.len())));
         }
         self.finish_in_place(&mut out[..n]);
+        self.count(false);
         Ok(n)
     }
 
@@ -111,15 +153,18 @@ impl Hasher {
         let n = self.out_len.unwrap_or(if self.alg == Alg::Shake128 { 32 } else { 64 });
         let mut v = vec![0u8; n];
         self.finish_in_place(&mut v);
+        self.count(false);
         v
     }
 
     /// XOF output of any length (shake128, shake256, and BLAKE3 in every mode).
     pub fn finalize_xof(mut self, out: &mut [u8]) -> Result<()> {
         if !is_xof(self.alg) {
+            self.count(true);
             return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg.name())));
         }
         self.finish_in_place(out);
+        self.count(false);
         Ok(())
     }
 
@@ -159,7 +204,7 @@ impl Hasher {
 
 impl Clone for Hasher {
     fn clone(&self) -> Self {
-        let mut h = Hasher { alg: self.alg, kernel: self.kernel, state: Box::new(MaybeUninit::uninit()), out_len: self.out_len };
+        let mut h = Hasher { alg: self.alg, kernel: self.kernel, state: Box::new(MaybeUninit::uninit()), out_len: self.out_len, meter: self.meter, fed: self.fed };
         h.copy_state_from(self);
         h
     }
@@ -276,51 +321,74 @@ pub fn fixed_len(alg: Alg) -> Option<usize> {
 pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
     let Some(n) = fixed_len(alg) else { return hash_into_general(alg, data, out) };
     if out.len() < n {
-        return Err(digest_too_small(alg, n, out.len()));
+        return Err(metrics::failed(OpKind::Hash, alg, data.len(), digest_too_small(alg, n, out.len())));
     }
-    oneshot(kernel_ref(alg)?, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
+    if let Err(e) = crate::policy::check(alg) {
+        return Err(metrics::failed(OpKind::Hash, alg, data.len(), e));
+    }
+    let k = match kernel_ref(alg) {
+        Ok(k) => k,
+        Err(e) => return Err(metrics::failed(OpKind::Hash, alg, data.len(), e)),
+    };
+    // Counted before the kernel runs (it cannot fail from here): the counter stores retire
+    // while the kernel works.
+    metrics::record(OpKind::Hash, alg, Some(k.desc), data.len(), false);
+    oneshot(k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
     Ok(n)
 }
 
 /// [`hash_into`] for XOFs (all of `out`) and for ids that are not hashes (the error).
 #[inline(never)]
 fn hash_into_general(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
-    let need = digest_len(alg)?;
-    if let Some(n) = need {
-        if out.len() < n {
-            return Err(digest_too_small(alg, n, out.len()));
+    metrics::metered(OpKind::Hash, alg, data.len(), |ran| {
+        let need = digest_len(alg)?;
+        if let Some(n) = need {
+            if out.len() < n {
+                return Err(digest_too_small(alg, n, out.len()));
+            }
         }
-    }
-    let k = kernel_ref(alg)?;
-    let n = need.unwrap_or(out.len());
-    oneshot(k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
-    Ok(n)
+        let k = kernel_ref(alg)?;
+        let n = need.unwrap_or(out.len());
+        oneshot(k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
+        *ran = Some(k.desc);
+        Ok(n)
+    })
 }
 
 /// One-shot hash; XOFs give their default length (shake128: 32, shake256: 64 bytes).
 pub fn hash(alg: Alg, data: &[u8]) -> Result<Vec<u8>> {
-    let mut v = vec![0u8; default_len(alg)?];
-    oneshot(&kernel_for(alg)?, &[], HASH_MODE_PLAIN, data, &mut v);
-    Ok(v)
+    metrics::metered(OpKind::Hash, alg, data.len(), |ran| {
+        let mut v = vec![0u8; default_len(alg)?];
+        let k = kernel_ref(alg)?;
+        oneshot(k, &[], HASH_MODE_PLAIN, data, &mut v);
+        *ran = Some(k.desc);
+        Ok(v)
+    })
 }
 
 /// One-shot XOF of `out.len()` bytes (shake128, shake256, blake3).
 pub fn xof(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<()> {
-    if !is_xof(alg.expect(Family::Hash)?) {
-        return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
-    }
-    oneshot(&kernel_for(alg)?, &[], HASH_MODE_PLAIN, data, out);
-    Ok(())
+    metrics::metered(OpKind::Hash, alg, data.len(), |ran| {
+        if !is_xof(alg.expect(Family::Hash)?) {
+            return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
+        }
+        let k = kernel_ref(alg)?;
+        oneshot(k, &[], HASH_MODE_PLAIN, data, out);
+        *ran = Some(k.desc);
+        Ok(())
+    })
 }
 
-/// BLAKE3 keyed hash of `out.len()` bytes (32 is the standard MAC length).
+/// BLAKE3 keyed hash of `out.len()` bytes (32 is the standard MAC length). Counted as a call of
+/// `mac.blake3-keyed`.
 pub fn blake3_keyed(key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
     let mut h = Hasher::new_blake3_keyed(key)?;
     h.update(data);
     h.finalize_xof(out)
 }
 
-/// BLAKE3 derive_key: `out.len()` bytes of key derived from `material` under `context`.
+/// BLAKE3 derive_key: `out.len()` bytes of key derived from `material` under `context`. Counted
+/// as a call of `hash.blake3`.
 pub fn blake3_derive_key(context: &[u8], material: &[u8], out: &mut [u8]) -> Result<()> {
     let mut h = Hasher::new_blake3_derive_key(context)?;
     h.update(material);

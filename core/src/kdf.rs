@@ -5,6 +5,7 @@ use crate::alg::{Alg, Family};
 use crate::dispatch::{self, Argon2Params};
 use crate::error::{err, Result, Status};
 use crate::mac::Mac;
+use crate::metrics::{self, OpKind};
 use crate::secure::ct::Wiped;
 
 fn hkdf_mac(alg: Alg) -> Result<(Alg, usize)> {
@@ -40,20 +41,36 @@ pub fn pbkdf2_max_len(alg: Alg) -> Result<u64> {
 }
 
 /// HKDF-Extract: PRK = HMAC(salt, ikm) into `prk` (≥ HashLen); empty salt = HashLen zeros.
+/// Counted as a call of `kdf.<alg>` with `bytes` = `ikm.len()`.
 pub fn hkdf_extract(alg: Alg, salt: &[u8], ikm: &[u8], prk: &mut [u8]) -> Result<usize> {
+    metrics::metered(OpKind::Kdf, alg, ikm.len(), |ran| extract_core(alg, salt, ikm, prk, ran))
+}
+
+fn extract_core(alg: Alg, salt: &[u8], ikm: &[u8], prk: &mut [u8], ran: &mut metrics::Ran) -> Result<usize> {
     let (m, hl) = hkdf_mac(alg)?;
     if prk.len() < hl {
         return Err(err(Status::BufferTooSmall, format!("PRK needs {hl} bytes, buffer has {}", prk.len())));
     }
     let zeros = [0u8; 64];
     let salt = if salt.is_empty() { &zeros[..hl] } else { salt };
-    let mut mac = Mac::new(m, salt)?;
+    let mut mac = Mac::new_internal(m, salt)?;
     mac.update(ikm);
+    *ran = Some(mac.desc());
     mac.finalize_into(&mut prk[..hl])
 }
 
 /// HKDF-Expand: fills `okm` (1 ≤ len ≤ 255·HashLen) from `prk` (≥ HashLen bytes) and `info`.
+/// Counted as a call of `kdf.<alg>` with `bytes` = `prk.len()`.
 pub fn hkdf_expand(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::Kdf, alg, prk.len(), |ran| expand_core(alg, prk, info, okm, ran))
+}
+
+/// HKDF-Expand inside a construction (HPKE): not counted on its own.
+pub(crate) fn hkdf_expand_internal(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<()> {
+    expand_core(alg, prk, info, okm, &mut None)
+}
+
+fn expand_core(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let (m, hl) = hkdf_mac(alg)?;
     if okm.len() > 255 * hl {
         return Err(err(Status::OutputTooLong, format!("{} output is limited to 255*{hl} = {} bytes, asked {}", alg.name(), 255 * hl, okm.len())));
@@ -61,7 +78,8 @@ pub fn hkdf_expand(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<
     if prk.len() < hl {
         return Err(err(Status::InvalidLength, format!("{} PRK must be at least {hl} bytes, got {}", alg.name(), prk.len())));
     }
-    let keyed = Mac::new(m, prk)?;
+    let keyed = Mac::new_internal(m, prk)?;
+    *ran = Some(keyed.desc());
     let mut scratch = keyed.scratch();
     let mut t = Wiped::<64>::new();
     let mut prev_t = Wiped::<64>::new();
@@ -75,19 +93,39 @@ pub fn hkdf_expand(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8]) -> Result<
     Ok(())
 }
 
-/// HKDF (extract then expand) into `okm`.
+/// HKDF (extract then expand) into `okm`. Counted as one call of `kdf.<alg>` with `bytes` =
+/// `ikm.len()`.
 pub fn hkdf(alg: Alg, ikm: &[u8], salt: &[u8], info: &[u8], okm: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::Kdf, alg, ikm.len(), |ran| hkdf_core(alg, ikm, salt, info, okm, ran))
+}
+
+/// [`hkdf`] without metering (the self-tests).
+pub(crate) fn hkdf_unmetered(alg: Alg, ikm: &[u8], salt: &[u8], info: &[u8], okm: &mut [u8]) -> Result<()> {
+    hkdf_core(alg, ikm, salt, info, okm, &mut None)
+}
+
+fn hkdf_core(alg: Alg, ikm: &[u8], salt: &[u8], info: &[u8], okm: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let (_, hl) = hkdf_mac(alg)?;
     if okm.len() > 255 * hl {
         return Err(err(Status::OutputTooLong, format!("{} output is limited to 255*{hl} = {} bytes, asked {}", alg.name(), 255 * hl, okm.len())));
     }
     let mut prk = Wiped::<64>::new();
-    hkdf_extract(alg, salt, ikm, &mut prk[..hl])?;
-    hkdf_expand(alg, &prk[..hl], info, okm)
+    extract_core(alg, salt, ikm, &mut prk[..hl], ran)?;
+    expand_core(alg, &prk[..hl], info, okm, ran)
 }
 
-/// PBKDF2-HMAC into `out` (1 ≤ len); `iterations ≥ 1`.
+/// PBKDF2-HMAC into `out` (1 ≤ len); `iterations ≥ 1`. Counted as a call of `kdf.<alg>` with
+/// `bytes` = `password.len()`.
 pub fn pbkdf2(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::Kdf, alg, password.len(), |ran| pbkdf2_core(alg, password, salt, iterations, out, ran))
+}
+
+/// [`pbkdf2`] without metering (the self-tests).
+pub(crate) fn pbkdf2_unmetered(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) -> Result<()> {
+    pbkdf2_core(alg, password, salt, iterations, out, &mut None)
+}
+
+fn pbkdf2_core(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let (m, hl) = pbkdf2_mac(alg)?;
     if iterations == 0 {
         return Err(err(Status::InvalidParameter, "PBKDF2 iterations must be at least 1"));
@@ -98,7 +136,8 @@ pub fn pbkdf2(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mut
     if out.len() as u64 > u64::from(u32::MAX) * hl as u64 {
         return Err(err(Status::OutputTooLong, "PBKDF2 output exceeds (2^32-1)*HashLen"));
     }
-    let keyed = Mac::new(m, password)?;
+    let keyed = Mac::new_internal(m, password)?;
+    *ran = Some(keyed.desc());
     if let Some(f) = keyed.fast_sha256() {
         let mut t = Wiped::<32>::new();
         for (i, chunk) in out.chunks_mut(32).enumerate() {
@@ -146,9 +185,15 @@ pub struct Argon2idParams {
 
 /// Argon2id (version 0x13) of `password` and `salt` into `out`, with optional secret (≤ 32 bytes)
 /// and associated data (≤ 32 bytes). The working memory is reserved fallibly: too much memory is
-/// an `OutOfMemory` status, never an abort.
+/// an `OutOfMemory` status, never an abort. Counted as a call of `kdf.argon2id` with `bytes` =
+/// `password.len()`.
 pub fn argon2id(p: Argon2idParams, password: &[u8], salt: &[u8], secret: &[u8], ad: &[u8], out: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::Kdf, Alg::Argon2id, password.len(), |ran| argon2id_core(p, password, salt, secret, ad, out, ran))
+}
+
+fn argon2id_core(p: Argon2idParams, password: &[u8], salt: &[u8], secret: &[u8], ad: &[u8], out: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     use argon2_limits::*;
+    crate::policy::check(Alg::Argon2id)?;
     let bad = |m: String| Err(err(Status::InvalidParameter, m));
     if p.t_cost < 1 {
         return bad("argon2id t_cost must be >= 1".into());
@@ -182,6 +227,7 @@ pub fn argon2id(p: Argon2idParams, password: &[u8], salt: &[u8], secret: &[u8], 
     }
     drop(probe);
     let k = dispatch::table()?.argon2id;
+    *ran = Some(k.desc);
     let params = Argon2Params { t_cost: p.t_cost, m_cost_kib: p.m_cost_kib, parallelism: p.parallelism };
     let mut tmp: Vec<u8> = Vec::new();
     tmp.try_reserve_exact(out.len()).map_err(|_| err(Status::OutOfMemory, format!("argon2id cannot reserve {} output bytes", out.len())))?;

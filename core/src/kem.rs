@@ -8,6 +8,7 @@
 
 use crate::dispatch::{self, KemKernel, CAP_SEEDED_ENCAPS, CAP_SEEDED_KEYPAIR};
 use crate::error::{err, Result, Status};
+use crate::metrics::{self, OpKind};
 use crate::{Alg, Family, SecureBuffer};
 use zeroize::Zeroizing;
 
@@ -88,11 +89,16 @@ fn seed_parts(alg: Alg, seed: Option<&[u8]>, want: usize, what: &str) -> Result<
 
 /// Key generation into caller buffers of exactly the algorithm's sizes.
 pub fn keypair_into(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::KemKeypair, alg, 0, |ran| keypair_core(alg, seed, pk, sk, ran))
+}
+
+fn keypair_core(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let k = if seed.is_some() { kernel_with(alg, CAP_SEEDED_KEYPAIR, "seeded key generation")? } else { kernel_for(alg)? };
     let (sp, sn) = seed_parts(alg, seed, k.seed_len, "key-generation seed")?;
     if pk.len() < k.pk_len || sk.len() < k.sk_len {
         return Err(err(Status::BufferTooSmall, format!("{} keys need {} + {} bytes", alg.name(), k.pk_len, k.sk_len)));
     }
+    *ran = Some(k.desc);
     // SAFETY: buffers hold at least the kernel's sizes; the seed length matches.
     let code = unsafe { (k.keypair)(sp, sn, pk.as_mut_ptr(), sk.as_mut_ptr()) };
     rc(code, || format!("{} key generation", alg.name()))
@@ -100,21 +106,28 @@ pub fn keypair_into(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8])
 
 /// Key generation: `(public key, secret key in secure memory)`.
 pub fn keypair(alg: Alg, seed: Option<&[u8]>) -> Result<(Vec<u8>, SecureBuffer)> {
-    let s = sizes(alg)?;
-    let mut pk = vec![0u8; s.public_key];
-    let mut sk = SecureBuffer::new(s.secret_key)?;
-    keypair_into(alg, seed, &mut pk, sk.as_mut_slice())?;
-    Ok((pk, sk))
+    metrics::metered(OpKind::KemKeypair, alg, 0, |ran| {
+        let s = sizes(alg)?;
+        let mut pk = vec![0u8; s.public_key];
+        let mut sk = SecureBuffer::new(s.secret_key)?;
+        keypair_core(alg, seed, &mut pk, sk.as_mut_slice(), ran)?;
+        Ok((pk, sk))
+    })
 }
 
 /// Encapsulation into caller buffers (`ct` and `ss` at least the algorithm's sizes).
 pub fn encapsulate_into(alg: Alg, pk: &[u8], seed: Option<&[u8]>, ct: &mut [u8], ss: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::KemEncaps, alg, 0, |ran| encapsulate_core(alg, pk, seed, ct, ss, ran))
+}
+
+fn encapsulate_core(alg: Alg, pk: &[u8], seed: Option<&[u8]>, ct: &mut [u8], ss: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let k = if seed.is_some() { kernel_with(alg, CAP_SEEDED_ENCAPS, "derandomized encapsulation")? } else { kernel_for(alg)? };
     exact(alg, "public key", pk.len(), k.pk_len, Status::BadKeyLength)?;
     let (sp, sn) = seed_parts(alg, seed, k.enc_seed_len, "encapsulation seed")?;
     if ct.len() < k.ct_len || ss.len() < k.ss_len {
         return Err(err(Status::BufferTooSmall, format!("{} needs {} ciphertext + {} secret bytes", alg.name(), k.ct_len, k.ss_len)));
     }
+    *ran = Some(k.desc);
     // SAFETY: buffers hold at least the kernel's sizes; lengths checked above.
     let code = unsafe { (k.encaps)(pk.as_ptr(), sp, sn, ct.as_mut_ptr(), ss.as_mut_ptr()) };
     rc(code, || format!("{} encapsulation", alg.name()))
@@ -122,21 +135,29 @@ pub fn encapsulate_into(alg: Alg, pk: &[u8], seed: Option<&[u8]>, ct: &mut [u8],
 
 /// Encapsulation: `(ciphertext, shared secret)`.
 pub fn encapsulate(alg: Alg, pk: &[u8], seed: Option<&[u8]>) -> Result<(Vec<u8>, Zeroizing<Vec<u8>>)> {
-    let s = sizes(alg)?;
-    let mut ct = vec![0u8; s.ciphertext];
-    let mut ss = Zeroizing::new(vec![0u8; s.shared_secret]);
-    encapsulate_into(alg, pk, seed, &mut ct, &mut ss)?;
-    Ok((ct, ss))
+    metrics::metered(OpKind::KemEncaps, alg, 0, |ran| {
+        let s = sizes(alg)?;
+        let mut ct = vec![0u8; s.ciphertext];
+        let mut ss = Zeroizing::new(vec![0u8; s.shared_secret]);
+        encapsulate_core(alg, pk, seed, &mut ct, &mut ss, ran)?;
+        Ok((ct, ss))
+    })
 }
 
-/// Decapsulation into `ss` (at least the shared-secret size).
+/// Decapsulation into `ss` (at least the shared-secret size). Counted as a call of
+/// `kem.<alg>.decaps` with `bytes` = `ct.len()`.
 pub fn decapsulate_into(alg: Alg, sk: &[u8], ct: &[u8], ss: &mut [u8]) -> Result<()> {
+    metrics::metered(OpKind::KemDecaps, alg, ct.len(), |ran| decapsulate_core(alg, sk, ct, ss, ran))
+}
+
+fn decapsulate_core(alg: Alg, sk: &[u8], ct: &[u8], ss: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let k = kernel_for(alg)?;
     exact(alg, "secret key", sk.len(), k.sk_len, Status::BadKeyLength)?;
     exact(alg, "ciphertext", ct.len(), k.ct_len, Status::InvalidLength)?;
     if ss.len() < k.ss_len {
         return Err(err(Status::BufferTooSmall, format!("{} shared secrets are {} bytes", alg.name(), k.ss_len)));
     }
+    *ran = Some(k.desc);
     // SAFETY: inputs have exactly the kernel's sizes; `ss` holds at least `ss_len`.
     let code = unsafe { (k.decaps)(sk.as_ptr(), ct.as_ptr(), ss.as_mut_ptr()) };
     rc(code, || format!("{} decapsulation", alg.name()))
@@ -144,10 +165,12 @@ pub fn decapsulate_into(alg: Alg, sk: &[u8], ct: &[u8], ss: &mut [u8]) -> Result
 
 /// Decapsulation: the shared secret.
 pub fn decapsulate(alg: Alg, sk: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-    let s = sizes(alg)?;
-    let mut ss = Zeroizing::new(vec![0u8; s.shared_secret]);
-    decapsulate_into(alg, sk, ct, &mut ss)?;
-    Ok(ss)
+    metrics::metered(OpKind::KemDecaps, alg, ct.len(), |ran| {
+        let s = sizes(alg)?;
+        let mut ss = Zeroizing::new(vec![0u8; s.shared_secret]);
+        decapsulate_core(alg, sk, ct, &mut ss, ran)?;
+        Ok(ss)
+    })
 }
 
 /// A decapsulation key held in secure memory.

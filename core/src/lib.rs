@@ -19,6 +19,7 @@ pub mod kdf;
 pub mod kem;
 pub mod kernels;
 pub mod mac;
+pub mod metrics;
 pub mod policy;
 pub mod rand;
 pub mod secure;

@@ -7,6 +7,7 @@ use crate::dispatch;
 use crate::error::{err, Result, Status};
 use crate::hash::{block_len, kernel_for, Hasher, StackHasher};
 use crate::hmac_sha256::HmacSha256;
+use crate::metrics::{self, OpKind};
 use crate::secure::ct::Wiped;
 use subtle::ConstantTimeEq;
 
@@ -57,31 +58,69 @@ pub struct Mac {
     /// HMAC-SHA256 on chaining values, when the active SHA-256 kernel exposes its compression
     /// function (used by one-shot MACs and the PBKDF2/HKDF loops).
     fast: Option<HmacSha256>,
+    /// Counted in the metrics when finalized or verified (streams of the public API only).
+    metered: bool,
+    /// Bytes fed so far (for metrics).
+    fed: u64,
+}
+
+/// The policy checks of the MAC API: the algorithm, and for HMAC the key length.
+fn check_policy(alg: Alg, key: &[u8]) -> Result<()> {
+    alg.expect(Family::Mac)?;
+    if hmac_hash(alg).is_some() {
+        crate::policy::check_hmac_key(alg, key.len())?;
+    }
+    Ok(())
 }
 
 impl Mac {
+    /// A MAC stream, checked against the policy (algorithm; HMAC key length) and counted in the
+    /// metrics as one call of `mac.<alg>` (or `mac.<alg>.verify`) when it ends.
     pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
-        alg.expect(Family::Mac)?;
+        let make = || {
+            check_policy(alg, key)?;
+            Self::new_internal(alg, key)
+        };
+        match make() {
+            Ok(mut m) => {
+                m.metered = true;
+                Ok(m)
+            }
+            Err(e) => Err(metrics::failed(OpKind::Mac, alg, 0, e)),
+        }
+    }
+
+    /// A MAC inside a construction (HKDF, PBKDF2, HPKE): no policy check of its own (the caller
+    /// checked the construction's algorithm), not counted on its own.
+    pub(crate) fn new_internal(alg: Alg, key: &[u8]) -> Result<Self> {
+        if alg.family() != Family::Mac {
+            return Err(err(Status::WrongAlgorithmFamily, format!("{} is not a MAC", alg.name())));
+        }
         if let Some(h) = hmac_hash(alg) {
             let bl = block_len(h);
             let mut k = Wiped::<128>::new();
             if key.len() > bl {
-                let d = crate::hash::hash(h, key)?;
-                k[..d.len()].copy_from_slice(&d);
+                let mut s = StackHasher::new(kernel_for(h)?);
+                s.update(key);
+                let dl = crate::hash::fixed_len(h).unwrap_or(64);
+                s.finish(&mut k[..dl]);
             } else {
                 k[..key.len()].copy_from_slice(key);
             }
             let mut pad = Wiped::<128>::new();
-            let mut inner = Hasher::new(h)?;
+            let mut inner = Hasher::unmetered(h)?;
             let mut outer = inner.clone();
             pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x36);
             inner.update(&pad[..bl]);
             pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
             outer.update(&pad[..bl]);
             let fast = if alg == Alg::HmacSha256 { HmacSha256::new(&kernel_for(Alg::Sha256)?, key) } else { None };
-            return Ok(Mac { alg, inner, outer: Some(outer), fast });
+            return Ok(Mac { alg, inner, outer: Some(outer), fast, metered: false, fed: 0 });
         }
-        let want = key_len(alg)?.unwrap_or(key.len());
+        let want = match alg {
+            Alg::Poly1305 | Alg::Blake3Keyed => 32,
+            _ => key.len(),
+        };
         if key.len() != want {
             return Err(err(Status::BadKeyLength, format!("{} needs a {want}-byte key, got {}", alg.name(), key.len())));
         }
@@ -92,10 +131,22 @@ impl Mac {
             }
             _ => {
                 let _ = kernel_for(Alg::Blake3)?;
-                Hasher::new_blake3_keyed(key)?
+                Hasher::blake3_keyed_unmetered(key)?
             }
         };
-        Ok(Mac { alg, inner, outer: None, fast: None })
+        Ok(Mac { alg, inner, outer: None, fast: None, metered: false, fed: 0 })
+    }
+
+    /// The kernel this MAC runs on (the hash kernel for HMAC), for metrics.
+    pub(crate) fn desc(&self) -> &'static crate::dispatch::KernelDesc {
+        self.inner.desc()
+    }
+
+    /// Counts this stream's call once, if it is a metered one.
+    fn count(&self, kind: OpKind, failed: bool) {
+        if self.metered {
+            metrics::record(kind, self.alg, Some(self.desc()), self.fed as usize, failed);
+        }
     }
 
     pub fn alg(&self) -> Alg {
@@ -135,23 +186,36 @@ impl Mac {
 
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
         self.inner.update(data);
+        self.fed = self.fed.wrapping_add(data.len() as u64);
         self
+    }
+
+    /// The full tag length of this MAC's algorithm (no policy check: the stream exists).
+    fn full_len(&self) -> usize {
+        match self.alg {
+            Alg::HmacSha384 => 48,
+            Alg::HmacSha512 => 64,
+            Alg::Poly1305 => 16,
+            _ => 32,
+        }
     }
 
     /// The full-length tag.
     pub fn finalize(self) -> Vec<u8> {
-        let n = tag_len(self.alg).unwrap_or(32);
-        let mut t = vec![0u8; n];
+        self.count(OpKind::Mac, false);
+        let mut t = vec![0u8; self.full_len()];
         self.finish(&mut t);
         t
     }
 
     /// Writes the full tag into `out` (needs `out.len() >= tag_len`); returns the tag length.
     pub fn finalize_into(self, out: &mut [u8]) -> Result<usize> {
-        let n = tag_len(self.alg)?;
+        let n = self.full_len();
         if out.len() < n {
+            self.count(OpKind::Mac, true);
             return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", self.alg.name(), out.len())));
         }
+        self.count(OpKind::Mac, false);
         self.finish(&mut out[..n]);
         Ok(n)
     }
@@ -179,7 +243,16 @@ impl Mac {
 
     /// Constant-time check of a full-length tag.
     pub fn verify(self, tag: &[u8]) -> Result<()> {
-        let n = tag_len(self.alg)?;
+        let (metered, desc, fed, alg) = (self.metered, self.desc(), self.fed, self.alg);
+        let r = self.verify_full_unmetered(tag);
+        if metered {
+            metrics::record(OpKind::MacVerify, alg, Some(desc), fed as usize, r.is_err());
+        }
+        r
+    }
+
+    fn verify_full_unmetered(self, tag: &[u8]) -> Result<()> {
+        let n = self.full_len();
         if tag.len() != n {
             return Err(err(
                 Status::BadTagLength,
@@ -191,7 +264,16 @@ impl Mac {
 
     /// Constant-time check of a tag truncated to `tag.len()` bytes (HMAC only; 16 ≤ len ≤ full).
     pub fn verify_truncated(self, tag: &[u8]) -> Result<()> {
-        let n = tag_len(self.alg)?;
+        let (metered, desc, fed, alg) = (self.metered, self.desc(), self.fed, self.alg);
+        let r = self.verify_truncated_unmetered(tag);
+        if metered {
+            metrics::record(OpKind::MacVerify, alg, Some(desc), fed as usize, r.is_err());
+        }
+        r
+    }
+
+    fn verify_truncated_unmetered(self, tag: &[u8]) -> Result<()> {
+        let n = self.full_len();
         if hmac_hash(self.alg).is_none() {
             return Err(err(Status::WrongAlgorithmFamily, format!("truncated tags are only defined for HMAC, not {}", self.alg.name())));
         }
@@ -202,7 +284,8 @@ impl Mac {
     }
 
     fn verify_prefix(self, tag: &[u8]) -> Result<()> {
-        let full = zeroize::Zeroizing::new(self.finalize());
+        let mut full = zeroize::Zeroizing::new(vec![0u8; self.full_len()]);
+        self.finish(&mut full);
         if bool::from(full[..tag.len()].ct_eq(tag)) {
             Ok(())
         } else {
@@ -213,29 +296,47 @@ impl Mac {
 
 /// One-shot MAC into `out`; returns the tag length.
 pub fn mac_into(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usize> {
+    metrics::metered(OpKind::Mac, alg, data.len(), |ran| {
+        check_policy(alg, key)?;
+        mac_core(alg, key, data, out, ran)
+    })
+}
+
+/// [`mac_into`] without metering (the self-tests; the policy still applies unless the caller
+/// bypasses it).
+pub(crate) fn mac_unmetered(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usize> {
+    check_policy(alg, key)?;
+    mac_core(alg, key, data, out, &mut None)
+}
+
+fn mac_core(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8], ran: &mut metrics::Ran) -> Result<usize> {
     let n = tag_len(alg)?;
     if out.len() < n {
         return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", alg.name(), out.len())));
     }
     if alg == Alg::HmacSha256 {
-        if let Some(f) = HmacSha256::new(&kernel_for(Alg::Sha256)?, key) {
+        let k = kernel_for(Alg::Sha256)?;
+        if let Some(f) = HmacSha256::new(&k, key) {
             let mut t = Wiped::<32>::new();
             f.mac(&[data], &mut t);
             out[..32].copy_from_slice(&t[..]);
+            *ran = Some(k.desc);
             return Ok(32);
         }
     }
     if let Some(h) = hmac_hash(alg) {
-        hmac_stack(h, key, data, &mut out[..n])?;
+        *ran = Some(hmac_stack(h, key, data, &mut out[..n])?);
         return Ok(n);
     }
-    let mut m = Mac::new(alg, key)?;
+    let mut m = Mac::new_internal(alg, key)?;
     m.update(data);
+    *ran = Some(m.desc());
     m.finalize_into(out)
 }
 
 /// HMAC without any heap allocation (pads and hash states on the stack, wiped afterwards).
-fn hmac_stack(h: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
+/// Returns the hash kernel it ran on.
+fn hmac_stack(h: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<&'static crate::dispatch::KernelDesc> {
     let kernel = kernel_for(h)?;
     let bl = block_len(h);
     let mut k = Wiped::<128>::new();
@@ -258,26 +359,37 @@ fn hmac_stack(h: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<()> {
     outer.update(&pad[..bl]);
     outer.update(&d[..out.len()]);
     outer.finish(out);
-    Ok(())
+    Ok(kernel.desc)
 }
 
 /// One-shot MAC.
 pub fn mac(alg: Alg, key: &[u8], data: &[u8]) -> Result<Vec<u8>> {
-    let mut t = vec![0u8; tag_len(alg)?];
-    mac_into(alg, key, data, &mut t)?;
-    Ok(t)
+    metrics::metered(OpKind::Mac, alg, data.len(), |ran| {
+        check_policy(alg, key)?;
+        let mut t = vec![0u8; tag_len(alg)?];
+        mac_core(alg, key, data, &mut t, ran)?;
+        Ok(t)
+    })
 }
 
 /// One-shot constant-time verification of a full-length tag.
 pub fn verify(alg: Alg, key: &[u8], data: &[u8], tag: &[u8]) -> Result<()> {
-    let mut m = Mac::new(alg, key)?;
-    m.update(data);
-    m.verify(tag)
+    metrics::metered(OpKind::MacVerify, alg, data.len(), |ran| {
+        check_policy(alg, key)?;
+        let mut m = Mac::new_internal(alg, key)?;
+        m.update(data);
+        *ran = Some(m.desc());
+        m.verify_full_unmetered(tag)
+    })
 }
 
 /// One-shot constant-time verification of a truncated HMAC tag (16 ≤ len ≤ full).
 pub fn verify_truncated(alg: Alg, key: &[u8], data: &[u8], tag: &[u8]) -> Result<()> {
-    let mut m = Mac::new(alg, key)?;
-    m.update(data);
-    m.verify_truncated(tag)
+    metrics::metered(OpKind::MacVerify, alg, data.len(), |ran| {
+        check_policy(alg, key)?;
+        let mut m = Mac::new_internal(alg, key)?;
+        m.update(data);
+        *ran = Some(m.desc());
+        m.verify_truncated_unmetered(tag)
+    })
 }

@@ -146,13 +146,10 @@ pub(crate) fn known_answers_pass(op: &str, c: &Candidate) -> bool {
     }
 }
 
-/// Runs the kernel KATs on every candidate this CPU can run. Called by dispatch before
-/// the first table is published (under the dispatch writer lock).
-pub(crate) fn run_power_on() -> Result<()> {
-    if failed() {
-        return Err(err(Status::SelfTestFailed, "power-on self-tests failed earlier; the library refuses to operate"));
-    }
+/// Runs the kernel KATs of every candidate this CPU can run: (checks passed, failures).
+fn kernel_kats(record_tested: bool) -> (u64, Vec<String>) {
     let mut failures = Vec::new();
+    let mut passed = 0u64;
     #[cfg(feature = "testing")]
     if INJECT.load(Ordering::SeqCst) {
         failures.push("injected failure (testing)".to_string());
@@ -165,38 +162,87 @@ pub(crate) fn run_power_on() -> Result<()> {
                 continue;
             }
             if known_answers_pass(op.name, c) {
-                TESTED.lock().unwrap_or_else(|e| e.into_inner()).push(c.desc().name());
+                passed += 1;
+                if record_tested {
+                    TESTED.lock().unwrap_or_else(|e| e.into_inner()).push(c.desc().name());
+                }
             } else {
                 failures.push(format!("{} / {}", op.name, c.desc().name()));
             }
         }
     }
+    (passed, failures)
+}
+
+/// Runs the kernel KATs on every candidate this CPU can run. Called by dispatch before
+/// the first table is published (under the dispatch writer lock).
+pub(crate) fn run_power_on() -> Result<()> {
+    if failed() {
+        return Err(err(Status::SelfTestFailed, "power-on self-tests failed earlier; the library refuses to operate"));
+    }
+    let (passed, failures) = crate::policy::without_enforcement(|| kernel_kats(true));
+    crate::metrics::record_selftest_checks(passed, failures.len() as u64);
     if failures.is_empty() {
         Ok(())
     } else {
         FAILED.store(true, Ordering::Release);
+        crate::metrics::record_selftest_run(false);
         Err(err(Status::SelfTestFailed, format!("power-on self-test failed: {}", failures.join(", "))))
     }
+}
+
+/// The construction KATs: whether all passed (each counts as one check).
+fn construction_kats() -> bool {
+    let check = || -> Result<bool> {
+        // The unmetered internals: self-tests are not operations of the caller.
+        let mut h = [0u8; 32];
+        crate::mac::mac_unmetered(Alg::HmacSha256, b"Jefe", b"what do ya want for nothing?", &mut h)?;
+        let mut okm = [0u8; 42];
+        crate::kdf::hkdf_unmetered(Alg::HkdfSha256, &[0x0b; 22], &hx("000102030405060708090a0b0c"), &hx("f0f1f2f3f4f5f6f7f8f9"), &mut okm)?;
+        let mut dk = [0u8; 64];
+        crate::kdf::pbkdf2_unmetered(Alg::Pbkdf2Sha256, b"passwd", b"salt", 1, &mut dk)?;
+        Ok(h[..] == hx("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")[..]
+            && okm[..] == hx("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")[..]
+            && dk[..] == hx("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")[..])
+    };
+    // Self-tests run whatever the policy says (a refused KAT would fail the library).
+    let ok = matches!(crate::policy::without_enforcement(check), Ok(true));
+    crate::metrics::record_selftest_checks(u64::from(ok) * 3, u64::from(!ok) * 3);
+    ok
 }
 
 /// KATs of the constructions over the kernels (HMAC RFC 4231 TC2, HKDF RFC 5869 A.1, PBKDF2
 /// RFC 7914 §11), run right after the first table is published; a failure marks the library failed.
 pub(crate) fn run_constructions() -> Result<()> {
-    let check = || -> Result<bool> {
-        let h = crate::mac::mac(Alg::HmacSha256, b"Jefe", b"what do ya want for nothing?")?;
-        let mut okm = [0u8; 42];
-        crate::kdf::hkdf(Alg::HkdfSha256, &[0x0b; 22], &hx("000102030405060708090a0b0c"), &hx("f0f1f2f3f4f5f6f7f8f9"), &mut okm)?;
-        let mut dk = [0u8; 64];
-        crate::kdf::pbkdf2(Alg::Pbkdf2Sha256, b"passwd", b"salt", 1, &mut dk)?;
-        Ok(h == hx("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-            && okm[..] == hx("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")[..]
-            && dk[..] == hx("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")[..])
-    };
-    match check() {
-        Ok(true) => Ok(()),
-        _ => {
-            FAILED.store(true, Ordering::Release);
-            Err(err(Status::SelfTestFailed, "power-on self-test of HMAC/HKDF/PBKDF2 failed"))
-        }
+    let ok = construction_kats();
+    crate::metrics::record_selftest_run(ok);
+    if ok {
+        Ok(())
+    } else {
+        FAILED.store(true, Ordering::Release);
+        Err(err(Status::SelfTestFailed, "power-on self-test of HMAC/HKDF/PBKDF2 failed"))
+    }
+}
+
+/// Runs every self-test again now — the known-answer tests of every kernel this CPU can run and
+/// of the HMAC/HKDF/PBKDF2 constructions — as at power-on (turning FIPS mode on does this). On a
+/// failure the library enters its failed state: every later operation returns `SelfTestFailed`.
+pub fn run_all() -> Result<()> {
+    if failed() {
+        return Err(err(Status::SelfTestFailed, "self-tests failed earlier; the library refuses to operate"));
+    }
+    // Initializes first (the power-on tests run once then).
+    dispatch::table()?;
+    let (passed, mut failures) = crate::policy::without_enforcement(|| kernel_kats(false));
+    crate::metrics::record_selftest_checks(passed, failures.len() as u64);
+    if !construction_kats() {
+        failures.push("HMAC/HKDF/PBKDF2 constructions".to_string());
+    }
+    crate::metrics::record_selftest_run(failures.is_empty());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        FAILED.store(true, Ordering::Release);
+        Err(err(Status::SelfTestFailed, format!("self-test failed: {}", failures.join(", "))))
     }
 }

@@ -12,7 +12,20 @@
 
 use crate::dispatch::{self, SignKernel, CAP_CONTEXT, CAP_DETERMINISTIC, CAP_SEEDED_KEYPAIR, SIGN_FLAG_DETERMINISTIC};
 use crate::error::{err, Result, Status};
+use crate::metrics::{self, OpKind};
 use crate::{Alg, Family, SecureBuffer};
+
+/// The policy's `min_rsa_bits` rule for an RSA key (other algorithms: nothing to check). Keys
+/// that do not parse are left to the kernel (`InvalidKey`).
+fn check_rsa_key(alg: Alg, der: &[u8], secret: bool) -> Result<()> {
+    if alg != Alg::RsaPssSha256 || crate::policy::min_rsa_bits() <= crate::policy::FIPS_MIN_RSA_BITS {
+        return Ok(()); // the kernel accepts nothing below 2048 bits anyway
+    }
+    match crate::kernels::rsa_pss::modulus_bits(der, secret) {
+        Some(bits) => crate::policy::check_rsa_bits(bits, if secret { "secret key" } else { "public key" }),
+        None => Ok(()),
+    }
+}
 
 /// Sizes of a signature algorithm in bytes. `public_key`/`secret_key` are 0 when variable
 /// (RSA: DER encodings); `signature` is exact or the maximum (Falcon, RSA-4096).
@@ -94,6 +107,13 @@ fn check_len(what: &str, alg: Alg, got: usize, want: usize, status: Status) -> R
 /// fresh OS randomness, else exactly `sizes(alg).seed` bytes. On error nothing is written except
 /// that a too-small buffer reports `BufferTooSmall`.
 pub fn keypair_into(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8]) -> Result<(usize, usize)> {
+    metrics::metered(OpKind::SignKeypair, alg, 0, |ran| keypair_core(alg, seed, pk, sk, ran))
+}
+
+fn keypair_core(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8], ran: &mut metrics::Ran) -> Result<(usize, usize)> {
+    if alg == Alg::RsaPssSha256 {
+        crate::policy::check_rsa_bits(crate::kernels::rsa_pss::KEYGEN_BITS as u32, "key generation")?;
+    }
     let k = match seed {
         Some(_) => kernel_with(alg, CAP_SEEDED_KEYPAIR, "seeded key generation")?,
         None => kernel_for(alg)?,
@@ -108,6 +128,7 @@ pub fn keypair_into(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8])
     }
     let (sp, sn) = seed.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
     let (mut pl, mut sl) = (0usize, 0usize);
+    *ran = Some(k.desc);
     // SAFETY: buffers are live with their lengths; the seed length matches the kernel.
     let code = unsafe { (k.keypair)(sp, sn, pk.as_mut_ptr(), pk.len(), &mut pl, sk.as_mut_ptr(), sk.len(), &mut sl) };
     rc(code, || format!("{} key generation", alg.name()))?;
@@ -116,22 +137,25 @@ pub fn keypair_into(alg: Alg, seed: Option<&[u8]>, pk: &mut [u8], sk: &mut [u8])
 
 /// Key generation: `(public key, secret key in secure memory)`.
 pub fn keypair(alg: Alg, seed: Option<&[u8]>) -> Result<(Vec<u8>, SecureBuffer)> {
-    let s = sizes(alg)?;
-    let cap = |n: usize| if n == 0 { MAX_VARIABLE_KEY } else { n };
-    let mut pk = vec![0u8; cap(s.public_key)];
-    let mut sk = SecureBuffer::new(cap(s.secret_key))?;
-    let (pl, sl) = keypair_into(alg, seed, &mut pk, sk.as_mut_slice())?;
-    pk.truncate(pl);
-    if sl != sk.len() {
-        sk = SecureBuffer::from_slice(&sk.as_slice()[..sl])?;
-    }
-    Ok((pk, sk))
+    metrics::metered(OpKind::SignKeypair, alg, 0, |ran| {
+        let s = sizes(alg)?;
+        let cap = |n: usize| if n == 0 { MAX_VARIABLE_KEY } else { n };
+        let mut pk = vec![0u8; cap(s.public_key)];
+        let mut sk = SecureBuffer::new(cap(s.secret_key))?;
+        let (pl, sl) = keypair_core(alg, seed, &mut pk, sk.as_mut_slice(), ran)?;
+        pk.truncate(pl);
+        if sl != sk.len() {
+            sk = SecureBuffer::from_slice(&sk.as_slice()[..sl])?;
+        }
+        Ok((pk, sk))
+    })
 }
 
 /// The public key of a secret key.
 pub fn public_from_secret(alg: Alg, sk: &[u8]) -> Result<Vec<u8>> {
     let k = kernel_for(alg)?;
     check_len("secret key", alg, sk.len(), k.sk_len, Status::BadKeyLength)?;
+    check_rsa_key(alg, sk, true)?;
     let mut pk = vec![0u8; if k.pk_len == 0 { MAX_VARIABLE_KEY } else { k.pk_len }];
     let mut pl = 0usize;
     // SAFETY: live buffers with their lengths.
@@ -162,13 +186,19 @@ fn sign_kernel(alg: Alg, opts: &SignOptions) -> Result<SignKernel> {
 
 /// Signs into `sig` (at least `sizes(alg).signature` bytes); returns the signature length.
 pub fn sign_into(alg: Alg, sk: &[u8], msg: &[u8], opts: &SignOptions, sig: &mut [u8]) -> Result<usize> {
+    metrics::metered(OpKind::Sign, alg, msg.len(), |ran| sign_core(alg, sk, msg, opts, sig, ran))
+}
+
+fn sign_core(alg: Alg, sk: &[u8], msg: &[u8], opts: &SignOptions, sig: &mut [u8], ran: &mut metrics::Ran) -> Result<usize> {
     let k = sign_kernel(alg, opts)?;
     check_len("secret key", alg, sk.len(), k.sk_len, Status::BadKeyLength)?;
+    check_rsa_key(alg, sk, true)?;
     if sig.len() < k.sig_len {
         return Err(err(Status::BufferTooSmall, format!("{} signatures need {} bytes, buffer has {}", alg.name(), k.sig_len, sig.len())));
     }
     let flags = if opts.deterministic { SIGN_FLAG_DETERMINISTIC } else { 0 };
     let mut n = 0usize;
+    *ran = Some(k.desc);
     // SAFETY: live buffers with their lengths; lengths checked against the kernel above.
     let code = unsafe {
         (k.sign)(sk.as_ptr(), sk.len(), msg.as_ptr(), msg.len(), opts.context.as_ptr(), opts.context.len(), flags, sig.as_mut_ptr(), sig.len(), &mut n)
@@ -179,11 +209,13 @@ pub fn sign_into(alg: Alg, sk: &[u8], msg: &[u8], opts: &SignOptions, sig: &mut 
 
 /// Signs with options (context, deterministic).
 pub fn sign_with(alg: Alg, sk: &[u8], msg: &[u8], opts: &SignOptions) -> Result<Vec<u8>> {
-    let k = kernel_for(alg)?;
-    let mut sig = vec![0u8; k.sig_len];
-    let n = sign_into(alg, sk, msg, opts, &mut sig)?;
-    sig.truncate(n);
-    Ok(sig)
+    metrics::metered(OpKind::Sign, alg, msg.len(), |ran| {
+        let k = kernel_for(alg)?;
+        let mut sig = vec![0u8; k.sig_len];
+        let n = sign_core(alg, sk, msg, opts, &mut sig, ran)?;
+        sig.truncate(n);
+        Ok(sig)
+    })
 }
 
 /// Signs `msg` (no context, the algorithm's default randomness).
@@ -194,12 +226,18 @@ pub fn sign(alg: Alg, sk: &[u8], msg: &[u8]) -> Result<Vec<u8>> {
 /// Verifies with options (context). `Ok(())` if valid; `Err(BadSignature)` if well-formed but
 /// not valid; an invalid-input status for malformed lengths or keys.
 pub fn verify_with(alg: Alg, pk: &[u8], msg: &[u8], sig: &[u8], opts: &SignOptions) -> Result<()> {
+    metrics::metered(OpKind::Verify, alg, msg.len(), |ran| verify_core(alg, pk, msg, sig, opts, ran))
+}
+
+fn verify_core(alg: Alg, pk: &[u8], msg: &[u8], sig: &[u8], opts: &SignOptions, ran: &mut metrics::Ran) -> Result<()> {
     let k = kernel_for(alg)?;
     check_context(alg, &k, opts.context)?;
     check_len("public key", alg, pk.len(), k.pk_len, Status::BadKeyLength)?;
     if sig.is_empty() || sig.len() > k.sig_len {
         return Err(err(Status::InvalidLength, format!("{} signature of {} bytes (at most {})", alg.name(), sig.len(), k.sig_len)));
     }
+    check_rsa_key(alg, pk, false)?;
+    *ran = Some(k.desc);
     // SAFETY: live slices with their lengths.
     let code = unsafe { (k.verify)(pk.as_ptr(), pk.len(), msg.as_ptr(), msg.len(), opts.context.as_ptr(), opts.context.len(), sig.as_ptr(), sig.len()) };
     rc(code, || format!("{} verification", alg.name()))

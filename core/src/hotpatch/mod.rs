@@ -269,8 +269,12 @@ pub fn apply(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOp
         })
     };
     match result {
-        Ok(r) => Ok(r),
+        Ok(r) => {
+            crate::metrics::record_patch_event(crate::metrics::PatchEvent::Applied);
+            Ok(r)
+        }
         Err(f) => {
+            crate::metrics::record_patch_event(crate::metrics::PatchEvent::Rejected);
             let g = dispatch::generation();
             // A refusal is audited best-effort: it changes nothing, so a failing log cannot undo it.
             let _ = audit::append(record("reject", &facts, g, g, "rejected", Some(f.step), &f.reason));
@@ -331,6 +335,9 @@ fn precheck(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOpt
 }
 
 fn run(manifest: &[u8], payload: &[u8], trust_store: &[u8], opts: &ApplyOptions, facts: &mut Facts) -> std::result::Result<PatchReport, PatchFailure> {
+    if !crate::policy::hot_patch_allowed() {
+        return Err(fail(Step::Policy, "policy: hot_patch_allowed is off"));
+    }
     let (m, unsigned) = precheck(manifest, payload, trust_store, opts, facts)?;
     // load (from the verified bytes) + abi
     facts.step = Some(Step::Load);
@@ -522,6 +529,7 @@ pub fn rollback() -> Result<PatchReport> {
         return Err(Error::new(Status::NothingToRollback, "no applied hot-patch to roll back"));
     };
     let ops: Vec<String> = layer.kernels.iter().map(|(i, _)| dispatch::ops()[*i].name.to_string()).collect();
+    crate::metrics::record_patch_event(crate::metrics::PatchEvent::RolledBack);
     record_history(HistoryEntry {
         generation: new,
         previous_generation: prev,

@@ -93,6 +93,7 @@ impl HpkeKem {
                 return Err(err(Status::UnknownAlgorithm, what));
             }
         };
+        crate::policy::check(alg)?;
         Ok(HpkeKem { id, alg, kind })
     }
 

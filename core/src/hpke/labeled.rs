@@ -38,7 +38,7 @@ pub(crate) fn extract(kdf: Alg, suite_id: &[u8], salt: &[u8], label: &[u8], ikm:
     let (m, nh) = hkdf_parts(kdf)?;
     let zeros = [0u8; MAX_NH];
     let salt = if salt.is_empty() { &zeros[..nh] } else { salt };
-    let mut mac = Mac::new(m, salt)?;
+    let mut mac = Mac::new_internal(m, salt)?;
     mac.update(VERSION).update(suite_id).update(label).update(ikm);
     mac.finalize_into(&mut prk[..nh])?;
     Ok(())
@@ -55,7 +55,7 @@ pub(crate) fn expand(kdf: Alg, suite_id: &[u8], prk: &[u8], label: &[u8], info: 
     labeled.extend_from_slice(suite_id);
     labeled.extend_from_slice(label);
     labeled.extend_from_slice(info);
-    crate::kdf::hkdf_expand(kdf, prk, &labeled, out)
+    crate::kdf::hkdf_expand_internal(kdf, prk, &labeled, out)
 }
 
 /// One-stage `SHAKE256.LabeledDerive(ikm, label, context, L)` = SHAKE256(ikm ‖ "HPKE-v1" ‖
@@ -63,7 +63,7 @@ pub(crate) fn expand(kdf: Alg, suite_id: &[u8], prk: &[u8], label: &[u8], info: 
 pub(crate) fn derive_shake256(suite_id: &[u8], ikm: &[u8], label: &[u8], context: &[u8], out: &mut [u8]) -> Result<()> {
     let l = len16(out.len(), "output")?;
     let ll = len16(label.len(), "label")?;
-    let mut h = Hasher::new(Alg::Shake256)?;
+    let mut h = Hasher::unmetered(Alg::Shake256)?;
     h.update(ikm).update(VERSION).update(suite_id).update(&ll).update(label).update(&l).update(context);
     h.finalize_xof(out)
 }

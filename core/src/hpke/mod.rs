@@ -116,10 +116,16 @@ fn aead_alg(id: u16) -> Result<Option<Alg>> {
 }
 
 impl Suite {
-    /// Validates the three ids (`UnknownAlgorithm` for an id we do not implement). Whether the
-    /// KEM has a kernel in this build is checked when it is used.
+    /// Validates the three ids (`UnknownAlgorithm` for an id we do not implement) and checks
+    /// their algorithms against the policy (`PolicyDenied`, e.g. X25519 or ChaCha20-Poly1305 in
+    /// FIPS mode). Whether the KEM has a kernel in this build is checked when it is used.
     pub fn new(kem_id: u16, kdf_id: u16, aead_id: u16) -> Result<Suite> {
-        Ok(Suite { kem: HpkeKem::from_id(kem_id)?, kdf_id, kdf: kdf_alg(kdf_id)?, aead_id, aead: aead_alg(aead_id)? })
+        let suite = Suite { kem: HpkeKem::from_id(kem_id)?, kdf_id, kdf: kdf_alg(kdf_id)?, aead_id, aead: aead_alg(aead_id)? };
+        crate::policy::check(suite.kdf)?;
+        if let Some(a) = suite.aead {
+            crate::policy::check(a)?;
+        }
+        Ok(suite)
     }
     pub fn kem_id(&self) -> u16 {
         self.kem.id

@@ -96,6 +96,17 @@ fn parse_public(der: &[u8]) -> Result<RsaPublicKey, i32> {
     Ok(key)
 }
 
+/// Modulus size in bits of a secret key (PKCS#1 DER) or public key (SPKI or PKCS#1 DER) as the
+/// kernel would accept it; `None` if it does not parse (the kernel then reports `InvalidKey`).
+/// For the policy's `min_rsa_bits` rule.
+pub(crate) fn modulus_bits(der: &[u8], secret: bool) -> Option<u32> {
+    if secret {
+        parse_private(der).ok().map(|k| k.n().bits_vartime())
+    } else {
+        parse_public(der).ok().map(|k| k.n().bits_vartime())
+    }
+}
+
 fn spki_der(pk: &RsaPublicKey) -> Result<Vec<u8>, i32> {
     pk.to_public_key_der().map(|d| d.as_bytes().to_vec()).map_err(|_| code(Status::Internal))
 }
