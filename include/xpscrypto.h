@@ -756,6 +756,16 @@
 #define XPS_KEM_XWING_ENCAPSSEEDBYTES 64
 
 /**
+ * `xps_policy.version` of this layout.
+ */
+#define XPS_POLICY_VERSION 1
+
+/**
+ * Words of `xps_policy.allowed_algorithms`.
+ */
+#define XPS_POLICY_ALG_WORDS 8
+
+/**
  * `flags` of `xps_patch_apply`: accept a version that is not newer than the active one for its
  * ops (an explicit, audited downgrade or re-apply).
  */
@@ -906,6 +916,134 @@ typedef struct xps_sign_key xps_sign_key;
  * `xps_status`: 0 on success, a stable `XPS_E_*` code otherwise.
  */
 typedef int32_t xps_status;
+
+/**
+ * The whole process-wide policy, for `xps_policy_get` / `xps_policy_replace`. Start from
+ * `xps_policy_get` (or `xps_policy_default`), change fields, then replace.
+ *
+ * `allowed_algorithms` is a bit set over algorithm ids: id `a` is bit `(a & 63)` of word
+ * `a >> 8` (so `XPS_ALG_SHA256` = 0x101 is bit 1 of word 1):
+ * `p.allowed_algorithms[a >> 8] &= ~(UINT64_C(1) << (a & 63));` removes `a`. Bits of ids this
+ * library does not know are ignored. In FIPS mode only the FIPS-approved algorithms among the
+ * allowed ones may run (`xps_fips_approved`).
+ */
+typedef struct {
+  /**
+   * `XPS_POLICY_VERSION` (filled in by `xps_policy_get` / `xps_policy_default`; checked by
+   * `xps_policy_replace`).
+   */
+  uint32_t version;
+  /**
+   * Non-zero: FIPS-like mode (only FIPS-approved algorithms; turning it on runs the
+   * self-tests again and forces `ct_only`, `min_rsa_bits >= 2048`, `min_hmac_key_bytes >= 14`).
+   */
+  uint32_t fips_mode;
+  /**
+   * The allowed algorithms (see above). Default: all.
+   */
+  uint64_t allowed_algorithms[XPS_POLICY_ALG_WORDS];
+  /**
+   * Smallest RSA modulus in bits (default 2048).
+   */
+  uint32_t min_rsa_bits;
+  /**
+   * Shortest HMAC key in bytes (default 0; FIPS mode: at least 14).
+   */
+  uint32_t min_hmac_key_bytes;
+  /**
+   * CPU features kernels may use (default: all ones).
+   */
+  uint64_t isa_mask;
+  /**
+   * Non-zero: only kernels claiming constant-time behaviour are selected.
+   */
+  uint32_t ct_only;
+  /**
+   * Non-zero: a secure allocation whose mlock fails is an error.
+   */
+  uint32_t require_mlock;
+  /**
+   * Non-zero (default): hot-patches may be applied; zero: `xps_patch_apply` fails with
+   * `XPS_E_PATCH_POLICY`.
+   */
+  uint32_t hot_patch_allowed;
+  /**
+   * Non-zero (default): RSA private-key operations are allowed.
+   */
+  uint32_t rsa_private_ops;
+} xps_policy;
+
+/**
+ * Counters of one (op, kernel) pair, from `xps_metrics_snapshot`.
+ */
+typedef struct {
+  /**
+   * The op, e.g. "hash.sha256", "aead.aes-256-gcm.seal", "kem.ml-kem-768.decaps" (static,
+   * NUL-terminated; valid for the life of the process).
+   */
+  const char *op;
+  /**
+   * Canonical algorithm name (static).
+   */
+  const char *alg;
+  /**
+   * The kernel that ran, e.g. "sha256/sha-ni"; "none" for calls refused before a kernel ran
+   * (static: patch modules are never unloaded).
+   */
+  const char *kernel;
+  /**
+   * The algorithm id (`XPS_ALG_*`).
+   */
+  uint32_t alg_id;
+  /**
+   * Calls, including failed ones.
+   */
+  uint64_t calls;
+  /**
+   * Input bytes of those calls (message, plaintext or ciphertext, input key material or
+   * password, KEM ciphertext; 0 for key generation and encapsulation).
+   */
+  uint64_t bytes;
+  /**
+   * Calls that returned an error.
+   */
+  uint64_t failures;
+} xps_metric_entry;
+
+/**
+ * Event counters, from `xps_metrics_events` (since the process started or `xps_metrics_reset`).
+ */
+typedef struct {
+  /**
+   * Complete self-test runs (power-on, or on demand such as turning FIPS mode on) that passed.
+   */
+  uint64_t selftest_runs_passed;
+  uint64_t selftest_runs_failed;
+  /**
+   * Individual known-answer checks (one per kernel or construction) that passed / failed.
+   */
+  uint64_t selftest_checks_passed;
+  uint64_t selftest_checks_failed;
+  /**
+   * Secure allocations whose mlock failed.
+   */
+  uint64_t mlock_failures;
+  /**
+   * Hot-patches applied, refused, rolled back.
+   */
+  uint64_t patch_applied;
+  uint64_t patch_rejected;
+  uint64_t patch_rolled_back;
+  /**
+   * Keyring lifecycle events.
+   */
+  uint64_t keyring_generate;
+  uint64_t keyring_rotate;
+  uint64_t keyring_retire;
+  uint64_t keyring_revoke;
+  uint64_t keyring_destroy;
+  uint64_t keyring_failed;
+} xps_metric_events;
 
 /**
  * What `xps_patch_apply` / `xps_patch_rollback` did (written only on success).
@@ -2092,6 +2230,108 @@ xps_status xps_policy_set_rsa_private_ops(int32_t on);
  * 1 if RSA private-key operations are allowed, else 0.
  */
 int32_t xps_policy_rsa_private_ops(void);
+
+/**
+ * The default policy (everything allowed, no FIPS mode) into `*out`.
+ */
+xps_status xps_policy_default(xps_policy *out);
+
+/**
+ * The current policy into `*out` (a consistent copy).
+ */
+xps_status xps_policy_get(xps_policy *out);
+
+/**
+ * Replaces the whole policy atomically (threads see the old or the new one, never a mix). FIPS
+ * mode raises `min_rsa_bits`/`min_hmac_key_bytes` to its floors and forces `ct_only`; turning it
+ * on runs the self-tests first (`XPS_E_SELFTEST_FAILED` if they fail: the policy is then
+ * unchanged and the library unusable). A change of `isa_mask` or `ct_only` re-selects kernels.
+ * `XPS_E_INVALID_PARAMETER` for an unknown `version`.
+ */
+xps_status xps_policy_replace(const xps_policy *p);
+
+/**
+ * Non-zero: FIPS-like mode on (self-tests run again first; CT-only forced; minimum key sizes
+ * raised); zero: off (nothing else is loosened).
+ */
+xps_status xps_policy_set_fips_mode(int32_t on);
+
+/**
+ * 1 if FIPS-like mode is on, else 0.
+ */
+int32_t xps_policy_fips_mode(void);
+
+/**
+ * Non-zero (the default): hot-patches may be applied; zero: `xps_patch_apply` fails with
+ * `XPS_E_PATCH_POLICY` (rollback stays possible).
+ */
+xps_status xps_policy_set_hot_patch_allowed(int32_t on);
+
+/**
+ * 1 if hot-patches may be applied, else 0.
+ */
+int32_t xps_policy_hot_patch_allowed(void);
+
+/**
+ * Adds algorithm `alg` to the allowed set (`allowed` non-zero) or removes it. In FIPS mode a
+ * non-approved algorithm stays refused even when it is in the set. `XPS_E_UNKNOWN_ALGORITHM`
+ * for an unknown id.
+ */
+xps_status xps_policy_allow_algorithm(uint32_t alg, int32_t allowed);
+
+/**
+ * 1 if `alg` may run under the current policy (allowed, and FIPS-approved in FIPS mode), else 0
+ * (also for an unknown id).
+ */
+int32_t xps_policy_algorithm_allowed(uint32_t alg);
+
+/**
+ * 1 if `alg` is FIPS-approved (allowed in FIPS mode; the table and reasons are in SECURITY.md),
+ * else 0 (also for an unknown id).
+ */
+int32_t xps_fips_approved(uint32_t alg);
+
+/**
+ * Every (op, kernel) counter, summed over all threads (running and exited), into `out[0..cap)`;
+ * `*count` receives the number of entries. With `cap` too small: `XPS_E_BUFFER_TOO_SMALL`,
+ * `*count` = the entries needed, nothing else written (`out` may be NULL with `cap` 0 to ask).
+ * Entries with nothing counted since the last reset are left out; the number can grow between
+ * two calls. Sorted by op, then kernel.
+ */
+xps_status xps_metrics_snapshot(xps_metric_entry *out, size_t cap, size_t *count);
+
+/**
+ * The event counters into `*out`.
+ */
+xps_status xps_metrics_events(xps_metric_events *out);
+
+/**
+ * Starts every counter from zero again (later snapshots and events count from now).
+ */
+xps_status xps_metrics_reset(void);
+
+/**
+ * Non-zero (the default): count operations; zero: stop counting them (counts are kept; events
+ * are always counted).
+ */
+xps_status xps_metrics_set_enabled(int32_t on);
+
+/**
+ * 1 if operations are counted, else 0.
+ */
+int32_t xps_metrics_enabled(void);
+
+/**
+ * The metrics as Prometheus text exposition (format 0.0.4: `# HELP`/`# TYPE` lines, counters
+ * `xps_op_calls_total{op=…,alg=…,kernel=…}`, `xps_op_bytes_total`, `xps_op_failures_total`,
+ * `xps_selftest_runs_total{result=…}`, `xps_selftest_checks_total{result=…}`,
+ * `xps_mlock_failures_total`, `xps_patch_events_total{kind=…}`,
+ * `xps_keyring_events_total{kind=…}`), NUL-terminated, into `out`. On success `*out_len` is the
+ * text's length without the NUL. If `cap` is smaller than length + 1: `XPS_E_BUFFER_TOO_SMALL`
+ * and `*out_len` = the capacity needed (length + 1), nothing else written (`out` may be NULL
+ * with `cap` 0 to ask). The text can grow between two calls: retry with the new size.
+ */
+xps_status xps_metrics_prometheus(char *out, size_t cap, size_t *out_len);
 
 /**
  * Applies a hot-patch: `manifest` (JSON), `payload` (the shared library's bytes, already in

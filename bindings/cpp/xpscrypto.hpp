@@ -962,6 +962,105 @@ inline void policy_set_ct_only(bool on) { detail::check(::xps_policy_set_ct_only
 inline void policy_set_require_mlock(bool on) { detail::check(::xps_policy_set_require_mlock(on ? 1 : 0)); }
 
 // ---------------------------------------------------------------------------------------------
+// Policy (the whole set; FIPS-like mode) and metrics. Refusals by the policy throw PolicyError
+// (XPS_E_POLICY_DENIED) whose detail names the rule.
+// ---------------------------------------------------------------------------------------------
+
+/// The whole process-wide policy (the C struct `xps_policy`): get it, change fields, replace it.
+using Policy = ::xps_policy;
+
+/// The current policy.
+inline Policy policy_get() {
+    Policy p{};
+    detail::check(::xps_policy_get(&p));
+    return p;
+}
+/// The default policy (everything allowed, no FIPS mode).
+inline Policy policy_default() {
+    Policy p{};
+    detail::check(::xps_policy_default(&p));
+    return p;
+}
+/// Replaces the policy atomically (FIPS mode runs the self-tests again and forces CT-only).
+inline void policy_replace(const Policy &p) { detail::check(::xps_policy_replace(&p)); }
+/// Whether algorithm `alg` is in the allowed set of `p` (its bit; FIPS mode not applied).
+inline bool policy_allows(const Policy &p, std::uint32_t alg) noexcept {
+    return (alg >> 8) < XPS_POLICY_ALG_WORDS && ((p.allowed_algorithms[alg >> 8] >> (alg & 63u)) & 1u) != 0;
+}
+/// Adds `alg` to (or removes it from) the allowed set of `p` (apply with policy_replace).
+inline void policy_set_allowed(Policy &p, std::uint32_t alg, bool allowed) noexcept {
+    if ((alg >> 8) >= XPS_POLICY_ALG_WORDS) return;
+    const std::uint64_t bit = std::uint64_t{1} << (alg & 63u);
+    p.allowed_algorithms[alg >> 8] = allowed ? (p.allowed_algorithms[alg >> 8] | bit) : (p.allowed_algorithms[alg >> 8] & ~bit);
+}
+inline void policy_set_fips_mode(bool on) { detail::check(::xps_policy_set_fips_mode(on ? 1 : 0)); }
+inline bool policy_fips_mode() noexcept { return ::xps_policy_fips_mode() == 1; }
+inline void policy_set_hot_patch_allowed(bool on) { detail::check(::xps_policy_set_hot_patch_allowed(on ? 1 : 0)); }
+inline bool policy_hot_patch_allowed() noexcept { return ::xps_policy_hot_patch_allowed() == 1; }
+/// Adds an algorithm (by name) to the allowed set of the current policy, or removes it.
+inline void policy_allow_algorithm(std::string_view name, bool allowed = true) { detail::check(::xps_policy_allow_algorithm(alg(name), allowed ? 1 : 0)); }
+/// Whether an algorithm may run under the current policy (allowed, FIPS-approved in FIPS mode).
+inline bool policy_algorithm_allowed(std::string_view name) { return ::xps_policy_algorithm_allowed(alg(name)) == 1; }
+/// Whether an algorithm is FIPS-approved (SECURITY.md has the table and the reasons).
+inline bool fips_approved(std::string_view name) { return ::xps_fips_approved(alg(name)) == 1; }
+
+/// Counters of one (op, kernel) pair.
+struct MetricEntry {
+    std::string op;      ///< e.g. "hash.sha256", "aead.aes-256-gcm.seal"
+    std::string alg;     ///< canonical algorithm name
+    std::string kernel;  ///< the kernel that ran; "none" if refused before one ran
+    std::uint32_t alg_id = 0;
+    std::uint64_t calls = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t failures = 0;
+};
+/// Event counters (self-tests, mlock failures, hot-patch and keyring events).
+using MetricEvents = ::xps_metric_events;
+
+/// Every (op, kernel) counter, summed over all threads.
+inline std::vector<MetricEntry> metrics_snapshot() {
+    std::size_t n = 0;
+    std::vector<xps_metric_entry> raw;
+    xps_status s;
+    do {  // new entries may appear between the two calls
+        raw.resize(n + 16);
+        s = ::xps_metrics_snapshot(raw.data(), raw.size(), &n);
+    } while (s == XPS_E_BUFFER_TOO_SMALL);
+    detail::check(s);
+    std::vector<MetricEntry> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto &e = raw[i];
+        out.push_back(MetricEntry{e.op, e.alg, e.kernel, e.alg_id, e.calls, e.bytes, e.failures});
+    }
+    return out;
+}
+/// The event counters.
+inline MetricEvents metrics_events() {
+    MetricEvents e{};
+    detail::check(::xps_metrics_events(&e));
+    return e;
+}
+/// Starts every counter from zero again.
+inline void metrics_reset() { detail::check(::xps_metrics_reset()); }
+/// Count operations (the default) or not.
+inline void metrics_set_enabled(bool on) { detail::check(::xps_metrics_set_enabled(on ? 1 : 0)); }
+inline bool metrics_enabled() noexcept { return ::xps_metrics_enabled() == 1; }
+/// The metrics as Prometheus text exposition (format 0.0.4).
+inline std::string metrics_prometheus() {
+    std::size_t need = 0;
+    std::string out;
+    xps_status s = ::xps_metrics_prometheus(nullptr, 0, &need);
+    while (s == XPS_E_BUFFER_TOO_SMALL) {  // the text may grow between the two calls
+        out.assign(need + 256, '\0');
+        s = ::xps_metrics_prometheus(&out[0], out.size(), &need);
+    }
+    detail::check(s);
+    out.resize(need);
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Hot-patch (docs/HOTPATCH.md). Refusals throw DispatchError whose status names the failing step
 // (XPS_E_PATCH_DIGEST, ...; patch_step_name() gives "digest", ...).
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ mod sign;
 mod kem;
 mod util;
 mod dispatch;
+mod policy;
+mod metrics;
 mod patch;
 mod hpke;
 
@@ -34,7 +36,9 @@ pub use hpke::*;
 pub use kdf::*;
 pub use kem::*;
 pub use mac::*;
+pub use metrics::*;
 pub use patch::*;
+pub use policy::*;
 pub use sign::*;
 pub use status::*;
 pub use util::*;

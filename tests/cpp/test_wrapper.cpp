@@ -605,6 +605,69 @@ void test_patch() {
     CHECK(xps::dispatch_generation() == g + 2);
 }
 
+// Policy and metrics through the wrapper: a snapshot after known calls, the Prometheus text,
+// FIPS-like mode refusing a non-approved algorithm (PolicyError naming the rule), the policy
+// struct and its bit-set helpers.
+void test_policy_metrics() {
+    const bytes msg(64, 7);
+    const std::string kernel = xps::dispatch_active_kernel("hash.sha256");
+    xps::metrics_set_enabled(true);
+    xps::metrics_reset();
+    for (int i = 0; i < 3; ++i) xps::hash("sha256", msg);
+    bool found = false;
+    for (const auto &e : xps::metrics_snapshot()) {
+        if (e.op == "hash.sha256") {
+            found = true;
+            CHECK(e.kernel == kernel && e.alg == "sha256" && e.alg_id == XPS_ALG_SHA256);
+            CHECK(e.calls == 3 && e.bytes == 192 && e.failures == 0);
+        }
+    }
+    CHECK(found);
+    const std::string text = xps::metrics_prometheus();
+    CHECK(text.find("# TYPE xps_op_calls_total counter\n") != std::string::npos);
+    CHECK(text.find("\nxps_op_calls_total{op=\"hash.sha256\",alg=\"sha256\",kernel=\"" + kernel + "\"} 3\n") != std::string::npos);
+    CHECK(text.find("\nxps_keyring_events_total{kind=\"destroy\"} 0\n") != std::string::npos);
+    CHECK(!text.empty() && text.back() == '\n' && text.find('\0') == std::string::npos);
+    xps::metrics_set_enabled(false);
+    CHECK(!xps::metrics_enabled());
+    xps::hash("sha256", msg);
+    xps::metrics_set_enabled(true);
+    xps::metrics_reset();
+    CHECK(xps::metrics_snapshot().empty());
+
+    xps::Policy p = xps::policy_get();
+    CHECK(p.version == XPS_POLICY_VERSION && p.fips_mode == 0 && xps::policy_allows(p, XPS_ALG_CHACHA20_POLY1305));
+    CHECK(xps::fips_approved("aes-256-gcm") && !xps::fips_approved("chacha20-poly1305"));
+    const xps::AeadKey chacha("chacha20-poly1305", bytes(32, 1));
+    xps::policy_set_fips_mode(true);
+    CHECK(xps::policy_fips_mode() && xps::policy_get().ct_only == 1);
+    CHECK(xps::metrics_events().selftest_runs_passed == 1);
+    bool refused = false;
+    try {
+        chacha.seal(bytes(12, 1), msg);
+    } catch (const xps::PolicyError &e) {
+        refused = e.status() == XPS_E_POLICY_DENIED && std::string(e.detail()).rfind("policy: fips_mode forbids chacha20-poly1305", 0) == 0;
+    }
+    CHECK(refused);
+    EXPECT_THROW(xps::hash("blake3", msg), xps::PolicyError, XPS_E_POLICY_DENIED);
+    CHECK(xps::hash("sha3-256", msg).size() == 32);
+    xps::policy_replace(xps::policy_default());
+    CHECK(!xps::policy_fips_mode() && chacha.seal(bytes(12, 1), msg).size() == 80);
+    p = xps::policy_default();
+    xps::policy_set_allowed(p, XPS_ALG_SHA512, false);
+    CHECK(!xps::policy_allows(p, XPS_ALG_SHA512));
+    xps::policy_replace(p);
+    CHECK(!xps::policy_algorithm_allowed("sha512") && xps::policy_algorithm_allowed("sha256"));
+    EXPECT_THROW(xps::hash("sha512", msg), xps::PolicyError, XPS_E_POLICY_DENIED);
+    xps::policy_allow_algorithm("sha512");
+    CHECK(xps::hash("sha512", msg).size() == 64);
+    xps::policy_set_hot_patch_allowed(false);
+    CHECK(!xps::policy_hot_patch_allowed());
+    EXPECT_THROW(xps::patch_apply(bytes(2, '{'), bytes(1, 0), bytes(2, '{')), xps::DispatchError, XPS_E_PATCH_POLICY);
+    xps::policy_replace(xps::policy_default());
+    CHECK(xps::policy_hot_patch_allowed());
+}
+
 }  // namespace
 
 int main() {
@@ -623,6 +686,7 @@ int main() {
         {"sign_kem", test_sign_kem},
         {"dispatch", test_dispatch},
         {"patch", test_patch},
+        {"policy_metrics", test_policy_metrics},
     };
     for (const auto &t : tests) {
         const long before = g_fail;
