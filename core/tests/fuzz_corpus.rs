@@ -40,3 +40,31 @@ fn trust_store_corpus() {
     }
     assert!(parsed >= 2);
 }
+
+#[test]
+fn envelope_corpus() {
+    use xpscrypto_core::keyring::envelope;
+    let mut parsed = 0;
+    for (name, data) in corpus("envelope") {
+        if let Ok(e) = envelope::parse(&data) {
+            assert_eq!(envelope::header(e.kind, e.alg, e.key, e.version, e.nonce), e.header, "{name}");
+            assert_eq!(e.header.len() + e.body.len(), data.len());
+            parsed += 1;
+        }
+    }
+    assert!(parsed >= 3);
+}
+
+#[test]
+fn keyring_file_corpus() {
+    use xpscrypto_core::keyring::{model, store};
+    let mut decoded = 0;
+    for (_, data) in corpus("keyring_file") {
+        let _ = store::peek_revision(&data);
+        if let Ok(keys) = model::decode(&data) {
+            assert_eq!(model::decode(&model::encode(&keys)).map(|k| k.len()).ok(), Some(keys.len()));
+            decoded += 1;
+        }
+    }
+    assert!(decoded >= 1);
+}
