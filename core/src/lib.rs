@@ -20,6 +20,7 @@ pub mod kem;
 pub mod kernels;
 pub mod keyring;
 pub mod mac;
+pub mod metrics;
 pub mod policy;
 pub mod rand;
 pub mod secure;
