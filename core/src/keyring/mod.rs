@@ -414,6 +414,16 @@ impl Keyring {
         }
         let audit = lock(&self.inner.audit).clone();
         for e in &events {
+            use crate::metrics::{record_keyring_event, KeyringEvent as M};
+            match e.kind {
+                EventKind::Generated | EventKind::Imported => record_keyring_event(M::Generate),
+                EventKind::Rotated => record_keyring_event(M::Rotate),
+                EventKind::Retired => record_keyring_event(M::Retire),
+                EventKind::Revoked => record_keyring_event(M::Revoke),
+                EventKind::Destroyed => record_keyring_event(M::Destroy),
+                EventKind::Failed => record_keyring_event(M::Failed),
+                EventKind::Planned | EventKind::MinDecryptionVersion => {}
+            }
             if let Some(p) = &audit {
                 let line = serde_json::json!({
                     "time": crate::hotpatch::audit::now_rfc3339(),
