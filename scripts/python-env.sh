@@ -10,7 +10,7 @@ command -v "$PY" >/dev/null || { echo "python3 not found" >&2; exit 1; }
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "xpscrypto needs CPython >= 3.11 (buffer protocol in the stable ABI)" >&2; exit 1; }
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 export PATH="$VENV/bin:$PATH"
-python -m pip install -q --disable-pip-version-check "maturin>=1.16,<2" "pytest>=8" "mypy>=1.11" "cryptography>=42" typing_extensions </dev/null
+python -m pip install -q --disable-pip-version-check "maturin>=1.16,<2" "pytest>=8" "mypy>=1.11" "cryptography>=42" "prometheus_client>=0.20" typing_extensions </dev/null
 # One cargo target dir for the Python and Node builds, reused between runs (pip would otherwise
 # build cold in a temp dir).
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-bindings}"

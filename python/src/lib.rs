@@ -12,6 +12,7 @@ mod hpke;
 mod kdf;
 mod kem;
 mod mac;
+mod observe;
 mod patch;
 mod secure;
 mod sign;
@@ -39,6 +40,11 @@ mod _native {
     };
     #[pymodule_export]
     use crate::mac::{hmac, hmac_verify, hmac_verify_truncated, mac_keybytes, mac_tagbytes, Mac};
+    #[pymodule_export]
+    use crate::observe::{
+        fips_approved, metrics, metrics_enabled, metrics_prometheus, metrics_reset, metrics_set_enabled, policy_algorithm_allowed, policy_allow_algorithm,
+        policy_default, policy_fips_mode, policy_get, policy_hot_patch_allowed, policy_replace, policy_set_fips_mode, policy_set_hot_patch_allowed,
+    };
     #[pymodule_export]
     use crate::patch::{
         kernel_abi_version, patch_applied, patch_apply, patch_history, patch_rollback, patch_set_audit_log, patch_sign_manifest, patch_step_name, patch_verify,

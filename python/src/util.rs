@@ -8,7 +8,11 @@ use crate::errors::{status_err, OrPy};
 /// A canonical algorithm name of the expected family.
 pub fn alg(name: &str, family: Family) -> PyResult<Alg> {
     let a = Alg::from_name(name).ok_or_else(|| status_err(Status::UnknownAlgorithm, format!("unknown algorithm name {:?} (see xpscrypto.algorithms())", shown(name))))?;
-    a.expect(family).py()
+    if a.family() != family {
+        return a.expect(family).py(); // the wrong-family error
+    }
+    // The policy is checked (and a refusal counted in the metrics) by the core call itself.
+    Ok(a)
 }
 
 /// At most 24 characters of a caller's string for an error message (a key passed by mistake where

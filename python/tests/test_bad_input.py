@@ -179,6 +179,9 @@ OTHERS = {
     "AES256GCM.generate_key", "ChaCha20Poly1305.generate_key", "XChaCha20Poly1305.generate_key",
     "patch_rollback", "patch_history", "patch_applied", "patch_set_audit_log", "patch_step_name", "kernel_abi_version",
     "policy_allow_unsigned_patches_for_development", "policy_set_allow_unsigned_patches_for_development",
+    "policy_get", "policy_default", "policy_replace", "policy_set_fips_mode", "policy_fips_mode", "policy_set_hot_patch_allowed",
+    "policy_hot_patch_allowed", "policy_allow_algorithm", "policy_algorithm_allowed", "fips_approved", "metrics",
+    "metrics_prometheus", "metrics_reset", "metrics_set_enabled", "metrics_enabled",
 }  # fmt: skip
 # Covered in another file, and why.
 ELSEWHERE = {
@@ -785,6 +788,10 @@ def test_other_public_callables_reject_bad_types():
         lambda: xps.patch_step_name("506"), lambda: xps.patch_set_audit_log(42),
         lambda: xps.policy_set_allow_unsigned_patches_for_development("yes"),
         lambda: xps.patch_sign_manifest(PATCH_MANIFEST, None, ED_SK),
+        lambda: xps.policy_replace(None), lambda: xps.policy_replace({"fips_mode": "yes"}),
+        lambda: xps.policy_replace({"allowed_algorithms": 5}), lambda: xps.policy_set_fips_mode("yes"),
+        lambda: xps.policy_set_hot_patch_allowed(None), lambda: xps.policy_allow_algorithm(b"sha256"),
+        lambda: xps.policy_algorithm_allowed(None), lambda: xps.fips_approved(1), lambda: xps.metrics_set_enabled("no"),
     ):  # fmt: skip
         with pytest.raises(TypeError):
             call()
@@ -794,13 +801,17 @@ def test_other_public_callables_reject_bad_types():
         xps.secure_lock_failures, xps.policy_ct_only, xps.policy_isa_mask, xps.policy_require_mlock,
         xps.policy_rsa_private_ops, xps.hpke_keypair, xps.hpke_pkbytes, xps.hpke_skbytes, xps.hpke_encbytes,
         xps.patch_rollback, xps.patch_history, xps.patch_applied, xps.kernel_abi_version,
-        xps.policy_allow_unsigned_patches_for_development,
+        xps.policy_allow_unsigned_patches_for_development, xps.policy_get, xps.policy_default, xps.policy_fips_mode,
+        xps.policy_hot_patch_allowed, xps.metrics, xps.metrics_prometheus, xps.metrics_reset, xps.metrics_enabled,
     )  # fmt: skip
     for fn in no_args:
         with pytest.raises(TypeError):
             fn(1, 2)
     assert (xps.policy_ct_only(), xps.policy_require_mlock()) == (False, False)  # nothing was changed
     assert xps.policy_allow_unsigned_patches_for_development() is False
+    assert xps.policy_get() == xps.policy_default()  # the bad calls above changed nothing
+    with pytest.raises(xps.InvalidInputError):
+        xps.fips_approved("no-such-alg")
     major, minor, patch = (int(p) for p in xps.version().split(".")[:3])
     assert xps.version_number() == major * 10000 + minor * 100 + patch
     assert {c: n for c, n, _ in xps.statuses() if c in NAMES} == NAMES  # the C header's numbers

@@ -69,6 +69,8 @@ RENAMED = {
     "xps_secure_is_locked": "SecureBuffer.locked",
     "xps_last_error_detail": "Error.detail",
     "xps_patch_applied_count": "patch_applied",  # len() of the list of applied patches
+    "xps_metrics_snapshot": "metrics",  # the "ops" list of the dict
+    "xps_metrics_events": "metrics",  # the "selftest", "mlock_failures", "patch_events", "keyring_events" entries
 }
 # C functions with no Python counterpart, and why.
 EXCLUDED = {
@@ -233,3 +235,18 @@ def test_sign_options_are_keywords() -> None:
         assert params["context"].kind is inspect.Parameter.KEYWORD_ONLY
     assert inspect.signature(xpscrypto.verify).parameters["context"].kind is inspect.Parameter.KEYWORD_ONLY
     assert DEFINES["XPS_SIGN_MLDSA_CONTEXTBYTES"] == xpscrypto.sign_contextbytes("ml-dsa-65")
+
+
+# XPS_POLICY_* macros and where their meaning lives in Python (policies are dicts there).
+POLICY_MACROS = {
+    "XPS_POLICY_VERSION": "version of the C struct xps_policy; Python policies are dicts (policy_get())",
+    "XPS_POLICY_ALG_WORDS": "size of the bit set of xps_policy; Python lists allowed algorithms by name",
+}
+
+
+def test_policy_macros_are_mapped() -> None:
+    macros = {k for k in DEFINES if k.startswith("XPS_POLICY_")}
+    assert macros == set(POLICY_MACROS), "map new XPS_POLICY_* macros here (with where they live in Python)"
+    assert DEFINES["XPS_POLICY_VERSION"] == 1 and DEFINES["XPS_POLICY_ALG_WORDS"] == 8
+    assert set(xpscrypto.policy_get()) == {"allowed_algorithms", "fips_mode", "min_rsa_bits", "min_hmac_key_bytes", "ct_only", "isa_mask",
+                                           "require_mlock", "hot_patch_allowed", "rsa_private_ops"}

@@ -2,7 +2,7 @@
 # `python -m mypy.stubtest xpscrypto._native` in scripts/python-tests.sh).
 from types import TracebackType
 import os
-from typing import Any, Iterable, Literal, TypedDict, final
+from typing import Any, Iterable, Literal, Mapping, TypedDict, final
 
 import sys
 
@@ -60,6 +60,7 @@ __all__ = [
     "dispatch_generation",
     "dispatch_info",
     "dispatch_reset",
+    "fips_approved",
     "hash",
     "hash_outbytes",
     "hkdf",
@@ -88,6 +89,11 @@ __all__ = [
     "kernel_abi_version",
     "mac_keybytes",
     "mac_tagbytes",
+    "metrics",
+    "metrics_enabled",
+    "metrics_prometheus",
+    "metrics_reset",
+    "metrics_set_enabled",
     "patch_applied",
     "patch_apply",
     "patch_history",
@@ -97,13 +103,22 @@ __all__ = [
     "patch_step_name",
     "patch_verify",
     "pbkdf2",
+    "policy_algorithm_allowed",
+    "policy_allow_algorithm",
     "policy_allow_unsigned_patches_for_development",
     "policy_ct_only",
+    "policy_default",
+    "policy_fips_mode",
+    "policy_get",
+    "policy_hot_patch_allowed",
     "policy_isa_mask",
+    "policy_replace",
     "policy_require_mlock",
     "policy_rsa_private_ops",
     "policy_set_allow_unsigned_patches_for_development",
     "policy_set_ct_only",
+    "policy_set_fips_mode",
+    "policy_set_hot_patch_allowed",
     "policy_set_isa_mask",
     "policy_set_require_mlock",
     "policy_set_rsa_private_ops",
@@ -180,6 +195,56 @@ def policy_set_require_mlock(on: bool) -> None: ...
 def policy_require_mlock() -> bool: ...
 def policy_set_rsa_private_ops(on: bool) -> None: ...
 def policy_rsa_private_ops() -> bool: ...
+
+# --- policy (the whole set) and metrics ------------------------------------------------------
+class _Policy(TypedDict):
+    allowed_algorithms: list[str]
+    fips_mode: bool
+    min_rsa_bits: int
+    min_hmac_key_bytes: int
+    ct_only: bool
+    isa_mask: int
+    require_mlock: bool
+    hot_patch_allowed: bool
+    rsa_private_ops: bool
+
+class _OpMetrics(TypedDict):
+    op: str
+    alg: str
+    kernel: str
+    calls: int
+    bytes: int
+    failures: int
+
+class _SelftestMetrics(TypedDict):
+    runs_passed: int
+    runs_failed: int
+    checks_passed: int
+    checks_failed: int
+
+class _Metrics(TypedDict):
+    ops: list[_OpMetrics]
+    selftest: _SelftestMetrics
+    mlock_failures: int
+    patch_events: dict[str, int]
+    keyring_events: dict[str, int]
+    enabled: bool
+
+def policy_get() -> _Policy: ...
+def policy_default() -> _Policy: ...
+def policy_replace(policy: Mapping[str, object]) -> None: ...
+def policy_set_fips_mode(on: bool) -> None: ...
+def policy_fips_mode() -> bool: ...
+def policy_set_hot_patch_allowed(on: bool) -> None: ...
+def policy_hot_patch_allowed() -> bool: ...
+def policy_allow_algorithm(alg: str, allowed: bool = True) -> None: ...
+def policy_algorithm_allowed(alg: str) -> bool: ...
+def fips_approved(alg: str) -> bool: ...
+def metrics() -> _Metrics: ...
+def metrics_prometheus() -> str: ...
+def metrics_reset() -> None: ...
+def metrics_set_enabled(on: bool) -> None: ...
+def metrics_enabled() -> bool: ...
 
 # --- hot-patch -------------------------------------------------------------------------------
 class _PatchReport(TypedDict):
