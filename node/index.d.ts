@@ -304,6 +304,9 @@ export interface Encapsulation {
   sharedSecret: Buffer
 }
 
+/** Whether an algorithm is FIPS-approved (allowed in FIPS mode; see SECURITY.md). */
+export declare function fipsApproved(alg: string): boolean
+
 /** One-shot digest of `data`; XOFs give their default length (shake128: 32, shake256: 64 bytes). */
 export declare function hash(alg: string, data: Uint8Array): Buffer
 
@@ -485,11 +488,47 @@ export interface KeyPair {
   secretKey: Buffer
 }
 
+/** Keyring events. */
+export interface KeyringEvents {
+  generate: number
+  rotate: number
+  retire: number
+  revoke: number
+  destroy: number
+  failed: number
+}
+
 /** Key size of a MAC algorithm; `null` for HMAC (any key length). */
 export declare function macKeybytes(alg: string): number | null
 
 /** Tag size of a MAC algorithm. */
 export declare function macTagbytes(alg: string): number
+
+/** Every counter now (since the start or the last `metricsReset()`), over all threads. */
+export declare function metrics(): MetricsSnapshot
+
+/** Whether operations are counted. */
+export declare function metricsEnabled(): boolean
+
+/** The metrics as Prometheus text exposition format 0.0.4 (as `xps_metrics_prometheus`). */
+export declare function metricsPrometheus(): string
+
+/** Starts every counter from zero again. */
+export declare function metricsReset(): void
+
+/** Count operations (the default) or not (counts are kept; events are always counted). */
+export declare function metricsSetEnabled(on: boolean): void
+
+/** Every counter (as `xps_metrics_snapshot` + `xps_metrics_events`). */
+export interface MetricsSnapshot {
+  ops: Array<OpMetrics>
+  selftest: SelftestMetrics
+  mlockFailures: number
+  patchEvents: PatchEvents
+  keyringEvents: KeyringEvents
+  /** Whether operations are counted. */
+  enabled: boolean
+}
 
 /** One op: its candidates and the active kernel. */
 export interface OpInfo {
@@ -497,6 +536,18 @@ export interface OpInfo {
   active: string
   forced: boolean
   candidates: Array<CandidateInfo>
+}
+
+/** Counters of one (op, kernel) pair. */
+export interface OpMetrics {
+  /** e.g. "hash.sha256", "aead.aes-256-gcm.seal". */
+  op: string
+  alg: string
+  /** The kernel that ran; "none" for calls refused before a kernel ran. */
+  kernel: string
+  calls: number
+  bytes: number
+  failures: number
 }
 
 /**
@@ -528,6 +579,13 @@ export interface PatchApplyOptions {
    * downgrade or re-apply). Default false: no silent downgrade.
    */
   allowDowngrade?: boolean
+}
+
+/** Hot-patch events. */
+export interface PatchEvents {
+  applied: number
+  rejected: number
+  rolledBack: number
 }
 
 /** Generations created by apply/rollback, oldest first (the last 4096). */
@@ -568,11 +626,11 @@ export interface PatchReport {
   /** Kernels now active through this patch (empty for a rollback). */
   kernels: Array<PatchKernel>
   /**
-   * Distinct trusted signers whose signatures verified (empty for a rollback and for unsigned
+   * Distinct trusted signers whose signatures verified (for a rollback: of the removed patch; empty for unsigned
    * development patches).
    */
   signers: Array<string>
-  /** SHA-256 of the payload (32 zero bytes for a rollback). */
+  /** SHA-256 of the payload (for a rollback: of the removed patch). */
   payloadSha256: Buffer
   /** The dispatch generation before the swap. */
   previousGeneration: number
@@ -633,6 +691,12 @@ export declare function pbkdf2(alg: string, password: Uint8Array, salt: Uint8Arr
 /** `pbkdf2` on the libuv pool. */
 export declare function pbkdf2Async(alg: string, password: Uint8Array, salt: Uint8Array, iterations: number, length: number, signal?: AbortSignal | undefined | null): Promise<Buffer>
 
+/** Whether an algorithm may run under the current policy (allowed, and FIPS-approved in FIPS mode). */
+export declare function policyAlgorithmAllowed(alg: string): boolean
+
+/** Adds an algorithm to the allowed set (or removes it with `allowed` false; default true). */
+export declare function policyAllowAlgorithm(alg: string, allowed?: boolean | undefined | null): void
+
 /** Whether unsigned development patches are allowed. */
 export declare function policyAllowUnsignedPatchesForDevelopment(): boolean
 
@@ -642,8 +706,43 @@ export declare function policyClearIsaMask(): void
 /** Whether only constant-time kernels may be selected. */
 export declare function policyCtOnly(): boolean
 
+/** The default policy: everything allowed, no FIPS mode (as `xps_policy_default`). */
+export declare function policyDefault(): PolicyInfo
+
+/** Whether FIPS-like mode is on. */
+export declare function policyFipsMode(): boolean
+
+/** The current policy (as `xps_policy_get`). */
+export declare function policyGet(): PolicyInfo
+
+/** Whether hot-patches may be applied. */
+export declare function policyHotPatchAllowed(): boolean
+
+/** The whole process-wide policy (`policyGet`, `policyDefault`). */
+export interface PolicyInfo {
+  /** Canonical names of the allowed algorithms. */
+  allowedAlgorithms: Array<string>
+  /** FIPS-like mode: only FIPS-approved algorithms (see `fipsApproved`). */
+  fipsMode: boolean
+  minRsaBits: number
+  minHmacKeyBytes: number
+  ctOnly: boolean
+  /** CPU features kernels may use (names, as `policyIsaMask()`). */
+  isaMask: Array<string>
+  requireMlock: boolean
+  hotPatchAllowed: boolean
+  rsaPrivateOps: boolean
+}
+
 /** The features the policy allows (names). */
 export declare function policyIsaMask(): Array<string>
+
+/**
+ * Replaces the policy atomically (as `xps_policy_replace`); fields left out keep their current
+ * values. FIPS mode forces `ctOnly` and raises the minimum key sizes; turning it on runs the
+ * self-tests first. Changing `isaMask` or `ctOnly` re-selects kernels.
+ */
+export declare function policyReplace(update: PolicyUpdate): void
 
 /** Whether secure allocations fail when mlock fails. */
 export declare function policyRequireMlock(): boolean
@@ -661,6 +760,12 @@ export declare function policySetAllowUnsignedPatchesForDevelopment(on: boolean)
 /** Constant-time kernels only (reselects kernels). */
 export declare function policySetCtOnly(on: boolean): void
 
+/** FIPS-like mode on (self-tests run again first; CT-only forced; minimum key sizes raised) or off. */
+export declare function policySetFipsMode(on: boolean): void
+
+/** Allow (the default) or refuse applying hot-patches (`PatchError`, XPS_E_PATCH_POLICY). */
+export declare function policySetHotPatchAllowed(on: boolean): void
+
 /** Restricts the instruction sets kernels may use, by feature names (`[]` = portable only). */
 export declare function policySetIsaMask(features: Array<string>): void
 
@@ -669,6 +774,19 @@ export declare function policySetRequireMlock(on: boolean): void
 
 /** Allow or refuse RSA private-key operations. */
 export declare function policySetRsaPrivateOps(on: boolean): void
+
+/** A policy change for `policyReplace`: fields left out keep their current values. */
+export interface PolicyUpdate {
+  allowedAlgorithms?: Array<string>
+  fipsMode?: boolean
+  minRsaBits?: number
+  minHmacKeyBytes?: number
+  ctOnly?: boolean
+  isaMask?: Array<string>
+  requireMlock?: boolean
+  hotPatchAllowed?: boolean
+  rsaPrivateOps?: boolean
+}
 
 /** `n` bytes from the operating system's CSPRNG. */
 export declare function randomBytes(n: number): Buffer
@@ -691,6 +809,14 @@ export declare function secureLockFailures(): number
 
 /** Overwrites `buf` with zeros in a way the compiler cannot elide. */
 export declare function secureZero(buf: Uint8Array): void
+
+/** Self-test results. */
+export interface SelftestMetrics {
+  runsPassed: number
+  runsFailed: number
+  checksPassed: number
+  checksFailed: number
+}
 
 /** A signature of `msg` (`options.context`, `options.deterministic`). */
 export declare function sign(alg: string, secret: Uint8Array, msg: Uint8Array, options?: SignOptions | undefined | null): Buffer

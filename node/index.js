@@ -79,7 +79,7 @@ function abortError() {
 const OPTIONS_ARG = {
   argon2id: 6, argon2idAsync: 6, sign: 3, signAsync: 3, verify: 4, verifyAsync: 4, hpkeSeal: 5, hpkeOpen: 6,
   HpkeSender: 4, HpkeRecipient: 5, 'SigningKey#sign': 1, 'SigningKey#signAsync': 1,
-  patchApply: 3, patchApplyAsync: 3, patchSignManifest: 3,
+  patchApply: 3, patchApplyAsync: 3, patchSignManifest: 3, policyReplace: 0,
 }
 
 // Promise twins that take no AbortSignal: their work changes process state (a hot-patch is applied

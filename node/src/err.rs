@@ -44,9 +44,13 @@ impl<T> OrJs<T> for xpscrypto_core::Result<T> {
 
 /// A canonical algorithm name of the expected family.
 pub fn alg(name: &str, family: Family) -> xpscrypto_core::Result<Alg> {
-    Alg::from_name(name)
-        .ok_or_else(|| xpscrypto_core::Error::new(Status::UnknownAlgorithm, format!("unknown algorithm name {:?} (see algorithms())", shown(name))))?
-        .expect(family)
+    let a = Alg::from_name(name)
+        .ok_or_else(|| xpscrypto_core::Error::new(Status::UnknownAlgorithm, format!("unknown algorithm name {:?} (see algorithms())", shown(name))))?;
+    if a.family() != family {
+        return a.expect(family); // the wrong-family error
+    }
+    // The policy is checked (and a refusal counted in the metrics) by the core call itself.
+    Ok(a)
 }
 
 /// A new Node `Buffer` of `n` bytes in V8-managed memory, filled by `f` (napi's `Buffer::from(Vec)`

@@ -9,6 +9,7 @@ mod hpke;
 mod kdf;
 mod kem;
 mod mac;
+mod observe;
 mod patch;
 mod sign;
 mod system;

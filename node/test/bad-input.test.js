@@ -247,6 +247,9 @@ const OTHERS = new Set([
   'HpkeSender.enc', 'HpkeSender.sequence', 'HpkeRecipient.sequence',
   'patchRollback', 'patchHistory', 'patchApplied', 'patchSetAuditLog', 'patchStepName', 'kernelAbiVersion',
   'policyAllowUnsignedPatchesForDevelopment', 'policySetAllowUnsignedPatchesForDevelopment',
+  'policyGet', 'policyDefault', 'policyReplace', 'policySetFipsMode', 'policyFipsMode', 'policySetHotPatchAllowed',
+  'policyHotPatchAllowed', 'policyAllowAlgorithm', 'policyAlgorithmAllowed', 'fipsApproved', 'metrics',
+  'metricsPrometheus', 'metricsReset', 'metricsSetEnabled', 'metricsEnabled',
 ]) // prettier-ignore
 
 /** Covered in another file, and why. */
@@ -726,9 +729,15 @@ test('other exported functions: bad types, unknown names, and their documented r
     () => xps._benchCore(5, 16, 1), () => xps.hpkePkbytes(undefined),
     () => xps.patchStepName('506'), () => xps.patchSetAuditLog(42), () => xps.policySetAllowUnsignedPatchesForDevelopment('yes'),
     () => xps.patchSignManifest(PATCH_MANIFEST, undefined, ED.secretKey), () => xps.patchSignManifest(PATCH_MANIFEST, 'alice', ED.secretKey, 5),
+    () => xps.policyReplace(5), () => xps.policyReplace({ fipsMode: 'yes' }), () => xps.policyReplace({ allowedAlgorithms: 5 }),
+    () => xps.policySetFipsMode('yes'), () => xps.policySetHotPatchAllowed(undefined), () => xps.policyAllowAlgorithm(b('sha256')),
+    () => xps.policyAlgorithmAllowed(undefined), () => xps.fipsApproved(1), () => xps.metricsSetEnabled('no'),
   ]) { // prettier-ignore
     expectTypeError(fn, String(fn))
   }
+  assert.throws(() => xps.policyReplace(undefined), TypeError)
+  assert.deepEqual(xps.policyGet(), xps.policyDefault(), 'the bad calls above changed nothing')
+  assert.throws(() => xps.fipsApproved('no-such-alg'), xps.InvalidInputError)
   expectTypeError(() => xps.policySetIsaMask([5]))
   assert.throws(() => xps.policySetIsaMask(null)) // (its class: see the test below)
   assert.equal(xps.algFromName('no-such-alg'), 0)

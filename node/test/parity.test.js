@@ -36,6 +36,7 @@ const RENAMED = {
   xps_dispatch_candidate_name: 'dispatchInfo', xps_dispatch_candidate_available: 'dispatchInfo',
   xps_last_error_detail: 'XpsError', // the message of the thrown error
   xps_patch_applied_count: 'patchApplied', // the length of the list of applied patches
+  xps_metrics_snapshot: 'metrics', xps_metrics_events: 'metrics', // metrics().ops and its event fields
 }
 const EXCLUDED = {
   xps_hash_free: 'garbage collection frees (and wipes) Hash objects',
@@ -162,4 +163,18 @@ test('every heavy operation has a Promise twin', () => {
   for (const [cls, m] of [['AeadKey', 'encryptAsync'], ['AeadKey', 'decryptAsync'], ['SigningKey', 'signAsync'], ['DecapsulationKey', 'decapsulateAsync']]) {
     assert.equal(typeof xps[cls].prototype[m], 'function', `${cls}#${m}`)
   }
+})
+
+// XPS_POLICY_* macros and where their meaning lives in JS (policies are objects there).
+const POLICY_MACROS = {
+  XPS_POLICY_VERSION: 'version of the C struct xps_policy; JS policies are objects (policyGet())',
+  XPS_POLICY_ALG_WORDS: 'size of the bit set of xps_policy; JS lists allowed algorithms by name',
+}
+
+test('XPS_POLICY_* macros are mapped', () => {
+  const macros = Object.keys(DEFINES).filter((k) => k.startsWith('XPS_POLICY_')).sort()
+  assert.deepEqual(macros, Object.keys(POLICY_MACROS).sort(), 'map new XPS_POLICY_* macros here (with where they live in JS)')
+  assert.deepEqual([DEFINES.XPS_POLICY_VERSION, DEFINES.XPS_POLICY_ALG_WORDS], [1, 8])
+  assert.deepEqual(Object.keys(xps.policyGet()).sort(), ['allowedAlgorithms', 'ctOnly', 'fipsMode', 'hotPatchAllowed', 'isaMask', 'minHmacKeyBytes',
+    'minRsaBits', 'requireMlock', 'rsaPrivateOps'])
 })
