@@ -478,20 +478,14 @@ impl Keyring {
                     demote_primary(k, now);
                 }
                 let state = if make_primary { KeyState::Primary } else { KeyState::Active };
-                k.versions.push(Version { version: v, alg, state, created: now, state_since: now, expires: None, uses_reserved: 0, material: Some(sk), public: pk });
+                k.versions.push(Version::fresh(v, alg, state, now, sk, pk));
                 if let Some(p) = policy {
                     k.policy = p;
                 }
                 ev.push(event(EventKind::Imported, name, old, Some(v), now, if make_primary { "imported as primary" } else { "imported as active" }));
                 Ok(v)
             } else {
-                keys.push(Key {
-                    name: name.to_string(),
-                    policy: policy.unwrap_or_else(|| RotationPolicy::default_for(alg)),
-                    min_decryption_version: 0,
-                    created: now,
-                    versions: vec![Version { version: 1, alg, state: KeyState::Primary, created: now, state_since: now, expires: None, uses_reserved: 0, material: Some(sk), public: pk }],
-                });
+                keys.push(Key::first(name, alg, policy, now, sk, pk));
                 ev.push(event(EventKind::Imported, name, None, Some(1), now, "new key"));
                 Ok(1)
             }
@@ -508,13 +502,7 @@ impl Keyring {
             if keys.iter().any(|k| k.name == name) {
                 return Err(err(Status::KeyExists, format!("a key named {name:?} already exists")));
             }
-            keys.push(Key {
-                name: name.to_string(),
-                policy: policy.unwrap_or_else(|| RotationPolicy::default_for(alg)),
-                min_decryption_version: 0,
-                created: now,
-                versions: vec![Version { version: 1, alg, state: KeyState::Primary, created: now, state_since: now, expires: None, uses_reserved: 0, material: Some(sk), public: pk }],
-            });
+            keys.push(Key::first(name, alg, policy, now, sk, pk));
             ev.push(event(EventKind::Generated, name, None, Some(1), now, alg.name()));
             Ok(1)
         })
@@ -540,7 +528,7 @@ impl Keyring {
             let k = keys.iter_mut().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?;
             let v = k.next_version();
             let old = demote_primary(k, now);
-            k.versions.push(Version { version: v, alg, state: KeyState::Primary, created: now, state_since: now, expires: None, uses_reserved: 0, material: Some(sk), public: pk });
+            k.versions.push(Version::fresh(v, alg, KeyState::Primary, now, sk, pk));
             ev.push(event(EventKind::Rotated, name, old, Some(v), now, reason));
             if let Some(o) = old {
                 if k.policy.overlap == 0 {

@@ -84,6 +84,13 @@ pub struct Version {
     pub public: Vec<u8>,
 }
 
+impl Version {
+    /// A new version created at `now` with fresh material (no uses yet, no expiry).
+    pub fn fresh(version: u32, alg: Alg, state: KeyState, now: u64, material: SecureBuffer, public: Vec<u8>) -> Version {
+        Version { version, alg, state, created: now, state_since: now, expires: None, uses_reserved: 0, material: Some(material), public }
+    }
+}
+
 /// A named key.
 pub struct Key {
     pub name: String,
@@ -94,6 +101,17 @@ pub struct Key {
 }
 
 impl Key {
+    /// A new key whose version 1 is primary (policy: the given one or the default for `alg`).
+    pub fn first(name: &str, alg: Alg, policy: Option<RotationPolicy>, now: u64, material: SecureBuffer, public: Vec<u8>) -> Key {
+        Key {
+            name: name.to_string(),
+            policy: policy.unwrap_or_else(|| RotationPolicy::default_for(alg)),
+            min_decryption_version: 0,
+            created: now,
+            versions: vec![Version::fresh(1, alg, KeyState::Primary, now, material, public)],
+        }
+    }
+
     pub fn version(&self, v: u32) -> Option<&Version> {
         self.versions.iter().find(|x| x.version == v)
     }
