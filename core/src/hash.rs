@@ -55,13 +55,18 @@ impl Hasher {
     /// A plain hash or XOF stream (checked against the policy; counted in the metrics as one
     /// call of `hash.<alg>` when finalized).
     pub fn new(alg: Alg) -> Result<Self> {
-        Self::unmetered(alg).map(|h| h.metered(OpKind::Hash, alg)).map_err(|e| metrics::failed(OpKind::Hash, alg, 0, e))
+        digest_len(alg)
+            .and_then(|_| Self::unmetered(alg))
+            .map(|h| h.metered(OpKind::Hash, alg))
+            .map_err(|e| metrics::failed(OpKind::Hash, alg, 0, e))
     }
 
-    /// [`Hasher::new`] for streams inside constructions (not counted on their own).
+    /// [`Hasher::new`] for streams inside constructions (HMAC, HPKE's SHAKE256 derivation): not
+    /// counted on their own, and no policy check of their own (the construction's algorithm was
+    /// checked).
     pub(crate) fn unmetered(alg: Alg) -> Result<Self> {
-        let out_len = digest_len(alg)?;
-        Self::start(alg, kernel_for(alg)?, &[], HASH_MODE_PLAIN, out_len)
+        // `kernel_for` refuses an algorithm that is not a hash; XOFs have no fixed length.
+        Self::start(alg, kernel_for(alg)?, &[], HASH_MODE_PLAIN, fixed_len(alg))
     }
 
     fn metered(mut self, kind: OpKind, alg: Alg) -> Self {

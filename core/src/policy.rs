@@ -19,8 +19,10 @@
 //! with `PolicyDenied` and a message naming the rule, e.g. `policy: fips_mode forbids
 //! chacha20-poly1305 (not FIPS-approved: …)` or `policy: allowed_algorithms excludes blake3`. Key
 //! handles check at every use, so a handle made before a policy change is refused after it.
-//! Constructions need their building blocks allowed too (HKDF/PBKDF2 run on HMAC; HMAC with a
-//! key longer than a block hashes it first).
+//! The policy applies to the algorithm a caller names: the building blocks inside a construction
+//! (the HMAC of HKDF and PBKDF2, the hash of HMAC, HPKE's labeled HKDF and SHAKE256) are not checked
+//! on their own, so allowing `hkdf-sha256` alone allows HKDF-SHA256 but not `hmac-sha256` or
+//! `sha256` as such.
 
 use crate::alg::Alg;
 use crate::error::{err, Error, Result, Status};

@@ -255,6 +255,18 @@ fn allowed_algorithms_set() {
     assert_eq!(exercise(Alg::Sha256).unwrap_err().0, Status::PolicyDenied);
     policy::allow_algorithm(Alg::Sha256, true).unwrap();
     assert!(exercise(Alg::Sha256).is_ok());
+    // Building blocks are not checked on their own: HKDF and PBKDF2 run without their HMAC and
+    // hash being allowed as such, and a MAC stream of an allowed HMAC needs no hash allowed.
+    policy::set_allowed_algorithms([Alg::HkdfSha256, Alg::Pbkdf2Sha512, Alg::HmacSha384].into_iter().collect()).unwrap();
+    assert!(exercise(Alg::HkdfSha256).is_ok());
+    assert!(exercise(Alg::Pbkdf2Sha512).is_ok());
+    let mut m = mac::Mac::new(Alg::HmacSha384, &[5; 200]).unwrap(); // a long key is hashed first
+    m.update(b"data");
+    assert_eq!(m.finalize().len(), 48);
+    for alg in [Alg::HmacSha256, Alg::Sha256, Alg::Sha512, Alg::Sha384] {
+        assert_eq!(exercise(alg).unwrap_err().0, Status::PolicyDenied, "{}", alg.name());
+    }
+    assert_eq!(hash::Hasher::new(Alg::Sha384).unwrap_err().status, Status::PolicyDenied);
     // Wrong family is still reported as such (before the policy).
     assert_eq!(aead::key_len(Alg::Sha256).unwrap_err().status, Status::WrongAlgorithmFamily);
 }
