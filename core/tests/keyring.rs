@@ -295,6 +295,35 @@ fn persistence_and_hostile_files() {
     assert_eq!(k2.list().len(), 1);
 }
 
+#[test]
+fn save_as_copies_and_envelope_len_predicts() {
+    let d = dir();
+    let (_, opts) = clocked(T0);
+    let kr = Keyring::in_memory_with(&opts);
+    kr.generate("m", Alg::Aes256Gcm, None).unwrap();
+    kr.generate("x", Alg::XChaCha20Poly1305, None).unwrap();
+    kr.generate("s", Alg::Ed25519, None).unwrap();
+    for (name, n) in [("m", 0usize), ("m", 1000), ("x", 5)] {
+        let want = kr.envelope_len(name, n).unwrap();
+        assert_eq!(kr.encrypt(name, &vec![1u8; n], b"").unwrap().len(), want);
+    }
+    assert_eq!(status(kr.envelope_len("s", 1)), Status::WrongAlgorithmFamily);
+    assert_eq!(status(kr.envelope_len("nope", 1)), Status::UnknownKey);
+    let e = kr.encrypt("m", b"moved to disk", b"ad").unwrap();
+    let path = d.join("saved.xpk");
+    let _ = std::fs::remove_file(&path);
+    kr.save_as(&path, &Kek::Raw(&KEK)).unwrap();
+    assert_eq!(status(kr.save_as(&path, &Kek::Raw(&KEK))), Status::KeyExists, "never overwrites");
+    let disk = Keyring::open(&path, &Kek::Raw(&KEK), &opts).unwrap();
+    assert_eq!(&disk.decrypt(&e, b"ad").unwrap()[..], b"moved to disk");
+    // The copy records the uses made (3), not the in-memory lease (which is unbounded).
+    let m = disk.describe("m").unwrap();
+    assert_eq!(m.versions[0].uses, 3);
+    disk.encrypt("m", b"still usable", b"").unwrap();
+    assert_eq!(disk.list().len(), 3);
+    assert!(kr.path().is_none(), "the original stays in memory");
+}
+
 /// Child mode: rotate `key` in `$XPS_KR_CHILD` forever (or `$XPS_KR_COUNT` times), printing
 /// "done <version>" after each rotation returns (it is durable then).
 #[test]

@@ -334,6 +334,38 @@ impl Keyring {
         Ok(Self::build(keys, revision, Some(FileBacking { path: path.to_path_buf(), sealer }), opts))
     }
 
+    /// Writes a copy of this keyring to a new file `path` protected by `kek` (refuses to overwrite
+    /// an existing file): moves an in-memory keyring to disk, or re-protects a file-backed one under
+    /// another passphrase or raw key. This keyring stays backed by what it was (its own file, or
+    /// memory); file-backed keyrings need no explicit save: every change is durable when it returns.
+    /// The copy records the uses made so far (not this process's unused leases).
+    pub fn save_as(&self, path: &Path, kek: &Kek<'_>) -> Result<()> {
+        let sealer = store::Sealer::new(kek)?;
+        let _lock = store::FileLock::acquire(path)?;
+        if path.exists() {
+            return Err(err(Status::KeyExists, format!("keyring file {} already exists", path.display())));
+        }
+        let image = {
+            let st = read_state(&self.inner.state);
+            sealer.seal(&model::encode_with(&st.keys, |k, v| self.uses_of(&k.name, v)), 1)?
+        };
+        store::write_atomic(path, &image)
+    }
+
+    /// The length of the envelope `encrypt(name, plaintext)` makes now for a `plaintext_len`-byte
+    /// plaintext (with the current primary; a rotation to another algorithm in between may change it).
+    pub fn envelope_len(&self, name: &str, plaintext_len: usize) -> Result<usize> {
+        let st = read_state(&self.inner.state);
+        let k = st.keys.iter().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?;
+        let p = k.primary().ok_or_else(|| err(Status::InvalidState, format!("key {name:?} has no primary version")))?;
+        if p.alg.family() != Family::Aead {
+            return Err(err(Status::WrongAlgorithmFamily, format!("key {name:?} is a {} key, not an AEAD key", p.alg.name())));
+        }
+        let nonce = crate::aead::nonce_len(p.alg)?;
+        let header = envelope::header(envelope::KIND_AEAD, p.alg, name, p.version, &vec![0u8; nonce]).len();
+        header.checked_add(plaintext_len).and_then(|n| n.checked_add(crate::aead::TAG_LEN)).ok_or_else(|| err(Status::InvalidLength, "plaintext too long"))
+    }
+
     /// The file behind this keyring, if any.
     pub fn path(&self) -> Option<&Path> {
         self.inner.file.as_ref().map(|f| f.path.as_path())

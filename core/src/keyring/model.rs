@@ -162,6 +162,12 @@ impl W {
 
 /// Serializes every key (material included) into a wiped buffer of exactly the needed size.
 pub fn encode(keys: &[Key]) -> Zeroizing<Vec<u8>> {
+    encode_with(keys, |_, v| v.uses_reserved)
+}
+
+/// [`encode`] with the uses count of each version given by `uses` (a copy records the uses made,
+/// not this process's leases).
+pub fn encode_with(keys: &[Key], uses: impl Fn(&Key, &Version) -> u64) -> Zeroizing<Vec<u8>> {
     let size = 8 + keys
         .iter()
         .map(|k| {
@@ -187,7 +193,7 @@ pub fn encode(keys: &[Key]) -> Zeroizing<Vec<u8>> {
             w.u64(v.created);
             w.u64(v.state_since);
             w.opt(v.expires);
-            w.u64(v.uses_reserved);
+            w.u64(uses(k, v));
             w.u8(u8::from(v.material.is_some()));
             w.bytes(v.material.as_ref().map_or(&[][..], |m| m.as_slice()));
             w.bytes(&v.public);
