@@ -498,3 +498,74 @@ fn write_fuzz_seeds() {
     std::fs::write(d.join("body-magic.bin"), b"XKB1\x00\x00\x00\x01\x00\x00\x00\x01k").unwrap();
     let _ = std::fs::remove_file(&path);
 }
+
+/// `XPS_WRITE_INTEROP` names tests/interop/keyring: writes the shared keyring file (raw KEK
+/// 00 01 … 1f) and the Rust entries of envelopes.json (run once by hand; committed). Every
+/// language's suite decrypts and verifies every entry, whichever language wrote it.
+#[test]
+fn write_interop_fixture() {
+    let Ok(dir) = std::env::var("XPS_WRITE_INTEROP") else { return };
+    let dir = Path::new(&dir);
+    let kek: Vec<u8> = (0u8..32).collect();
+    let path = dir.join("interop.xpk");
+    let _ = std::fs::remove_file(&path);
+    let kr = Keyring::create(&path, &Kek::Raw(&kek), &Options::default()).unwrap();
+    // No expiry, no automatic rotation, old versions decrypt-only for a century: the fixture
+    // keeps working whatever the date.
+    let forever = RotationPolicy { max_age: None, max_uses: None, overlap: 36_500 * DAY };
+    kr.generate("interop-aes", Alg::Aes256Gcm, Some(forever)).unwrap();
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let mut entries = Vec::new();
+    let mut aead = |kr: &Keyring, key: &str, pt: &[u8], aad: &[u8]| {
+        let env = kr.encrypt(key, pt, aad).unwrap();
+        entries.push(serde_json::json!({"from": "rust", "kind": "aead", "key": key, "plaintext_hex": hex(pt), "aad_hex": hex(aad), "envelope_hex": hex(&env)}));
+    };
+    aead(&kr, "interop-aes", b"rust says hello (version 1)", b"interop/rust");
+    kr.rotate("interop-aes", None).unwrap();
+    kr.generate("interop-xchacha", Alg::XChaCha20Poly1305, Some(forever)).unwrap();
+    kr.generate("interop-sign", Alg::Ed25519, Some(forever)).unwrap();
+    kr.generate("interop-mac", Alg::HmacSha256, Some(forever)).unwrap();
+    aead(&kr, "interop-aes", b"rust says hello (version 2)", b"interop/rust");
+    aead(&kr, "interop-xchacha", b"", b"");
+    let msg = b"signed by rust";
+    let sig = kr.sign("interop-sign", msg).unwrap();
+    entries.push(serde_json::json!({"from": "rust", "kind": "signature", "key": "interop-sign", "message_hex": hex(msg), "envelope_hex": hex(&sig)}));
+    let doc = serde_json::json!({
+        "about": "Cross-language keyring fixture: interop.xpk (raw KEK kek_hex) and envelopes written by each language's generator; every suite decrypts/verifies all of them.",
+        "kek_hex": hex(&kek),
+        "entries": entries,
+    });
+    std::fs::write(dir.join("envelopes.json"), serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    let _ = std::fs::remove_file(dir.join("interop.xpk.lock"));
+}
+
+/// The committed fixture: every entry decrypts / verifies in Rust, whoever wrote it.
+#[test]
+fn interop_fixture_entries_open_in_rust() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/interop/keyring");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("envelopes.json")).unwrap()).unwrap();
+    let unhex = |s: &str| (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect::<Vec<u8>>();
+    let d = dir();
+    let copy = d.join("interop-copy.xpk");
+    std::fs::copy(root.join("interop.xpk"), &copy).unwrap();
+    let kr = Keyring::open(&copy, &Kek::Raw(&unhex(doc["kek_hex"].as_str().unwrap())), &Options::default()).unwrap();
+    let mut from = std::collections::BTreeSet::new();
+    for e in doc["entries"].as_array().unwrap() {
+        from.insert(e["from"].as_str().unwrap().to_string());
+        let env = unhex(e["envelope_hex"].as_str().unwrap());
+        match e["kind"].as_str().unwrap() {
+            "aead" => {
+                let aad = unhex(e["aad_hex"].as_str().unwrap());
+                assert_eq!(&kr.decrypt(&env, &aad).unwrap()[..], &unhex(e["plaintext_hex"].as_str().unwrap())[..], "{e}");
+                assert_eq!(status(kr.decrypt(&env, b"other aad")), Status::AuthenticationFailed);
+            }
+            "signature" => {
+                let msg = unhex(e["message_hex"].as_str().unwrap());
+                kr.verify(&env, &msg).unwrap();
+                assert!(kr.verify(&env, b"another message").is_err());
+            }
+            k => panic!("unknown kind {k}"),
+        }
+    }
+    assert!(from.contains("rust"), "{from:?}");
+}
