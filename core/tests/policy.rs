@@ -409,3 +409,33 @@ fn fips_list_and_reasons() {
     assert!(!d.fips_mode && d.hot_patch_allowed && d.rsa_private_ops && !d.ct_only && !d.require_mlock);
     assert_eq!((d.min_rsa_bits, d.min_hmac_key_bytes, d.isa_mask), (2048, 0, u64::MAX));
 }
+
+/// The keyring under FIPS-like mode: non-approved algorithms are refused when a key or version is
+/// made (not only at first use), existing non-approved keys cannot be used, and `seal` picks an
+/// approved AEAD.
+#[test]
+fn keyring_follows_fips_mode() {
+    use xpscrypto_core::keyring::Keyring;
+    let _s = serial();
+    let kr = Keyring::in_memory();
+    kr.generate("old-chacha", Alg::XChaCha20Poly1305, None).unwrap();
+    let before = kr.encrypt("old-chacha", b"made before FIPS mode", b"").unwrap();
+    policy::set_fips_mode(true).unwrap();
+    for alg in [Alg::ChaCha20Poly1305, Alg::XChaCha20Poly1305, Alg::Blake3Keyed, Alg::Falcon512, Alg::X25519] {
+        let e = kr.generate("k", alg, None).unwrap_err();
+        assert_eq!(e.status, Status::PolicyDenied, "{}", alg.name());
+        assert!(e.detail.contains("fips_mode"), "{}: {}", alg.name(), e.detail);
+    }
+    assert_eq!(kr.import("imp", Alg::ChaCha20Poly1305, &[1; 32], false, true, None).unwrap_err().status, Status::PolicyDenied);
+    assert_eq!(kr.rotate("old-chacha", None).unwrap_err().status, Status::PolicyDenied);
+    assert_eq!(kr.encrypt("old-chacha", b"x", b"").unwrap_err().status, Status::PolicyDenied);
+    assert_eq!(kr.decrypt(&before, b"").unwrap_err().status, Status::PolicyDenied);
+    // Approved algorithms work, and rotating to one moves a non-approved key over.
+    kr.generate("gcm", Alg::Aes256Gcm, None).unwrap();
+    kr.generate("sig", Alg::MlDsa65, None).unwrap();
+    kr.verify(&kr.sign("sig", b"m").unwrap(), b"m").unwrap();
+    assert_eq!(kr.rotate("old-chacha", Some(Alg::Aes256Gcm)).unwrap(), 2);
+    assert_eq!(Keyring::default_aead(), Alg::Aes256Gcm);
+    let e = kr.seal("sealed", b"approved", b"").unwrap();
+    assert_eq!(xpscrypto_core::keyring::envelope::parse(&e).unwrap().alg, Alg::Aes256Gcm);
+}

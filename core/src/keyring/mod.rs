@@ -250,8 +250,11 @@ fn import_material(alg: Alg, bytes: &[u8], is_seed: bool) -> Result<(SecureBuffe
     }
 }
 
+/// A new key or version: a keyring family, allowed by the process policy (FIPS-like mode refuses
+/// non-approved algorithms here, not only at first use).
 fn check_alg_for_keyring(alg: Alg) -> Result<()> {
     check_keyring_alg(alg)?;
+    crate::policy::check(alg)?;
     if alg == Alg::Poly1305 {
         return Err(err(Status::InvalidParameter, "poly1305 is a one-time MAC: it cannot be a long-lived keyring key"));
     }
@@ -376,11 +379,12 @@ impl Keyring {
         self.inner.clock.now()
     }
 
-    /// The AEAD `seal`/`open` choose by policy: AES-256-GCM where AES hardware exists,
-    /// XChaCha20-Poly1305 otherwise.
+    /// The AEAD `seal`/`open` choose by policy: AES-256-GCM where AES hardware exists (or the
+    /// process policy forbids XChaCha20-Poly1305, e.g. FIPS-like mode), XChaCha20-Poly1305
+    /// otherwise.
     pub fn default_aead() -> Alg {
         use crate::cpu::{bits, features};
-        if features() & (bits::AESNI | bits::ARM_AES) != 0 {
+        if features() & (bits::AESNI | bits::ARM_AES) != 0 || !crate::policy::allowed(Alg::XChaCha20Poly1305) {
             Alg::Aes256Gcm
         } else {
             Alg::XChaCha20Poly1305
