@@ -11,6 +11,7 @@ mod hash;
 mod hpke;
 mod kdf;
 mod kem;
+mod keyring;
 mod mac;
 mod observe;
 mod patch;
@@ -38,6 +39,8 @@ mod _native {
         kem_ciphertextbytes, kem_decapsulate, kem_encapsseedbytes, kem_encapsulate, kem_keypair, kem_publickeybytes, kem_secretkeybytes, kem_seedbytes,
         kem_sharedsecretbytes, DecapsulationKey,
     };
+    #[pymodule_export]
+    use crate::keyring::Keyring;
     #[pymodule_export]
     use crate::mac::{hmac, hmac_verify, hmac_verify_truncated, mac_keybytes, mac_tagbytes, Mac};
     #[pymodule_export]

@@ -65,6 +65,17 @@ PATCH_MANIFEST = (
 PATCH_SIGNED = xps.patch_sign_manifest(PATCH_MANIFEST, "alice", ED_SK)
 MLD65_SK = xps.sign_keypair("ml-dsa-65", seed=K32)[1]
 
+# A keyring for the read-only keyring calls (calls that add keys use a fresh one).
+KR = xps.Keyring.in_memory()
+KR.generate("k", "aes-256-gcm")
+KR.generate("s", "ed25519")
+KR.generate("m", "hmac-sha256")
+KR.generate("kem", "x25519")
+KR_ENV = KR.encrypt("k", b"pt", b"ad")
+KR_SIG = KR.sign("s", b"m")
+KR_TAG = KR.mac("m", b"d")[1]
+KR_KEM_CT = xps.kem_encapsulate("x25519", KR.public_key("kem")[2])[0]
+
 
 class Call:
     """A valid call, and which of its arguments are bytes-like (required, by position; optional,
@@ -160,6 +171,19 @@ CALLS = {
     "SecureBuffer.from_bytes": lambda: Call(xps.SecureBuffer.from_bytes, b"x", buffers=(0,)),
     "patch_verify": lambda: Call(xps.patch_verify, PATCH_SIGNED, PATCH_PAYLOAD, PATCH_TRUST, buffers=(0, 1, 2)),
     "patch_sign_manifest": lambda: Call(xps.patch_sign_manifest, PATCH_MANIFEST, "alice", ED_SK, ml_dsa_65_secret_key=MLD65_SK, buffers=(0, 2), optional=("ml_dsa_65_secret_key",)),
+    "Keyring.generate": lambda: Call(xps.Keyring.in_memory().generate, "new", "aes-256-gcm", alg=1, other="sha256"),
+    "Keyring.import_key": lambda: Call(xps.Keyring.in_memory().import_key, "imp", "aes-256-gcm", K32, buffers=(2,), alg=1, other="hkdf-sha256"),
+    "Keyring.encrypt": lambda: Call(KR.encrypt, "k", b"pt", aad=b"ad", buffers=(1,), optional=("aad",)),
+    "Keyring.decrypt": lambda: Call(KR.decrypt, KR_ENV, aad=b"ad", buffers=(0,), optional=("aad",)),
+    "Keyring.rewrap": lambda: Call(KR.rewrap, KR_ENV, aad=b"ad", buffers=(0,), optional=("aad",)),
+    "Keyring.rewrap_many": lambda: Call(KR.rewrap_many, [KR_ENV], aad=b"ad", optional=("aad",)),
+    "Keyring.seal": lambda: Call(KR.seal, "k", b"pt", aad=b"ad", buffers=(1,), optional=("aad",)),
+    "Keyring.open_sealed": lambda: Call(KR.open_sealed, KR_ENV, aad=b"ad", buffers=(0,), optional=("aad",)),
+    "Keyring.sign": lambda: Call(KR.sign, "s", b"m", buffers=(1,)),
+    "Keyring.verify": lambda: Call(KR.verify, KR_SIG, b"m", buffers=(0, 1)),
+    "Keyring.mac": lambda: Call(KR.mac, "m", b"d", buffers=(1,)),
+    "Keyring.verify_mac": lambda: Call(KR.verify_mac, "m", 1, b"d", KR_TAG, buffers=(2, 3)),
+    "Keyring.decapsulate": lambda: Call(KR.decapsulate, "kem", KR_KEM_CT, buffers=(1,)),
     "ct_equal": lambda: Call(xps.ct_equal, b"a", b"a", buffers=(0, 1)),
     "ct_is_zero": lambda: Call(xps.ct_is_zero, b"\0", buffers=(0,)),
     "secure_zero": lambda: Call(xps.secure_zero, bytearray(3), buffers=(0,)),
@@ -186,6 +210,11 @@ OTHERS = {
 # Covered in another file, and why.
 ELSEWHERE = {
     "patch_apply": "test_patch.py: a valid call needs a compiled patch module; its buffer arguments are checked there",
+    "Keyring": "test_keyring.py: no constructor (Keyring() is a TypeError); Keyring.in_memory/create/open",
+    **{f"Keyring.{m}": "test_keyring.py: files, passphrases (str or bytes), clocks, names and policies are checked there" for m in (
+        "in_memory", "create", "open", "save_as", "default_aead", "now", "set_clock", "advance_clock", "rotate", "revoke", "destroy",
+        "set_min_decryption_version", "set_rotation_policy", "set_expiry", "tick", "start_auto_rotation", "stop_auto_rotation",
+        "subscribe", "unsubscribe", "events", "set_audit_log", "refresh", "public_key", "list", "describe", "envelope_len", "close")},
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,29 @@ RENAMED = {
     "xps_metrics_snapshot": "metrics",  # the "ops" list of the dict
     "xps_metrics_events": "metrics",  # the "selftest", "mlock_failures", "patch_events", "keyring_events" entries
 }
+# The keyring handle: xps_keyring_<name> -> Keyring.<name>, except these.
+KEYRING_METHODS = {
+    "new_memory": "in_memory",
+    "import": "import_key",  # `import` is a Python keyword
+    "clock_set": "set_clock",
+    "clock_advance": "advance_clock",
+    "events_json": "events",  # a list of dicts
+    "list_json": "list",  # a list of dicts
+    "describe_json": "describe",  # a dict
+}
+RENAMED.update({
+    f"xps_keyring_{c}": f"Keyring.{KEYRING_METHODS.get(c, c)}"
+    for c in (
+        "new_memory", "create", "open", "save_as", "now", "clock_set", "clock_advance", "generate", "import", "rotate", "revoke", "destroy",
+        "set_min_decryption_version", "set_rotation_policy", "set_expiry", "tick", "start_auto_rotation", "stop_auto_rotation",
+        "auto_rotation_running", "subscribe", "unsubscribe", "events_json", "set_audit_log", "refresh", "encrypt", "decrypt", "rewrap",
+        "seal", "open_sealed", "sign", "verify", "mac", "verify_mac", "decapsulate", "public_key", "list_json", "describe_json",
+        "envelope_len", "default_aead",
+    )
+})
 # C functions with no Python counterpart, and why.
 EXCLUDED = {
+    "xps_keyring_free": "garbage collection frees Keyring objects (close() or a with block stops the rotation thread first)",
     "xps_hash_free": "garbage collection frees (and wipes) Hash objects",
     "xps_mac_free": "garbage collection frees (and wipes) Mac objects",
     "xps_aead_key_free": "garbage collection frees (and wipes) AeadKey objects",
@@ -250,3 +272,48 @@ def test_policy_macros_are_mapped() -> None:
     assert DEFINES["XPS_POLICY_VERSION"] == 1 and DEFINES["XPS_POLICY_ALG_WORDS"] == 8
     assert set(xpscrypto.policy_get()) == {"allowed_algorithms", "fips_mode", "min_rsa_bits", "min_hmac_key_bytes", "ct_only", "isa_mask",
                                            "require_mlock", "hot_patch_allowed", "rsa_private_ops"}
+
+
+# XPS_KEK_* / XPS_KEYRING_* macros and where their meaning lives in Python.
+KEYRING_MACROS = {
+    "XPS_KEK_PASSPHRASE": "the passphrase= keyword of Keyring.create/open/save_as",
+    "XPS_KEK_RAW": "the raw_key= keyword of Keyring.create/open/save_as",
+    "XPS_KEYRING_IMPORT_SEED": "the seed= keyword of Keyring.import_key",
+    "XPS_KEYRING_IMPORT_PRIMARY": "the primary= keyword of Keyring.import_key",
+    "XPS_KEYRING_MANUAL_CLOCK": "the manual_clock= keyword of Keyring.in_memory/create/open",
+    "XPS_KEYRING_OPTIONS_VERSION": "version of the C struct xps_keyring_options; Python uses keywords",
+    **{f"XPS_KEYRING_EVENT_{k}": f"event dicts say kind={k.lower().replace('_', '-')!r}" for k in (
+        "GENERATED", "IMPORTED", "PLANNED", "ROTATED", "RETIRED", "REVOKED", "DESTROYED", "MIN_DECRYPTION_VERSION", "FAILED")},
+}
+
+
+def test_keyring_macros_are_mapped() -> None:
+    macros = {k for k in DEFINES if k.startswith(("XPS_KEYRING_", "XPS_KEK_"))}
+    assert macros == set(KEYRING_MACROS), "map new XPS_KEYRING_* / XPS_KEK_* macros here (with where they live in Python)"
+    assert (DEFINES["XPS_KEK_PASSPHRASE"], DEFINES["XPS_KEK_RAW"]) == (1, 2)
+    assert (DEFINES["XPS_KEYRING_IMPORT_SEED"], DEFINES["XPS_KEYRING_IMPORT_PRIMARY"]) == (1, 2)
+    for fn, kws in ((xpscrypto.Keyring.create, ("passphrase", "raw_key", "argon2id", "manual_clock")),
+                    (xpscrypto.Keyring.open, ("passphrase", "raw_key", "manual_clock")),
+                    (xpscrypto.Keyring.save_as, ("passphrase", "raw_key", "argon2id")),
+                    (xpscrypto.Keyring.in_memory, ("manual_clock",)),
+                    (xpscrypto.Keyring.import_key, ("seed", "primary", "policy"))):
+        params = inspect.signature(fn).parameters
+        for kw in kws:
+            assert params[kw].kind is inspect.Parameter.KEYWORD_ONLY, (fn, kw)
+    # Event kinds: the C numbering, in order, and the names Python's event dicts carry.
+    kinds = ["generated", "imported", "planned", "rotated", "retired", "revoked", "destroyed", "min-decryption-version", "failed"]
+    for i, kind in enumerate(kinds, start=1):
+        assert DEFINES[f"XPS_KEYRING_EVENT_{kind.upper().replace('-', '_')}"] == i
+    kr = xpscrypto.Keyring.in_memory(manual_clock=0)
+    k = f"k-{uuid.uuid4().hex}"  # "planned" is announced once per (keyring address, key, version) in the core
+    kr.generate(k, "aes-256-gcm", policy={"max_age": 4, "overlap": 0})
+    kr.set_min_decryption_version(k, 1)
+    kr.advance_clock(3)
+    kr.tick()
+    kr.advance_clock(1)
+    kr.tick()
+    kr.revoke(k, 2)
+    kr.destroy(k, 2)
+    kr.import_key(k, "aes-256-gcm", bytes(32))
+    seen = {e["kind"] for e in kr.events()}
+    assert seen == set(kinds) - {"failed"}, seen
