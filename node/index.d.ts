@@ -135,6 +135,204 @@ export declare class HpkeSender {
   get sequence(): number
 }
 
+/**
+ * A keyring: named keys with versions, rotation with an overlap window, self-describing
+ * envelopes, in memory or in an encrypted keyring file shared safely between processes (every
+ * change is durable when the call returns). Make one with `Keyring.inMemory`, `Keyring.create`
+ * or `Keyring.open` (or their `*Async` twins); `close()` when done. Semantics: docs/KEYRING.md.
+ */
+export declare class Keyring {
+  /** A keyring that lives only in this process (`saveAs` writes it to a file). */
+  static inMemory(options?: KeyringMemoryOptions | undefined | null): Keyring
+  /**
+   * Creates a new, empty keyring file (refuses an existing one: `XPS_E_KEY_EXISTS`). With a
+   * passphrase, Argon2id runs here and blocks the event loop: prefer `createAsync` on servers.
+   */
+  static create(path: string, options: KeyringFileOptions): Keyring
+  /**
+   * Opens a keyring file. A wrong passphrase or key, or an altered file:
+   * `XPS_E_AUTHENTICATION_FAILED`; not a keyring or truncated: `XPS_E_MALFORMED_KEYRING`; a
+   * newer format: `XPS_E_UNSUPPORTED_FORMAT`; passphrase given for a raw-key file or the
+   * reverse: `XPS_E_INVALID_PARAMETER`; I/O: `XPS_E_KEYRING_IO`. With a passphrase, Argon2id (the
+   * file's parameters) blocks the event loop: prefer `openAsync` on servers.
+   */
+  static open(path: string, options: KeyringFileOptions): Keyring
+  /**
+   * `Keyring.create` on the libuv pool. It takes no AbortSignal: it writes a file, and is never
+   * abandoned half-way.
+   */
+  static createAsync(path: string, options: KeyringFileOptions): Promise<Keyring>
+  /** `Keyring.open` on the libuv pool (Argon2id runs there; the event loop keeps running). */
+  static openAsync(path: string, options: KeyringFileOptions, signal?: AbortSignal | undefined | null): Promise<Keyring>
+  /**
+   * Writes a copy of this keyring to a new file `path` protected by `options` (refuses an
+   * existing file): moves an in-memory keyring to disk, or re-protects a file under another
+   * passphrase or key. This keyring stays backed by what it was. `options.manualClock` is
+   * ignored. Blocks the event loop for Argon2id: prefer `saveAsAsync` on servers.
+   */
+  saveAs(path: string, options: KeyringFileOptions): void
+  /**
+   * `saveAs` on the libuv pool. It takes no AbortSignal: it writes a file, and is never
+   * abandoned half-way.
+   */
+  saveAsAsync(path: string, options: KeyringFileOptions): Promise<void>
+  /** The keyring file (`null` for an in-memory keyring). */
+  get path(): string | null
+  /**
+   * The AEAD `seal` uses for new keys: `'aes-256-gcm'` where AES hardware exists,
+   * `'xchacha20-poly1305'` otherwise.
+   */
+  static defaultAead(): string
+  /** The keyring clock now (Unix seconds). */
+  now(): number
+  /**
+   * Sets the manual clock to Unix time `t` (seconds). `XPS_E_INVALID_STATE` if the keyring uses
+   * the system clock.
+   */
+  setClock(t: number): void
+  /**
+   * Moves the manual clock forward by `secs`; returns the new time. `XPS_E_INVALID_STATE` if the
+   * keyring uses the system clock.
+   */
+  advanceClock(secs: number): number
+  /**
+   * Generates key `name` (1–64 characters of `A-Z a-z 0-9 . _ -`) with algorithm `alg` (an
+   * AEAD, MAC — not poly1305 —, signature or KEM name); returns its version (1, the primary).
+   */
+  generate(name: string, alg: string, options?: KeyringGenerateOptions | undefined | null): number
+  /**
+   * Imports key material (AEAD/MAC keys and signature secret keys as raw bytes; signature and
+   * KEM keys from a seed with `options.seed`) as a new key, or as a new version of an existing
+   * key (active, or primary with `options.primary`). Returns the version.
+   */
+  importKey(name: string, alg: string, material: Uint8Array, options?: KeyringImportOptions | undefined | null): number
+  /**
+   * A new primary version (same algorithm, or `alg`); the previous primary becomes
+   * decrypt-only for the key's overlap window. Returns the new version.
+   */
+  rotate(name: string, alg?: string | undefined | null): number
+  /** Makes a version unusable for everything, immediately. */
+  revoke(name: string, version: number): void
+  /**
+   * Wipes a version's material (a tombstone remains). The primary must be rotated away first
+   * (`XPS_E_INVALID_STATE`).
+   */
+  destroy(name: string, version: number): void
+  /** Versions below `version` no longer decrypt or verify (`XPS_E_BELOW_MIN_DECRYPTION_VERSION`). */
+  setMinDecryptionVersion(name: string, version: number): void
+  /** Replaces a key's rotation policy. */
+  setRotationPolicy(name: string, policy: KeyringRotationPolicyInput): void
+  /**
+   * Sets (Unix seconds) or clears (`null`) the expiry of a version: from then on it is refused,
+   * and `tick` retires it.
+   */
+  setExpiry(name: string, version: number, expires: number | null): void
+  /**
+   * One pass of the rotation policies at the keyring clock's now: announces rotations coming
+   * soon, rotates primaries past their maximum age or uses or expired, retires decrypt-only
+   * versions whose window ended and expired versions. Returns the events of the pass; each is
+   * also queued for `events()` and sent to subscribers.
+   */
+  tick(): Array<KeyLifecycleEvent>
+  /**
+   * Runs `tick` every `intervalMs` milliseconds on a background thread (replacing a running
+   * one); it keeps no reference that holds the process open. Stopped by `stopAutoRotation`,
+   * `close`, or when the keyring is garbage-collected.
+   */
+  startAutoRotation(intervalMs: number): void
+  /** Stops the background rotation (waits for a tick in progress). */
+  stopAutoRotation(): void
+  /** Whether the background rotation runs. */
+  autoRotationRunning(): boolean
+  /** Takes the queued events (the last 4096), oldest first. */
+  events(): Array<KeyLifecycleEvent>
+  /**
+   * Calls `callback(event)` for every later event, on the JS thread, asynchronously (also for
+   * events of the auto-rotation thread), after the change is durable. Returns an id for
+   * `unsubscribe`. The subscription does not keep the process alive (an event pending at exit
+   * is not delivered); it holds the callback (and what it captures) until `unsubscribe` or
+   * `close`. An exception thrown by the callback is an uncaught exception, as in an event
+   * listener.
+   */
+  subscribe(callback: (event: KeyLifecycleEvent) => void): number
+  /** Removes a subscription; returns whether it existed. */
+  unsubscribe(id: number): boolean
+  /**
+   * Appends key lifecycle records (JSON lines, never material) to the file `path`; `null`
+   * stops.
+   */
+  setAuditLog(path?: string | undefined | null): void
+  /**
+   * Reloads the keyring file if another process changed it (reads do this by themselves
+   * within a second).
+   */
+  refresh(): void
+  /**
+   * Encrypts under the primary version of AEAD key `name`: a self-describing envelope (key
+   * name, version, algorithm and nonce in a header bound as associated data ahead of `aad`).
+   */
+  encrypt(name: string, plaintext: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
+  /**
+   * The plaintext of an envelope (with the same `aad`). Refusals: `XPS_E_KEY_RETIRED`,
+   * `XPS_E_KEY_REVOKED`, `XPS_E_KEY_DESTROYED`, `XPS_E_BELOW_MIN_DECRYPTION_VERSION`,
+   * `XPS_E_UNKNOWN_KEY`, `XPS_E_MALFORMED_ENVELOPE`, `XPS_E_AUTHENTICATION_FAILED`.
+   */
+  decrypt(envelope: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
+  /** Re-encrypts an envelope under its key's current primary (the plaintext never reaches JS). */
+  rewrap(envelope: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
+  /**
+   * `rewrap` over many envelopes (same `aad`): one entry per envelope, in order — the new
+   * envelope, or the `XpsError` that envelope failed with (never thrown: one bad envelope does
+   * not stop the others).
+   */
+  rewrapMany(envelopes: Uint8Array[], aad?: Uint8Array | undefined | null): Array<Buffer | XpsError>
+  /** `encrypt` with key `name` created on first use with `Keyring.defaultAead()`. */
+  seal(name: string, plaintext: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
+  /** Opens an envelope from `seal` (or `encrypt`): any node can, the envelope names the algorithm. */
+  openSealed(envelope: Uint8Array, aad?: Uint8Array | undefined | null): Buffer
+  /**
+   * Signs `msg` with the primary of signature key `name`: a detached signature envelope naming
+   * the key and version (the signature inside is over `msg` itself).
+   */
+  sign(name: string, msg: Uint8Array): Buffer
+  /**
+   * Verifies a signature envelope over `msg` with the version it names; returns nothing or
+   * throws (`XPS_E_BAD_SIGNATURE`, or the refusals of `decrypt`).
+   */
+  verify(signatureEnvelope: Uint8Array, msg: Uint8Array): void
+  /** A tag of `data` under the primary of MAC key `name`, with its version. */
+  mac(name: string, data: Uint8Array): KeyringMac
+  /**
+   * Verifies a tag from `mac` (constant time); returns nothing or throws
+   * (`XPS_E_BAD_SIGNATURE`, or the refusals of `decrypt`).
+   */
+  verifyMac(name: string, version: number, data: Uint8Array, tag: Uint8Array): void
+  /**
+   * The shared secret of KEM ciphertext `ciphertext` (made by `kemEncapsulate` with the key's
+   * public key) with KEM key `name` (`options.version`, default the primary).
+   */
+  decapsulate(name: string, ciphertext: Uint8Array, options?: KeyringVersionOptions | undefined | null): Buffer
+  /** The public key of signature or KEM key `name` (`options.version`, default the primary). */
+  publicKey(name: string, options?: KeyringVersionOptions | undefined | null): KeyringPublicKey
+  /** Every key, described (never material). */
+  list(): Array<KeyringKeyInfo>
+  /** One key, described (never material). */
+  describe(name: string): KeyringKeyInfo
+  /**
+   * The length of the envelope `encrypt(name, plaintext)` makes now for a
+   * `plaintextLen`-byte plaintext.
+   */
+  envelopeLen(name: string, plaintextLen: number): number
+  /**
+   * Stops the auto-rotation, removes the subscriptions and releases the keyring (its key
+   * material is wiped once no pending async call uses it). Later calls throw
+   * `XPS_E_INVALID_STATE`; closing twice is harmless. Changes were already durable.
+   */
+  close(): void
+  /** Never shows key material. */
+  toString(): string
+}
+
 /** A streaming MAC. `finalize()`/`verify()` do not consume the state. */
 export declare class Mac {
   /** A MAC stream of `alg` keyed with `key`. */
@@ -482,10 +680,44 @@ export declare function kemSharedsecretbytes(alg: string): number
  */
 export declare function kernelAbiVersion(): number
 
+/** A lifecycle event (never key material). */
+export interface KeyLifecycleEvent {
+  /** What happened. */
+  kind: 'generated' | 'imported' | 'planned' | 'rotated' | 'retired' | 'revoked' | 'destroyed' | 'min-decryption-version' | 'failed'
+  /** The key's name (empty for a failed retirement pass, which concerns no single key). */
+  key: string
+  /**
+   * The version replaced / retired / revoked / destroyed / planned for rotation (the old
+   * minimum for `min-decryption-version`).
+   */
+  oldVersion: number | null
+  /** The version made (the new minimum for `min-decryption-version`). */
+  newVersion: number | null
+  /** Keyring clock, Unix seconds. */
+  time: number
+  /**
+   * Who made the change: a call (`'api'`) or the rotation service (`'auto-rotation'`, also
+   * for `tick()`).
+   */
+  actor: 'api' | 'auto-rotation'
+  /** Why (for `failed`: the error). */
+  reason: string
+}
+
 /** A key pair. */
 export interface KeyPair {
   publicKey: Buffer
   secretKey: Buffer
+}
+
+/** Argon2id parameters of a passphrase-protected keyring file (stored in its header). */
+export interface KeyringArgon2id {
+  /** Passes, 1..=64. */
+  tCost: number
+  /** Memory in KiB, 8·parallelism ..= 4 GiB. */
+  mCostKib: number
+  /** Lanes, 1..=64. */
+  parallelism: number
 }
 
 /** Keyring events. */
@@ -496,6 +728,136 @@ export interface KeyringEvents {
   revoke: number
   destroy: number
   failed: number
+}
+
+/** How a keyring file is protected: exactly one of `passphrase` and `rawKey`. */
+export interface KeyringFileOptions {
+  /**
+   * The key-encryption key is Argon2id(passphrase) (a string is used as its UTF-8 bytes;
+   * prefer a Uint8Array you can wipe).
+   */
+  passphrase?: Uint8Array | string
+  /** A raw 32-byte key-encryption key. */
+  rawKey?: Uint8Array
+  /**
+   * Argon2id parameters for a new file (`create`, `saveAs`; default t=3, m=64 MiB, p=1). `open`
+   * always uses the parameters in the file's header and ignores this.
+   */
+  argon2id?: KeyringArgon2id
+  /** As in `Keyring.inMemory`. */
+  manualClock?: number
+}
+
+/** Options of `Keyring#generate`. */
+export interface KeyringGenerateOptions {
+  /** Default: 90 days, 30 days of overlap, and 2^32 uses for AES-GCM. */
+  policy?: KeyringRotationPolicyInput
+}
+
+/** Options of `Keyring#importKey`. */
+export interface KeyringImportOptions {
+  /**
+   * `material` is a seed (signature and KEM keys) rather than the raw key (default false;
+   * KEM keys are always imported from their seed).
+   */
+  seed?: boolean
+  /**
+   * For a new version of an existing key: make it the primary (default false: active, i.e.
+   * decrypts and verifies only). A new key's first version is always primary.
+   */
+  primary?: boolean
+  /** Replaces the key's rotation policy (a new key: default for the algorithm). */
+  policy?: KeyringRotationPolicyInput
+}
+
+/** A key and its versions (never material). */
+export interface KeyringKeyInfo {
+  name: string
+  policy: KeyringRotationPolicy
+  /** Versions below it are refused (0: none). */
+  minDecryptionVersion: number
+  /** Unix seconds (keyring clock). */
+  created: number
+  /** The primary version (`null`: none, e.g. after revoking it). */
+  primary: number | null
+  /** Every version, tombstones included, oldest first. */
+  versions: Array<KeyringVersionInfo>
+}
+
+/** A MAC tag and the version that made it (`verifyMac` needs both). */
+export interface KeyringMac {
+  /** The version that made the tag. */
+  version: number
+  tag: Buffer
+}
+
+/** Options of `Keyring.inMemory`. */
+export interface KeyringMemoryOptions {
+  /**
+   * Use a manual clock starting at this Unix time (seconds) instead of the system clock; it
+   * moves only with `setClock` / `advanceClock` (tests: months of rotations in milliseconds).
+   */
+  manualClock?: number
+}
+
+/** The public key of a signature or KEM key version. */
+export interface KeyringPublicKey {
+  version: number
+  /** Canonical algorithm name. */
+  alg: string
+  publicKey: Buffer
+}
+
+/** A key's rotation policy (seconds and uses; `null`: no limit). */
+export interface KeyringRotationPolicy {
+  /** Rotate when the primary is this many seconds old (`null`: never by age). */
+  maxAge: number | null
+  /**
+   * Rotate before the primary has served this many encryptions / signatures / MACs (`null`:
+   * no limit; AES-GCM keys default to 2^32, exact as a number).
+   */
+  maxUses: number | null
+  /** Seconds a replaced primary stays decrypt-only before it retires. */
+  overlap: number
+}
+
+/**
+ * A rotation policy given by the caller: `maxAge` / `maxUses` left out or `null` mean no limit;
+ * `overlap` (seconds) is required. Every field is a whole number below 2^53.
+ */
+export interface KeyringRotationPolicyInput {
+  /** Seconds; `null` or left out: never by age. */
+  maxAge?: number | null
+  /** Encryptions / signatures / MACs per version; `null` or left out: no limit. */
+  maxUses?: number | null
+  /** Seconds a replaced primary stays decrypt-only. */
+  overlap: number
+}
+
+/** One version of a key (never material). */
+export interface KeyringVersionInfo {
+  /** 1, 2, … */
+  version: number
+  /** Canonical algorithm name. */
+  alg: string
+  /** Lifecycle state (docs/KEYRING.md). */
+  state: 'primary' | 'active' | 'decrypt-only' | 'retired' | 'revoked' | 'destroyed'
+  /** Unix seconds (keyring clock). */
+  created: number
+  /** When the current state began (decrypt-only: the start of the overlap window). */
+  stateSince: number
+  /** When the version retires (`null`: no expiry). */
+  expires: number | null
+  /** Uses made (an upper bound across processes). */
+  uses: number
+  /** Signature and KEM keys: the public key; AEAD and MAC keys: an empty Buffer. */
+  publicKey: Buffer
+}
+
+/** Options of `Keyring#decapsulate` and `Keyring#publicKey`. */
+export interface KeyringVersionOptions {
+  /** A version number (default: the primary). */
+  version?: number
 }
 
 /** Key size of a MAC algorithm; `null` for HMAC (any key length). */

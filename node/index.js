@@ -45,12 +45,14 @@ function convert(e) {
     if (e.stack) err.stack = `${err.name} [${code}]: ${message}\n${e.stack.split('\n').slice(1).join('\n')}`
     return err
   }
-  if (['InvalidArg', 'NumberExpected', 'StringExpected', 'ObjectExpected', 'BooleanExpected', 'ArrayExpected'].includes(e.code)) {
+  if (['InvalidArg', 'NumberExpected', 'StringExpected', 'ObjectExpected', 'BooleanExpected', 'ArrayExpected', 'FunctionExpected'].includes(e.code)) {
     const hint = /TypedArray|Buffer/.test(message) ? ' (byte inputs must be Uint8Array or Buffer; encode strings first, e.g. Buffer.from(text))' : ''
     const t = new TypeError(`${message}${hint}`)
     t.code = 'ERR_INVALID_ARG_TYPE'
     return t
   }
+  // V8's own TypeError for an options object that is missing (undefined or null where an object belongs).
+  if (e instanceof TypeError && e.code === undefined) e.code = 'ERR_INVALID_ARG_TYPE'
   return e
 }
 
@@ -80,11 +82,15 @@ const OPTIONS_ARG = {
   argon2id: 6, argon2idAsync: 6, sign: 3, signAsync: 3, verify: 4, verifyAsync: 4, hpkeSeal: 5, hpkeOpen: 6,
   HpkeSender: 4, HpkeRecipient: 5, 'SigningKey#sign': 1, 'SigningKey#signAsync': 1,
   patchApply: 3, patchApplyAsync: 3, patchSignManifest: 3, policyReplace: 0,
+  'Keyring.inMemory': 0, 'Keyring.create': 1, 'Keyring.open': 1, 'Keyring.createAsync': 1, 'Keyring.openAsync': 1,
+  'Keyring#saveAs': 1, 'Keyring#saveAsAsync': 1, 'Keyring#generate': 2, 'Keyring#importKey': 3, 'Keyring#decapsulate': 2,
+  'Keyring#publicKey': 1, 'Keyring#setRotationPolicy': 1,
 }
 
-// Promise twins that take no AbortSignal: their work changes process state (a hot-patch is applied
-// or not, never abandoned half-way with its result dropped), so nothing may follow the options.
-const NO_SIGNAL = new Set(['patchApplyAsync'])
+// Promise twins that take no AbortSignal: their work changes process or file state (a hot-patch is
+// applied or not, a keyring file written or not, never abandoned half-way with its result dropped),
+// so nothing may follow the options.
+const NO_SIGNAL = new Set(['patchApplyAsync', 'Keyring.createAsync', 'Keyring#saveAsAsync'])
 
 // Status codes are the only numbers that may be anything (unknown ones have a name too).
 const ANY_NUMBER = new Set(['statusName', 'statusMessage', 'statusCategory', 'patchStepName'])
@@ -103,7 +109,7 @@ function checkArgs(label, args) {
 /** For the Promise twins: the caller's AbortSignal (last argument), validated, or null. */
 function signalOf(label, args) {
   if (NO_SIGNAL.has(label)) {
-    if (args.length > OPTIONS_ARG[label] + 1) throw typeError(`${label} takes no AbortSignal (a hot-patch cannot be cancelled once started)`)
+    if (args.length > OPTIONS_ARG[label] + 1) throw typeError(`${label} takes no AbortSignal (${label === 'patchApplyAsync' ? 'a hot-patch' : 'writing a keyring file'} cannot be cancelled once started)`)
     return null
   }
   const last = args.length - 1
@@ -315,6 +321,29 @@ api.aeadOpen = function aeadOpen(alg, key, nonce, ciphertextAndTag, aad) {
       const out = Buffer.allocUnsafeSlow(ciphertextAndTag.length - 16) // not the shared pool: it is plaintext
       call(keyOpenInto, this, [nonce, ciphertextAndTag, aad, out])
       return out
+    },
+    writable: true,
+    configurable: true,
+  })
+}
+
+{
+  // Keyring#rewrapMany: the addon gives each failure as an "XPS_E_…: detail" string; the caller
+  // gets the XpsError (not thrown: one bad envelope does not stop the others).
+  const proto = api.Keyring.prototype
+  const slowRewrapMany = proto.rewrapMany
+  Object.defineProperty(proto, 'rewrapMany', {
+    value: function rewrapMany(envelopes, aad) {
+      return slowRewrapMany.call(this, envelopes, aad).map((r) => (typeof r === 'string' ? convert(new Error(r)) : r))
+    },
+    writable: true,
+    configurable: true,
+  })
+  const slowSubscribe = proto.subscribe
+  Object.defineProperty(proto, 'subscribe', {
+    value: function subscribe(callback) {
+      if (typeof callback !== 'function') throw typeError(`callback must be a function, got ${callback === null ? 'null' : typeof callback}`)
+      return slowSubscribe.call(this, callback)
     },
     writable: true,
     configurable: true,

@@ -8,6 +8,7 @@ mod hash;
 mod hpke;
 mod kdf;
 mod kem;
+mod keyring;
 mod mac;
 mod observe;
 mod patch;

@@ -8,6 +8,9 @@ const { test } = require('node:test')
 const assert = require('node:assert/strict')
 const util = require('node:util')
 const nodeCrypto = require('node:crypto')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
 
 const xps = require('..')
 const { S, NAMES, expectStatus, rejectsStatus, expectTypeError, checkError, flip, pattern } = require('./helpers')
@@ -51,6 +54,30 @@ const PATCH_MANIFEST = b(JSON.stringify({
 })) // prettier-ignore
 const PATCH_SIGNED = xps.patchSignManifest(PATCH_MANIFEST, 'alice', ED.secretKey)
 const MLD65_SK = xps.signKeypair('ml-dsa-65', K32).secretKey
+// Keyring inputs: every keyring() holds the same keys (imported from K32), so envelopes, signatures
+// and tags made by one open in another. Files go to a temporary directory.
+const KR_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'xps-node-bad-input-'))
+process.on('exit', () => fs.rmSync(KR_DIR, { recursive: true, force: true }))
+let krFiles = 0
+const krPath = () => path.join(KR_DIR, `k${krFiles++}.xpk`)
+function keyring() {
+  const k = xps.Keyring.inMemory()
+  k.importKey('a', 'aes-256-gcm', K32)
+  k.importKey('s', 'ed25519', K32, { seed: true })
+  k.importKey('m', 'hmac-sha256', K32)
+  k.importKey('q', 'x25519', K32, { seed: true })
+  return k
+}
+const KR_FILE = krPath()
+xps.Keyring.create(KR_FILE, { rawKey: K32 }).importKey('a', 'aes-256-gcm', K32)
+const KR_ENV = keyring().encrypt('a', b('pt'), b('ad'))
+const KR_SIG = keyring().sign('s', b('m'))
+const KR_TAG = keyring().mac('m', b('d')).tag
+const KR_CT = xps.kemEncapsulate('x25519', X.publicKey).ciphertext
+const krCall = (m, args, meta) => {
+  const k = keyring()
+  return call((...a) => k[m](...a), args, meta)
+}
 
 // ------------------------------------------------------------------------------------------------
 // The table: a valid call of every function/method with bytes or algorithm-name arguments
@@ -227,6 +254,21 @@ const CALLS = {
   ctIsZero: () => call(xps.ctIsZero, [Buffer.alloc(1)], { buffers: [0] }),
   secureZero: () => call(xps.secureZero, [Buffer.alloc(3, 7)], { buffers: [0] }),
   randomBytesAsync: () => call(xps.randomBytesAsync, [8], { async: true }),
+  'Keyring.create': () => call((...a) => xps.Keyring.create(...a), [krPath(), { rawKey: K32 }], { optional: [[1, 'rawKey']] }),
+  'Keyring.open': () => call((...a) => xps.Keyring.open(...a), [KR_FILE, { rawKey: K32 }], { optional: [[1, 'rawKey']] }),
+  'Keyring.saveAs': () => krCall('saveAs', [krPath(), { rawKey: K32 }], { optional: [[1, 'rawKey']] }),
+  'Keyring.generate': () => krCall('generate', ['new', 'aes-256-gcm'], { alg: 1, other: 'sha256' }),
+  'Keyring.importKey': () => krCall('importKey', ['new', 'aes-256-gcm', K32], { buffers: [2], alg: 1, other: 'hkdf-sha256' }),
+  'Keyring.encrypt': () => krCall('encrypt', ['a', b('pt'), b('ad')], { buffers: [1], optional: [2] }),
+  'Keyring.decrypt': () => krCall('decrypt', [KR_ENV, b('ad')], { buffers: [0], optional: [1] }),
+  'Keyring.rewrap': () => krCall('rewrap', [KR_ENV, b('ad')], { buffers: [0], optional: [1] }),
+  'Keyring.seal': () => krCall('seal', ['a', b('pt'), b('ad')], { buffers: [1], optional: [2] }),
+  'Keyring.openSealed': () => krCall('openSealed', [KR_ENV, b('ad')], { buffers: [0], optional: [1] }),
+  'Keyring.sign': () => krCall('sign', ['s', b('m')], { buffers: [1] }),
+  'Keyring.verify': () => krCall('verify', [KR_SIG, b('m')], { buffers: [0, 1] }),
+  'Keyring.mac': () => krCall('mac', ['m', b('d')], { buffers: [1] }),
+  'Keyring.verifyMac': () => krCall('verifyMac', ['m', 1, b('d'), KR_TAG], { buffers: [2, 3] }),
+  'Keyring.decapsulate': () => krCall('decapsulate', ['q', KR_CT], { buffers: [1] }),
 }
 
 /** Exported callables without byte/algorithm arguments (or state-only methods and getters): each is
@@ -256,6 +298,18 @@ const OTHERS = new Set([
 const ELSEWHERE = {
   patchApply: 'patch.test.js: a valid call needs a compiled patch module; its byte arguments are checked there',
   patchApplyAsync: 'patch.test.js, as patchApply',
+  'Keyring.createAsync': 'keyring.test.js: writes a file, so it takes no AbortSignal (unlike the twins of this table)',
+  'Keyring.saveAsAsync': 'keyring.test.js, as Keyring.createAsync',
+  'Keyring.openAsync': 'keyring.test.js: AbortSignal, rejections and the event loop during Argon2id',
+}
+// Keyring members without byte or algorithm arguments: keyring.test.js checks every one with wrong
+// types, bad values and a closed keyring.
+for (const m of ['Keyring', 'Keyring.inMemory', 'Keyring.defaultAead', 'Keyring.path', 'Keyring.now', 'Keyring.setClock', 'Keyring.advanceClock',
+  'Keyring.rotate', 'Keyring.revoke', 'Keyring.destroy', 'Keyring.setMinDecryptionVersion', 'Keyring.setRotationPolicy', 'Keyring.setExpiry',
+  'Keyring.tick', 'Keyring.startAutoRotation', 'Keyring.stopAutoRotation', 'Keyring.autoRotationRunning', 'Keyring.events', 'Keyring.subscribe',
+  'Keyring.unsubscribe', 'Keyring.setAuditLog', 'Keyring.refresh', 'Keyring.rewrapMany', 'Keyring.publicKey', 'Keyring.list', 'Keyring.describe',
+  'Keyring.envelopeLen', 'Keyring.close', 'Keyring.toString']) {
+  ELSEWHERE[m] = 'keyring.test.js: misuse tables (wrong types, bad values, closed keyring)'
 }
 
 const ERROR_CLASSES = new Set(['XpsError', 'InvalidInputError', 'AuthenticationError', 'PolicyError', 'ResourceError', 'PatchError', 'InternalError', 'SelfTestError'])

@@ -37,6 +37,24 @@ const RENAMED = {
   xps_last_error_detail: 'XpsError', // the message of the thrown error
   xps_patch_applied_count: 'patchApplied', // the length of the list of applied patches
   xps_metrics_snapshot: 'metrics', xps_metrics_events: 'metrics', // metrics().ops and its event fields
+  // Keyring: a class; options (manual clock, Argon2id, KEK kind) are option objects.
+  xps_keyring_new_memory: 'Keyring.inMemory', xps_keyring_create: 'Keyring.create', xps_keyring_open: 'Keyring.open',
+  xps_keyring_save_as: 'Keyring#saveAs', xps_keyring_free: 'Keyring#close', xps_keyring_now: 'Keyring#now',
+  xps_keyring_clock_set: 'Keyring#setClock', xps_keyring_clock_advance: 'Keyring#advanceClock',
+  xps_keyring_generate: 'Keyring#generate', xps_keyring_import: 'Keyring#importKey', xps_keyring_rotate: 'Keyring#rotate',
+  xps_keyring_revoke: 'Keyring#revoke', xps_keyring_destroy: 'Keyring#destroy',
+  xps_keyring_set_min_decryption_version: 'Keyring#setMinDecryptionVersion', xps_keyring_set_rotation_policy: 'Keyring#setRotationPolicy',
+  xps_keyring_set_expiry: 'Keyring#setExpiry', xps_keyring_tick: 'Keyring#tick', // tick() returns the events
+  xps_keyring_start_auto_rotation: 'Keyring#startAutoRotation', xps_keyring_stop_auto_rotation: 'Keyring#stopAutoRotation',
+  xps_keyring_auto_rotation_running: 'Keyring#autoRotationRunning', xps_keyring_subscribe: 'Keyring#subscribe',
+  xps_keyring_unsubscribe: 'Keyring#unsubscribe', xps_keyring_events_json: 'Keyring#events', // objects, not JSON
+  xps_keyring_set_audit_log: 'Keyring#setAuditLog', xps_keyring_refresh: 'Keyring#refresh',
+  xps_keyring_encrypt: 'Keyring#encrypt', xps_keyring_decrypt: 'Keyring#decrypt', xps_keyring_rewrap: 'Keyring#rewrap',
+  xps_keyring_seal: 'Keyring#seal', xps_keyring_open_sealed: 'Keyring#openSealed', xps_keyring_sign: 'Keyring#sign',
+  xps_keyring_verify: 'Keyring#verify', xps_keyring_mac: 'Keyring#mac', xps_keyring_verify_mac: 'Keyring#verifyMac',
+  xps_keyring_decapsulate: 'Keyring#decapsulate', xps_keyring_public_key: 'Keyring#publicKey',
+  xps_keyring_list_json: 'Keyring#list', xps_keyring_describe_json: 'Keyring#describe', // objects, not JSON
+  xps_keyring_envelope_len: 'Keyring#envelopeLen', xps_keyring_default_aead: 'Keyring.defaultAead',
 }
 const EXCLUDED = {
   xps_hash_free: 'garbage collection frees (and wipes) Hash objects',
@@ -160,9 +178,12 @@ test('every heavy operation has a Promise twin', () => {
   for (const f of ['argon2id', 'pbkdf2', 'signKeypair', 'sign', 'verify', 'kemKeypair', 'kemEncapsulate', 'kemDecapsulate', 'hash', 'aeadSeal', 'aeadOpen', 'randomBytes', 'patchApply']) {
     assert.equal(typeof xps[`${f}Async`], 'function', f)
   }
-  for (const [cls, m] of [['AeadKey', 'encryptAsync'], ['AeadKey', 'decryptAsync'], ['SigningKey', 'signAsync'], ['DecapsulationKey', 'decapsulateAsync']]) {
+  for (const [cls, m] of [['AeadKey', 'encryptAsync'], ['AeadKey', 'decryptAsync'], ['SigningKey', 'signAsync'], ['DecapsulationKey', 'decapsulateAsync'],
+    ['Keyring', 'saveAsAsync']]) {
     assert.equal(typeof xps[cls].prototype[m], 'function', `${cls}#${m}`)
   }
+  // Keyring files protected by a passphrase run Argon2id when created or opened.
+  for (const f of ['createAsync', 'openAsync']) assert.equal(typeof xps.Keyring[f], 'function', `Keyring.${f}`)
 })
 
 // XPS_POLICY_* macros and where their meaning lives in JS (policies are objects there).
@@ -177,4 +198,38 @@ test('XPS_POLICY_* macros are mapped', () => {
   assert.deepEqual([DEFINES.XPS_POLICY_VERSION, DEFINES.XPS_POLICY_ALG_WORDS], [1, 8])
   assert.deepEqual(Object.keys(xps.policyGet()).sort(), ['allowedAlgorithms', 'ctOnly', 'fipsMode', 'hotPatchAllowed', 'isaMask', 'minHmacKeyBytes',
     'minRsaBits', 'requireMlock', 'rsaPrivateOps'])
+})
+
+// XPS_KEK_* and XPS_KEYRING_* macros and where their meaning lives in JS.
+const KEYRING_MACROS = {
+  XPS_KEK_PASSPHRASE: 'options.passphrase of Keyring.create / open / saveAs',
+  XPS_KEK_RAW: 'options.rawKey of Keyring.create / open / saveAs',
+  XPS_KEYRING_IMPORT_SEED: 'options.seed of Keyring#importKey',
+  XPS_KEYRING_IMPORT_PRIMARY: 'options.primary of Keyring#importKey',
+  XPS_KEYRING_MANUAL_CLOCK: 'options.manualClock of Keyring.inMemory / create / open',
+  XPS_KEYRING_OPTIONS_VERSION: 'version of the C struct xps_keyring_options; JS options are objects',
+  XPS_KEYRING_EVENT_GENERATED: "event.kind 'generated'",
+  XPS_KEYRING_EVENT_IMPORTED: "event.kind 'imported'",
+  XPS_KEYRING_EVENT_PLANNED: "event.kind 'planned'",
+  XPS_KEYRING_EVENT_ROTATED: "event.kind 'rotated'",
+  XPS_KEYRING_EVENT_RETIRED: "event.kind 'retired'",
+  XPS_KEYRING_EVENT_REVOKED: "event.kind 'revoked'",
+  XPS_KEYRING_EVENT_DESTROYED: "event.kind 'destroyed'",
+  XPS_KEYRING_EVENT_MIN_DECRYPTION_VERSION: "event.kind 'min-decryption-version'",
+  XPS_KEYRING_EVENT_FAILED: "event.kind 'failed'",
+}
+
+test('XPS_KEK_* and XPS_KEYRING_* macros are mapped', () => {
+  const macros = Object.keys(DEFINES).filter((k) => k.startsWith('XPS_KEK_') || k.startsWith('XPS_KEYRING_')).sort()
+  assert.deepEqual(macros, Object.keys(KEYRING_MACROS).sort(), 'map new XPS_KEK_* / XPS_KEYRING_* macros here (with where they live in JS)')
+  // Event kinds: the JS names are the C macro names, lower case with dashes.
+  for (const [macro, where] of Object.entries(KEYRING_MACROS)) {
+    if (!macro.startsWith('XPS_KEYRING_EVENT_')) continue
+    assert.equal(where, `event.kind '${macro.slice('XPS_KEYRING_EVENT_'.length).toLowerCase().replace(/_/g, '-')}'`, macro)
+  }
+  const kr = xps.Keyring.inMemory()
+  kr.generate('parity', 'hmac-sha256')
+  assert.deepEqual(kr.events().map((e) => e.kind), ['generated'])
+  assert.equal(xps.algFromName(xps.Keyring.defaultAead()) > 0, true)
+  kr.close()
 })
