@@ -39,9 +39,10 @@ fn lifecycle_over_simulated_months() {
     kr.subscribe(move |e| ev2.lock().unwrap().push((e.kind, e.old_version, e.new_version, e.time)));
     // One envelope per simulated day for 120 days, a tick per day.
     let mut made: Vec<(u64, u32, Vec<u8>)> = Vec::new();
+    let mut returned = Vec::new();
     for day in 0..120u64 {
         clock.set(T0 + day * DAY);
-        kr.tick().unwrap();
+        returned.extend(kr.tick().unwrap());
         let msg = format!("day {day}");
         let env = kr.encrypt("orders", msg.as_bytes(), b"ctx").unwrap();
         let v = xpscrypto_core::keyring::envelope::parse(&env).unwrap().version;
@@ -74,6 +75,15 @@ fn lifecycle_over_simulated_months() {
     assert_eq!(retired, vec![(Some(1), 40), (Some(2), 70), (Some(3), 100)]);
     let planned: Vec<_> = ev.iter().filter(|e| e.0 == EventKind::Planned).map(|e| (e.1, (e.3 - T0) / DAY)).collect();
     assert_eq!(planned, vec![(Some(1), 23), (Some(2), 53), (Some(3), 83), (Some(4), 113)], "planned once per version at 3/4 of the age");
+    // tick() returns what it reported (rotations included), as the caller's ("api") doing.
+    let kinds = |k: EventKind| returned.iter().filter(|e| e.kind == k).count();
+    assert_eq!((kinds(EventKind::Planned), kinds(EventKind::Rotated), kinds(EventKind::Retired)), (4, 3, 3));
+    assert!(returned.iter().all(|e| e.actor == "api"));
+    // A new keyring announces again (the "planned" record is per keyring).
+    let again = Keyring::in_memory_with(&opts);
+    again.generate("orders", Alg::Aes256Gcm, Some(policy)).unwrap();
+    clock.advance(23 * DAY);
+    assert_eq!(again.tick().unwrap().iter().filter(|e| e.kind == EventKind::Planned).count(), 1);
 }
 
 #[test]
@@ -568,4 +578,23 @@ fn interop_fixture_entries_open_in_rust() {
         }
     }
     assert!(from.contains("rust"), "{from:?}");
+}
+
+#[test]
+fn unusable_policies_and_argon2_parameters_are_refused_up_front() {
+    let kr = Keyring::in_memory();
+    for p in [RotationPolicy { max_age: None, max_uses: Some(0), overlap: DAY }, RotationPolicy { max_age: Some(0), max_uses: None, overlap: DAY }] {
+        assert_eq!(status(kr.generate("k", Alg::Aes256Gcm, Some(p))), Status::InvalidParameter);
+        assert_eq!(status(kr.import("k", Alg::Aes256Gcm, &[1; 32], false, true, Some(p))), Status::InvalidParameter);
+    }
+    kr.generate("k", Alg::Aes256Gcm, None).unwrap();
+    assert_eq!(status(kr.set_policy("k", RotationPolicy { max_age: None, max_uses: Some(0), overlap: 0 })), Status::InvalidParameter);
+    // A file whose parameters could not be read back is never written.
+    let path = dir().join("bad-params.xpk");
+    let _ = std::fs::remove_file(&path);
+    for params in [Argon2idParams { t_cost: 65, m_cost_kib: 64, parallelism: 1 }, Argon2idParams { t_cost: 1, m_cost_kib: 64, parallelism: 65 }, Argon2idParams { t_cost: 0, m_cost_kib: 64, parallelism: 1 }] {
+        assert_eq!(status(Keyring::create(&path, &Kek::Passphrase { passphrase: b"pw", params }, &Options::default())), Status::InvalidParameter);
+        assert_eq!(status(kr.save_as(&path, &Kek::Passphrase { passphrase: b"pw", params })), Status::InvalidParameter);
+        assert!(!path.exists());
+    }
 }

@@ -140,6 +140,8 @@ struct Inner {
     audit: Mutex<Option<PathBuf>>,
     service: Mutex<Option<Service>>,
     next_listener: std::sync::atomic::AtomicU64,
+    /// (key, version) whose coming rotation was announced ("planned" once per version).
+    announced: Mutex<std::collections::BTreeSet<(String, u32)>>,
 }
 
 struct Service {
@@ -303,6 +305,7 @@ impl Keyring {
                 audit: Mutex::new(None),
                 service: Mutex::new(None),
                 next_listener: std::sync::atomic::AtomicU64::new(1),
+                announced: Mutex::new(std::collections::BTreeSet::new()),
             }),
         }
     }
@@ -501,6 +504,7 @@ impl Keyring {
     /// Imports key material as a new key (`make_primary` ignored: the first version is primary) or
     /// as a new version of an existing key (primary if `make_primary`, else active).
     pub fn import(&self, name: &str, alg: Alg, material: &[u8], is_seed: bool, make_primary: bool, policy: Option<RotationPolicy>) -> Result<u32> {
+        policy.as_ref().map_or(Ok(()), RotationPolicy::check)?;
         check_alg_for_keyring(alg)?;
         let (sk, pk) = import_material(alg, material, is_seed)?;
         if !envelope::valid_name(name) {
@@ -529,6 +533,7 @@ impl Keyring {
     }
 
     fn add_key(&self, name: &str, alg: Alg, policy: Option<RotationPolicy>, seed: Option<&[u8]>, actor: &'static str) -> Result<u32> {
+        policy.as_ref().map_or(Ok(()), RotationPolicy::check)?;
         if !envelope::valid_name(name) {
             return Err(err(Status::InvalidParameter, "key names are 1-64 characters of A-Z a-z 0-9 . _ -"));
         }
@@ -547,10 +552,11 @@ impl Keyring {
     /// A new primary version (same algorithm, or `alg`); the previous primary becomes
     /// decrypt-only for the key's overlap window (retired at once if the window is 0).
     pub fn rotate(&self, name: &str, alg: Option<Alg>) -> Result<u32> {
-        self.rotate_as(name, alg, "api", "requested")
+        self.rotate_as(name, alg, "api", "requested").map(|(v, _)| v)
     }
 
-    fn rotate_as(&self, name: &str, alg: Option<Alg>, actor: &'static str, reason: &str) -> Result<u32> {
+    /// Rotates `name`; returns the new version and the events reported.
+    fn rotate_as(&self, name: &str, alg: Option<Alg>, actor: &'static str, reason: &str) -> Result<(u32, Vec<Event>)> {
         // Material is made before taking the locks (key generation can be slow).
         let cur_alg = {
             let st = read_state(&self.inner.state);
@@ -575,7 +581,11 @@ impl Keyring {
                     ev.push(event(EventKind::Retired, name, Some(o), None, now, "overlap window 0"));
                 }
             }
-            Ok(v)
+            let reported = ev.iter().cloned().map(|mut e| {
+                e.actor = actor;
+                e
+            });
+            Ok((v, reported.collect()))
         })
     }
 
@@ -633,6 +643,7 @@ impl Keyring {
 
     /// Replaces a key's rotation policy.
     pub fn set_policy(&self, name: &str, policy: RotationPolicy) -> Result<()> {
+        policy.check()?;
         self.mutate("api", |keys, _, _| {
             keys.iter_mut().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?.policy = policy;
             Ok(())
@@ -653,8 +664,10 @@ impl Keyring {
     /// One pass of the rotation policy at the keyring clock's "now": retires decrypt-only
     /// versions whose window ended and expired versions, rotates primaries past their maximum age
     /// or uses, announces rotations coming soon. Every change is durable before it is reported.
+    /// Events are returned and also reported (listeners, queue, audit) with actor "api"; the
+    /// rotation service's ticks say "auto-rotation".
     pub fn tick(&self) -> Result<Vec<Event>> {
-        self.tick_as("auto-rotation")
+        self.tick_as("api")
     }
 
     fn tick_as(&self, actor: &'static str) -> Result<Vec<Event>> {
@@ -688,14 +701,14 @@ impl Keyring {
         }
         // "planned" is announced once per version.
         {
-            let mut announced = lock(&ANNOUNCED);
-            planned.retain(|e| announced.insert((Arc::as_ptr(&self.inner) as usize, e.key.clone(), e.old_version.unwrap_or(0))));
+            let mut announced = lock(&self.inner.announced);
+            planned.retain(|e| announced.insert((e.key.clone(), e.old_version.unwrap_or(0))));
         }
         out.extend(planned.iter().cloned());
         self.emit(planned);
         for (name, why) in due {
             match self.rotate_as(&name, None, actor, &why) {
-                Ok(_) => {}
+                Ok((_, events)) => out.extend(events),
                 Err(e) => {
                     let ev = Event { kind: EventKind::Failed, key: name, old_version: None, new_version: None, time: now, actor, reason: format!("rotation failed: {e}") };
                     out.push(ev.clone());
@@ -730,9 +743,6 @@ impl Keyring {
                 self.emit(vec![ev]);
             }
         }
-        // Rotations were reported by rotate_as; return them too.
-        let st = read_state(&self.inner.state);
-        let _ = &st;
         Ok(out)
     }
 
@@ -755,7 +765,7 @@ impl Keyring {
                     }
                 }
                 let Some(inner) = weak.upgrade() else { return };
-                let _ = (Keyring { inner }).tick();
+                let _ = (Keyring { inner }).tick_as("auto-rotation");
             })
             .ok();
         if let Some(thread) = thread {
@@ -1038,6 +1048,7 @@ impl Keyring {
 
     /// Verifies a tag from [`Keyring::mac`] (constant time).
     pub fn verify_mac(&self, name: &str, version: u32, data: &[u8], tag: &[u8]) -> Result<()> {
+        self.maybe_refresh();
         let st = read_state(&self.inner.state);
         let k = st.keys.iter().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?;
         let v = k.version(version).ok_or_else(|| unknown_version(name, version))?;
@@ -1048,6 +1059,7 @@ impl Keyring {
 
     /// Decapsulates `ct` with KEM key `name` version `version` (None: the primary).
     pub fn decapsulate(&self, name: &str, version: Option<u32>, ct: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        self.maybe_refresh();
         let st = read_state(&self.inner.state);
         let k = st.keys.iter().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?;
         let v = match version {
@@ -1064,6 +1076,7 @@ impl Keyring {
 
     /// The public key of a signature or KEM version (None: the primary).
     pub fn public_key(&self, name: &str, version: Option<u32>) -> Result<(u32, Alg, Vec<u8>)> {
+        self.maybe_refresh();
         let st = read_state(&self.inner.state);
         let k = st.keys.iter().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?;
         let v = match version {
@@ -1135,7 +1148,6 @@ struct Primary {
     material: Zeroizing<Vec<u8>>,
 }
 
-static ANNOUNCED: Mutex<std::collections::BTreeSet<(usize, String, u32)>> = Mutex::new(std::collections::BTreeSet::new());
 
 /// The current primary becomes decrypt-only (its overlap window starts now). Returns its version.
 fn demote_primary(k: &mut Key, now: u64) -> Option<u32> {

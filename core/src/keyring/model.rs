@@ -59,6 +59,14 @@ pub struct RotationPolicy {
 pub const GCM_RANDOM_NONCE_LIMIT: u64 = 1 << 32;
 
 impl RotationPolicy {
+    /// Refuses limits that make a key unusable (`max_uses` or `max_age` of 0).
+    pub fn check(&self) -> Result<()> {
+        if self.max_uses == Some(0) || self.max_age == Some(0) {
+            return Err(err(Status::InvalidParameter, "rotation policy: max_uses and max_age must be at least 1 (or no limit)"));
+        }
+        Ok(())
+    }
+
     /// The default for `alg`: rotate every 90 days, keep old versions decrypt-only for 30 days, and
     /// for AES-GCM at most 2^32 encryptions per version.
     pub fn default_for(alg: Alg) -> RotationPolicy {

@@ -69,9 +69,20 @@ fn malformed(why: impl Into<String>) -> Error {
     err(Status::MalformedKeyring, format!("keyring file: {}", why.into()))
 }
 
+/// The Argon2id parameters a keyring file may carry (bounds the work an opened file can demand).
+fn params_in_range(p: &Argon2idParams) -> bool {
+    (1..=64).contains(&p.t_cost) && (1..=64).contains(&p.parallelism) && p.m_cost_kib <= 4 * 1024 * 1024
+}
+
 impl Sealer {
-    /// For a new file: fresh KDF salt.
+    /// For a new file: fresh KDF salt. Argon2id parameters outside what a file may carry are
+    /// refused here (a file that could not be reopened is never written).
     pub fn new(kek: &Kek<'_>) -> Result<Sealer> {
+        if let Kek::Passphrase { params, .. } = kek {
+            if !params_in_range(params) {
+                return Err(err(Status::InvalidParameter, "keyring Argon2id parameters out of range (t 1..=64, p 1..=64, m <= 4 GiB)"));
+            }
+        }
         let mut kdf_salt = [0u8; 16];
         crate::rand::random_bytes(&mut kdf_salt)?;
         Self::derive(kek, kdf_salt)
@@ -189,7 +200,7 @@ impl Header {
         }
         let u32_at = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         let params = Argon2idParams { t_cost: u32_at(8), m_cost_kib: u32_at(12), parallelism: u32_at(16) };
-        if kdf == KDF_ARGON2ID && (params.t_cost == 0 || params.t_cost > 64 || params.parallelism == 0 || params.parallelism > 64 || params.m_cost_kib > 4 * 1024 * 1024) {
+        if kdf == KDF_ARGON2ID && !params_in_range(&params) {
             return Err(malformed("Argon2id parameters out of range (t 1..=64, p 1..=64, m <= 4 GiB)"));
         }
         let body_len = u32_at(88) as usize;
