@@ -14,8 +14,9 @@
  *    overlap between an output and an input is refused with XPS_E_OVERLAP.
  *  - Algorithms are numeric ids (XPS_ALG_*), also obtainable from canonical names with
  *    xps_alg_from_name("aes-256-gcm").
- *  - Handles (xps_hash_ctx, xps_mac_ctx, xps_aead_key, xps_sign_key, xps_kem_key) are created by
- *    *_new and released by *_free, which accepts NULL and wipes secret state.
+ *  - Handles (xps_hash_ctx, xps_mac_ctx, xps_aead_key, xps_sign_key, xps_kem_key, xps_hpke_ctx,
+ *    xps_keyring) are created by *_new (xps_keyring also by _create / _open) and released by *_free,
+ *    which accepts NULL and wipes secret state.
  *  - Calls with two outputs (xps_sign_keypair, xps_kem_keypair, xps_kem_encapsulate) check both
  *    capacities first; if either is too small, both length pointers receive the required sizes.
  *  - xps_init() is optional and idempotent: every entry point initializes lazily.
@@ -31,7 +32,7 @@
  *
  * Sections (in order): status & version, algorithm ids & sizes, hashes & XOFs, MACs, AEADs, KDFs,
  * signatures, KEMs & key agreement, algorithm names, randomness, constant-time helpers & secure
- * memory, CPU features, dispatch & policy.
+ * memory, CPU features, dispatch & policy, metrics, hot-patch, HPKE, keyring.
  */
 
 
@@ -877,6 +878,84 @@
 #define XPS_HPKE_TAGBYTES 16
 
 /**
+ * `kek_kind`: the key-encryption key is a passphrase (Argon2id; parameters stored in the file).
+ */
+#define XPS_KEK_PASSPHRASE 1
+
+/**
+ * `kek_kind`: the key-encryption key is 32 raw bytes.
+ */
+#define XPS_KEK_RAW 2
+
+/**
+ * `xps_keyring_import` flags: `material` is a seed (signature and KEM keys), not the raw key.
+ */
+#define XPS_KEYRING_IMPORT_SEED 1
+
+/**
+ * `xps_keyring_import` flags: a new version of an existing key becomes the primary (otherwise
+ * it is `active`: usable for decryption/verification, not chosen for new encryptions).
+ */
+#define XPS_KEYRING_IMPORT_PRIMARY 2
+
+/**
+ * `xps_keyring_options.flags`: the keyring uses a manual clock starting at
+ * `manual_clock_start`, moved only by `xps_keyring_clock_set` / `xps_keyring_clock_advance`
+ * (tests and simulations: months of rotations in milliseconds).
+ */
+#define XPS_KEYRING_MANUAL_CLOCK 1
+
+/**
+ * `xps_keyring_options.version` of this layout.
+ */
+#define XPS_KEYRING_OPTIONS_VERSION 1
+
+/**
+ * `xps_keyring_event.kind`: a key was generated.
+ */
+#define XPS_KEYRING_EVENT_GENERATED 1
+
+/**
+ * `xps_keyring_event.kind`: key material was imported.
+ */
+#define XPS_KEYRING_EVENT_IMPORTED 2
+
+/**
+ * `xps_keyring_event.kind`: a rotation is due soon (3/4 of the maximum age or uses).
+ */
+#define XPS_KEYRING_EVENT_PLANNED 3
+
+/**
+ * `xps_keyring_event.kind`: a new primary version (the old one is decrypt-only).
+ */
+#define XPS_KEYRING_EVENT_ROTATED 4
+
+/**
+ * `xps_keyring_event.kind`: a version retired (overlap window over, or expired).
+ */
+#define XPS_KEYRING_EVENT_RETIRED 5
+
+/**
+ * `xps_keyring_event.kind`: a version was revoked.
+ */
+#define XPS_KEYRING_EVENT_REVOKED 6
+
+/**
+ * `xps_keyring_event.kind`: a version's material was wiped.
+ */
+#define XPS_KEYRING_EVENT_DESTROYED 7
+
+/**
+ * `xps_keyring_event.kind`: `min_decryption_version` changed.
+ */
+#define XPS_KEYRING_EVENT_MIN_DECRYPTION_VERSION 8
+
+/**
+ * `xps_keyring_event.kind`: an automatic rotation or retirement failed (`reason` says why).
+ */
+#define XPS_KEYRING_EVENT_FAILED 9
+
+/**
  * Opaque AEAD key handle: raw key in secure memory plus a cached schedule that follows the
  * dispatch table. Thread-safe for concurrent seal/open. Free with `xps_aead_key_free`.
  */
@@ -900,6 +979,12 @@ typedef struct xps_hpke_ctx xps_hpke_ctx;
  * Thread-safe for concurrent decapsulation. Free with `xps_kem_key_free`.
  */
 typedef struct xps_kem_key xps_kem_key;
+
+/**
+ * Opaque keyring handle. Thread-safe: every function may be called concurrently on one handle.
+ * Free with `xps_keyring_free`.
+ */
+typedef struct xps_keyring xps_keyring;
 
 /**
  * Opaque streaming MAC state (keyed). Free with `xps_mac_free` (wipes the key schedule).
@@ -1083,6 +1168,87 @@ typedef struct {
   uint64_t version;
   char patch_id[XPS_PATCH_ID_BYTES];
 } xps_patch_history_entry;
+
+/**
+ * Options of `xps_keyring_new_memory` / `_create` / `_open` / `_save_as` (NULL: defaults).
+ */
+typedef struct {
+  /**
+   * `XPS_KEYRING_OPTIONS_VERSION`.
+   */
+  uint32_t version;
+  /**
+   * 0 or `XPS_KEYRING_MANUAL_CLOCK`.
+   */
+  uint32_t flags;
+  /**
+   * Start of the manual clock (Unix seconds) when `XPS_KEYRING_MANUAL_CLOCK` is set.
+   */
+  uint64_t manual_clock_start;
+  /**
+   * Argon2id parameters for a new passphrase-protected file (`_create`, `_save_as`); all three
+   * 0 = the defaults (t = 3, m = 64 MiB, p = 1). Opening uses the file's own parameters.
+   */
+  uint32_t argon2id_t_cost;
+  uint32_t argon2id_m_cost_kib;
+  uint32_t argon2id_parallelism;
+} xps_keyring_options;
+
+/**
+ * A key's rotation policy. 0 in `max_age` / `max_uses` = no limit.
+ */
+typedef struct {
+  /**
+   * Rotate when the primary is this old (seconds).
+   */
+  uint64_t max_age;
+  /**
+   * Rotate before the primary has served this many encryptions / signatures.
+   */
+  uint64_t max_uses;
+  /**
+   * How long a replaced primary stays decrypt-only before it retires (seconds).
+   */
+  uint64_t overlap;
+} xps_rotation_policy;
+
+/**
+ * A lifecycle event passed to an `xps_keyring_event_fn`. The strings live only during the call.
+ */
+typedef struct {
+  /**
+   * `XPS_KEYRING_EVENT_*`.
+   */
+  uint32_t kind;
+  /**
+   * Version before / after (0 = none).
+   */
+  uint32_t old_version;
+  uint32_t new_version;
+  /**
+   * Keyring clock, Unix seconds.
+   */
+  uint64_t time;
+  /**
+   * "rotated", "retired", … (the `kind` as in the JSON form).
+   */
+  const char *kind_name;
+  /**
+   * Key name ("" for a failure not tied to one key).
+   */
+  const char *key;
+  /**
+   * "api" or "auto-rotation".
+   */
+  const char *actor;
+  const char *reason;
+} xps_keyring_event;
+
+/**
+ * Event callback: called after the change is durable, possibly from the auto-rotation thread;
+ * must not call back into the same keyring's changing functions.
+ */
+typedef void (*xps_keyring_event_fn)(const xps_keyring_event *event, void *user);
 
 /**
  * Success.
@@ -2661,6 +2827,372 @@ uint64_t xps_hpke_ctx_seq(const xps_hpke_ctx *ctx);
  * Frees a context (NULL accepted); its secrets are wiped.
  */
 void xps_hpke_ctx_free(xps_hpke_ctx *ctx);
+
+/**
+ * A keyring that lives only in this process (`opts` may be NULL).
+ */
+xps_status xps_keyring_new_memory(const xps_keyring_options *opts, xps_keyring **out);
+
+/**
+ * Creates a new, empty keyring file at `path` (never overwrites: `XPS_E_KEY_EXISTS`), protected
+ * by `kek` of `kek_kind` (`XPS_KEK_PASSPHRASE`: Argon2id with `opts`' parameters, stored in the
+ * file; `XPS_KEK_RAW`: 32 bytes). The file is created 0600 and saved atomically.
+ */
+xps_status xps_keyring_create(const char *path,
+                              uint32_t kek_kind,
+                              const uint8_t *kek,
+                              size_t kek_len,
+                              const xps_keyring_options *opts,
+                              xps_keyring **out);
+
+/**
+ * Opens a keyring file (Argon2id runs here for passphrase-protected files, with the file's
+ * parameters). Wrong key: `XPS_E_AUTHENTICATION_FAILED`; damaged or foreign file:
+ * `XPS_E_MALFORMED_KEYRING`; newer format: `XPS_E_UNSUPPORTED_FORMAT`; I/O: `XPS_E_KEYRING_IO`.
+ */
+xps_status xps_keyring_open(const char *path,
+                            uint32_t kek_kind,
+                            const uint8_t *kek,
+                            size_t kek_len,
+                            const xps_keyring_options *opts,
+                            xps_keyring **out);
+
+/**
+ * Writes a copy of the keyring to a new file `path` under another key (never overwrites). The
+ * handle stays backed by what it was. File-backed keyrings need no explicit save: every change
+ * is durable when its function returns.
+ */
+xps_status xps_keyring_save_as(const xps_keyring *keyring,
+                               const char *path,
+                               uint32_t kek_kind,
+                               const uint8_t *kek,
+                               size_t kek_len,
+                               const xps_keyring_options *opts);
+
+/**
+ * Stops auto-rotation and releases the handle (secrets wiped). NULL is accepted.
+ */
+void xps_keyring_free(xps_keyring *keyring);
+
+/**
+ * The keyring clock, Unix seconds (0 for NULL).
+ */
+uint64_t xps_keyring_now(const xps_keyring *keyring);
+
+/**
+ * Sets a manual clock (`XPS_E_INVALID_STATE` for a keyring on the system clock).
+ */
+xps_status xps_keyring_clock_set(const xps_keyring *keyring, uint64_t unix_seconds);
+
+/**
+ * Moves a manual clock forward by `seconds`; `*now` (may be NULL) gets the new time.
+ */
+xps_status xps_keyring_clock_advance(const xps_keyring *keyring, uint64_t seconds, uint64_t *now);
+
+/**
+ * Generates key `name` (version 1, primary) of algorithm `alg` (any AEAD, MAC except poly1305,
+ * signature or KEM). `policy` NULL: the default (rotate every 90 days, 30 days decrypt-only,
+ * AES-GCM at most 2^32 encryptions per version). `*version` (may be NULL) gets 1.
+ */
+xps_status xps_keyring_generate(const xps_keyring *keyring,
+                                const char *name,
+                                uint32_t alg,
+                                const xps_rotation_policy *policy,
+                                uint32_t *version);
+
+/**
+ * Imports key material: a new key `name`, or a new version of an existing one (primary with
+ * `XPS_KEYRING_IMPORT_PRIMARY`). Raw keys for AEAD/MAC/signature keys; seeds (flag
+ * `XPS_KEYRING_IMPORT_SEED`) for signature and KEM keys. `policy` applies to a new key.
+ */
+xps_status xps_keyring_import(const xps_keyring *keyring,
+                              const char *name,
+                              uint32_t alg,
+                              const uint8_t *material,
+                              size_t material_len,
+                              uint32_t flags,
+                              const xps_rotation_policy *policy,
+                              uint32_t *version);
+
+/**
+ * Rotates `name`: a new primary version (of `alg`, or the current algorithm when `alg` is 0);
+ * the previous primary becomes decrypt-only for the key's overlap window. Returns after the
+ * change is durable; `*version` (may be NULL) gets the new version.
+ */
+xps_status xps_keyring_rotate(const xps_keyring *keyring,
+                              const char *name,
+                              uint32_t alg,
+                              uint32_t *version);
+
+/**
+ * Revokes a version: unusable for everything from now on (`XPS_E_KEY_REVOKED`).
+ */
+xps_status xps_keyring_revoke(const xps_keyring *keyring, const char *name, uint32_t version);
+
+/**
+ * Destroys a version: its material is wiped, a tombstone stays (`XPS_E_KEY_DESTROYED`).
+ */
+xps_status xps_keyring_destroy(const xps_keyring *keyring, const char *name, uint32_t version);
+
+/**
+ * Envelopes of versions below `min_version` are refused (`XPS_E_BELOW_MIN_DECRYPTION_VERSION`).
+ */
+xps_status xps_keyring_set_min_decryption_version(const xps_keyring *keyring,
+                                                  const char *name,
+                                                  uint32_t min_version);
+
+/**
+ * Replaces a key's rotation policy (`policy` non-NULL).
+ */
+xps_status xps_keyring_set_rotation_policy(const xps_keyring *keyring,
+                                           const char *name,
+                                           const xps_rotation_policy *policy);
+
+/**
+ * Sets a version's expiry (Unix seconds; 0 clears it). At that time it retires.
+ */
+xps_status xps_keyring_set_expiry(const xps_keyring *keyring,
+                                  const char *name,
+                                  uint32_t version,
+                                  uint64_t expires);
+
+/**
+ * One pass of the rotation policies at the keyring clock's now: retires, rotates, announces.
+ * `*event_count` (may be NULL) gets the number of events it produced (they go to subscribers and
+ * to the queue read by `xps_keyring_events_json`).
+ */
+xps_status xps_keyring_tick(const xps_keyring *keyring, size_t *event_count);
+
+/**
+ * Starts a background thread running `xps_keyring_tick` every `interval_ms` (≥ 1), replacing a
+ * running one. Stopped by `xps_keyring_stop_auto_rotation` or `xps_keyring_free`.
+ */
+xps_status xps_keyring_start_auto_rotation(const xps_keyring *keyring, uint64_t interval_ms);
+
+/**
+ * Stops the background rotation thread (waits for a tick in progress).
+ */
+xps_status xps_keyring_stop_auto_rotation(const xps_keyring *keyring);
+
+/**
+ * 1 while the rotation thread runs, 0 otherwise (or for NULL).
+ */
+int32_t xps_keyring_auto_rotation_running(const xps_keyring *keyring);
+
+/**
+ * Calls `callback(event, user)` for every later event, after the change is durable, from the
+ * thread that made it (the auto-rotation thread included): `callback` and `user` must be
+ * usable from any thread. `*id` gets an id for `xps_keyring_unsubscribe`.
+ */
+xps_status xps_keyring_subscribe(const xps_keyring *keyring,
+                                 xps_keyring_event_fn callback,
+                                 void *user,
+                                 uint64_t *id);
+
+/**
+ * Removes a subscription (`XPS_E_INVALID_PARAMETER` for an unknown id). Returns after no call
+ * of it can start; a call already running on another thread may still finish.
+ */
+xps_status xps_keyring_unsubscribe(const xps_keyring *keyring, uint64_t id);
+
+/**
+ * Takes the queued events (the last 4096, oldest first) as a JSON array of objects
+ * `{"kind","key","old_version","new_version","time","actor","reason"}`. If `out_cap` is too
+ * small the events stay queued (`XPS_E_BUFFER_TOO_SMALL`, `*out_len` = needed size; later
+ * events may make it grow).
+ */
+xps_status xps_keyring_events_json(const xps_keyring *keyring,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * Appends key lifecycle records (JSON lines: who, what, when, why, key, versions, decision;
+ * never material) to `path`; NULL stops.
+ */
+xps_status xps_keyring_set_audit_log(const xps_keyring *keyring, const char *path);
+
+/**
+ * Reloads the file if another process changed it (reads also check about once a second).
+ */
+xps_status xps_keyring_refresh(const xps_keyring *keyring);
+
+/**
+ * The size of the envelope `xps_keyring_encrypt(name, …)` makes now for `plaintext_len` bytes:
+ * header (15 + strlen(name) + 1 + nonce) + plaintext + 16.
+ */
+xps_status xps_keyring_envelope_len(const xps_keyring *keyring,
+                                    const char *name,
+                                    size_t plaintext_len,
+                                    size_t *out_len);
+
+/**
+ * The AEAD `xps_keyring_seal` uses for new keys: `XPS_ALG_AES_256_GCM` where AES hardware exists
+ * (or policy forbids the alternative), `XPS_ALG_XCHACHA20_POLY1305` otherwise.
+ */
+uint32_t xps_keyring_default_aead(void);
+
+/**
+ * Encrypts under the primary version of AEAD key `name`: writes a self-describing envelope
+ * (magic, format, key name and version, algorithm, nonce, ciphertext‖tag; header bound as AAD)
+ * of `xps_keyring_envelope_len` bytes. Counts one use (rotating first if the maximum is reached).
+ */
+xps_status xps_keyring_encrypt(const xps_keyring *keyring,
+                               const char *name,
+                               const uint8_t *plaintext,
+                               size_t plaintext_len,
+                               const uint8_t *aad,
+                               size_t aad_len,
+                               uint8_t *out,
+                               size_t out_cap,
+                               size_t *out_len);
+
+/**
+ * Decrypts an envelope from `xps_keyring_encrypt` / `_seal` with the same `aad`. Refuses
+ * revoked (`XPS_E_KEY_REVOKED`), retired or expired (`XPS_E_KEY_RETIRED`), destroyed
+ * (`XPS_E_KEY_DESTROYED`) versions and versions below `min_decryption_version`
+ * (`XPS_E_BELOW_MIN_DECRYPTION_VERSION`); a damaged envelope is `XPS_E_MALFORMED_ENVELOPE` or
+ * `XPS_E_AUTHENTICATION_FAILED`. Plaintext length = envelope body − 16.
+ */
+xps_status xps_keyring_decrypt(const xps_keyring *keyring,
+                               const uint8_t *envelope,
+                               size_t envelope_len,
+                               const uint8_t *aad,
+                               size_t aad_len,
+                               uint8_t *out,
+                               size_t out_cap,
+                               size_t *out_len);
+
+/**
+ * Re-encrypts an envelope under the current primary of its key, without the plaintext leaving
+ * the library (same checks as `xps_keyring_decrypt`).
+ */
+xps_status xps_keyring_rewrap(const xps_keyring *keyring,
+                              const uint8_t *envelope,
+                              size_t envelope_len,
+                              const uint8_t *aad,
+                              size_t aad_len,
+                              uint8_t *out,
+                              size_t out_cap,
+                              size_t *out_len);
+
+/**
+ * `xps_keyring_encrypt`, creating key `name` on first use with `xps_keyring_default_aead()`.
+ * Any node can open the envelope: it names its algorithm.
+ */
+xps_status xps_keyring_seal(const xps_keyring *keyring,
+                            const char *name,
+                            const uint8_t *plaintext,
+                            size_t plaintext_len,
+                            const uint8_t *aad,
+                            size_t aad_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
+
+/**
+ * Opens an envelope from `xps_keyring_seal` (same as `xps_keyring_decrypt`).
+ */
+xps_status xps_keyring_open_sealed(const xps_keyring *keyring,
+                                   const uint8_t *envelope,
+                                   size_t envelope_len,
+                                   const uint8_t *aad,
+                                   size_t aad_len,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * Signs `msg` with the primary of signature key `name`: a detached signature envelope naming the
+ * key and version (15 + strlen(name) bytes of header + the signature; `xps_sign_bytes(alg)` is
+ * the upper bound of the signature). Counts one use.
+ */
+xps_status xps_keyring_sign(const xps_keyring *keyring,
+                            const char *name,
+                            const uint8_t *msg,
+                            size_t msg_len,
+                            uint8_t *out,
+                            size_t out_cap,
+                            size_t *out_len);
+
+/**
+ * Verifies a signature envelope over `msg` with the version it names (`XPS_E_BAD_SIGNATURE` if
+ * it does not verify; lifecycle refusals as for decryption).
+ */
+xps_status xps_keyring_verify(const xps_keyring *keyring,
+                              const uint8_t *signature,
+                              size_t signature_len,
+                              const uint8_t *msg,
+                              size_t msg_len);
+
+/**
+ * MAC of `data` under the primary of MAC key `name`; `*version` (may be NULL) gets the version
+ * (needed by `xps_keyring_verify_mac`). Counts one use.
+ */
+xps_status xps_keyring_mac(const xps_keyring *keyring,
+                           const char *name,
+                           const uint8_t *data,
+                           size_t data_len,
+                           uint32_t *version,
+                           uint8_t *out,
+                           size_t out_cap,
+                           size_t *out_len);
+
+/**
+ * Verifies a tag from `xps_keyring_mac` in constant time (`XPS_E_AUTHENTICATION_FAILED`).
+ */
+xps_status xps_keyring_verify_mac(const xps_keyring *keyring,
+                                  const char *name,
+                                  uint32_t version,
+                                  const uint8_t *data,
+                                  size_t data_len,
+                                  const uint8_t *tag,
+                                  size_t tag_len);
+
+/**
+ * Decapsulates `ct` with KEM key `name`, version `version` (0 = the primary); writes the shared
+ * secret.
+ */
+xps_status xps_keyring_decapsulate(const xps_keyring *keyring,
+                                   const char *name,
+                                   uint32_t version,
+                                   const uint8_t *ct,
+                                   size_t ct_len,
+                                   uint8_t *out,
+                                   size_t out_cap,
+                                   size_t *out_len);
+
+/**
+ * The public key of a signature or KEM version (`version` 0 = the primary): `*out_version` and
+ * `*out_alg` (either may be NULL) get its version and algorithm.
+ */
+xps_status xps_keyring_public_key(const xps_keyring *keyring,
+                                  const char *name,
+                                  uint32_t version,
+                                  uint32_t *out_version,
+                                  uint32_t *out_alg,
+                                  uint8_t *out,
+                                  size_t out_cap,
+                                  size_t *out_len);
+
+/**
+ * Every key as a JSON array of descriptions (never material): `{"name", "policy": {"max_age",
+ * "max_uses", "overlap"}, "min_decryption_version", "created", "primary", "versions": [{"version",
+ * "alg", "state", "created", "state_since", "expires", "uses", "public_key" (hex)}]}`.
+ */
+xps_status xps_keyring_list_json(const xps_keyring *keyring,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * One key's description as a JSON object (the elements of `xps_keyring_list_json`).
+ */
+xps_status xps_keyring_describe_json(const xps_keyring *keyring,
+                                     const char *name,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -27,6 +27,7 @@ mod policy;
 mod metrics;
 mod patch;
 mod hpke;
+mod keyring;
 
 pub use aead::*;
 pub use consts::*;
@@ -35,6 +36,7 @@ pub use hash::*;
 pub use hpke::*;
 pub use kdf::*;
 pub use kem::*;
+pub use keyring::*;
 pub use mac::*;
 pub use metrics::*;
 pub use patch::*;
