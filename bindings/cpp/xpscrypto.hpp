@@ -38,9 +38,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -1160,6 +1163,298 @@ inline std::string patch_step_name(xps_status s) {
 }
 /// The kernel ABI version patch modules must be built for.
 inline std::uint32_t kernel_abi_version() noexcept { return ::xps_kernel_abi_version(); }
+
+// ---------------------------------------------------------------------------------------------
+// Keyring (docs/KEYRING.md): named, versioned keys with rotation, self-describing envelopes, an
+// encrypted crash-safe keyring file, lifecycle events. Descriptions come back as JSON text.
+// ---------------------------------------------------------------------------------------------
+
+/// A key's rotation policy (0 in max_age / max_uses = no limit; seconds).
+struct RotationPolicy {
+    std::uint64_t max_age = 0;
+    std::uint64_t max_uses = 0;
+    std::uint64_t overlap = 0;
+};
+
+/// A lifecycle event (never material).
+struct KeyringEvent {
+    std::uint32_t kind = 0;  ///< XPS_KEYRING_EVENT_*
+    std::string kind_name;   ///< "rotated", "retired", ...
+    std::string key;
+    std::uint32_t old_version = 0;  ///< 0 = none
+    std::uint32_t new_version = 0;  ///< 0 = none
+    std::uint64_t time = 0;
+    std::string actor;
+    std::string reason;
+};
+
+/// How a keyring file is protected.
+struct Kek {
+    std::uint32_t kind;
+    std::vector<std::uint8_t> bytes;  ///< passphrase or 32-byte raw key
+    /// Argon2id parameters for a new passphrase-protected file (0,0,0 = defaults t=3, m=64 MiB, p=1).
+    std::uint32_t t_cost = 0, m_cost_kib = 0, parallelism = 0;
+    static Kek passphrase(bytes_view p) { return Kek{XPS_KEK_PASSPHRASE, p.to_vector()}; }
+    static Kek raw(bytes_view key) { return Kek{XPS_KEK_RAW, key.to_vector()}; }
+    ~Kek() { if (!bytes.empty()) ::xps_secure_zero(bytes.data(), bytes.size()); }
+    Kek(std::uint32_t k, std::vector<std::uint8_t> b) : kind(k), bytes(std::move(b)) {}
+    Kek(const Kek &) = default;
+    Kek &operator=(const Kek &) = default;
+};
+
+class Keyring {
+public:
+    /// A keyring that lives only in this process; `manual_clock_start` != 0 gives it a manual
+    /// clock starting there (advance_clock / set_clock).
+    static Keyring in_memory(std::uint64_t manual_clock_start = 0) {
+        xps_keyring_options o = options(manual_clock_start, nullptr);
+        Keyring k;
+        detail::check(::xps_keyring_new_memory(&o, &k.k_));
+        return k;
+    }
+    /// Creates a new keyring file (never overwrites).
+    static Keyring create(const std::string &path, const Kek &kek, std::uint64_t manual_clock_start = 0) {
+        xps_keyring_options o = options(manual_clock_start, &kek);
+        Keyring k;
+        detail::check(::xps_keyring_create(path.c_str(), kek.kind, kek.bytes.data(), kek.bytes.size(), &o, &k.k_));
+        return k;
+    }
+    /// Opens a keyring file (Argon2id runs here for passphrase-protected files).
+    static Keyring open(const std::string &path, const Kek &kek, std::uint64_t manual_clock_start = 0) {
+        xps_keyring_options o = options(manual_clock_start, nullptr);
+        Keyring k;
+        detail::check(::xps_keyring_open(path.c_str(), kek.kind, kek.bytes.data(), kek.bytes.size(), &o, &k.k_));
+        return k;
+    }
+    /// The AEAD seal() uses for new keys.
+    static std::uint32_t default_aead() noexcept { return ::xps_keyring_default_aead(); }
+
+    Keyring(const Keyring &) = delete;
+    Keyring &operator=(const Keyring &) = delete;
+    Keyring(Keyring &&o) noexcept : k_(std::exchange(o.k_, nullptr)), subs_(std::move(o.subs_)) {}
+    Keyring &operator=(Keyring &&o) noexcept {
+        if (this != &o) {
+            ::xps_keyring_free(k_);
+            k_ = std::exchange(o.k_, nullptr);
+            subs_ = std::move(o.subs_);
+        }
+        return *this;
+    }
+    /// Stops auto-rotation, wipes and frees (callbacks are released after the handle).
+    ~Keyring() { ::xps_keyring_free(k_); }
+
+    /// Writes a copy to a new file under `kek` (never overwrites).
+    void save_as(const std::string &path, const Kek &kek) const {
+        xps_keyring_options o = options(0, &kek);
+        detail::check(::xps_keyring_save_as(k_, path.c_str(), kek.kind, kek.bytes.data(), kek.bytes.size(), &o));
+    }
+
+    std::uint64_t now() const noexcept { return ::xps_keyring_now(k_); }
+    void set_clock(std::uint64_t t) const { detail::check(::xps_keyring_clock_set(k_, t)); }
+    std::uint64_t advance_clock(std::uint64_t seconds) const {
+        std::uint64_t t = 0;
+        detail::check(::xps_keyring_clock_advance(k_, seconds, &t));
+        return t;
+    }
+
+    std::uint32_t generate(const std::string &name, Algorithm a) const { return generate_impl(name, a, nullptr); }
+    std::uint32_t generate(const std::string &name, Algorithm a, const RotationPolicy &p) const {
+        xps_rotation_policy c{p.max_age, p.max_uses, p.overlap};
+        return generate_impl(name, a, &c);
+    }
+    /// Imports raw key material (or a seed with `seed` = true); `primary` makes a new version of an
+    /// existing key the primary.
+    std::uint32_t import_key(const std::string &name, Algorithm a, bytes_view material, bool seed = false, bool primary = false) const {
+        std::uint32_t v = 0;
+        const std::uint32_t flags = (seed ? XPS_KEYRING_IMPORT_SEED : 0u) | (primary ? XPS_KEYRING_IMPORT_PRIMARY : 0u);
+        detail::check(::xps_keyring_import(k_, name.c_str(), a, material.data(), material.size(), flags, nullptr, &v));
+        return v;
+    }
+    /// New primary (same algorithm, or `a`); returns its version once durable.
+    std::uint32_t rotate(const std::string &name, std::uint32_t a = 0) const {
+        std::uint32_t v = 0;
+        detail::check(::xps_keyring_rotate(k_, name.c_str(), a, &v));
+        return v;
+    }
+    void revoke(const std::string &name, std::uint32_t version) const { detail::check(::xps_keyring_revoke(k_, name.c_str(), version)); }
+    void destroy(const std::string &name, std::uint32_t version) const { detail::check(::xps_keyring_destroy(k_, name.c_str(), version)); }
+    void set_min_decryption_version(const std::string &name, std::uint32_t v) const {
+        detail::check(::xps_keyring_set_min_decryption_version(k_, name.c_str(), v));
+    }
+    void set_rotation_policy(const std::string &name, const RotationPolicy &p) const {
+        xps_rotation_policy c{p.max_age, p.max_uses, p.overlap};
+        detail::check(::xps_keyring_set_rotation_policy(k_, name.c_str(), &c));
+    }
+    /// Expiry in Unix seconds (0 clears it).
+    void set_expiry(const std::string &name, std::uint32_t version, std::uint64_t expires) const {
+        detail::check(::xps_keyring_set_expiry(k_, name.c_str(), version, expires));
+    }
+
+    /// One pass of the rotation policies; returns the number of events it produced.
+    std::size_t tick() const {
+        std::size_t n = 0;
+        detail::check(::xps_keyring_tick(k_, &n));
+        return n;
+    }
+    void start_auto_rotation(std::uint64_t interval_ms) const { detail::check(::xps_keyring_start_auto_rotation(k_, interval_ms)); }
+    void stop_auto_rotation() const { detail::check(::xps_keyring_stop_auto_rotation(k_)); }
+    bool auto_rotation_running() const noexcept { return ::xps_keyring_auto_rotation_running(k_) == 1; }
+    /// Calls `f` for every later event (possibly from the rotation thread); returns an id.
+    std::uint64_t subscribe(std::function<void(const KeyringEvent &)> f) {
+        auto holder = std::make_unique<std::function<void(const KeyringEvent &)>>(std::move(f));
+        std::uint64_t id = 0;
+        detail::check(::xps_keyring_subscribe(k_, &Keyring::trampoline, holder.get(), &id));
+        subs_.push_back(std::move(holder));
+        return id;
+    }
+    void unsubscribe(std::uint64_t id) const { detail::check(::xps_keyring_unsubscribe(k_, id)); }
+    /// Takes the queued events as a JSON array.
+    std::string events_json() const { return text(&::xps_keyring_events_json); }
+    /// Audit log (JSON lines); empty path stops it.
+    void set_audit_log(const std::string &path) const { detail::check(::xps_keyring_set_audit_log(k_, path.empty() ? nullptr : path.c_str())); }
+    void refresh() const { detail::check(::xps_keyring_refresh(k_)); }
+
+    std::vector<std::uint8_t> encrypt(const std::string &name, bytes_view plaintext, bytes_view aad = {}) const {
+        std::size_t need = 0, n = 0;
+        detail::check(::xps_keyring_envelope_len(k_, name.c_str(), plaintext.size(), &need));
+        std::vector<std::uint8_t> out(need);
+        detail::check(::xps_keyring_encrypt(k_, name.c_str(), plaintext.data(), plaintext.size(), aad.data(), aad.size(), out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    std::vector<std::uint8_t> decrypt(bytes_view envelope, bytes_view aad = {}) const {
+        return sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) {
+            return ::xps_keyring_decrypt(k_, envelope.data(), envelope.size(), aad.data(), aad.size(), o, c, n);
+        });
+    }
+    std::vector<std::uint8_t> rewrap(bytes_view envelope, bytes_view aad = {}) const {
+        return sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) {
+            return ::xps_keyring_rewrap(k_, envelope.data(), envelope.size(), aad.data(), aad.size(), o, c, n);
+        });
+    }
+    /// encrypt() with the key created on first use (default_aead()).
+    std::vector<std::uint8_t> seal(const std::string &name, bytes_view plaintext, bytes_view aad = {}) const {
+        return sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) {
+            return ::xps_keyring_seal(k_, name.c_str(), plaintext.data(), plaintext.size(), aad.data(), aad.size(), o, c, n);
+        });
+    }
+    std::vector<std::uint8_t> open_sealed(bytes_view envelope, bytes_view aad = {}) const {
+        return sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) {
+            return ::xps_keyring_open_sealed(k_, envelope.data(), envelope.size(), aad.data(), aad.size(), o, c, n);
+        });
+    }
+    /// A detached signature envelope naming the key and version.
+    std::vector<std::uint8_t> sign(const std::string &name, bytes_view msg) const {
+        return spend([&](std::uint8_t *o, std::size_t c, std::size_t *n) { return ::xps_keyring_sign(k_, name.c_str(), msg.data(), msg.size(), o, c, n); }, 16384);
+    }
+    /// true if the signature envelope verifies; false for a bad signature; throws otherwise.
+    bool verify(bytes_view signature, bytes_view msg) const {
+        const xps_status s = ::xps_keyring_verify(k_, signature.data(), signature.size(), msg.data(), msg.size());
+        if (s == XPS_E_BAD_SIGNATURE) return false;
+        detail::check(s);
+        return true;
+    }
+    /// (version, tag)
+    std::pair<std::uint32_t, std::vector<std::uint8_t>> mac(const std::string &name, bytes_view data) const {
+        std::uint32_t v = 0;
+        auto tag = spend([&](std::uint8_t *o, std::size_t c, std::size_t *n) { return ::xps_keyring_mac(k_, name.c_str(), data.data(), data.size(), &v, o, c, n); }, 64);
+        return {v, std::move(tag)};
+    }
+    bool verify_mac(const std::string &name, std::uint32_t version, bytes_view data, bytes_view tag) const {
+        return detail::check_verify(::xps_keyring_verify_mac(k_, name.c_str(), version, data.data(), data.size(), tag.data(), tag.size()));
+    }
+    /// Shared secret (version 0 = the primary).
+    SecureBuffer decapsulate(const std::string &name, bytes_view ct, std::uint32_t version = 0) const {
+        std::uint8_t tmp[64];
+        std::size_t n = 0;
+        detail::check(::xps_keyring_decapsulate(k_, name.c_str(), version, ct.data(), ct.size(), tmp, sizeof tmp, &n));
+        SecureBuffer ss = SecureBuffer::copy_of(bytes_view(tmp, n));
+        ::xps_secure_zero(tmp, sizeof tmp);
+        return ss;
+    }
+    /// Public key of a signature/KEM version (0 = the primary): (version, alg id, bytes).
+    std::tuple<std::uint32_t, std::uint32_t, std::vector<std::uint8_t>> public_key(const std::string &name, std::uint32_t version = 0) const {
+        std::uint32_t v = 0, a = 0;
+        auto pk = sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) { return ::xps_keyring_public_key(k_, name.c_str(), version, &v, &a, o, c, n); });
+        return {v, a, std::move(pk)};
+    }
+    std::size_t envelope_len(const std::string &name, std::size_t plaintext_len) const {
+        std::size_t n = 0;
+        detail::check(::xps_keyring_envelope_len(k_, name.c_str(), plaintext_len, &n));
+        return n;
+    }
+    /// Every key described as a JSON array (never material).
+    std::string list_json() const { return text(&::xps_keyring_list_json); }
+    std::string describe_json(const std::string &name) const {
+        auto v = sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) { return ::xps_keyring_describe_json(k_, name.c_str(), o, c, n); });
+        return std::string(v.begin(), v.end());
+    }
+    const xps_keyring *native() const noexcept { return k_; }
+
+private:
+    Keyring() = default;
+    static xps_keyring_options options(std::uint64_t clock, const Kek *kek) {
+        xps_keyring_options o{};
+        o.version = XPS_KEYRING_OPTIONS_VERSION;
+        if (clock != 0) {
+            o.flags = XPS_KEYRING_MANUAL_CLOCK;
+            o.manual_clock_start = clock;
+        }
+        if (kek != nullptr) {
+            o.argon2id_t_cost = kek->t_cost;
+            o.argon2id_m_cost_kib = kek->m_cost_kib;
+            o.argon2id_parallelism = kek->parallelism;
+        }
+        return o;
+    }
+    std::uint32_t generate_impl(const std::string &name, Algorithm a, const xps_rotation_policy *p) const {
+        std::uint32_t v = 0;
+        detail::check(::xps_keyring_generate(k_, name.c_str(), a, p, &v));
+        return v;
+    }
+    /// Size query (nothing is spent), then the call.
+    template <class F>
+    static std::vector<std::uint8_t> sized(F f) {
+        std::size_t n = 0;
+        xps_status s = f(nullptr, 0, &n);
+        if (s == XPS_OK) return {};
+        if (s != XPS_E_BUFFER_TOO_SMALL) detail::check(s);
+        std::vector<std::uint8_t> out(n);
+        detail::check(f(out.data(), out.size(), &n));
+        out.resize(n);
+        return out;
+    }
+    /// For calls that spend a use before the size is known: a generous buffer, retried once.
+    template <class F>
+    static std::vector<std::uint8_t> spend(F f, std::size_t guess) {
+        std::vector<std::uint8_t> out(guess);
+        std::size_t n = 0;
+        xps_status s = f(out.data(), out.size(), &n);
+        if (s == XPS_E_BUFFER_TOO_SMALL) {
+            out.resize(n);
+            s = f(out.data(), out.size(), &n);
+        }
+        detail::check(s);
+        out.resize(n);
+        return out;
+    }
+    std::string text(xps_status (*fn)(const xps_keyring *, std::uint8_t *, std::size_t, std::size_t *)) const {
+        auto v = sized([&](std::uint8_t *o, std::size_t c, std::size_t *n) { return fn(k_, o, c, n); });
+        return std::string(v.begin(), v.end());
+    }
+    static void trampoline(const xps_keyring_event *e, void *user) {
+        auto *f = static_cast<std::function<void(const KeyringEvent &)> *>(user);
+        KeyringEvent ev{e->kind, e->kind_name, e->key, e->old_version, e->new_version, e->time, e->actor, e->reason};
+        try {
+            (*f)(ev);
+        } catch (...) {
+            // An exception must not unwind into the library.
+        }
+    }
+
+    xps_keyring *k_ = nullptr;
+    std::vector<std::unique_ptr<std::function<void(const KeyringEvent &)>>> subs_;
+};
 
 }  // namespace xps
 

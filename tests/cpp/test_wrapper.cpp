@@ -2,6 +2,7 @@
 // installed package. Counts checks; the last line is "N passed, M failed".
 #include <xpscrypto.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstdint>
@@ -668,6 +669,83 @@ void test_policy_metrics() {
     CHECK(xps::policy_hot_patch_allowed());
 }
 
+
+void test_keyring() {
+    const std::uint64_t day = 86400, t0 = 1765000000;
+    auto kr = xps::Keyring::in_memory(t0);
+    std::vector<std::string> seen;
+    kr.subscribe([&](const xps::KeyringEvent &e) { seen.push_back(e.kind_name + ":" + e.key + ":" + std::to_string(e.new_version)); });
+    CHECK(kr.generate("app", "aes-256-gcm", xps::RotationPolicy{30 * day, 0, 7 * day}) == 1);
+    EXPECT_THROW(kr.generate("app", "aes-256-gcm"), xps::InvalidInputError, XPS_E_KEY_EXISTS);
+    EXPECT_THROW(kr.generate("h", "sha256"), xps::InvalidInputError, XPS_E_WRONG_ALGORITHM_FAMILY);
+    const bytes env = kr.encrypt("app", "day 0", "ctx");
+    CHECK(env.size() == kr.envelope_len("app", 5));
+    CHECK(kr.decrypt(env, "ctx") == bytes({'d', 'a', 'y', ' ', '0'}));
+    EXPECT_THROW(kr.decrypt(env, "other"), xps::AuthenticationError, XPS_E_AUTHENTICATION_FAILED);
+    for (int d = 0; d < 31; ++d) {
+        kr.advance_clock(day);
+        kr.tick();
+    }
+    // Rotated on day 30; the old envelope still opens (decrypt-only), then retires after 7 days.
+    CHECK(std::find(seen.begin(), seen.end(), "rotated:app:2") != seen.end());
+    CHECK(kr.decrypt(env, "ctx").size() == 5);
+    const bytes rewrapped = kr.rewrap(env, "ctx");
+    CHECK(rewrapped[17] == 2 && kr.decrypt(rewrapped, "ctx").size() == 5);
+    kr.advance_clock(7 * day);
+    kr.tick();
+    EXPECT_THROW(kr.decrypt(env, "ctx"), xps::PolicyError, XPS_E_KEY_RETIRED);
+    CHECK(kr.events_json().find("\"kind\":\"retired\"") != std::string::npos);
+    CHECK(kr.events_json() == "[]");
+    CHECK(kr.describe_json("app").find("\"primary\":2") != std::string::npos);
+    EXPECT_THROW(kr.describe_json("nope"), xps::InvalidInputError, XPS_E_UNKNOWN_KEY);
+
+    // Signatures, MACs, KEMs, seal.
+    kr.generate("sig", "ed25519");
+    const bytes sig = kr.sign("sig", "msg");
+    CHECK(kr.verify(sig, "msg") && !kr.verify(sig, "msh"));
+    CHECK(kr.generate("mac", "hmac-sha256") == 1);
+    auto [v, tag] = kr.mac("mac", "data");
+    CHECK(v == 1 && tag.size() == 32 && kr.verify_mac("mac", 1, "data", tag) && !kr.verify_mac("mac", 1, "datA", tag));
+    kr.import_key("kem", "x25519", seq(32), true);
+    auto [kv, ka, pk] = kr.public_key("kem");
+    CHECK(kv == 1 && ka == XPS_ALG_X25519 && pk.size() == 32);
+    auto enc = xps::kem_encapsulate("x25519", pk);
+    const xps::SecureBuffer ss = kr.decapsulate("kem", enc.ciphertext);
+    CHECK(ss.size() == enc.shared_secret.size() && std::memcmp(ss.data(), enc.shared_secret.data(), ss.size()) == 0);
+    const bytes sealed = kr.seal("auto", "sealed");
+    CHECK(kr.open_sealed(sealed).size() == 6 && xps::Keyring::default_aead() != 0);
+    CHECK(kr.list_json().find("\"name\":\"auto\"") != std::string::npos);
+    kr.revoke("sig", 1);
+    EXPECT_THROW(kr.verify(sig, "msg"), xps::PolicyError, XPS_E_KEY_REVOKED);
+
+    // A file-backed keyring (raw key), reopened; a copy under a passphrase with small Argon2id.
+    const std::string path = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/xps-cpp-keyring-" + std::to_string(t0 ^ reinterpret_cast<std::uintptr_t>(&kr)) + ".xpk";
+    std::remove(path.c_str());
+    const std::string copy = path + ".copy";
+    std::remove(copy.c_str());
+    {
+        auto f = xps::Keyring::create(path, xps::Kek::raw(seq(32)));
+        f.generate("k", "xchacha20-poly1305");
+        const bytes e2 = f.encrypt("k", "persisted");
+        auto again = xps::Keyring::open(path, xps::Kek::raw(seq(32)));
+        CHECK(again.decrypt(e2).size() == 9);
+        EXPECT_THROW(xps::Keyring::open(path, xps::Kek::raw(seq(32, 1))), xps::AuthenticationError, XPS_E_AUTHENTICATION_FAILED);
+        EXPECT_THROW(xps::Keyring::create(path, xps::Kek::raw(seq(32))), xps::InvalidInputError, XPS_E_KEY_EXISTS);
+        xps::Kek pp = xps::Kek::passphrase("correct horse");
+        pp.t_cost = 1, pp.m_cost_kib = 64, pp.parallelism = 1;
+        f.save_as(copy, pp);
+        auto c = xps::Keyring::open(copy, xps::Kek::passphrase("correct horse"));
+        CHECK(c.decrypt(e2).size() == 9);
+        EXPECT_THROW(xps::Keyring::open(copy, xps::Kek::passphrase("wrong horse")), xps::AuthenticationError, XPS_E_AUTHENTICATION_FAILED);
+    }
+    std::remove(path.c_str());
+    std::remove((path + ".lock").c_str());
+    std::remove(copy.c_str());
+    std::remove((copy + ".lock").c_str());
+    auto moved = std::move(kr);
+    CHECK(moved.now() == t0 + 38 * day);
+}
+
 }  // namespace
 
 int main() {
@@ -687,6 +765,7 @@ int main() {
         {"dispatch", test_dispatch},
         {"patch", test_patch},
         {"policy_metrics", test_policy_metrics},
+        {"keyring", test_keyring},
     };
     for (const auto &t : tests) {
         const long before = g_fail;
