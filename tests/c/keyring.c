@@ -277,6 +277,84 @@ static void test_other_families(void) {
     xps_keyring_free(kr);
 }
 
+
+/* Every function with a NULL handle / NULL required pointer: a status, no crash, nothing written. */
+static void test_null_arguments(void) {
+    uint8_t out[64];
+    size_t n = TU_LEN_SENTINEL, cnt = 0;
+    uint32_t v = 0;
+    uint64_t id = 0, now = 0;
+    xps_rotation_policy pol = {0, 0, 0};
+    xps_keyring *kr = NULL;
+    const xps_keyring *z = NULL;
+    tu_fill(out, sizeof out);
+#define NULLCHECK(call) CHECK((call) == XPS_E_NULL_POINTER, #call)
+    NULLCHECK(xps_keyring_new_memory(NULL, NULL));
+    NULLCHECK(xps_keyring_create(NULL, XPS_KEK_RAW, KEK, 32, NULL, &kr));
+    NULLCHECK(xps_keyring_open("x", XPS_KEK_RAW, NULL, 32, NULL, &kr));
+    NULLCHECK(xps_keyring_save_as(z, "x", XPS_KEK_RAW, KEK, 32, NULL));
+    NULLCHECK(xps_keyring_clock_set(z, 1));
+    NULLCHECK(xps_keyring_clock_advance(z, 1, &now));
+    NULLCHECK(xps_keyring_generate(z, "k", XPS_ALG_AES_256_GCM, NULL, &v));
+    NULLCHECK(xps_keyring_import(z, "k", XPS_ALG_AES_256_GCM, KEK, 32, 0, NULL, &v));
+    NULLCHECK(xps_keyring_rotate(z, "k", 0, &v));
+    NULLCHECK(xps_keyring_revoke(z, "k", 1));
+    NULLCHECK(xps_keyring_destroy(z, "k", 1));
+    NULLCHECK(xps_keyring_set_min_decryption_version(z, "k", 1));
+    NULLCHECK(xps_keyring_set_rotation_policy(z, "k", &pol));
+    NULLCHECK(xps_keyring_set_expiry(z, "k", 1, 0));
+    NULLCHECK(xps_keyring_tick(z, &cnt));
+    NULLCHECK(xps_keyring_start_auto_rotation(z, 10));
+    NULLCHECK(xps_keyring_stop_auto_rotation(z));
+    NULLCHECK(xps_keyring_subscribe(z, on_event, NULL, &id));
+    NULLCHECK(xps_keyring_unsubscribe(z, 1));
+    NULLCHECK(xps_keyring_events_json(z, out, sizeof out, &n));
+    NULLCHECK(xps_keyring_set_audit_log(z, NULL));
+    NULLCHECK(xps_keyring_refresh(z));
+    NULLCHECK(xps_keyring_envelope_len(z, "k", 1, &n));
+    NULLCHECK(xps_keyring_encrypt(z, "k", out, 1, NULL, 0, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_decrypt(z, out, 1, NULL, 0, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_rewrap(z, out, 1, NULL, 0, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_seal(z, "k", out, 1, NULL, 0, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_open_sealed(z, out, 1, NULL, 0, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_sign(z, "k", out, 1, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_verify(z, out, 1, out, 1));
+    NULLCHECK(xps_keyring_mac(z, "k", out, 1, &v, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_verify_mac(z, "k", 1, out, 1, out, 1));
+    NULLCHECK(xps_keyring_decapsulate(z, "k", 0, out, 1, out + 8, 32, &n));
+    NULLCHECK(xps_keyring_public_key(z, "k", 0, &v, &v, out, sizeof out, &n));
+    NULLCHECK(xps_keyring_list_json(z, out, sizeof out, &n));
+    NULLCHECK(xps_keyring_describe_json(z, "k", out, sizeof out, &n));
+    CHECK(xps_keyring_now(z) == 0 && xps_keyring_auto_rotation_running(z) == 0, "value functions with NULL");
+    CHECK(n == TU_LEN_SENTINEL && v == 0 && id == 0 && now == 0 && cnt == 0 && kr == NULL, "nothing written");
+    /* A live handle, other NULLs. */
+    CHECK(xps_keyring_new_memory(NULL, &kr) == XPS_OK, "keyring");
+    NULLCHECK(xps_keyring_generate(kr, NULL, XPS_ALG_AES_256_GCM, NULL, &v));
+    NULLCHECK(xps_keyring_subscribe(kr, NULL, NULL, &id));
+    NULLCHECK(xps_keyring_subscribe(kr, on_event, NULL, NULL));
+    NULLCHECK(xps_keyring_set_rotation_policy(kr, "k", NULL));
+    NULLCHECK(xps_keyring_list_json(kr, out, sizeof out, NULL));
+    NULLCHECK(xps_keyring_envelope_len(kr, "k", 1, NULL));
+    CHECK(xps_keyring_generate(kr, "k", XPS_ALG_AES_256_GCM, NULL, NULL) == XPS_OK, "generate");
+    NULLCHECK(xps_keyring_encrypt(kr, "k", out, 1, NULL, 0, NULL, 64, &n));
+    NULLCHECK(xps_keyring_decrypt(kr, NULL, 40, NULL, 0, out, sizeof out, &n));
+    CHECK(xps_keyring_generate(kr, "bad name", XPS_ALG_AES_256_GCM, NULL, NULL) == XPS_E_INVALID_PARAMETER, "name with a space");
+    CHECK(xps_keyring_generate(kr, "k2", 0x4242, NULL, NULL) == XPS_E_UNKNOWN_ALGORITHM, "unknown algorithm id");
+    {
+        xps_keyring_options o;
+        xps_keyring *k2 = NULL;
+        memset(&o, 0, sizeof o);
+        o.version = 99;
+        CHECK(xps_keyring_new_memory(&o, &k2) == XPS_E_INVALID_PARAMETER && k2 == NULL, "options version");
+        o.version = XPS_KEYRING_OPTIONS_VERSION;
+        o.flags = 0x80;
+        CHECK(xps_keyring_new_memory(&o, &k2) == XPS_E_INVALID_PARAMETER && k2 == NULL, "options flags");
+    }
+    CHECK(tu_is_pattern(out, sizeof out), "nothing written to out");
+#undef NULLCHECK
+    xps_keyring_free(kr);
+}
+
 /* ------------------------------------------------------------------ files */
 
 static int write_file(const char *path, const uint8_t *b, size_t n) {
@@ -703,6 +781,7 @@ int main(int argc, char **argv) {
     }
     test_lifecycle();
     test_other_families();
+    test_null_arguments();
     test_files();
     test_fips();
     test_concurrent_writers();
