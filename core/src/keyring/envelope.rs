@@ -40,7 +40,12 @@ pub fn valid_name(s: &str) -> bool {
 
 /// The header of an envelope (AEAD: with the nonce).
 pub fn header(kind: u8, alg: Alg, key: &str, version: u32, nonce: &[u8]) -> Vec<u8> {
-    let mut h = Vec::with_capacity(16 + key.len() + nonce.len());
+    header_with_room(kind, alg, key, version, nonce, 0)
+}
+
+/// [`header`] in a vector with room for `extra` more bytes (the body: one allocation in all).
+pub fn header_with_room(kind: u8, alg: Alg, key: &str, version: u32, nonce: &[u8], extra: usize) -> Vec<u8> {
+    let mut h = Vec::with_capacity(16 + key.len() + nonce.len() + extra);
     h.extend_from_slice(MAGIC);
     h.push(FORMAT);
     h.push(kind);

@@ -134,7 +134,8 @@ struct Inner {
     state: RwLock<State>,
     clock: Arc<dyn Clock>,
     file: Option<FileBacking>,
-    runtime: Mutex<HashMap<(String, u32), Arc<Runtime>>>,
+    /// Per (key name, version): looked up by `&str` without allocating.
+    runtime: Mutex<HashMap<String, HashMap<u32, Arc<Runtime>>>>,
     listeners: Mutex<Vec<(u64, Listener)>>,
     queue: Mutex<VecDeque<Event>>,
     audit: Mutex<Option<PathBuf>>,
@@ -410,7 +411,11 @@ impl Keyring {
         st.last_check = Instant::now();
         // Drop in-memory runtimes of versions that are gone or destroyed.
         let mut rt = lock(&self.inner.runtime);
-        rt.retain(|(name, v), _| st.keys.iter().any(|k| &k.name == name && k.version(*v).is_some_and(|x| x.state != KeyState::Destroyed)));
+        rt.retain(|name, versions| {
+            let key = st.keys.iter().find(|k| &k.name == name);
+            versions.retain(|v, _| key.is_some_and(|k| k.version(*v).is_some_and(|x| x.state != KeyState::Destroyed)));
+            !versions.is_empty()
+        });
         Ok(())
     }
 
@@ -623,7 +628,9 @@ impl Keyring {
             ev.push(event(EventKind::Destroyed, name, Some(version), None, now, "material wiped"));
             Ok(())
         })?;
-        lock(&self.inner.runtime).remove(&(name.to_string(), version));
+        if let Some(versions) = lock(&self.inner.runtime).get_mut(name) {
+            versions.remove(&version);
+        }
         Ok(())
     }
 
@@ -841,11 +848,15 @@ impl Keyring {
     }
 
     fn runtime(&self, name: &str, v: u32) -> Arc<Runtime> {
-        lock(&self.inner.runtime).entry((name.to_string(), v)).or_default().clone()
+        let mut map = lock(&self.inner.runtime);
+        if let Some(rt) = map.get(name).and_then(|versions| versions.get(&v)) {
+            return rt.clone();
+        }
+        map.entry(name.to_string()).or_default().entry(v).or_default().clone()
     }
 
     fn uses_of(&self, name: &str, v: &Version) -> u64 {
-        let rt = lock(&self.inner.runtime).get(&(name.to_string(), v.version)).cloned();
+        let rt = lock(&self.inner.runtime).get(name).and_then(|versions| versions.get(&v.version)).cloned();
         let unused = rt.map_or(0, |r| {
             let l = lock(&r.lease);
             l.1.saturating_sub(l.0)
@@ -854,15 +865,16 @@ impl Keyring {
     }
 
     /// Takes one use of `name`'s version `v` (leasing a new block durably when needed).
-    /// `KeyUsageExhausted` once `max_uses` is reached.
-    fn take_use(&self, name: &str, v: u32) -> Result<()> {
+    /// `KeyUsageExhausted` once `max_uses` is reached. Returns the version's runtime.
+    fn take_use(&self, name: &str, v: u32) -> Result<Arc<Runtime>> {
         let rt = self.runtime(name, v);
         loop {
             {
                 let mut l = lock(&rt.lease);
                 if l.0 < l.1 {
                     l.0 += 1;
-                    return Ok(());
+                    drop(l);
+                    return Ok(rt);
                 }
             }
             // Lease a new block (durable for file-backed keyrings).
@@ -898,13 +910,12 @@ impl Keyring {
                 (p.version, p.alg)
             };
             match self.take_use(name, v) {
-                Ok(()) => {
+                Ok(rt) => {
                     let st = read_state(&self.inner.state);
                     let k = st.keys.iter().find(|k| k.name == name).ok_or_else(|| unknown_key(name))?;
                     let ver = k.version(v).ok_or_else(|| unknown_version(name, v))?;
                     let m = ver.material.as_ref().ok_or_else(|| err(Status::KeyDestroyed, format!("key {name:?} version {v} is destroyed")))?;
                     let material = if family == Family::Aead { Zeroizing::new(Vec::new()) } else { Zeroizing::new(m.as_slice().to_vec()) };
-                    let rt = self.runtime(name, v);
                     if family == Family::Aead && rt.aead.get().is_none() {
                         let key = AeadKey::new(alg, m.as_slice())?;
                         let _ = rt.aead.set(key);
@@ -925,16 +936,14 @@ impl Keyring {
     pub fn encrypt(&self, name: &str, plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>> {
         let Primary { version: v, alg, rt, .. } = self.primary_for(name, Family::Aead)?;
         let key = rt.aead.get().ok_or_else(|| err(Status::Internal, "AEAD key not prepared"))?;
-        let mut nonce = vec![0u8; crate::aead::nonce_len(alg)?];
-        crate::rand::random_bytes(&mut nonce)?;
-        let header = envelope::header(envelope::KIND_AEAD, alg, name, v, &nonce);
-        let mut full_aad = Vec::with_capacity(header.len() + aad.len());
-        full_aad.extend_from_slice(&header);
-        full_aad.extend_from_slice(aad);
-        let mut out = header;
-        let start = out.len();
-        out.resize(start + plaintext.len() + crate::aead::TAG_LEN, 0);
-        key.seal(&nonce, &full_aad, plaintext, &mut out[start..])?;
+        let mut nonce_buf = [0u8; 24];
+        let nonce = &mut nonce_buf[..crate::aead::nonce_len(alg)?];
+        crate::rand::random_bytes(nonce)?;
+        let mut out = envelope::header_with_room(envelope::KIND_AEAD, alg, name, v, nonce, plaintext.len() + crate::aead::TAG_LEN);
+        let hlen = out.len();
+        out.resize(hlen + plaintext.len() + crate::aead::TAG_LEN, 0);
+        let (header, body) = out.split_at_mut(hlen);
+        with_header_aad(header, aad, |full_aad| key.seal(nonce, full_aad, plaintext, body))?;
         Ok(out)
     }
 
@@ -980,11 +989,8 @@ impl Keyring {
             Ok(rt)
         })?;
         let key = rt.aead.get().ok_or_else(|| err(Status::Internal, "AEAD key not prepared"))?;
-        let mut full_aad = Vec::with_capacity(env.header.len() + aad.len());
-        full_aad.extend_from_slice(env.header);
-        full_aad.extend_from_slice(aad);
         let mut out = Zeroizing::new(vec![0u8; env.body.len() - crate::aead::TAG_LEN]);
-        key.open(env.nonce, &full_aad, env.body, &mut out)?;
+        with_header_aad(env.header, aad, |full_aad| key.open(env.nonce, full_aad, env.body, &mut out))?;
         Ok(out)
     }
 
@@ -1136,6 +1142,19 @@ impl Drop for Inner {
                 let _ = s.thread.join();
             }
         }
+    }
+}
+
+/// Runs `f` with the envelope AAD (header ‖ caller's AAD), built on the stack when short.
+fn with_header_aad<T>(header: &[u8], aad: &[u8], f: impl FnOnce(&[u8]) -> T) -> T {
+    let n = header.len() + aad.len();
+    if n <= 256 {
+        let mut stack = [0u8; 256];
+        stack[..header.len()].copy_from_slice(header);
+        stack[header.len()..n].copy_from_slice(aad);
+        f(&stack[..n])
+    } else {
+        f(&[header, aad].concat())
     }
 }
 
