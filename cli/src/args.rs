@@ -1,5 +1,6 @@
 //! A small hand-written option parser: `--name value`, `--name=value`, boolean `--flag`s,
-//! `-h`/`--help`. Every command takes options only (no positional arguments).
+//! `-h`/`--help`, and positional arguments for the commands that declare them (`xps keyring …`;
+//! the others take options only). `--` ends the options.
 
 use crate::Fail;
 use std::str::FromStr;
@@ -13,6 +14,10 @@ pub struct Spec {
     pub repeated: &'static [&'static str],
     /// Options without a value.
     pub flags: &'static [&'static str],
+    /// Required positional arguments, in order (their names, for messages: `FILE`, `NAME`, …).
+    pub positional: &'static [&'static str],
+    /// Further positional arguments accepted after those (their name), if any.
+    pub more: Option<&'static str>,
 }
 
 /// Parsed options of one command.
@@ -20,6 +25,7 @@ pub struct Args {
     usage: &'static str,
     values: Vec<(&'static str, String)>,
     flags: Vec<&'static str>,
+    positionals: Vec<String>,
 }
 
 fn find(list: &'static [&'static str], name: &str) -> Option<&'static str> {
@@ -27,14 +33,24 @@ fn find(list: &'static [&'static str], name: &str) -> Option<&'static str> {
 }
 
 pub fn parse(spec: &Spec, args: &[String]) -> Result<Args, Fail> {
-    let mut out = Args { usage: spec.usage, values: Vec::new(), flags: Vec::new() };
+    let mut out = Args { usage: spec.usage, values: Vec::new(), flags: Vec::new(), positionals: Vec::new() };
+    let takes_positionals = !spec.positional.is_empty() || spec.more.is_some();
+    let mut options_ended = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
+        if options_ended || (takes_positionals && (arg == "-" || !arg.starts_with('-'))) {
+            out.positionals.push(arg.clone());
+            continue;
+        }
         if arg == "-h" || arg == "--help" {
             return Err(Fail::Help(spec.usage));
         }
+        if arg == "--" && takes_positionals {
+            options_ended = true;
+            continue;
+        }
         let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) else {
-            return Err(out.usage_error(format!("unexpected argument {arg:?}")));
+            return Err(out.usage_error(if takes_positionals { format!("unknown option {arg:?}") } else { format!("unexpected argument {arg:?}") }));
         };
         let (name, inline) = match body.split_once('=') {
             Some((n, v)) => (n, Some(v.to_string())),
@@ -65,6 +81,14 @@ pub fn parse(spec: &Spec, args: &[String]) -> Result<Args, Fail> {
         }
         out.values.push((opt, value));
     }
+    if let Some(missing) = spec.positional.get(out.positionals.len()) {
+        return Err(out.usage_error(format!("missing {missing}")));
+    }
+    if spec.more.is_none() {
+        if let Some(extra) = out.positionals.get(spec.positional.len()) {
+            return Err(out.usage_error(format!("unexpected argument {extra:?}")));
+        }
+    }
     Ok(out)
 }
 
@@ -83,6 +107,16 @@ impl Args {
 
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.values.iter().filter(|(n, _)| *n == name).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// Positional argument `i` (present: `parse` checked the required ones).
+    pub fn pos(&self, i: usize) -> &str {
+        self.positionals.get(i).map_or("", String::as_str)
+    }
+
+    /// The positional arguments after the required ones.
+    pub fn more(&self, required: usize) -> &[String] {
+        self.positionals.get(required..).unwrap_or(&[])
     }
 
     pub fn flag(&self, name: &str) -> bool {

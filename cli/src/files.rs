@@ -1,5 +1,6 @@
 //! File helpers: bounded reads (size checked on the metadata before reading), secret key files
-//! (mode 0600, never overwritten silently, decoded into secure memory), atomic writes.
+//! (mode 0600, never overwritten silently, decoded into secure memory), atomic writes (replacing,
+//! or refusing an existing file, with the mode chosen).
 
 use crate::{refused_at, Fail};
 use xpscrypto_core::hotpatch::Step;
@@ -68,7 +69,7 @@ fn hex_value(c: u8) -> Option<u8> {
 }
 
 /// Decodes hex (either case) into `out`, which must be exactly half as long as `hex`.
-fn decode_hex_into(hex: &[u8], out: &mut [u8]) -> bool {
+pub fn decode_hex_into(hex: &[u8], out: &mut [u8]) -> bool {
     if hex.len() != 2 * out.len() {
         return false;
     }
@@ -96,17 +97,22 @@ pub fn read_public_hex(path: &str, len: usize, what: &str) -> Result<Vec<u8>, Fa
     Ok(out)
 }
 
-/// A secret key stored as hex in `path`, decoded into secure memory; the file's bytes are wiped
-/// after decoding. `len`: the exact byte length expected (`None`: any even number of digits).
-/// Warns when the file is readable by group or others.
-pub fn read_secret_hex(path: &str, len: Option<usize>, what: &str) -> Result<SecureBuffer, Fail> {
-    let mut text = read_bounded(path, MAX_KEY_FILE, what)?;
+/// Warns (stderr) when the secret file `path` is readable by group or others.
+pub fn warn_if_shared(path: &str, what: &str) {
     if let Ok(md) = fs::metadata(path) {
         let mode = md.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             eprintln!("warning: {what} {path} has mode {mode:04o}: readable by others than its owner (chmod 600 it)");
         }
     }
+}
+
+/// A secret key stored as hex in `path`, decoded into secure memory; the file's bytes are wiped
+/// after decoding. `len`: the exact byte length expected (`None`: any even number of digits).
+/// Warns when the file is readable by group or others.
+pub fn read_secret_hex(path: &str, len: Option<usize>, what: &str) -> Result<SecureBuffer, Fail> {
+    let mut text = read_bounded(path, MAX_KEY_FILE, what)?;
+    warn_if_shared(path, what);
     let hex = trim(&text);
     let n = len.unwrap_or(hex.len() / 2);
     let bad = || {
@@ -152,17 +158,43 @@ pub fn write_new(path: &Path, mode: u32, force: bool, bytes: &[u8]) -> Result<()
 /// Replaces `path` with `bytes` atomically (a temporary file in the same directory, synced, then
 /// renamed over it), so a failed write never leaves a half-written manifest or trust store.
 pub fn write_atomic(path: &str, bytes: &[u8]) -> Result<(), Fail> {
+    write_atomic_mode(path, bytes, 0o644, true)
+}
+
+/// Writes `bytes` to `path` atomically with permissions `mode`: a temporary file in the same
+/// directory (created with `mode`, written, synced), then renamed over `path` (`replace`) or
+/// linked to `path` only if no file is there (else refused, exit 3, naming `--force`), then the
+/// directory is synced. On any failure the temporary file is removed and `path` is untouched:
+/// readers see the old file or the complete new one, never a part.
+pub fn write_atomic_mode(path: &str, bytes: &[u8], mode: u32, replace: bool) -> Result<(), Fail> {
     let p = Path::new(path);
     let name = p.file_name().ok_or_else(|| Fail::Io(format!("cannot write {path}: not a file path")))?;
-    let tmp = p.with_file_name(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let tmp = p.with_file_name(format!(".{}.tmp-{}-{nanos}", name.to_string_lossy(), std::process::id()));
+    let exists = || Fail::Io(format!("{path} already exists; not overwriting it (use --force to replace it)"));
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).mode(0o644).open(&tmp)?;
+        let mut f = OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
+        // Exactly `mode`, whatever the umask (it only ever removes bits).
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        fs::rename(&tmp, p)
+        drop(f);
+        if replace {
+            return fs::rename(&tmp, p);
+        }
+        // A hard link never replaces an existing file; fall back to a rename where the file
+        // system has no links (after checking, which is racy but the best it offers).
+        match fs::hard_link(&tmp, p) {
+            Ok(()) => fs::remove_file(&tmp),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(e),
+            Err(_) if p.symlink_metadata().is_ok() => Err(std::io::Error::from(ErrorKind::AlreadyExists)),
+            Err(_) => fs::rename(&tmp, p),
+        }
     })();
-    result.map_err(|e| {
+    if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        io(p, "write", &e)
-    })
+        return Err(if e.kind() == ErrorKind::AlreadyExists { exists() } else { io(p, "write", &e) });
+    }
+    let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| io(dir, "sync directory", &e))
 }

@@ -16,7 +16,7 @@ CPU features?) and the active one, and the hot-patches applied in this process.
   --json   one JSON object instead of the table
 ";
 
-const SPEC: Spec = Spec { usage: USAGE, values: &[], repeated: &[], flags: &["json"] };
+const SPEC: Spec = Spec { usage: USAGE, values: &[], repeated: &[], flags: &["json"], positional: &[], more: None };
 
 pub fn run(argv: &[String]) -> Result<(), Fail> {
     let a = args::parse(&SPEC, argv)?;

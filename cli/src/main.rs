@@ -4,6 +4,7 @@
 mod args;
 mod files;
 mod info;
+mod keyring;
 mod patch;
 
 use std::io::Write;
@@ -33,14 +34,25 @@ commands:
   xps patch verify ...              check a manifest and payload against a trust store (no loading)
   xps patch apply ...               dry run: apply a patch inside this process, show the result,
                                     optionally roll it back
+  xps keyring create ...            make an empty keyring file (passphrase or raw key)
+  xps keyring generate ...          add a key (AEAD, MAC, signature or KEM) with its rotation policy
+  xps keyring rotate ...            new primary version of a key (prints it)
+  xps keyring list ...              keys, versions, states, algorithms, uses (never material)
+  xps keyring describe ...          one key in detail
+  xps keyring encrypt/decrypt ...   a file into / out of an envelope
+  xps keyring rewrap ...            envelope files re-encrypted under the current primary
+  xps keyring revoke/destroy/set-min-version/set-policy/public-key/tick ...
+                                    lifecycle, public keys, one pass of the rotation policies
   xps version                       print the version
   xps help [COMMAND...]             this text, or a command's usage (also: xps COMMAND --help)
 
 exit codes:
   0  success
-  1  the patch or operation was refused or failed (`error: refused at step <step> (<status>): ...`)
+  1  the patch or operation was refused or failed (`error: refused at step <step> (<status>): ...`,
+     `error: <what>: <message> (<status>): <detail>`)
   2  usage error (unknown command or option, missing or malformed argument)
-  3  I/O error (file not found, permission denied, output file exists), with the path
+  3  I/O error (file not found, permission denied, output file exists; keyring file I/O,
+     XPS_E_KEYRING_IO), with the path
 
 environment:
   XPS_PATCH_AUDIT_LOG  audit log file of `xps patch apply` (when --audit-log is not given)
@@ -103,6 +115,8 @@ fn usage_of(words: &[&str]) -> Option<&'static str> {
         ["patch", "sign"] => patch::SIGN_USAGE,
         ["patch", "verify"] => patch::VERIFY_USAGE,
         ["patch", "apply"] => patch::APPLY_USAGE,
+        ["keyring"] => keyring::USAGE,
+        ["keyring", cmd] => return keyring::usage_of(cmd),
         ["version"] | ["help"] => USAGE,
         _ => return None,
     })
@@ -130,6 +144,9 @@ fn run(argv: &[String]) -> Result<(), Fail> {
         ["patch", "verify", ..] => patch::verify(&argv[2..]),
         ["patch", "apply", ..] => patch::apply(&argv[2..]),
         ["patch", other, ..] => Err(Fail::Usage(format!("unknown patch command {other:?}"), PATCH_USAGE)),
+        ["keyring"] => Err(Fail::Usage("missing keyring command".into(), keyring::USAGE)),
+        ["keyring", "--help" | "-h" | "help"] => Err(Fail::Help(keyring::USAGE)),
+        ["keyring", cmd, ..] => keyring::run(cmd, &argv[2..]),
         [other, ..] => Err(Fail::Usage(format!("unknown command {other:?}"), USAGE)),
     }
 }

@@ -89,20 +89,24 @@ patched through the C ABI (xps_patch_apply) or the language bindings.
   --rollback          roll the patch back afterwards and show the restored kernels
 ";
 
-const KEYGEN: Spec = Spec { usage: KEYGEN_USAGE, values: &["name", "out"], repeated: &[], flags: &["ml-dsa", "force"] };
-const TRUST: Spec = Spec { usage: TRUST_STORE_USAGE, values: &["threshold", "out"], repeated: &["signer", "ml-dsa-pub"], flags: &[] };
+const KEYGEN: Spec = Spec { usage: KEYGEN_USAGE, values: &["name", "out"], repeated: &[], flags: &["ml-dsa", "force"], positional: &[], more: None };
+const TRUST: Spec = Spec { usage: TRUST_STORE_USAGE, values: &["threshold", "out"], repeated: &["signer", "ml-dsa-pub"], flags: &[], positional: &[], more: None };
 const SIGN: Spec = Spec {
     usage: SIGN_USAGE,
     values: &["payload", "id", "version", "ops", "key", "signer", "out", "manifest", "not-after", "not-before", "ml-dsa-key"],
     repeated: &[],
     flags: &[],
+    positional: &[],
+    more: None,
 };
-const VERIFY: Spec = Spec { usage: VERIFY_USAGE, values: &["manifest", "payload", "trust-store"], repeated: &[], flags: &[] };
+const VERIFY: Spec = Spec { usage: VERIFY_USAGE, values: &["manifest", "payload", "trust-store"], repeated: &[], flags: &[], positional: &[], more: None };
 const APPLY: Spec = Spec {
     usage: APPLY_USAGE,
     values: &["manifest", "payload", "trust-store", "audit-log"],
     repeated: &[],
     flags: &["allow-downgrade", "rollback"],
+    positional: &[],
+    more: None,
 };
 
 const JSON_LIMIT: u64 = MAX_JSON_BYTES as u64;
