@@ -366,12 +366,13 @@ fn read_secret(a: &Args) -> Result<Secret, Fail> {
     } else {
         let hex = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
         let hex = hex.strip_suffix(b"\r").unwrap_or(hex);
-        let mut key = SecureBuffer::new(32).map_err(|e| Fail::Refused(format!("raw key: cannot allocate secure memory: {e}")))?;
-        if decode_hex_into(hex, key.as_mut_slice()) {
-            Ok(key)
-        } else {
-            Err(Fail::Refused(format!("refused: raw key file {path}: expected exactly 32 bytes, or 64 hex digits (and an optional newline); it has {} bytes", bytes.len())))
-        }
+        SecureBuffer::new(32).map_err(|e| Fail::Refused(format!("raw key: cannot allocate secure memory: {e}"))).and_then(|mut key| {
+            if decode_hex_into(hex, key.as_mut_slice()) {
+                Ok(key)
+            } else {
+                Err(Fail::Refused(format!("refused: raw key file {path}: expected exactly 32 bytes, or 64 hex digits (and an optional newline); it has {} bytes", bytes.len())))
+            }
+        })
     };
     secure_zero(&mut bytes);
     result.map(Secret::Raw)
