@@ -110,7 +110,7 @@ pub const LIST_USAGE: &str = concat!(
 usage: xps keyring list FILE [--json] [kek options]
 
 Every key: name, primary version, and each version's algorithm, state, uses and creation time
-(UTC). Never key material. Uses are an upper bound: each process reserves uses in blocks.
+(UTC). Never key material. Uses are an upper bound while other processes hold blocks of uses.
 
   --json   a JSON array of key descriptions (as xps_keyring_list_json)
 ",

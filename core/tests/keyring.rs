@@ -598,3 +598,28 @@ fn unusable_policies_and_argon2_parameters_are_refused_up_front() {
         assert!(!path.exists());
     }
 }
+
+#[test]
+fn closing_a_file_keyring_returns_its_unused_lease() {
+    let path = dir().join("lease-return.xpk");
+    let _ = std::fs::remove_file(&path);
+    let kr = Keyring::create(&path, &Kek::Raw(&KEK), &Options::default()).unwrap();
+    kr.generate("k", Alg::Aes256Gcm, None).unwrap();
+    for _ in 0..3 {
+        kr.encrypt("k", b"x", b"").unwrap();
+    }
+    // A second process-like handle leases after the first: the first cannot give its block back.
+    let other = Keyring::open(&path, &Kek::Raw(&KEK), &Options::default()).unwrap();
+    assert_eq!(other.describe("k").unwrap().versions[0].uses, xpscrypto_core::keyring::LEASE_BLOCK, "an open lease counts as used elsewhere");
+    drop(kr);
+    let reopened = Keyring::open(&path, &Kek::Raw(&KEK), &Options::default()).unwrap();
+    assert_eq!(reopened.describe("k").unwrap().versions[0].uses, 3, "closing returned the unused lease");
+    other.encrypt("k", b"y", b"").unwrap();
+    reopened.encrypt("k", b"z", b"").unwrap();
+    drop(other);
+    drop(reopened);
+    // `other` leased 3..3+B, `reopened` leased after it: only the newest lease can be returned,
+    // the older one stays counted (an upper bound, never an undercount).
+    let last = Keyring::open(&path, &Kek::Raw(&KEK), &Options::default()).unwrap();
+    assert_eq!(last.describe("k").unwrap().versions[0].uses, 3 + xpscrypto_core::keyring::LEASE_BLOCK + 1);
+}

@@ -1142,7 +1142,47 @@ impl Drop for Inner {
                 let _ = s.thread.join();
             }
         }
+        if let Some(f) = &self.file {
+            let leases: Vec<(String, u32, u64, u64)> = lock(&self.runtime)
+                .iter()
+                .flat_map(|(name, versions)| {
+                    versions.iter().filter_map(move |(v, rt)| {
+                        let (next, end) = *lock(&rt.lease);
+                        (next < end).then(|| (name.clone(), *v, next, end))
+                    })
+                })
+                .collect();
+            // Best effort: a failure only leaves the unused uses counted as made.
+            let _ = return_leases(f, &leases);
+        }
     }
+}
+
+/// Gives back the unused part of this process's use leases when the keyring is closed: a version
+/// whose ceiling is still the end of our lease (nobody leased after us) gets its ceiling lowered to
+/// the uses actually made. Otherwise a short-lived process (e.g. one `xps keyring encrypt`) would
+/// count a whole block of uses.
+fn return_leases(f: &FileBacking, leases: &[(String, u32, u64, u64)]) -> Result<()> {
+    if leases.is_empty() {
+        return Ok(());
+    }
+    let _flock = store::FileLock::acquire(&f.path)?;
+    let bytes = store::read(&f.path)?;
+    let (revision, body) = f.sealer.open(&bytes)?;
+    let mut keys = model::decode(&body)?;
+    let mut changed = false;
+    for (name, v, next, end) in leases {
+        if let Some(ver) = keys.iter_mut().find(|k| &k.name == name).and_then(|k| k.version_mut(*v)) {
+            if ver.uses_reserved == *end {
+                ver.uses_reserved = *next;
+                changed = true;
+            }
+        }
+    }
+    if changed {
+        store::write_atomic(&f.path, &f.sealer.seal(&model::encode(&keys), revision + 1)?)?;
+    }
+    Ok(())
 }
 
 /// Runs `f` with the envelope AAD (header ‖ caller's AAD), built on the stack when short.
