@@ -167,6 +167,10 @@ fn full_session_with_a_raw_key_file() {
     assert_eq!(app["policy"]["max_uses"], 1u64 << 32, "the AES-GCM default is kept when only --max-age/--overlap are given");
     let states: Vec<(u64, &str, &str)> = app["versions"].as_array().unwrap().iter().map(|v| (v["version"].as_u64().unwrap(), v["state"].as_str().unwrap(), v["alg"].as_str().unwrap())).collect();
     assert_eq!(states, [(1, "decrypt-only", "aes-256-gcm"), (2, "primary", "aes-256-gcm")]);
+    // Each run gave back the unused part of its lease: uses are exact (1 encryption under v1;
+    // 1 + 3 + 1 rewraps under v2).
+    let uses: Vec<u64> = app["versions"].as_array().unwrap().iter().map(|v| v["uses"].as_u64().unwrap()).collect();
+    assert_eq!(uses, [1, 5]);
     let sig: serde_json::Value = serde_json::from_str(&ok(&d, &with(&["keyring", "describe", "kr", "sig", "--json"], &KEK))).expect("JSON");
     assert_eq!(sig["policy"]["max_uses"], 1000);
     assert_eq!(sig["policy"]["overlap"], 12 * 3600);
