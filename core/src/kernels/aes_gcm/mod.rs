@@ -4,11 +4,15 @@
 //!   (both crates pick AES-NI/VAES/PCLMULQDQ themselves where present, bitsliced software otherwise).
 //! - `aesni-clmul`: our fused x86-64 kernel (AES-NI + PCLMULQDQ, 8 blocks per iteration,
 //!   aggregated GHASH reduction), in `x86_aesni.rs`.
+//! - `vaes512-clmul`: the same design on 512-bit registers (VAES + VPCLMULQDQ, AVX-512F/BW,
+//!   16 blocks per iteration, one reduction per 16 blocks), in `x86_vaes512.rs`.
 //!
 //! Both verify the tag in constant time before any plaintext is written.
 
 #[cfg(target_arch = "x86_64")]
 pub mod x86_aesni;
+#[cfg(target_arch = "x86_64")]
+pub mod x86_vaes512;
 
 use crate::dispatch::abi::{slice, slice_mut, AeadKernel, AeadSchedule, KernelDesc, AEAD_SCHED_BYTES};
 use aes::cipher::{BlockCipherEncrypt, KeyInit};
@@ -172,87 +176,101 @@ unsafe extern "C" fn composed_open(
 
 static COMPOSED: KernelDesc = KernelDesc { name: c"aes-gcm/composed".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 
+/// Entry points of a fused x86-64 kernel over its `Key` type (same contract for every width):
+/// `seal` writes ciphertext and tag; `open` computes the tag over the ciphertext, compares it in
+/// constant time, and only then decrypts.
 #[cfg(target_arch = "x86_64")]
-mod fused {
-    use super::*;
-    use crate::cpu::bits;
-    use x86_aesni::Key;
+macro_rules! fused_kernel {
+    ($module:ident, $key:path, $name:literal, $requires:expr, $priority:expr) => {
+        mod $module {
+            use super::*;
+            #[allow(unused_imports)]
+            use crate::cpu::bits;
+            use $key as Key;
 
-    unsafe extern "C" fn setup(sched: *mut AeadSchedule, key: *const u8, key_len: usize) -> i32 {
-        // SAFETY: `key` valid for `key_len` bytes; this kernel is only selected when the CPU has
-        // aes+pclmulqdq+ssse3+sse4.1 (descriptor requirements, checked by dispatch).
-        match unsafe { Key::new(slice(key, key_len)) } {
-            Some(k) => {
-                // SAFETY: `sched` is a valid blob; `fits::<Key>()` checked size and alignment.
-                unsafe { sched.cast::<Key>().write(k) };
-                0
+            unsafe extern "C" fn setup(sched: *mut AeadSchedule, key: *const u8, key_len: usize) -> i32 {
+                // SAFETY: `key` valid for `key_len` bytes; this kernel is only selected when the CPU
+                // has the descriptor's features (checked by dispatch).
+                match unsafe { Key::new(slice(key, key_len)) } {
+                    Some(k) => {
+                        // SAFETY: `sched` is a valid blob; `fits::<Key>()` checked size and alignment.
+                        unsafe { sched.cast::<Key>().write(k) };
+                        0
+                    }
+                    None => 1,
+                }
             }
-            None => 1,
-        }
-    }
 
-    pub(super) unsafe extern "C" fn seal(
-        sched: *const AeadSchedule,
-        nonce: *const u8,
-        nonce_len: usize,
-        aad: *const u8,
-        aad_len: usize,
-        input: *const u8,
-        output: *mut u8,
-        len: usize,
-        tag: *mut u8,
-    ) {
-        // SAFETY: `sched` holds a Key from `setup`; pointers valid for their lengths; CPU features
-        // guaranteed by selection.
-        unsafe {
-            let k = &*sched.cast::<Key>();
-            let nonce: &[u8; 12] = slice(nonce, nonce_len).try_into().expect("nonce length validated by caller");
-            let t = if std::ptr::eq(input, output) {
-                k.seal_in_place(nonce, slice(aad, aad_len), slice_mut(output, len))
-            } else {
-                k.seal(nonce, slice(aad, aad_len), slice(input, len), slice_mut(output, len))
-            };
-            slice_mut(tag, 16).copy_from_slice(&t);
-        }
-    }
-
-    pub(super) unsafe extern "C" fn open(
-        sched: *const AeadSchedule,
-        nonce: *const u8,
-        nonce_len: usize,
-        aad: *const u8,
-        aad_len: usize,
-        ct: *const u8,
-        output: *mut u8,
-        len: usize,
-        tag: *const u8,
-    ) -> i32 {
-        // SAFETY: as in `seal`; `ct` is fully read for the tag before `output` is written.
-        unsafe {
-            let k = &*sched.cast::<Key>();
-            let nonce: &[u8; 12] = slice(nonce, nonce_len).try_into().expect("nonce length validated by caller");
-            let expected = k.tag_of_ciphertext(nonce, slice(aad, aad_len), slice(ct, len));
-            if !bool::from(expected.ct_eq(slice(tag, 16))) {
-                return 1;
+            pub(super) unsafe extern "C" fn seal(
+                sched: *const AeadSchedule,
+                nonce: *const u8,
+                nonce_len: usize,
+                aad: *const u8,
+                aad_len: usize,
+                input: *const u8,
+                output: *mut u8,
+                len: usize,
+                tag: *mut u8,
+            ) {
+                // SAFETY: `sched` holds a Key from `setup`; pointers valid for their lengths; CPU
+                // features guaranteed by selection.
+                unsafe {
+                    let k = &*sched.cast::<Key>();
+                    let nonce: &[u8; 12] = slice(nonce, nonce_len).try_into().expect("nonce length validated by caller");
+                    let t = if std::ptr::eq(input, output) {
+                        k.seal_in_place(nonce, slice(aad, aad_len), slice_mut(output, len))
+                    } else {
+                        k.seal(nonce, slice(aad, aad_len), slice(input, len), slice_mut(output, len))
+                    };
+                    slice_mut(tag, 16).copy_from_slice(&t);
+                }
             }
-            if std::ptr::eq(ct, output) {
-                k.ctr_xor_in_place(nonce, slice_mut(output, len));
-            } else {
-                k.ctr_xor(nonce, slice(ct, len), slice_mut(output, len));
-            }
-            0
-        }
-    }
 
-    static DESC: KernelDesc = KernelDesc {
-        name: c"aes-gcm/aesni-clmul".as_ptr(),
-        requires: bits::AESNI | bits::PCLMULQDQ | bits::SSSE3 | bits::SSE41,
-        constant_time: true,
-        priority: 10,
+            pub(super) unsafe extern "C" fn open(
+                sched: *const AeadSchedule,
+                nonce: *const u8,
+                nonce_len: usize,
+                aad: *const u8,
+                aad_len: usize,
+                ct: *const u8,
+                output: *mut u8,
+                len: usize,
+                tag: *const u8,
+            ) -> i32 {
+                // SAFETY: as in `seal`; `ct` is fully read for the tag before `output` is written.
+                unsafe {
+                    let k = &*sched.cast::<Key>();
+                    let nonce: &[u8; 12] = slice(nonce, nonce_len).try_into().expect("nonce length validated by caller");
+                    let expected = k.tag_of_ciphertext(nonce, slice(aad, aad_len), slice(ct, len));
+                    if !bool::from(expected.ct_eq(slice(tag, 16))) {
+                        return 1;
+                    }
+                    if std::ptr::eq(ct, output) {
+                        k.ctr_xor_in_place(nonce, slice_mut(output, len));
+                    } else {
+                        k.ctr_xor(nonce, slice(ct, len), slice_mut(output, len));
+                    }
+                    0
+                }
+            }
+
+            static DESC: KernelDesc = KernelDesc { name: $name.as_ptr(), requires: $requires, constant_time: true, priority: $priority };
+
+            pub(super) const KERNEL: AeadKernel = AeadKernel { desc: &DESC, sched_size: fits::<Key>(), setup, seal, open };
+        }
     };
-
-    pub(super) const KERNEL: AeadKernel = AeadKernel { desc: &DESC, sched_size: fits::<Key>(), setup, seal, open };
 }
+
+#[cfg(target_arch = "x86_64")]
+fused_kernel!(fused, x86_aesni::Key, c"aes-gcm/aesni-clmul", bits::AESNI | bits::PCLMULQDQ | bits::SSSE3 | bits::SSE41, 10);
+#[cfg(target_arch = "x86_64")]
+fused_kernel!(
+    fused512,
+    x86_vaes512::Key,
+    c"aes-gcm/vaes512-clmul",
+    bits::AESNI | bits::PCLMULQDQ | bits::SSSE3 | bits::SSE41 | bits::AVX512F | bits::AVX512BW | bits::VAES | bits::VPCLMULQDQ,
+    20
+);
 
 const COMPOSED_KERNEL: AeadKernel = AeadKernel {
     desc: &COMPOSED,
@@ -263,6 +281,6 @@ const COMPOSED_KERNEL: AeadKernel = AeadKernel {
 };
 
 #[cfg(target_arch = "x86_64")]
-pub static CANDIDATES: [AeadKernel; 2] = [COMPOSED_KERNEL, fused::KERNEL];
+pub static CANDIDATES: [AeadKernel; 3] = [COMPOSED_KERNEL, fused::KERNEL, fused512::KERNEL];
 #[cfg(not(target_arch = "x86_64"))]
 pub static CANDIDATES: [AeadKernel; 1] = [COMPOSED_KERNEL];

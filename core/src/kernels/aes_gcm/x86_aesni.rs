@@ -21,7 +21,7 @@
 use core::arch::x86_64::*;
 
 /// Maximum plaintext length of a single GCM message: 2^36 - 32 bytes.
-const MAX_MESSAGE_LEN: u64 = (1u64 << 36) - 32;
+pub(super) const MAX_MESSAGE_LEN: u64 = (1u64 << 36) - 32;
 
 /// `x^63 + x^62 + x^57`: the POLYVAL reduction constant (low qword).
 const POLY_P1: u64 = 0xC200_0000_0000_0000;
@@ -31,13 +31,13 @@ const POLY_P1: u64 = 0xC200_0000_0000_0000;
 #[repr(C, align(16))]
 pub struct Key {
     /// AES round keys; only the first `rounds + 1` are used.
-    round_keys: [__m128i; 15],
+    pub(super) round_keys: [__m128i; 15],
     /// `h_pows[i]` is H^(i+1) in POLYVAL (Montgomery) form.
-    h_pows: [__m128i; 8],
+    pub(super) h_pows: [__m128i; 8],
     /// Both qwords of `h_kara[i]` hold `lo ^ hi` of `h_pows[i]` (Karatsuba).
     h_kara: [__m128i; 8],
     /// AES rounds: 10 (AES-128) or 14 (AES-256).
-    rounds: usize,
+    pub(super) rounds: usize,
 }
 
 impl Drop for Key {
@@ -64,7 +64,7 @@ impl Drop for Key {
 /// Reverses all 16 bytes of a block (GHASH <-> POLYVAL byte order).
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn bswap_mask() -> __m128i {
+pub(super) fn bswap_mask() -> __m128i {
     _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 }
 
@@ -72,7 +72,7 @@ fn bswap_mask() -> __m128i {
 /// the counter in native (little-endian) order into a GCM counter block.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ctr_mask() -> __m128i {
+pub(super) fn ctr_mask() -> __m128i {
     _mm_set_epi8(12, 13, 14, 15, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
 }
 
@@ -80,7 +80,7 @@ fn ctr_mask() -> __m128i {
 /// `p` must be valid for reading 16 bytes.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn load(p: *const u8) -> __m128i {
+pub(super) unsafe fn load(p: *const u8) -> __m128i {
     // SAFETY: the caller guarantees 16 readable bytes; loadu has no alignment requirement.
     unsafe { _mm_loadu_si128(p.cast()) }
 }
@@ -89,21 +89,21 @@ unsafe fn load(p: *const u8) -> __m128i {
 /// `p` must be valid for writing 16 bytes.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn store(p: *mut u8, v: __m128i) {
+pub(super) unsafe fn store(p: *mut u8, v: __m128i) {
     // SAFETY: the caller guarantees 16 writable bytes; storeu has no alignment requirement.
     unsafe { _mm_storeu_si128(p.cast(), v) }
 }
 
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn load_arr(b: &[u8; 16]) -> __m128i {
+pub(super) fn load_arr(b: &[u8; 16]) -> __m128i {
     // SAFETY: `b` is 16 readable bytes.
     unsafe { load(b.as_ptr()) }
 }
 
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn to_arr(v: __m128i) -> [u8; 16] {
+pub(super) fn to_arr(v: __m128i) -> [u8; 16] {
     let mut out = [0u8; 16];
     // SAFETY: `out` is 16 writable bytes.
     unsafe { store(out.as_mut_ptr(), v) };
@@ -112,7 +112,7 @@ fn to_arr(v: __m128i) -> [u8; 16] {
 
 /// Overwrites a stack buffer with zeros in a way the optimizer keeps (memset + opaque use; see
 /// `secure::ct::secure_zero` — byte-wise volatile stores cost ~40 ns per short message here).
-fn wipe(buf: &mut [u8]) {
+pub(super) fn wipe(buf: &mut [u8]) {
     crate::secure::ct::secure_zero(buf);
 }
 
@@ -195,7 +195,7 @@ fn expand_aes256(key: &[u8; 32]) -> [__m128i; 15] {
 /// Encrypt one block with `NR` rounds.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn aes1<const NR: usize>(rk: &[__m128i; 15], block: __m128i) -> __m128i {
+pub(super) fn aes1<const NR: usize>(rk: &[__m128i; 15], block: __m128i) -> __m128i {
     let mut x = _mm_xor_si128(block, rk[0]);
     for k in &rk[1..NR] {
         x = _mm_aesenc_si128(x, *k);
@@ -206,7 +206,7 @@ fn aes1<const NR: usize>(rk: &[__m128i; 15], block: __m128i) -> __m128i {
 /// Encrypt eight independent blocks with `NR` rounds.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn aes8<const NR: usize>(rk: &[__m128i; 15], b: &mut [__m128i; 8]) {
+pub(super) fn aes8<const NR: usize>(rk: &[__m128i; 15], b: &mut [__m128i; 8]) {
     for x in b.iter_mut() {
         *x = _mm_xor_si128(*x, rk[0]);
     }
@@ -228,7 +228,7 @@ fn aes8<const NR: usize>(rk: &[__m128i; 15], b: &mut [__m128i; 8]) {
 /// the top lane. `_mm_shuffle_epi8(reg, ctr_mask())` yields the counter block.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ctr_init(nonce: &[u8; 12], counter: u32) -> __m128i {
+pub(super) fn ctr_init(nonce: &[u8; 12], counter: u32) -> __m128i {
     let mut b = [0u8; 16];
     b[..12].copy_from_slice(nonce);
     b[12..].copy_from_slice(&counter.to_le_bytes());
@@ -239,7 +239,7 @@ fn ctr_init(nonce: &[u8; 12], counter: u32) -> __m128i {
 /// 32 bits only, as GCM's inc32 requires).
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn next8(ctr: &mut __m128i) -> [__m128i; 8] {
+pub(super) fn next8(ctr: &mut __m128i) -> [__m128i; 8] {
     let mask = ctr_mask();
     let mut out = [_mm_setzero_si128(); 8];
     for (i, o) in out.iter_mut().enumerate() {
@@ -257,7 +257,7 @@ fn next8(ctr: &mut __m128i) -> [__m128i; 8] {
 /// `[hi:lo] * x^-128 mod (x^128 + x^127 + x^126 + x^121 + 1)`.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn reduce(lo: __m128i, hi: __m128i) -> __m128i {
+pub(super) fn reduce(lo: __m128i, hi: __m128i) -> __m128i {
     let poly = _mm_set_epi64x(0, POLY_P1 as i64);
     // [A1:A0] = X0 * P1
     let a = _mm_clmulepi64_si128(lo, poly, 0x00);
@@ -271,7 +271,7 @@ fn reduce(lo: __m128i, hi: __m128i) -> __m128i {
 
 /// POLYVAL dot product `a * b * x^-128` (schoolbook, used for key setup).
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn dot(a: __m128i, b: __m128i) -> __m128i {
+pub(super) fn dot(a: __m128i, b: __m128i) -> __m128i {
     let lo = _mm_clmulepi64_si128(a, b, 0x00);
     let hi = _mm_clmulepi64_si128(a, b, 0x11);
     let mid = _mm_xor_si128(
@@ -331,7 +331,7 @@ impl Acc {
 /// `acc' = (acc ^ X1) H^n ^ X2 H^(n-1) ^ ... ^ Xn H`.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ghash_agg(key: &Key, acc: __m128i, blocks: &[__m128i]) -> __m128i {
+pub(super) fn ghash_agg(key: &Key, acc: __m128i, blocks: &[__m128i]) -> __m128i {
     let n = blocks.len();
     debug_assert!((1..=8).contains(&n));
     let bswap = bswap_mask();
@@ -349,7 +349,7 @@ fn ghash_agg(key: &Key, acc: __m128i, blocks: &[__m128i]) -> __m128i {
 /// GHASH an arbitrary-length byte string (zero-padding the final block).
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ghash_bytes(key: &Key, mut acc: __m128i, data: &[u8]) -> __m128i {
+pub(super) fn ghash_bytes(key: &Key, mut acc: __m128i, data: &[u8]) -> __m128i {
     let mut chunks = data.chunks_exact(128);
     for chunk in &mut chunks {
         let mut blocks = [_mm_setzero_si128(); 8];
@@ -377,7 +377,7 @@ fn ghash_bytes(key: &Key, mut acc: __m128i, data: &[u8]) -> __m128i {
 /// Absorb the GCM length block (bit lengths of AAD and ciphertext).
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ghash_lengths(key: &Key, acc: __m128i, aad_len: usize, ct_len: usize) -> __m128i {
+pub(super) fn ghash_lengths(key: &Key, acc: __m128i, aad_len: usize, ct_len: usize) -> __m128i {
     let mut b = [0u8; 16];
     b[..8].copy_from_slice(&(aad_len as u64).wrapping_mul(8).to_be_bytes());
     b[8..].copy_from_slice(&(ct_len as u64).wrapping_mul(8).to_be_bytes());
@@ -435,7 +435,7 @@ fn aes8_ghash8<const NR: usize>(
 /// equal but must not otherwise overlap.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn ctr_tail<const NR: usize>(
+pub(super) unsafe fn ctr_tail<const NR: usize>(
     key: &Key,
     ctr: &mut __m128i,
     inp: *const u8,
@@ -474,7 +474,7 @@ unsafe fn ctr_tail<const NR: usize>(
 /// # Safety
 /// `inp` readable and `out` writable for `len` bytes; equal or disjoint.
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn ctr_raw<const NR: usize>(
+pub(super) unsafe fn ctr_raw<const NR: usize>(
     key: &Key,
     nonce: &[u8; 12],
     inp: *const u8,
@@ -509,7 +509,7 @@ unsafe fn ctr_raw<const NR: usize>(
 /// # Safety
 /// `inp` readable and `out` writable for `len` bytes; equal or disjoint.
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn seal_raw<const NR: usize>(
+pub(super) unsafe fn seal_raw<const NR: usize>(
     key: &Key,
     nonce: &[u8; 12],
     aad: &[u8],
@@ -566,7 +566,7 @@ unsafe fn seal_raw<const NR: usize>(
 
 /// GCM tag over AAD and ciphertext (no decryption).
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn tag_raw<const NR: usize>(key: &Key, nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> [u8; 16] {
+pub(super) fn tag_raw<const NR: usize>(key: &Key, nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> [u8; 16] {
     let j0 = _mm_shuffle_epi8(ctr_init(nonce, 1), ctr_mask());
     let ek_j0 = aes1::<NR>(&key.round_keys, j0);
     let mut acc = ghash_bytes(key, _mm_setzero_si128(), aad);
