@@ -2870,7 +2870,9 @@ xps_status xps_keyring_save_as(const xps_keyring *keyring,
                                const xps_keyring_options *opts);
 
 /**
- * Stops auto-rotation and releases the handle (secrets wiped). NULL is accepted.
+ * Stops auto-rotation and releases the handle (secrets wiped; the unused part of this process's
+ * use leases is given back to the file). NULL is accepted. Never call it from an event callback
+ * or while another thread uses the handle.
  */
 void xps_keyring_free(xps_keyring *keyring);
 
@@ -2982,7 +2984,9 @@ int32_t xps_keyring_auto_rotation_running(const xps_keyring *keyring);
 /**
  * Calls `callback(event, user)` for every later event, after the change is durable, from the
  * thread that made it (the auto-rotation thread included): `callback` and `user` must be
- * usable from any thread. `*id` gets an id for `xps_keyring_unsubscribe`.
+ * usable from any thread. The callback may call the keyring's functions (even unsubscribe
+ * itself) but must never call `xps_keyring_free` on it. `*id` gets an id for
+ * `xps_keyring_unsubscribe`.
  */
 xps_status xps_keyring_subscribe(const xps_keyring *keyring,
                                  xps_keyring_event_fn callback,
@@ -2990,8 +2994,9 @@ xps_status xps_keyring_subscribe(const xps_keyring *keyring,
                                  uint64_t *id);
 
 /**
- * Removes a subscription (`XPS_E_INVALID_PARAMETER` for an unknown id). Returns after no call
- * of it can start; a call already running on another thread may still finish.
+ * Removes a subscription (`XPS_E_INVALID_PARAMETER` for an unknown id). When it returns, no call
+ * of that callback is running or will start (so its `user` data may be freed) — except when
+ * called from inside that callback, whose own call then finishes normally.
  */
 xps_status xps_keyring_unsubscribe(const xps_keyring *keyring, uint64_t id);
 
@@ -3104,8 +3109,9 @@ xps_status xps_keyring_open_sealed(const xps_keyring *keyring,
 
 /**
  * Signs `msg` with the primary of signature key `name`: a detached signature envelope naming the
- * key and version (15 + strlen(name) bytes of header + the signature; `xps_sign_bytes(alg)` is
- * the upper bound of the signature). Counts one use.
+ * key and version. `out_cap` must hold 15 + strlen(name) + `xps_sign_bytes(alg)` (the largest
+ * signature; `*out_len` gets the actual length); a smaller buffer fails with
+ * `XPS_E_BUFFER_TOO_SMALL` and that bound, before any use is counted. Counts one use.
  */
 xps_status xps_keyring_sign(const xps_keyring *keyring,
                             const char *name,
@@ -3127,7 +3133,7 @@ xps_status xps_keyring_verify(const xps_keyring *keyring,
 
 /**
  * MAC of `data` under the primary of MAC key `name`; `*version` (may be NULL) gets the version
- * (needed by `xps_keyring_verify_mac`). Counts one use.
+ * (needed by `xps_keyring_verify_mac`). The size is checked before the use is counted.
  */
 xps_status xps_keyring_mac(const xps_keyring *keyring,
                            const char *name,

@@ -623,3 +623,68 @@ fn closing_a_file_keyring_returns_its_unused_lease() {
     let last = Keyring::open(&path, &Kek::Raw(&KEK), &Options::default()).unwrap();
     assert_eq!(last.describe("k").unwrap().versions[0].uses, 3 + xpscrypto_core::keyring::LEASE_BLOCK + 1);
 }
+
+#[test]
+fn unsubscribe_inside_a_callback_stops_the_rest_of_the_batch() {
+    let kr = Keyring::in_memory();
+    kr.generate("k", Alg::Aes256Gcm, Some(RotationPolicy { max_age: None, max_uses: None, overlap: 0 })).unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (s2, kr2) = (seen.clone(), kr.clone());
+    let id = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let id2 = id.clone();
+    let sub = kr.subscribe(move |e| {
+        s2.lock().unwrap().push(e.kind);
+        // Unsubscribing itself from inside its own call must not wait for itself.
+        assert!(kr2.unsubscribe(id2.load(std::sync::atomic::Ordering::SeqCst)));
+    });
+    id.store(sub, std::sync::atomic::Ordering::SeqCst);
+    // Overlap 0: one rotation reports "rotated" and "retired" in one batch.
+    kr.rotate("k", None).unwrap();
+    assert_eq!(*seen.lock().unwrap(), vec![EventKind::Rotated], "no call after unsubscribe, even within the batch");
+    assert!(!kr.unsubscribe(sub));
+}
+
+#[test]
+fn concurrent_starts_leave_one_rotation_thread_and_stop_ends_it() {
+    fn rotation_threads() -> usize {
+        std::fs::read_dir("/proc/self/task")
+            .map(|d| d.filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok()).filter(|c| c.trim() == "xps-keyring-rot").count())
+            .unwrap_or(0)
+    }
+    let kr = Keyring::in_memory();
+    let before = rotation_threads();
+    std::thread::scope(|s| {
+        for _ in 0..8 {
+            s.spawn(|| kr.start_auto_rotation(std::time::Duration::from_millis(1)));
+        }
+    });
+    assert!(kr.auto_rotation_running());
+    kr.stop_auto_rotation();
+    if cfg!(target_os = "linux") {
+        // Thread names are cut to 15 bytes by the kernel ("xps-keyring-rot").
+        assert_eq!(rotation_threads(), before, "no rotation thread outlives stop");
+    }
+}
+
+#[test]
+fn create_never_replaces_a_symlink_and_the_manual_clock_saturates() {
+    let d = dir();
+    let target = d.join("victim.txt");
+    std::fs::write(&target, b"not a keyring").unwrap();
+    let link = d.join("link.xpk");
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert_eq!(status(Keyring::create(&link, &Kek::Raw(&KEK), &Options::default())), Status::KeyExists);
+        let dangling = d.join("dangling.xpk");
+        let _ = std::fs::remove_file(&dangling);
+        std::os::unix::fs::symlink(d.join("nowhere"), &dangling).unwrap();
+        assert_eq!(status(Keyring::create(&dangling, &Kek::Raw(&KEK), &Options::default())), Status::KeyExists);
+        assert!(!d.join("nowhere").exists(), "nothing written through the dangling link");
+        assert_eq!(std::fs::read(&target).unwrap(), b"not a keyring");
+    }
+    let c = ManualClock::new(u64::MAX - 1);
+    assert_eq!(c.advance(10), u64::MAX);
+    assert_eq!(c.now(), u64::MAX);
+}

@@ -200,6 +200,9 @@ fn put_u32(out: *mut u32, v: u32) {
 /// Refuses any overlap of `out` with the inputs, then checks `out_len`.
 fn check_out(out: *mut u8, cap: usize, out_len: *mut usize, inputs: &[(*const u8, usize, &str)]) -> Result<(), Error> {
     need_len_ptr(out_len)?;
+    if out.is_null() && cap > 0 {
+        return Err(e(Status::NullPointer, format!("out is NULL but its capacity is {cap}")));
+    }
     for &(p, n, what) in inputs {
         check_overlap(p, n, out, cap, false, what)?;
     }
@@ -223,6 +226,14 @@ unsafe fn deliver(v: &[u8], out: *mut u8, cap: usize, out_len: *mut usize) -> Re
     o[..v.len()].copy_from_slice(v);
     set_len(out_len, v.len());
     Ok(())
+}
+
+/// The algorithm of `name`'s version `version` (None: the primary), for sizing outputs before any
+/// use is spent.
+fn version_alg(h: &xps_keyring, name: &str, version: Option<u32>) -> Result<xpscrypto_core::Alg, Error> {
+    let k = h.kr.describe(name)?;
+    let v = version.or(k.primary).ok_or_else(|| e(Status::InvalidState, format!("key {name:?} has no primary version")))?;
+    k.versions.iter().find(|x| x.version == v).map(|x| x.alg).ok_or_else(|| e(Status::UnknownKey, format!("key {name:?} has no version {v}")))
 }
 
 fn event_json(ev: &Event) -> serde_json::Value {
@@ -344,7 +355,9 @@ pub unsafe extern "C" fn xps_keyring_save_as(
     })
 }
 
-/// Stops auto-rotation and releases the handle (secrets wiped). NULL is accepted.
+/// Stops auto-rotation and releases the handle (secrets wiped; the unused part of this process's
+/// use leases is given back to the file). NULL is accepted. Never call it from an event callback
+/// or while another thread uses the handle.
 #[no_mangle]
 pub unsafe extern "C" fn xps_keyring_free(keyring: *mut xps_keyring) {
     guard_value((), || {
@@ -570,7 +583,9 @@ impl Callback {
 
 /// Calls `callback(event, user)` for every later event, after the change is durable, from the
 /// thread that made it (the auto-rotation thread included): `callback` and `user` must be
-/// usable from any thread. `*id` gets an id for `xps_keyring_unsubscribe`.
+/// usable from any thread. The callback may call the keyring's functions (even unsubscribe
+/// itself) but must never call `xps_keyring_free` on it. `*id` gets an id for
+/// `xps_keyring_unsubscribe`.
 #[no_mangle]
 pub unsafe extern "C" fn xps_keyring_subscribe(keyring: *const xps_keyring, callback: xps_keyring_event_fn, user: *mut c_void, id: *mut u64) -> xps_status {
     guard(|| {
@@ -588,8 +603,9 @@ pub unsafe extern "C" fn xps_keyring_subscribe(keyring: *const xps_keyring, call
     })
 }
 
-/// Removes a subscription (`XPS_E_INVALID_PARAMETER` for an unknown id). Returns after no call
-/// of it can start; a call already running on another thread may still finish.
+/// Removes a subscription (`XPS_E_INVALID_PARAMETER` for an unknown id). When it returns, no call
+/// of that callback is running or will start (so its `user` data may be freed) — except when
+/// called from inside that callback, whose own call then finishes normally.
 #[no_mangle]
 pub unsafe extern "C" fn xps_keyring_unsubscribe(keyring: *const xps_keyring, id: u64) -> xps_status {
     guard(|| {
@@ -614,6 +630,10 @@ pub unsafe extern "C" fn xps_keyring_events_json(keyring: *const xps_keyring, ou
         need_len_ptr(out_len)?;
         let mut pending = h.pending.lock().unwrap_or_else(|p| p.into_inner());
         pending.extend(h.kr.drain_events());
+        // Like the keyring's own queue: the last 4096.
+        while pending.len() > 4096 {
+            pending.pop_front();
+        }
         let json = serde_json::Value::Array(pending.iter().map(event_json).collect()).to_string();
         // SAFETY: (pointer, capacity) pair per the C conventions.
         unsafe { deliver(json.as_bytes(), out, out_cap, out_len) }?;
@@ -806,8 +826,9 @@ pub unsafe extern "C" fn xps_keyring_open_sealed(
 }
 
 /// Signs `msg` with the primary of signature key `name`: a detached signature envelope naming the
-/// key and version (15 + strlen(name) bytes of header + the signature; `xps_sign_bytes(alg)` is
-/// the upper bound of the signature). Counts one use.
+/// key and version. `out_cap` must hold 15 + strlen(name) + `xps_sign_bytes(alg)` (the largest
+/// signature; `*out_len` gets the actual length); a smaller buffer fails with
+/// `XPS_E_BUFFER_TOO_SMALL` and that bound, before any use is counted. Counts one use.
 #[no_mangle]
 pub unsafe extern "C" fn xps_keyring_sign(
     keyring: *const xps_keyring,
@@ -822,6 +843,10 @@ pub unsafe extern "C" fn xps_keyring_sign(
         check_out(out, out_cap, out_len, &[(msg, msg_len, "msg")])?;
         // SAFETY: arguments per the C conventions.
         let (h, n, m) = unsafe { (kr(keyring)?, self::name(name)?, input(msg, msg_len, "msg")?) };
+        // The bound first (a too-small buffer spends no use): header + the largest signature.
+        let alg = version_alg(h, n, None)?;
+        let bound = envelope::header(envelope::KIND_SIGNATURE, alg, n, 0, &[]).len() + xpscrypto_core::sign::sizes(alg)?.signature;
+        fits(bound, out_cap, out_len)?;
         let sig = h.kr.sign(n, m)?;
         // SAFETY: (pointer, capacity) pair per the C conventions.
         unsafe { deliver(&sig, out, out_cap, out_len) }
@@ -840,7 +865,7 @@ pub unsafe extern "C" fn xps_keyring_verify(keyring: *const xps_keyring, signatu
 }
 
 /// MAC of `data` under the primary of MAC key `name`; `*version` (may be NULL) gets the version
-/// (needed by `xps_keyring_verify_mac`). Counts one use.
+/// (needed by `xps_keyring_verify_mac`). The size is checked before the use is counted.
 #[no_mangle]
 pub unsafe extern "C" fn xps_keyring_mac(
     keyring: *const xps_keyring,
@@ -856,6 +881,7 @@ pub unsafe extern "C" fn xps_keyring_mac(
         check_out(out, out_cap, out_len, &[(data, data_len, "data")])?;
         // SAFETY: arguments per the C conventions.
         let (h, n, d) = unsafe { (kr(keyring)?, self::name(name)?, input(data, data_len, "data")?) };
+        fits(xpscrypto_core::mac::tag_len(version_alg(h, n, None)?)?, out_cap, out_len)?;
         let (v, tag) = h.kr.mac(n, d)?;
         // SAFETY: (pointer, capacity) pair per the C conventions.
         unsafe { deliver(&tag, out, out_cap, out_len) }?;
@@ -899,6 +925,10 @@ pub unsafe extern "C" fn xps_keyring_decapsulate(
         check_out(out, out_cap, out_len, &[(ct, ct_len, "ct")])?;
         // SAFETY: arguments per the C conventions.
         let (h, n, c) = unsafe { (kr(keyring)?, self::name(name)?, input(ct, ct_len, "ct")?) };
+        let alg = version_alg(h, n, (version != 0).then_some(version))?;
+        if alg.family() == xpscrypto_core::Family::Kem {
+            fits(xpscrypto_core::kem::sizes(alg)?.shared_secret, out_cap, out_len)?;
+        }
         let ss = h.kr.decapsulate(n, (version != 0).then_some(version), c)?;
         // SAFETY: (pointer, capacity) pair per the C conventions.
         unsafe { deliver(&ss, out, out_cap, out_len) }

@@ -239,12 +239,24 @@ static void test_other_families(void) {
     memset(seed, 3, sizeof seed);
     CHECK(xps_keyring_new_memory(NULL, &kr) == XPS_OK, "keyring");
     CHECK(xps_keyring_generate(kr, "sig", XPS_ALG_ED25519, NULL, NULL) == XPS_OK, "ed25519 key");
+    {
+        size_t need = TU_LEN_SENTINEL;
+        char *before = NULL, *after = NULL;
+        before = json_out(xps_keyring_list_json, kr);
+        CHECK(xps_keyring_sign(kr, "sig", (const uint8_t *)"msg", 3, sig, 10, &need) == XPS_E_BUFFER_TOO_SMALL && need == 15 + 3 + 64, "sign size bound %zu", need);
+        CHECK(xps_keyring_sign(kr, "sig", (const uint8_t *)"msg", 3, NULL, 100, &need) == XPS_E_NULL_POINTER, "NULL out with a capacity");
+        after = json_out(xps_keyring_list_json, kr);
+        CHECK(before != NULL && after != NULL && strcmp(before, after) == 0, "a refused sign spends no use");
+        free(before);
+        free(after);
+    }
     CHECK(xps_keyring_sign(kr, "sig", (const uint8_t *)"msg", 3, sig, sizeof sig, &sig_len) == XPS_OK, "sign");
     CHECK(xps_keyring_verify(kr, sig, sig_len, (const uint8_t *)"msg", 3) == XPS_OK, "verify");
     CHECK(xps_keyring_verify(kr, sig, sig_len, (const uint8_t *)"msh", 3) == XPS_E_BAD_SIGNATURE, "verify other message");
     CHECK(xps_keyring_public_key(kr, "sig", 0, &v, &a, pk, sizeof pk, &pk_len) == XPS_OK && v == 1 && a == XPS_ALG_ED25519 && pk_len == 32, "public key");
     CHECK(xps_verify(XPS_ALG_ED25519, pk, pk_len, (const uint8_t *)"msg", 3, sig + sig_len - 64, 64) == XPS_OK, "the envelope's signature verifies with the plain API");
     CHECK(xps_keyring_generate(kr, "mac", XPS_ALG_HMAC_SHA256, NULL, NULL) == XPS_OK, "hmac key");
+    CHECK(xps_keyring_mac(kr, "mac", (const uint8_t *)"data", 4, &v, tag, 31, &tag_len) == XPS_E_BUFFER_TOO_SMALL && tag_len == 32, "mac size");
     CHECK(xps_keyring_mac(kr, "mac", (const uint8_t *)"data", 4, &v, tag, sizeof tag, &tag_len) == XPS_OK && v == 1 && tag_len == 32, "mac");
     CHECK(xps_keyring_verify_mac(kr, "mac", 1, (const uint8_t *)"data", 4, tag, tag_len) == XPS_OK, "verify_mac");
     tag[0] ^= 1;

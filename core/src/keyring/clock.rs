@@ -29,8 +29,10 @@ impl ManualClock {
     pub fn set(&self, t: u64) {
         self.0.store(t, Ordering::SeqCst);
     }
+    /// Moves the clock forward (saturating at `u64::MAX`); returns the new time.
     pub fn advance(&self, secs: u64) -> u64 {
-        self.0.fetch_add(secs, Ordering::SeqCst) + secs
+        let prev = self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| Some(t.saturating_add(secs))).unwrap_or(0);
+        prev.saturating_add(secs)
     }
 }
 

@@ -128,7 +128,20 @@ struct State {
     file_id: Option<(u64, u64, i128)>,
 }
 
-type Listener = Arc<dyn Fn(&Event) + Send + Sync>;
+/// A subscribed callback. `gate` is held for each call; `unsubscribe` clears `active` and then
+/// takes the gate, so once it returns no call is running or can start (unless it was called from
+/// inside that very callback, which then finishes its own call).
+struct Listener {
+    id: u64,
+    f: Box<dyn Fn(&Event) + Send + Sync>,
+    active: std::sync::atomic::AtomicBool,
+    gate: Mutex<()>,
+}
+
+thread_local! {
+    /// Listener ids whose callback is running on this thread (innermost last).
+    static IN_LISTENER: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 struct Inner {
     state: RwLock<State>,
@@ -136,7 +149,7 @@ struct Inner {
     file: Option<FileBacking>,
     /// Per (key name, version): looked up by `&str` without allocating.
     runtime: Mutex<HashMap<String, HashMap<u32, Arc<Runtime>>>>,
-    listeners: Mutex<Vec<(u64, Listener)>>,
+    listeners: Mutex<Vec<Arc<Listener>>>,
     queue: Mutex<VecDeque<Event>>,
     audit: Mutex<Option<PathBuf>>,
     service: Mutex<Option<Service>>,
@@ -148,6 +161,17 @@ struct Inner {
 struct Service {
     stop: Arc<(Mutex<bool>, Condvar)>,
     thread: std::thread::JoinHandle<()>,
+}
+
+impl Service {
+    /// Stops the thread and waits for a tick in progress (not when called from the thread itself).
+    fn stop_and_join(self) {
+        *lock(&self.stop.0) = true;
+        self.stop.1.notify_all();
+        if self.thread.thread().id() != std::thread::current().id() {
+            let _ = self.thread.join();
+        }
+    }
 }
 
 /// A keyring. Cheap to clone (shared); `Send + Sync`.
@@ -324,11 +348,8 @@ impl Keyring {
     pub fn create(path: &Path, kek: &Kek<'_>, opts: &Options) -> Result<Keyring> {
         let sealer = store::Sealer::new(kek)?;
         let _lock = store::FileLock::acquire(path)?;
-        if path.exists() {
-            return Err(err(Status::KeyExists, format!("keyring file {} already exists", path.display())));
-        }
         let image = sealer.seal(&model::encode(&[]), 1)?;
-        store::write_atomic(path, &image)?;
+        store::write_new(path, &image)?;
         Ok(Self::build(Vec::new(), 1, Some(FileBacking { path: path.to_path_buf(), sealer }), opts))
     }
 
@@ -345,18 +366,24 @@ impl Keyring {
     /// an existing file): moves an in-memory keyring to disk, or re-protects a file-backed one under
     /// another passphrase or raw key. This keyring stays backed by what it was (its own file, or
     /// memory); file-backed keyrings need no explicit save: every change is durable when it returns.
-    /// The copy records the uses made so far (not this process's unused leases).
+    /// The copy records the uses counted so far (for a file-backed keyring the ceiling, including
+    /// leases still open; in memory the uses made). Using both the original and the copy afterwards
+    /// shares the key material between two use counters: retire one of them.
     pub fn save_as(&self, path: &Path, kek: &Kek<'_>) -> Result<()> {
+        self.refresh()?;
         let sealer = store::Sealer::new(kek)?;
         let _lock = store::FileLock::acquire(path)?;
-        if path.exists() {
-            return Err(err(Status::KeyExists, format!("keyring file {} already exists", path.display())));
-        }
         let image = {
             let st = read_state(&self.inner.state);
-            sealer.seal(&model::encode_with(&st.keys, |k, v| self.uses_of(&k.name, v)), 1)?
+            // File-backed: the ceiling (this process keeps using its lease against the original);
+            // in memory: the uses made (the in-memory lease is unbounded).
+            if self.inner.file.is_some() {
+                sealer.seal(&model::encode(&st.keys), 1)?
+            } else {
+                sealer.seal(&model::encode_with(&st.keys, |k, v| self.uses_of(&k.name, v)), 1)?
+            }
         };
-        store::write_atomic(path, &image)
+        store::write_new(path, &image)
     }
 
     /// The length of the envelope `encrypt(name, plaintext)` makes now for a `plaintext_len`-byte
@@ -435,8 +462,8 @@ impl Keyring {
                 e.actor = actor;
             }
             if let Some(b) = &self.inner.file {
-                let image = b.sealer.seal(&model::encode(&st.keys), st.revision + 1)?;
-                if let Err(e) = store::write_atomic(&b.path, &image) {
+                let saved = b.sealer.seal(&model::encode(&st.keys), st.revision + 1).and_then(|image| store::write_atomic(&b.path, &image));
+                if let Err(e) = saved {
                     // Not durable: go back to what the file says.
                     st.revision = u64::MAX;
                     let _ = self.reload_locked(&mut st);
@@ -484,11 +511,17 @@ impl Keyring {
                 let _ = crate::hotpatch::audit::append_line(p, &line.to_string());
             }
         }
-        let listeners: Vec<Listener> = lock(&self.inner.listeners).iter().map(|(_, l)| l.clone()).collect();
+        let listeners: Vec<Arc<Listener>> = lock(&self.inner.listeners).clone();
         for e in &events {
             for l in &listeners {
+                let _gate = lock(&l.gate);
+                if !l.active.load(std::sync::atomic::Ordering::Acquire) {
+                    continue;
+                }
+                IN_LISTENER.with(|s| s.borrow_mut().push(l.id));
                 // A panicking listener must not poison the keyring.
-                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| l(e)));
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (l.f)(e)));
+                IN_LISTENER.with(|s| s.borrow_mut().pop());
             }
         }
         let mut q = lock(&self.inner.queue);
@@ -756,7 +789,6 @@ impl Keyring {
     /// Starts a background thread calling [`Keyring::tick`] every `interval` (replacing a
     /// running one). Events reach listeners and the event queue.
     pub fn start_auto_rotation(&self, interval: Duration) {
-        self.stop_auto_rotation();
         let stop = Arc::new((Mutex::new(false), Condvar::new()));
         let weak: Weak<Inner> = Arc::downgrade(&self.inner);
         let s2 = stop.clone();
@@ -775,8 +807,14 @@ impl Keyring {
                 let _ = (Keyring { inner }).tick_as("auto-rotation");
             })
             .ok();
-        if let Some(thread) = thread {
-            *lock(&self.inner.service) = Some(Service { stop, thread });
+        // Swap under one lock (concurrent starts never leave an unowned thread), then stop the
+        // replaced thread outside it.
+        let old = match thread {
+            Some(thread) => lock(&self.inner.service).replace(Service { stop, thread }),
+            None => None,
+        };
+        if let Some(s) = old {
+            s.stop_and_join();
         }
     }
 
@@ -784,11 +822,7 @@ impl Keyring {
     pub fn stop_auto_rotation(&self) {
         let s = lock(&self.inner.service).take();
         if let Some(s) = s {
-            *lock(&s.stop.0) = true;
-            s.stop.1.notify_all();
-            if s.thread.thread().id() != std::thread::current().id() {
-                let _ = s.thread.join();
-            }
+            s.stop_and_join();
         }
     }
 
@@ -800,15 +834,27 @@ impl Keyring {
     /// [`Keyring::unsubscribe`].
     pub fn subscribe(&self, f: impl Fn(&Event) + Send + Sync + 'static) -> u64 {
         let id = self.inner.next_listener.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        lock(&self.inner.listeners).push((id, Arc::new(f)));
+        let l = Listener { id, f: Box::new(f), active: std::sync::atomic::AtomicBool::new(true), gate: Mutex::new(()) };
+        lock(&self.inner.listeners).push(Arc::new(l));
         id
     }
 
+    /// Removes a subscription. When it returns, no call of that callback is running or will start
+    /// — except when called from inside that callback, whose own call then simply finishes.
+    /// (Unsubscribing each other's callbacks from two callbacks running on two threads at once
+    /// would wait forever: do not.)
     pub fn unsubscribe(&self, id: u64) -> bool {
-        let mut l = lock(&self.inner.listeners);
-        let n = l.len();
-        l.retain(|(i, _)| *i != id);
-        l.len() != n
+        let found = {
+            let mut ls = lock(&self.inner.listeners);
+            let pos = ls.iter().position(|l| l.id == id);
+            pos.map(|p| ls.remove(p))
+        };
+        let Some(l) = found else { return false };
+        l.active.store(false, std::sync::atomic::Ordering::Release);
+        if !IN_LISTENER.with(|s| s.borrow().contains(&id)) {
+            drop(lock(&l.gate));
+        }
+        true
     }
 
     /// Takes the queued events (the last 4096), oldest first.
@@ -1135,12 +1181,9 @@ impl Keyring {
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(s) = lock(&self.service).take() {
-            *lock(&s.stop.0) = true;
-            s.stop.1.notify_all();
-            if s.thread.thread().id() != std::thread::current().id() {
-                let _ = s.thread.join();
-            }
+        let service = lock(&self.service).take();
+        if let Some(s) = service {
+            s.stop_and_join();
         }
         if let Some(f) = &self.file {
             let leases: Vec<(String, u32, u64, u64)> = lock(&self.runtime)

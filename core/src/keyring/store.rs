@@ -230,29 +230,61 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| io("cannot read", path, e))
 }
 
-/// Atomically replaces `path` with `image`: temp file, fsync, rename, fsync of the directory.
-pub fn write_atomic(path: &Path, image: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+/// Writes `image` to a new temporary file next to `path` (random name, created exclusively, never
+/// through a symlink, mode 0600) and fsyncs it.
+fn write_temp(path: &Path, image: &[u8]) -> Result<PathBuf> {
+    let mut r = [0u8; 8];
+    crate::rand::random_bytes(&mut r)?;
     let tmp: PathBuf = {
         let mut t = path.as_os_str().to_owned();
-        t.push(format!(".tmp.{}", std::process::id()));
+        t.push(format!(".tmp.{}", r.iter().map(|b| format!("{b:02x}")).collect::<String>()));
         t.into()
     };
     let mut o = std::fs::OpenOptions::new();
-    o.write(true).create(true).truncate(true);
+    o.write(true).create_new(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
     let mut f = o.open(&tmp).map_err(|e| io("cannot create", &tmp, e))?;
-    f.write_all(image).map_err(|e| io("cannot write", &tmp, e))?;
-    f.sync_all().map_err(|e| io("cannot fsync", &tmp, e))?;
+    let written = f.write_all(image).and_then(|()| f.sync_all());
     drop(f);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io("cannot write", &tmp, e));
+    }
+    Ok(tmp)
+}
+
+fn sync_dir(path: &Path) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let d = std::fs::File::open(dir).map_err(|e| io("cannot open directory", dir, e))?;
+    d.sync_all().map_err(|e| io("cannot fsync directory", dir, e))
+}
+
+/// Atomically replaces `path` with `image`: temp file, fsync, rename, fsync of the directory.
+pub fn write_atomic(path: &Path, image: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, image)?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io("cannot rename over", path, e)
     })?;
-    let d = std::fs::File::open(dir).map_err(|e| io("cannot open directory", dir, e))?;
-    d.sync_all().map_err(|e| io("cannot fsync directory", dir, e))?;
-    Ok(())
+    sync_dir(path)
+}
+
+/// Writes a new file `path` atomically, never replacing anything already there (not even a
+/// dangling symlink): temp file, fsync, hard link to `path` (which fails if it exists), fsync of the
+/// directory. `KeyExists` if `path` exists.
+pub fn write_new(path: &Path, image: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, image)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => sync_dir(path),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(err(Status::KeyExists, format!("keyring file {} already exists", path.display()))),
+        Err(e) => Err(io("cannot create", path, e)),
+    }
 }
 
 /// An exclusive advisory lock on `<path>.lock`, released on drop.
@@ -268,7 +300,10 @@ impl FileLock {
         let mut o = std::fs::OpenOptions::new();
         o.read(true).write(true).create(true).truncate(false);
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
         let f = o.open(&lp).map_err(|e| io("cannot open lock file", &lp, e))?;
         #[cfg(unix)]
         {
