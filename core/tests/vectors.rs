@@ -305,3 +305,49 @@ fn rfc_chacha20_kernels() {
         assert_eq!(portable::hchacha20(&key, &n)[..], h(t, "subkey")[..], "{}", t["id"]);
     }
 }
+
+/// Wycheproof through every available kernel of each AEAD op explicitly (not only the one
+/// dispatch selects): the 96-bit-nonce cases, valid ones sealed and opened, invalid ones refused.
+#[test]
+fn wycheproof_aead_on_every_kernel() {
+    use xpscrypto_core::dispatch::{self, Candidate};
+    use xpscrypto_core::hazmat;
+    xpscrypto_core::init().unwrap();
+    let files: [(&str, u64, fn(u64) -> Option<Alg>); 3] = [
+        ("wycheproof/aes_gcm_test.json", 96, |k| match k {
+            128 => Some(Alg::Aes128Gcm),
+            256 => Some(Alg::Aes256Gcm),
+            _ => None,
+        }),
+        ("wycheproof/chacha20_poly1305_test.json", 96, |_| Some(Alg::ChaCha20Poly1305)),
+        ("wycheproof/xchacha20_poly1305_test.json", 192, |_| Some(Alg::XChaCha20Poly1305)),
+    ];
+    for (file, nonce_bits, alg_for_key) in files {
+        let doc = load(file);
+        let mut checked = std::collections::BTreeMap::<String, usize>::new();
+        for (g, t) in wycheproof_tests(&doc) {
+            let Some(alg) = alg_for_key(u(&g, "keySize")) else { continue };
+            if u(&g, "ivSize") != nonce_bits {
+                continue;
+            }
+            let op = dispatch::ops().iter().find(|o| o.name == format!("aead.{}", alg.name())).unwrap();
+            let (key, nonce, aad, msg, ct, tag) = (h(&t, "key"), h(&t, "iv"), h(&t, "aad"), h(&t, "msg"), h(&t, "ct"), h(&t, "tag"));
+            let mut sealed = ct.clone();
+            sealed.extend_from_slice(&tag);
+            for c in op.candidates.iter().filter(|c| dispatch::is_available(c.desc())) {
+                let Candidate::Aead(k) = c else { unreachable!() };
+                let name = k.desc.name().to_string();
+                let opened = hazmat::aead_open_on_kernel(alg, k, &key, &nonce, &aad, &sealed);
+                if t["result"] == "valid" {
+                    assert_eq!(opened.as_deref(), Ok(&msg[..]), "{file} tcId {} on {name}", u(&t, "tcId"));
+                    assert_eq!(hazmat::aead_seal_on_kernel(alg, k, &key, &nonce, &aad, &msg).unwrap(), sealed, "{file} tcId {} on {name}", u(&t, "tcId"));
+                } else {
+                    assert!(opened.is_err(), "{file} tcId {} accepted by {name}", u(&t, "tcId"));
+                }
+                *checked.entry(name).or_default() += 1;
+            }
+        }
+        println!("{file}: {checked:?}");
+        assert!(!checked.is_empty());
+    }
+}
