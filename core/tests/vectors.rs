@@ -313,7 +313,8 @@ fn wycheproof_aead_on_every_kernel() {
     use xpscrypto_core::dispatch::{self, Candidate};
     use xpscrypto_core::hazmat;
     xpscrypto_core::init().unwrap();
-    let files: [(&str, u64, fn(u64) -> Option<Alg>); 3] = [
+    type AlgForKeySize = fn(u64) -> Option<Alg>;
+    let files: [(&str, u64, AlgForKeySize); 3] = [
         ("wycheproof/aes_gcm_test.json", 96, |k| match k {
             128 => Some(Alg::Aes128Gcm),
             256 => Some(Alg::Aes256Gcm),

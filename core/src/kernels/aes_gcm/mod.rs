@@ -6,11 +6,15 @@
 //!   aggregated GHASH reduction), in `x86_aesni.rs`.
 //! - `vaes512-clmul`: the same design on 512-bit registers (VAES + VPCLMULQDQ, AVX-512F/BW,
 //!   16 blocks per iteration, one reduction per 16 blocks), in `x86_vaes512.rs`.
+//! - `vaes256-clmul`: the same on 256-bit registers for CPUs with VAES but without AVX-512
+//!   (`x86_vaes256.rs`).
 //!
 //! Both verify the tag in constant time before any plaintext is written.
 
 #[cfg(target_arch = "x86_64")]
 pub mod x86_aesni;
+#[cfg(target_arch = "x86_64")]
+pub mod x86_vaes256;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_vaes512;
 
@@ -265,6 +269,14 @@ macro_rules! fused_kernel {
 fused_kernel!(fused, x86_aesni::Key, c"aes-gcm/aesni-clmul", bits::AESNI | bits::PCLMULQDQ | bits::SSSE3 | bits::SSE41, 10);
 #[cfg(target_arch = "x86_64")]
 fused_kernel!(
+    fused256,
+    x86_vaes256::Key,
+    c"aes-gcm/vaes256-clmul",
+    bits::AESNI | bits::PCLMULQDQ | bits::SSSE3 | bits::SSE41 | bits::AVX2 | bits::VAES | bits::VPCLMULQDQ,
+    15
+);
+#[cfg(target_arch = "x86_64")]
+fused_kernel!(
     fused512,
     x86_vaes512::Key,
     c"aes-gcm/vaes512-clmul",
@@ -281,6 +293,6 @@ const COMPOSED_KERNEL: AeadKernel = AeadKernel {
 };
 
 #[cfg(target_arch = "x86_64")]
-pub static CANDIDATES: [AeadKernel; 3] = [COMPOSED_KERNEL, fused::KERNEL, fused512::KERNEL];
+pub static CANDIDATES: [AeadKernel; 4] = [COMPOSED_KERNEL, fused::KERNEL, fused256::KERNEL, fused512::KERNEL];
 #[cfg(not(target_arch = "x86_64"))]
 pub static CANDIDATES: [AeadKernel; 1] = [COMPOSED_KERNEL];
