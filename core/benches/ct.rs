@@ -1,0 +1,147 @@
+//! Constant-time check of the hand-written AEAD kernels, dudect style (Reparaz, Balasch,
+//! Verbauwhede, "Dude, is my code constant time?", 2017): two classes of inputs measured in random
+//! interleaving with the cycle counter, Welch's t-test on the timings (also on cropped
+//! distributions, dudect's percentile crops). |t| > 4.5 is the conventional evidence of a
+//! difference; below it, no leak was detected with this many measurements (not a proof).
+//!
+//! Per available AES-GCM and ChaCha20-Poly1305 kernel (`cargo bench -p xpscrypto-core --bench ct`):
+//! - `key`: seal with one fixed key vs a fresh random key per call (key schedule + GHASH key);
+//! - `data`: seal of all-zero vs random plaintext under one key;
+//! - `tag`: open whose tag differs from the right one in the first byte vs in the last byte
+//!   (the constant-time comparison before anything is decrypted).
+//!
+//! A benchmark, not a test: timing assertions do not belong in the test suite.
+
+use std::hint::black_box;
+use xpscrypto_core::dispatch::{self, Candidate};
+use xpscrypto_core::{hazmat, Alg};
+
+#[cfg(target_arch = "x86_64")]
+fn cycles() -> u64 {
+    // SAFETY: rdtsc has no preconditions on x86_64.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}
+#[cfg(not(target_arch = "x86_64"))]
+fn cycles() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// Welch's t statistic of two samples.
+fn welch(a: &[f64], b: &[f64]) -> f64 {
+    let stats = |x: &[f64]| {
+        let n = x.len() as f64;
+        let m = x.iter().sum::<f64>() / n;
+        let v = x.iter().map(|y| (y - m) * (y - m)).sum::<f64>() / (n - 1.0);
+        (n, m, v)
+    };
+    let ((na, ma, va), (nb, mb, vb)) = (stats(a), stats(b));
+    (ma - mb) / (va / na + vb / nb).sqrt()
+}
+
+/// The largest |t| over the raw timings and dudect's crops (keep values below a percentile).
+fn max_t(class: &[(bool, u64)]) -> f64 {
+    let mut all: Vec<u64> = class.iter().map(|c| c.1).collect();
+    all.sort_unstable();
+    let mut worst: f64 = 0.0;
+    for p in [1.0, 0.99, 0.95, 0.9, 0.8, 0.5] {
+        let cut = all[((all.len() - 1) as f64 * p) as usize];
+        let (a, b): (Vec<f64>, Vec<f64>) = {
+            let a = class.iter().filter(|c| !c.0 && c.1 <= cut).map(|c| c.1 as f64).collect();
+            let b = class.iter().filter(|c| c.0 && c.1 <= cut).map(|c| c.1 as f64).collect();
+            (a, b)
+        };
+        if a.len() > 100 && b.len() > 100 {
+            worst = worst.max(welch(&a, &b).abs());
+        }
+    }
+    worst
+}
+
+/// Measures `run` `n` times in random class order. Before each (untimed), `prepare(class, i)`
+/// writes the class's input into the same working buffers, so both classes use identical memory
+/// and only the values differ.
+fn measure(n: usize, rng: &mut Rng, mut prepare: impl FnMut(bool, usize), mut run: impl FnMut()) -> f64 {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let class = rng.next() & 1 == 1;
+        prepare(class, i);
+        let t0 = cycles();
+        run();
+        let t1 = cycles();
+        out.push((class, t1.wrapping_sub(t0)));
+    }
+    max_t(&out)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return;
+    }
+    xpscrypto_core::init().unwrap();
+    let n: usize = std::env::var("XPS_CT_SAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    println!("dudect-style timing check, {n} measurements per row; |t| > 4.5 would indicate a leak");
+    println!("{:<34} {:>5} {:>8} {:>8} {:>8}", "kernel", "bytes", "key", "data", "tag");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for alg in [Alg::Aes256Gcm, Alg::ChaCha20Poly1305] {
+        let op = dispatch::ops().iter().find(|o| o.name == format!("aead.{}", alg.name())).unwrap();
+        for c in op.candidates.iter().filter(|c| dispatch::is_available(c.desc())) {
+            let Candidate::Aead(k) = c else { continue };
+            for len in [64usize, 1024] {
+                let fixed_key = rng.bytes(32);
+                let keys: Vec<Vec<u8>> = (0..1024).map(|_| rng.bytes(32)).collect();
+                let nonce = rng.bytes(12);
+                let zero = vec![0u8; len];
+                let randoms: Vec<Vec<u8>> = (0..256).map(|_| rng.bytes(len)).collect();
+                // The fixed class reads its input from as many separate buffers as the random one,
+                // so the preparation leaves the caches in the same state for both.
+                let zeros: Vec<Vec<u8>> = (0..256).map(|_| vec![0u8; len]).collect();
+                let fixed_keys: Vec<Vec<u8>> = (0..keys.len()).map(|_| fixed_key.clone()).collect();
+                let (key, pt) = (std::cell::RefCell::new(vec![0u8; 32]), std::cell::RefCell::new(vec![0u8; len]));
+                let t_key = measure(
+                    n,
+                    &mut rng,
+                    |class, i| key.borrow_mut().copy_from_slice(if class { &keys[i % keys.len()] } else { &fixed_keys[i % keys.len()] }),
+                    || {
+                        black_box(hazmat::aead_seal_on_kernel(alg, k, &key.borrow(), &nonce, b"", &zero).unwrap());
+                    },
+                );
+                let t_data = measure(
+                    n,
+                    &mut rng,
+                    |class, i| pt.borrow_mut().copy_from_slice(if class { &randoms[i % randoms.len()] } else { &zeros[i % zeros.len()] }),
+                    || {
+                        black_box(hazmat::aead_seal_on_kernel(alg, k, &fixed_key, &nonce, b"", &pt.borrow()).unwrap());
+                    },
+                );
+                let sealed = hazmat::aead_seal_on_kernel(alg, k, &fixed_key, &nonce, b"", &zero).unwrap();
+                let (mut first, mut last) = (sealed.clone(), sealed.clone());
+                first[len] ^= 1;
+                last[len + 15] ^= 1;
+                let work = std::cell::RefCell::new(sealed.clone());
+                let t_tag = measure(
+                    n,
+                    &mut rng,
+                    |class, _| work.borrow_mut().copy_from_slice(if class { &last } else { &first }),
+                    || {
+                        black_box(hazmat::aead_open_on_kernel(alg, k, &fixed_key, &nonce, b"", &work.borrow()).is_err());
+                    },
+                );
+                println!("{:<34} {:>5} {:>8.2} {:>8.2} {:>8.2}", k.desc.name(), len, t_key, t_data, t_tag);
+            }
+        }
+    }
+}
