@@ -251,8 +251,9 @@ export declare class Keyring {
    * events of the auto-rotation thread), after the change is durable. Returns an id for
    * `unsubscribe`. The subscription does not keep the process alive (an event pending at exit
    * is not delivered); it holds the callback (and what it captures) until `unsubscribe` or
-   * `close`. An exception thrown by the callback is an uncaught exception, as in an event
-   * listener.
+   * `close` — a callback that captures the keyring keeps it from being garbage-collected, so
+   * call `close()` when done. An exception thrown by the callback is an uncaught exception,
+   * as in an event listener.
    */
   subscribe(callback: (event: KeyLifecycleEvent) => void): number
   /** Removes a subscription; returns whether it existed. */

@@ -172,8 +172,12 @@ pub fn write_atomic_mode(path: &str, bytes: &[u8], mode: u32, replace: bool) -> 
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     let tmp = p.with_file_name(format!(".{}.tmp-{}-{nanos}", name.to_string_lossy(), std::process::id()));
     let exists = || Fail::Io(format!("{path} already exists; not overwriting it (use --force to replace it)"));
+    // Whether `tmp` is ours: a file already there under that name (create_new failed) is someone
+    // else's, neither removed nor taken for `path` existing.
+    let mut created = false;
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).mode(mode).open(&tmp)?;
+        created = true;
         // Exactly `mode`, whatever the umask (it only ever removes bits).
         f.set_permissions(fs::Permissions::from_mode(mode))?;
         f.write_all(bytes)?;
@@ -192,6 +196,9 @@ pub fn write_atomic_mode(path: &str, bytes: &[u8], mode: u32, replace: bool) -> 
         }
     })();
     if let Err(e) = result {
+        if !created {
+            return Err(io(&tmp, "create temporary file", &e));
+        }
         let _ = fs::remove_file(&tmp);
         return Err(if e.kind() == ErrorKind::AlreadyExists { exists() } else { io(p, "write", &e) });
     }

@@ -338,6 +338,12 @@ fn read_secret(a: &Args) -> Result<Secret, Fail> {
     }
     if let Some(var) = a.get("passphrase-env") {
         let mut bytes = std::env::var_os(var).map(OsStringExt::into_vec).unwrap_or_default();
+        // Out of the environment once read: child processes (none today) do not inherit it, and
+        // the libc copy is not kept alongside ours longer than needed. `remove_var` is a safe
+        // function in this crate's edition (2021); it is sound here because the process is still
+        // single-threaded (the keyring, and with it any rotation thread, is not open yet, and
+        // nothing else reads the environment concurrently).
+        std::env::remove_var(var);
         if bytes.is_empty() {
             return Err(a.usage_error(format!("--passphrase-env {var}: environment variable {var} is not set or empty")));
         }
@@ -826,7 +832,16 @@ fn rewrap(a: &Args) -> Result<(), Fail> {
     // Read every file first; rewrap the readable ones in one call.
     let mut read: Vec<(&str, Vec<u8>, u32)> = Vec::new();
     for f in &files {
-        let mode = std::fs::metadata(f).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        // A symbolic link is refused: replacing the envelope would replace the link itself with a
+        // regular file (and rewriting its target in place is not what --in-place promises).
+        let meta = std::fs::symlink_metadata(f);
+        if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+            failed += 1;
+            eprintln!("error: {f} is a symbolic link; --in-place does not replace links (rewrap its target, or use --in/--out)");
+            continue;
+        }
+        // Permission bits only: setuid, setgid and sticky bits are not carried over.
+        let mode = meta.map_or(0o644, |m| m.permissions().mode() & 0o777);
         match read_bounded(f, MAX_DATA, "envelope") {
             Ok(b) => read.push((f, b, mode)),
             Err(Fail::Io(m) | Fail::Refused(m) | Fail::Usage(m, _)) => {

@@ -377,6 +377,45 @@ fn tick_rotates_and_retires_by_policy() {
 }
 
 #[test]
+fn rewrap_in_place_refuses_symlinks_and_drops_special_mode_bits() {
+    let d = scratch("inplace");
+    raw_keyring(&d);
+    ok(&d, &with(&["keyring", "generate", "kr", "app", "aes-256-gcm"], &KEK));
+    std::fs::write(d.join("plain.txt"), b"hello").unwrap();
+    ok(&d, &with(&["keyring", "encrypt", "kr", "app", "--in", "plain.txt", "--out", "v1.env"], &KEK));
+    ok(&d, &with(&["keyring", "rotate", "kr", "app"], &KEK));
+    let v1 = std::fs::read(d.join("v1.env")).unwrap();
+
+    // setuid, setgid and sticky bits are not carried over to the rewritten file.
+    std::fs::write(d.join("special.env"), &v1).unwrap();
+    std::fs::set_permissions(d.join("special.env"), std::fs::Permissions::from_mode(0o7750)).unwrap();
+    let special = std::fs::metadata(d.join("special.env")).unwrap().permissions().mode() & 0o7777;
+    ok(&d, &with(&["keyring", "rewrap", "kr", "--in-place", "special.env"], &KEK));
+    assert_eq!(envelope_of(&d.join("special.env")), ("app".into(), 2));
+    let after = std::fs::metadata(d.join("special.env")).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(after, special & 0o777, "mode {special:o} rewritten as {after:o}");
+
+    // A symlinked envelope is refused (the link stays a link, its target untouched); the other
+    // files are still rewrapped.
+    std::fs::write(d.join("target.env"), &v1).unwrap();
+    std::os::unix::fs::symlink("target.env", d.join("link.env")).unwrap();
+    std::fs::write(d.join("plain.env"), &v1).unwrap();
+    let r = xps(&d, &with(&["keyring", "rewrap", "kr", "--in-place", "link.env", "plain.env"], &KEK));
+    assert_eq!(r.code, 1, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("link.env is a symbolic link"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 of 2 envelope files failed"), "{}", r.stderr);
+    assert!(std::fs::symlink_metadata(d.join("link.env")).unwrap().file_type().is_symlink(), "the link is still a link");
+    assert_eq!(std::fs::read(d.join("target.env")).unwrap(), v1, "the link's target is untouched");
+    assert_eq!(envelope_of(&d.join("plain.env")), ("app".into(), 2));
+    // A dangling link too.
+    std::os::unix::fs::symlink("nowhere.env", d.join("dangling.env")).unwrap();
+    fails(&d, &with(&["keyring", "rewrap", "kr", "--in-place", "dangling.env"], &KEK), 1, "dangling.env is a symbolic link");
+    assert!(std::fs::symlink_metadata(d.join("dangling.env")).unwrap().file_type().is_symlink());
+    assert!(!d.join("nowhere.env").exists());
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
 fn keyring_usage_errors_exit_2() {
     let d = scratch("usage");
     raw_keyring(&d);

@@ -34,13 +34,20 @@ fn whole(v: f64, what: &str) -> xpscrypto_core::Result<u64> {
     }
 }
 
-/// A JS number that must be a version number (an integer in [1, 2^32)).
-fn version_of(v: f64, what: &str) -> Result<u32> {
-    if v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
+/// A JS number that must be an integer in [`min`, 2^32). Numbers are taken as `f64` and checked
+/// here: napi's `u32` conversion reads them modulo 2^32 and truncates fractions (2^32 + 1 would be
+/// 1, 2.9 would be 2).
+fn u32_of(v: f64, what: &str, min: u32) -> Result<u32> {
+    if v.is_finite() && v >= f64::from(min) && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
         Ok(v as u32)
     } else {
-        Err(status(Status::InvalidParameter, format!("{what} must be an integer in [1, 2^32), got {v}")))
+        Err(status(Status::InvalidParameter, format!("{what} must be an integer in [{min}, 2^32), got {v}")))
     }
+}
+
+/// A JS number that must be a version number (an integer in [1, 2^32)).
+fn version_of(v: f64, what: &str) -> Result<u32> {
+    u32_of(v, what, 1)
 }
 
 /// Any algorithm name (the core says whether a keyring key may have it).
@@ -213,11 +220,11 @@ pub struct KeyringPublicKey {
 #[napi(object, js_name = "KeyringArgon2id")]
 pub struct KeyringArgon2id {
     /// Passes, 1..=64.
-    pub t_cost: u32,
+    pub t_cost: f64,
     /// Memory in KiB, 8·parallelism ..= 4 GiB.
-    pub m_cost_kib: u32,
+    pub m_cost_kib: f64,
     /// Lanes, 1..=64.
-    pub parallelism: u32,
+    pub parallelism: f64,
 }
 
 /// Options of `Keyring.inMemory`.
@@ -262,35 +269,56 @@ impl KekOwned {
     }
 }
 
-fn kek_of(o: &mut KeyringFileOptions) -> Result<KekOwned> {
+/// The secrets of a `KeyringFileOptions`, moved into wiped-on-drop buffers before anything is
+/// checked (a failed check, or both secrets given, still wipes them).
+struct FileSecrets {
+    passphrase: Option<Zeroizing<Vec<u8>>>,
+    raw_key: Option<Zeroizing<Vec<u8>>>,
+    argon2id: Option<KeyringArgon2id>,
+    manual_clock: Option<f64>,
+}
+
+fn secrets_of(o: KeyringFileOptions) -> FileSecrets {
+    FileSecrets {
+        passphrase: o.passphrase.map(|p| match p {
+            Either::A(b) => own(&b),
+            // The string's own bytes, moved (not copied) into the wiped-on-drop buffer.
+            Either::B(s) => Zeroizing::new(s.into_bytes()),
+        }),
+        raw_key: o.raw_key.map(|k| own(&k)),
+        argon2id: o.argon2id,
+        manual_clock: o.manual_clock,
+    }
+}
+
+fn kek_of(o: FileSecrets) -> Result<KekOwned> {
     let params = match &o.argon2id {
         Some(a) => {
             // The ranges a keyring file header accepts (a file made with other values could not be
             // opened again); Argon2id itself checks m >= 8 p.
-            if !(1..=64).contains(&a.t_cost) || !(1..=64).contains(&a.parallelism) || a.m_cost_kib > 4 * 1024 * 1024 {
-                return Err(status(Status::InvalidParameter, "argon2id: tCost and parallelism 1..=64, mCostKib at most 4 GiB"));
+            let bad = || status(Status::InvalidParameter, "argon2id: tCost and parallelism 1..=64, mCostKib at most 4 GiB");
+            let t_cost = u32_of(a.t_cost, "argon2id.tCost", 1)?;
+            let m_cost_kib = u32_of(a.m_cost_kib, "argon2id.mCostKib", 0)?;
+            let parallelism = u32_of(a.parallelism, "argon2id.parallelism", 1)?;
+            if t_cost > 64 || parallelism > 64 || m_cost_kib > 4 * 1024 * 1024 {
+                return Err(bad());
             }
-            Argon2idParams { t_cost: a.t_cost, m_cost_kib: a.m_cost_kib, parallelism: a.parallelism }
+            Argon2idParams { t_cost, m_cost_kib, parallelism }
         }
         None => DEFAULT_ARGON2,
     };
-    match (o.passphrase.take(), &o.raw_key) {
-        (Some(p), None) => {
-            let secret = match p {
-                Either::A(b) => own(&b),
-                // The string's own bytes, moved (not copied) into the wiped-on-drop buffer.
-                Either::B(s) => Zeroizing::new(s.into_bytes()),
-            };
+    match (o.passphrase, o.raw_key) {
+        (Some(secret), None) => {
             if secret.is_empty() {
                 return Err(status(Status::InvalidParameter, "an empty passphrase"));
             }
             Ok(KekOwned { secret, passphrase: true, params })
         }
-        (None, Some(k)) => {
+        (None, Some(secret)) => {
             if o.argon2id.is_some() {
                 return Err(status(Status::InvalidParameter, "argon2id parameters apply to a passphrase, not to a raw key"));
             }
-            Ok(KekOwned { secret: own(k), passphrase: false, params })
+            Ok(KekOwned { secret, passphrase: false, params })
         }
         (Some(_), Some(_)) => Err(status(Status::InvalidParameter, "give either options.passphrase or options.rawKey, not both")),
         (None, None) => Err(status(Status::InvalidParameter, "options.passphrase or options.rawKey is required")),
@@ -326,9 +354,11 @@ struct FileArgs {
     clock: Option<Arc<ManualClock>>,
 }
 
-fn file_args(path: &str, mut o: KeyringFileOptions) -> Result<FileArgs> {
-    let (opts, clock) = clock_of(o.manual_clock)?;
-    Ok(FileArgs { path: path_of(path)?, kek: kek_of(&mut o)?, opts, clock })
+fn file_args(path: &str, o: KeyringFileOptions) -> Result<FileArgs> {
+    let s = secrets_of(o); // first: every error below wipes them
+    let (opts, clock) = clock_of(s.manual_clock)?;
+    let path = path_of(path)?;
+    Ok(FileArgs { path, kek: kek_of(s)?, opts, clock })
 }
 
 impl Outcome for () {
@@ -462,16 +492,18 @@ impl Keyring {
     /// passphrase or key. This keyring stays backed by what it was. `options.manualClock` is
     /// ignored. Blocks the event loop for Argon2id: prefer `saveAsAsync` on servers.
     #[napi]
-    pub fn save_as(&self, path: String, mut options: KeyringFileOptions) -> Result<()> {
-        let (p, k) = (path_of(&path)?, kek_of(&mut options)?);
+    pub fn save_as(&self, path: String, options: KeyringFileOptions) -> Result<()> {
+        let s = secrets_of(options);
+        let (p, k) = (path_of(&path)?, kek_of(s)?);
         self.live()?.save_as(&p, &k.kek()).js()
     }
 
     /// `saveAs` on the libuv pool. It takes no AbortSignal: it writes a file, and is never
     /// abandoned half-way.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn save_as_async(&self, path: String, mut options: KeyringFileOptions) -> Result<AsyncTask<Work<()>>> {
-        let (p, k, kr) = (path_of(&path)?, kek_of(&mut options)?, self.live()?);
+    pub fn save_as_async(&self, path: String, options: KeyringFileOptions) -> Result<AsyncTask<Work<()>>> {
+        let s = secrets_of(options);
+        let (p, k, kr) = (path_of(&path)?, kek_of(s)?, self.live()?);
         Ok(spawn(move || kr.save_as(&p, &k.kek()), None))
     }
 
@@ -551,21 +583,24 @@ impl Keyring {
 
     /// Makes a version unusable for everything, immediately.
     #[napi]
-    pub fn revoke(&self, name: String, version: u32) -> Result<()> {
-        self.live()?.revoke(&name, version).js()
+    pub fn revoke(&self, name: String, version: f64) -> Result<()> {
+        let v = version_of(version, "version")?;
+        self.live()?.revoke(&name, v).js()
     }
 
     /// Wipes a version's material (a tombstone remains). The primary must be rotated away first
     /// (`XPS_E_INVALID_STATE`).
     #[napi]
-    pub fn destroy(&self, name: String, version: u32) -> Result<()> {
-        self.live()?.destroy(&name, version).js()
+    pub fn destroy(&self, name: String, version: f64) -> Result<()> {
+        let v = version_of(version, "version")?;
+        self.live()?.destroy(&name, v).js()
     }
 
     /// Versions below `version` no longer decrypt or verify (`XPS_E_BELOW_MIN_DECRYPTION_VERSION`).
     #[napi]
-    pub fn set_min_decryption_version(&self, name: String, version: u32) -> Result<()> {
-        self.live()?.set_min_decryption_version(&name, version).js()
+    pub fn set_min_decryption_version(&self, name: String, version: f64) -> Result<()> {
+        let v = u32_of(version, "version", 0)?; // 0: no minimum
+        self.live()?.set_min_decryption_version(&name, v).js()
     }
 
     /// Replaces a key's rotation policy.
@@ -578,7 +613,8 @@ impl Keyring {
     /// Sets (Unix seconds) or clears (`null`) the expiry of a version: from then on it is refused,
     /// and `tick` retires it.
     #[napi]
-    pub fn set_expiry(&self, name: String, version: u32, expires: Either<f64, Null>) -> Result<()> {
+    pub fn set_expiry(&self, name: String, version: f64, expires: Either<f64, Null>) -> Result<()> {
+        let version = version_of(version, "version")?;
         let e = match expires {
             Either::A(t) => Some(whole(t, "expires").js()?),
             Either::B(_) => None,
@@ -601,10 +637,8 @@ impl Keyring {
     /// one); it keeps no reference that holds the process open. Stopped by `stopAutoRotation`,
     /// `close`, or when the keyring is garbage-collected.
     #[napi]
-    pub fn start_auto_rotation(&self, interval_ms: u32) -> Result<()> {
-        if interval_ms == 0 {
-            return Err(status(Status::InvalidParameter, "intervalMs must be at least 1"));
-        }
+    pub fn start_auto_rotation(&self, interval_ms: f64) -> Result<()> {
+        let interval_ms = u32_of(interval_ms, "intervalMs", 1)?;
         self.live()?.start_auto_rotation(Duration::from_millis(u64::from(interval_ms)));
         Ok(())
     }
@@ -632,8 +666,9 @@ impl Keyring {
     /// events of the auto-rotation thread), after the change is durable. Returns an id for
     /// `unsubscribe`. The subscription does not keep the process alive (an event pending at exit
     /// is not delivered); it holds the callback (and what it captures) until `unsubscribe` or
-    /// `close`. An exception thrown by the callback is an uncaught exception, as in an event
-    /// listener.
+    /// `close` — a callback that captures the keyring keeps it from being garbage-collected, so
+    /// call `close()` when done. An exception thrown by the callback is an uncaught exception,
+    /// as in an event listener.
     #[napi(ts_args_type = "callback: (event: KeyLifecycleEvent) => void")]
     pub fn subscribe(&self, callback: EventCallback) -> Result<u32> {
         let kr = self.live()?;
@@ -648,7 +683,8 @@ impl Keyring {
 
     /// Removes a subscription; returns whether it existed.
     #[napi]
-    pub fn unsubscribe(&self, id: u32) -> Result<bool> {
+    pub fn unsubscribe(&self, id: f64) -> Result<bool> {
+        let id = u32_of(id, "id", 0)?;
         let kr = self.live()?;
         lock(&self.subs).retain(|&i| i != u64::from(id));
         Ok(kr.unsubscribe(u64::from(id)))
@@ -747,8 +783,9 @@ impl Keyring {
     /// Verifies a tag from `mac` (constant time); returns nothing or throws
     /// (`XPS_E_BAD_SIGNATURE`, or the refusals of `decrypt`).
     #[napi]
-    pub fn verify_mac(&self, name: String, version: u32, data: &[u8], tag: &[u8]) -> Result<()> {
-        self.live()?.verify_mac(&name, version, data, tag).js()
+    pub fn verify_mac(&self, name: String, version: f64, data: &[u8], tag: &[u8]) -> Result<()> {
+        let v = version_of(version, "version")?;
+        self.live()?.verify_mac(&name, v, data, tag).js()
     }
 
     /// The shared secret of KEM ciphertext `ciphertext` (made by `kemEncapsulate` with the key's
@@ -782,8 +819,9 @@ impl Keyring {
     /// The length of the envelope `encrypt(name, plaintext)` makes now for a
     /// `plaintextLen`-byte plaintext.
     #[napi]
-    pub fn envelope_len(&self, name: String, plaintext_len: u32) -> Result<f64> {
-        Ok(self.live()?.envelope_len(&name, plaintext_len as usize).js()? as f64)
+    pub fn envelope_len(&self, name: String, plaintext_len: f64) -> Result<f64> {
+        let n = u32_of(plaintext_len, "plaintextLen", 0)?;
+        Ok(self.live()?.envelope_len(&name, n as usize).js()? as f64)
     }
 
     /// Stops the auto-rotation, removes the subscriptions and releases the keyring (its key

@@ -753,6 +753,78 @@ test('wrong argument types throw TypeError (ERR_INVALID_ARG_TYPE) or a RangeErro
   assert.throws(() => new Keyring(), Error, 'no public constructor')
 })
 
+test('numbers are never wrapped or truncated: 2**32 + 1 is not version 1, 2.5 is not version 2', () => {
+  const BAD = [2 ** 32 + 1, 2 ** 32 + 2, 2.5, 2.9, -1, NaN, Infinity]
+  const setup = (kr) => {
+    kr.generate('k', 'aes-256-gcm')
+    kr.rotate('k')
+    kr.rotate('k')
+    kr.generate('m', 'hmac-sha256')
+    return kr.mac('m', b('data')).tag
+  }
+  const calls = (v, tag) => [
+    ['revoke', ['k', v]], ['destroy', ['k', v]], ['setMinDecryptionVersion', ['k', v]], ['setExpiry', ['k', v, T0 + DAY]],
+    ['verifyMac', ['m', v, b('data'), tag]], ['startAutoRotation', [v]], ['unsubscribe', [v]], ['envelopeLen', ['k', v]],
+  ]
+  const states = (kr) => kr.describe('k').versions.map((x) => [x.version, x.state, x.expires])
+  // Through the package: a RangeError before the addon is reached (or the addon's own refusal).
+  const kr = manual()
+  const tag = setup(kr)
+  const before = states(kr)
+  for (const v of BAD) {
+    for (const [m, args] of calls(v, tag)) {
+      assert.throws(() => kr[m](...args), (e) => (e instanceof RangeError && e.code === 'ERR_OUT_OF_RANGE') || (e instanceof xps.XpsError && e.code === K.INVALID_PARAMETER[1]),
+        `${m}(${util.inspect(args, { depth: 0 })})`)
+    }
+  }
+  assert.deepEqual(states(kr), before)
+  assert.equal(kr.describe('k').minDecryptionVersion, 0)
+  assert.equal(kr.autoRotationRunning(), false)
+  // Version 0 is no version (setMinDecryptionVersion: 0 is "no minimum").
+  for (const [m, args] of [['revoke', ['k', 0]], ['destroy', ['k', 0]], ['setExpiry', ['k', 0, null]], ['verifyMac', ['m', 0, b('data'), tag]]]) {
+    throwsK(K.INVALID_PARAMETER, () => kr[m](...args), `${m} version 0`)
+  }
+  kr.setMinDecryptionVersion('k', 0)
+  throwsK(K.INVALID_PARAMETER, () => kr.startAutoRotation(0))
+  // Nested numbers (not checked by the package): the addon refuses them.
+  const f = path.join(tmpdir(), 'argon-bad.xpk')
+  for (const v of BAD) {
+    for (const a of [{ tCost: v, mCostKib: 64, parallelism: 1 }, { tCost: 1, mCostKib: v, parallelism: 1 }, { tCost: 1, mCostKib: 64, parallelism: v }]) {
+      throwsK(K.INVALID_PARAMETER, () => Keyring.create(f, { passphrase: 'p', argon2id: a }), JSON.stringify(a, (k, x) => (typeof x === 'number' ? String(x) : x)))
+    }
+  }
+  assert.equal(fs.existsSync(f), false)
+  // The addon itself (no package wrapper), in a child process: every bad number is refused with
+  // XPS_E_INVALID_PARAMETER and nothing changes.
+  const script = `
+    const { Keyring } = require(${JSON.stringify(path.join(__dirname, '..', 'xpscrypto.node'))})
+    const b = (s) => Buffer.from(s)
+    const T0 = ${T0}, DAY = ${DAY}
+    const kr = Keyring.inMemory({ manualClock: T0 })
+    const tag = (${setup.toString()})(kr)
+    const calls = ${calls.toString()}
+    const out = { refused: [], accepted: [] }
+    for (const v of [${BAD.map(String).join(', ')}]) {
+      for (const [m, args] of calls(v, tag)) {
+        try { kr[m](...args); out.accepted.push(m + ' ' + v) } catch (e) { out.refused.push(e.code) }
+      }
+    }
+    out.states = kr.describe('k').versions.map((x) => [x.version, x.state, x.expires])
+    out.min = kr.describe('k').minDecryptionVersion
+    out.running = kr.autoRotationRunning()
+    kr.close()
+    console.log(JSON.stringify(out))`
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  assert.equal(r.status, 0, r.stderr)
+  const out = JSON.parse(r.stdout)
+  assert.deepEqual(out.accepted, [])
+  assert.equal(out.refused.length, BAD.length * calls(0, null).length)
+  assert.ok(out.refused.every((c) => c === K.INVALID_PARAMETER[1]), out.refused.join(' '))
+  assert.deepEqual(out.states, before)
+  assert.equal(out.min, 0)
+  assert.equal(out.running, false)
+})
+
 test('bad values throw XpsError with their status', () => {
   const kr = manual()
   kr.generate('a', 'aes-256-gcm')

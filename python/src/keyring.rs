@@ -162,9 +162,15 @@ fn key_dict<'py>(py: Python<'py>, k: &KeyInfo) -> PyResult<Bound<'py, PyDict>> {
 ///
 /// Usable as a context manager: leaving the block (or `close()`) stops the auto-rotation thread and
 /// drops the listeners.
+///
+/// A listener (`subscribe`) is held by the keyring itself, out of sight of Python's garbage
+/// collector: a callback that refers to the keyring (a bound method of an object holding it, a
+/// closure over it) makes a reference cycle that keeps the keyring alive, with its auto-rotation
+/// thread. Call `close()` (or `unsubscribe(id)`) when done, or use a `with` block.
 #[pyclass(module = "xpscrypto._native", name = "Keyring", frozen)]
 pub struct Keyring {
-    kr: core::Keyring,
+    /// Always `Some`, except inside `Drop` (which takes it to drop it without the GIL).
+    inner: Option<core::Keyring>,
     clock: Option<Arc<ManualClock>>,
     /// Listener ids subscribed through this object (dropped by `close()`).
     listeners: Mutex<HashSet<u64>>,
@@ -182,7 +188,11 @@ fn options(manual_clock: Option<u64>) -> (Options, Option<Arc<ManualClock>>) {
 
 impl Keyring {
     fn wrap(kr: core::Keyring, clock: Option<Arc<ManualClock>>) -> Keyring {
-        Keyring { kr, clock, listeners: Mutex::new(HashSet::new()) }
+        Keyring { inner: Some(kr), clock, listeners: Mutex::new(HashSet::new()) }
+    }
+
+    fn kr(&self) -> &core::Keyring {
+        self.inner.as_ref().expect("the keyring is only taken by Drop")
     }
 
     fn manual(&self) -> PyResult<&ManualClock> {
@@ -194,7 +204,7 @@ impl Keyring {
     }
 
     fn stop_all(&self, py: Python<'_>) {
-        let kr = self.kr.clone();
+        let kr = self.kr().clone();
         let ids: Vec<u64> = self.lock_listeners().drain().collect();
         py.detach(move || {
             kr.stop_auto_rotation();
@@ -207,11 +217,18 @@ impl Keyring {
 
 impl Drop for Keyring {
     fn drop(&mut self) {
-        // The auto-rotation thread may be waiting for the GIL inside a listener: stop it with the
-        // GIL released, or joining it would deadlock.
-        if self.kr.auto_rotation_running() {
-            let kr = self.kr.clone();
-            Python::attach(|py| py.detach(move || kr.stop_auto_rotation()));
+        // Both with the GIL released: the auto-rotation thread may be waiting for the GIL inside a
+        // listener (joining it would deadlock), and dropping the last handle gives back unused use
+        // leases, which takes the keyring file's lock (another process may hold it) and fsyncs.
+        if let Some(kr) = self.inner.take() {
+            Python::attach(|py| {
+                py.detach(move || {
+                    if kr.auto_rotation_running() {
+                        kr.stop_auto_rotation();
+                    }
+                    drop(kr);
+                })
+            });
         }
     }
 }
@@ -265,7 +282,7 @@ impl Keyring {
     #[pyo3(signature = (path, *, passphrase = None, raw_key = None, argon2id = None))]
     fn save_as(&self, py: Python<'_>, path: PathBuf, passphrase: Option<&Bound<'_, PyAny>>, raw_key: Option<&Bound<'_, PyAny>>, argon2id: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
         let k = KekArg::new(passphrase, raw_key, argon2id)?;
-        py.detach(|| self.kr.save_as(&path, &k.kek())).py()
+        py.detach(|| self.kr().save_as(&path, &k.kek())).py()
     }
 
     /// The AEAD `seal` uses for new keys: "aes-256-gcm" where AES hardware exists (or the policy
@@ -278,12 +295,12 @@ impl Keyring {
     /// The file behind this keyring (`None` for an in-memory keyring).
     #[getter]
     fn path(&self) -> Option<PathBuf> {
-        self.kr.path().map(|p| p.to_path_buf())
+        self.kr().path().map(|p| p.to_path_buf())
     }
 
     /// The keyring clock, now (Unix seconds).
     fn now(&self) -> u64 {
-        self.kr.now()
+        self.kr().now()
     }
 
     /// Sets the manual clock to Unix time `t` (`InvalidInputError` XPS_E_INVALID_STATE with the
@@ -307,7 +324,7 @@ impl Keyring {
     fn generate(&self, py: Python<'_>, name: &str, alg: &str, policy: Option<&Bound<'_, PyAny>>) -> PyResult<u32> {
         let a = alg_of(alg)?;
         let p = policy.map(|d| policy_from(d, RotationPolicy::default_for(a))).transpose()?;
-        py.detach(|| self.kr.generate(name, a, p)).py()
+        py.detach(|| self.kr().generate(name, a, p)).py()
     }
 
     /// Imports key material (`xps_keyring_import`): raw bytes (AEAD/MAC keys, signature secret
@@ -320,7 +337,7 @@ impl Keyring {
         let a = alg_of(alg)?;
         let p = policy.map(|d| policy_from(d, RotationPolicy::default_for(a))).transpose()?;
         let m = material.detached();
-        py.detach(|| self.kr.import(name, a, &m, seed, primary, p)).py()
+        py.detach(|| self.kr().import(name, a, &m, seed, primary, p)).py()
     }
 
     /// A new primary version of `name` (same algorithm, or `alg`); the previous primary becomes
@@ -328,43 +345,43 @@ impl Keyring {
     #[pyo3(signature = (name, alg = None))]
     fn rotate(&self, py: Python<'_>, name: &str, alg: Option<&str>) -> PyResult<u32> {
         let a = alg.map(alg_of).transpose()?;
-        py.detach(|| self.kr.rotate(name, a)).py()
+        py.detach(|| self.kr().rotate(name, a)).py()
     }
 
     /// Makes `version` of `name` unusable for everything, immediately.
     fn revoke(&self, py: Python<'_>, name: &str, version: u32) -> PyResult<()> {
-        py.detach(|| self.kr.revoke(name, version)).py()
+        py.detach(|| self.kr().revoke(name, version)).py()
     }
 
     /// Wipes the material of `version` (a tombstone remains); the primary must be rotated away first.
     fn destroy(&self, py: Python<'_>, name: &str, version: u32) -> PyResult<()> {
-        py.detach(|| self.kr.destroy(name, version)).py()
+        py.detach(|| self.kr().destroy(name, version)).py()
     }
 
     /// Versions of `name` below `version` can no longer decrypt or verify
     /// (XPS_E_BELOW_MIN_DECRYPTION_VERSION).
     fn set_min_decryption_version(&self, py: Python<'_>, name: &str, version: u32) -> PyResult<()> {
-        py.detach(|| self.kr.set_min_decryption_version(name, version)).py()
+        py.detach(|| self.kr().set_min_decryption_version(name, version)).py()
     }
 
     /// Replaces the rotation policy of `name` (a dict as in `generate`; keys left out keep their
     /// current values).
     fn set_rotation_policy(&self, py: Python<'_>, name: &str, policy: &Bound<'_, PyAny>) -> PyResult<()> {
-        let cur = py.detach(|| self.kr.describe(name)).py()?.policy;
+        let cur = py.detach(|| self.kr().describe(name)).py()?.policy;
         let p = policy_from(policy, cur)?;
-        py.detach(|| self.kr.set_policy(name, p)).py()
+        py.detach(|| self.kr().set_policy(name, p)).py()
     }
 
     /// Sets (Unix seconds) or clears (`None`) the expiry of a version: at that time it retires.
     fn set_expiry(&self, py: Python<'_>, name: &str, version: u32, expires: Option<u64>) -> PyResult<()> {
-        py.detach(|| self.kr.set_expiry(name, version, expires)).py()
+        py.detach(|| self.kr().set_expiry(name, version, expires)).py()
     }
 
     /// One pass of the rotation policy at the keyring clock's now: retires decrypt-only versions
     /// whose window ended and expired versions, rotates primaries past their maximum age or uses,
     /// announces rotations due soon. Returns the events (dicts, as `events()`).
     fn tick<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let evs = py.detach(|| self.kr.tick()).py()?;
+        let evs = py.detach(|| self.kr().tick()).py()?;
         events_list(py, &evs)
     }
 
@@ -374,31 +391,33 @@ impl Keyring {
         if interval_ms == 0 {
             return Err(status_err(Status::InvalidParameter, "the auto-rotation interval must be at least 1 ms"));
         }
-        py.detach(|| self.kr.start_auto_rotation(Duration::from_millis(interval_ms)));
+        py.detach(|| self.kr().start_auto_rotation(Duration::from_millis(interval_ms)));
         Ok(())
     }
 
     /// Stops the background rotation thread (waits for a tick in progress).
     fn stop_auto_rotation(&self, py: Python<'_>) {
-        py.detach(|| self.kr.stop_auto_rotation())
+        py.detach(|| self.kr().stop_auto_rotation())
     }
 
     /// Whether the auto-rotation thread runs.
     #[getter]
     fn auto_rotation_running(&self) -> bool {
-        self.kr.auto_rotation_running()
+        self.kr().auto_rotation_running()
     }
 
     /// Calls `callback(event)` for every later event (a dict as in `events()`), after the change
     /// is durable, on the thread that made it (possibly the auto-rotation thread). Exceptions it
-    /// raises go to `sys.unraisablehook`. The callback is held until `unsubscribe` or `close()`.
+    /// raises go to `sys.unraisablehook`. The callback is held until `unsubscribe` or `close()`
+    /// (a callback that refers to this keyring keeps it alive until then: a cycle the garbage
+    /// collector cannot see).
     /// Returns an id for `unsubscribe`.
     fn subscribe(&self, callback: Bound<'_, PyAny>) -> PyResult<u64> {
         if !callback.is_callable() {
             return Err(PyTypeError::new_err("callback must be callable"));
         }
         let cb: Py<PyAny> = callback.unbind();
-        let id = self.kr.subscribe(move |e: &Event| {
+        let id = self.kr().subscribe(move |e: &Event| {
             // None while the interpreter is shutting down: the event is dropped.
             let _ = Python::try_attach(|py| {
                 let r = event_dict(py, e).and_then(|d| cb.bind(py).call1((d,)));
@@ -414,7 +433,7 @@ impl Keyring {
     /// Removes a listener; `False` if `id` is not subscribed.
     fn unsubscribe(&self, id: u64) -> bool {
         self.lock_listeners().remove(&id);
-        self.kr.unsubscribe(id)
+        self.kr().unsubscribe(id)
     }
 
     /// Takes the queued events (the last 4096), oldest first: dicts `kind` ("generated",
@@ -422,7 +441,7 @@ impl Keyring {
     /// "min-decryption-version", "failed"), `key`, `old_version`, `new_version` (int or None),
     /// `time` (keyring clock), `actor` ("api" or "auto-rotation") and `reason`.
     fn events<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let evs = self.kr.drain_events();
+        let evs = self.kr().drain_events();
         events_list(py, &evs)
     }
 
@@ -431,13 +450,13 @@ impl Keyring {
         if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
             return Err(status_err(Status::InvalidParameter, "empty audit log path"));
         }
-        self.kr.set_audit_log(path);
+        self.kr().set_audit_log(path);
         Ok(())
     }
 
     /// Reloads from the file if another process saved it since (cheap when unchanged).
     fn refresh(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.kr.refresh()).py()
+        py.detach(|| self.kr().refresh()).py()
     }
 
     /// Encrypts under the primary version of AEAD key `name`; returns the envelope (it names the
@@ -445,7 +464,7 @@ impl Keyring {
     #[pyo3(signature = (name, plaintext, aad = None))]
     fn encrypt<'py>(&self, py: Python<'py>, name: &str, plaintext: Bin<'py>, aad: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
         let (p, a) = (plaintext.detached(), aad.as_ref().map(|b| b.detached()));
-        let out = py.detach(|| self.kr.encrypt(name, &p, a.as_deref().unwrap_or(&[]))).py()?;
+        let out = py.detach(|| self.kr().encrypt(name, &p, a.as_deref().unwrap_or(&[]))).py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -456,7 +475,7 @@ impl Keyring {
     #[pyo3(signature = (envelope, aad = None))]
     fn decrypt<'py>(&self, py: Python<'py>, envelope: Bin<'py>, aad: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
         let (e, a) = (envelope.detached(), aad.as_ref().map(|b| b.detached()));
-        let out = py.detach(|| self.kr.decrypt(&e, a.as_deref().unwrap_or(&[]))).py()?;
+        let out = py.detach(|| self.kr().decrypt(&e, a.as_deref().unwrap_or(&[]))).py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -465,7 +484,7 @@ impl Keyring {
     #[pyo3(signature = (envelope, aad = None))]
     fn rewrap<'py>(&self, py: Python<'py>, envelope: Bin<'py>, aad: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
         let (e, a) = (envelope.detached(), aad.as_ref().map(|b| b.detached()));
-        let out = py.detach(|| self.kr.rewrap(&e, a.as_deref().unwrap_or(&[]))).py()?;
+        let out = py.detach(|| self.kr().rewrap(&e, a.as_deref().unwrap_or(&[]))).py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -478,7 +497,7 @@ impl Keyring {
         let a = aad.as_ref().map(|b| b.detached());
         let results = py.detach(|| {
             let refs: Vec<&[u8]> = held.iter().map(|h| &**h).collect();
-            self.kr.rewrap_many(&refs, a.as_deref().unwrap_or(&[]))
+            self.kr().rewrap_many(&refs, a.as_deref().unwrap_or(&[]))
         });
         let out = PyList::empty(py);
         for r in results {
@@ -494,7 +513,7 @@ impl Keyring {
     #[pyo3(signature = (name, plaintext, aad = None))]
     fn seal<'py>(&self, py: Python<'py>, name: &str, plaintext: Bin<'py>, aad: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
         let (p, a) = (plaintext.detached(), aad.as_ref().map(|b| b.detached()));
-        let out = py.detach(|| self.kr.seal(name, &p, a.as_deref().unwrap_or(&[]))).py()?;
+        let out = py.detach(|| self.kr().seal(name, &p, a.as_deref().unwrap_or(&[]))).py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -502,7 +521,7 @@ impl Keyring {
     #[pyo3(signature = (envelope, aad = None))]
     fn open_sealed<'py>(&self, py: Python<'py>, envelope: Bin<'py>, aad: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
         let (e, a) = (envelope.detached(), aad.as_ref().map(|b| b.detached()));
-        let out = py.detach(|| self.kr.open_sealed(&e, a.as_deref().unwrap_or(&[]))).py()?;
+        let out = py.detach(|| self.kr().open_sealed(&e, a.as_deref().unwrap_or(&[]))).py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -510,7 +529,7 @@ impl Keyring {
     /// envelope naming the key and version (the signature itself is over `msg`).
     fn sign<'py>(&self, py: Python<'py>, name: &str, msg: Bin<'py>) -> PyResult<Bound<'py, PyBytes>> {
         let m = msg.detached();
-        let out = py.detach(|| self.kr.sign(name, &m)).py()?;
+        let out = py.detach(|| self.kr().sign(name, &m)).py()?;
         Ok(PyBytes::new(py, &out))
     }
 
@@ -519,20 +538,20 @@ impl Keyring {
     /// `PolicyError`.
     fn verify(&self, py: Python<'_>, signature: Bin<'_>, msg: Bin<'_>) -> PyResult<()> {
         let (s, m) = (signature.detached(), msg.detached());
-        py.detach(|| self.kr.verify(&s, &m)).py()
+        py.detach(|| self.kr().verify(&s, &m)).py()
     }
 
     /// A tag of `data` under the primary of MAC key `name`: `(version, tag)`.
     fn mac<'py>(&self, py: Python<'py>, name: &str, data: Bin<'py>) -> PyResult<(u32, Bound<'py, PyBytes>)> {
         let d = data.detached();
-        let (v, tag) = py.detach(|| self.kr.mac(name, &d)).py()?;
+        let (v, tag) = py.detach(|| self.kr().mac(name, &d)).py()?;
         Ok((v, PyBytes::new(py, &tag)))
     }
 
     /// Verifies a tag from `mac` (constant time); a mismatch raises `AuthenticationError`.
     fn verify_mac(&self, py: Python<'_>, name: &str, version: u32, data: Bin<'_>, tag: Bin<'_>) -> PyResult<()> {
         let (d, t) = (data.detached(), tag.detached());
-        py.detach(|| self.kr.verify_mac(name, version, &d, &t)).py()
+        py.detach(|| self.kr().verify_mac(name, version, &d, &t)).py()
     }
 
     /// The shared secret of KEM ciphertext `ct` (from `kem_encapsulate` with `public_key(name)`)
@@ -540,7 +559,7 @@ impl Keyring {
     #[pyo3(signature = (name, ct, *, version = None))]
     fn decapsulate<'py>(&self, py: Python<'py>, name: &str, ct: Bin<'py>, version: Option<u32>) -> PyResult<Bound<'py, PyBytes>> {
         let c = ct.detached();
-        let ss = py.detach(|| self.kr.decapsulate(name, version, &c)).py()?;
+        let ss = py.detach(|| self.kr().decapsulate(name, version, &c)).py()?;
         Ok(PyBytes::new(py, &ss))
     }
 
@@ -548,13 +567,13 @@ impl Keyring {
     /// `(version, alg, public_key)`.
     #[pyo3(signature = (name, *, version = None))]
     fn public_key<'py>(&self, py: Python<'py>, name: &str, version: Option<u32>) -> PyResult<(u32, &'static str, Bound<'py, PyBytes>)> {
-        let (v, a, pk) = py.detach(|| self.kr.public_key(name, version)).py()?;
+        let (v, a, pk) = py.detach(|| self.kr().public_key(name, version)).py()?;
         Ok((v, a.name(), PyBytes::new(py, &pk)))
     }
 
     /// Every key, described (never material): a list of dicts as `describe`.
     fn list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let keys = py.detach(|| self.kr.list());
+        let keys = py.detach(|| self.kr().list());
         let l = PyList::empty(py);
         for k in &keys {
             l.append(key_dict(py, k)?)?;
@@ -568,17 +587,18 @@ impl Keyring {
     /// "destroyed"), `created`, `state_since`, `expires`, `uses`, `public_key` (bytes; empty for
     /// symmetric keys).
     fn describe<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyDict>> {
-        let k = py.detach(|| self.kr.describe(name)).py()?;
+        let k = py.detach(|| self.kr().describe(name)).py()?;
         key_dict(py, &k)
     }
 
     /// The length of the envelope `encrypt(name, …)` makes now for a `plaintext_len`-byte plaintext.
     fn envelope_len(&self, name: &str, plaintext_len: usize) -> PyResult<usize> {
-        self.kr.envelope_len(name, plaintext_len).py()
+        self.kr().envelope_len(name, plaintext_len).py()
     }
 
-    /// Stops the auto-rotation thread and removes the listeners subscribed through this object.
-    /// The keyring stays usable (its changes were durable already).
+    /// Stops the auto-rotation thread and removes the listeners subscribed through this object
+    /// (breaking a reference cycle through a callback that refers to the keyring). The keyring
+    /// stays usable (its changes were durable already).
     fn close(&self, py: Python<'_>) {
         self.stop_all(py)
     }
@@ -594,7 +614,7 @@ impl Keyring {
     }
 
     fn __repr__(&self) -> String {
-        match self.kr.path() {
+        match self.kr().path() {
             Some(p) => format!("<xpscrypto.Keyring file={:?}>", p.display().to_string()),
             None => "<xpscrypto.Keyring in memory>".to_string(),
         }

@@ -394,6 +394,43 @@ def test_close_and_context_manager_stop_the_thread() -> None:
     gc.collect()
 
 
+_HOLD_LOCK = """
+import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock")
+def test_dropping_a_file_keyring_waits_for_the_file_lock_without_the_gil(tmp_path: Path) -> None:
+    path = tmp_path / "drop.xpk"
+    kr = Keyring.create(path, raw_key=KEK)
+    name = unique("lease")
+    kr.generate(name, "aes-256-gcm")
+    kr.encrypt(name, b"x")  # a use lease: dropping the keyring gives back its unused part, under the file lock
+    holder = [kr]
+    del kr
+    hold = 4.0
+    locker = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, f"{path}.lock", str(hold)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+        dropper = threading.Thread(target=holder.clear)  # the last reference: Keyring's Drop runs there
+        start = time.monotonic()
+        dropper.start()
+        time.sleep(0.3)
+        elapsed = time.monotonic() - start
+        assert elapsed < hold / 2, f"this thread was blocked {elapsed:.1f} s: the drop waited for the file lock holding the GIL"
+        assert dropper.is_alive(), "the drop waits for the file lock"
+    finally:
+        locker.wait(timeout=30)
+    dropper.join(timeout=30)
+    assert not dropper.is_alive()
+    with Keyring.open(path, raw_key=KEK) as again:
+        assert again.describe(name)["versions"][0]["uses"] == 1, "the drop gave the unused uses back"
+
+
 def test_audit_log_records_lifecycle_without_material(tmp_path: Path) -> None:
     kr = Keyring.in_memory(manual_clock=T0)
     log = tmp_path / "audit.jsonl"
