@@ -284,6 +284,27 @@ pub unsafe extern "C" fn xps_keyring_new_memory(opts: *const xps_keyring_options
     })
 }
 
+/// The body of `xps_keyring_create` / `xps_keyring_open`.
+unsafe fn file_handle(
+    path: *const c_char,
+    kek_kind: u32,
+    kek: *const u8,
+    kek_len: usize,
+    opts: *const xps_keyring_options,
+    out: *mut *mut xps_keyring,
+    make: fn(&Path, &Kek<'_>, &Options) -> Result<Keyring, Error>,
+) -> Result<(), Error> {
+    if out.is_null() {
+        return Err(e(Status::NullPointer, "handle output pointer is NULL"));
+    }
+    // SAFETY: arguments per the C conventions (see the module's helpers).
+    let (p, (o, clock, params)) = unsafe { (self::path(path)?, options(opts)?) };
+    // SAFETY: as above.
+    let k = unsafe { self::kek(kek_kind, kek, kek_len, params) }?;
+    let kr = make(p, &k, &o)?;
+    put_handle(out, xps_keyring { kr, clock, pending: Mutex::new(VecDeque::new()) })
+}
+
 /// Creates a new, empty keyring file at `path` (never overwrites: `XPS_E_KEY_EXISTS`), protected
 /// by `kek` of `kek_kind` (`XPS_KEK_PASSPHRASE`: Argon2id with `opts`' parameters, stored in the
 /// file; `XPS_KEK_RAW`: 32 bytes). The file is created 0600 and saved atomically.
@@ -296,17 +317,8 @@ pub unsafe extern "C" fn xps_keyring_create(
     opts: *const xps_keyring_options,
     out: *mut *mut xps_keyring,
 ) -> xps_status {
-    guard(|| {
-        if out.is_null() {
-            return Err(e(Status::NullPointer, "handle output pointer is NULL"));
-        }
-        // SAFETY: arguments per the C conventions (see the module's helpers).
-        let (p, (o, clock, params)) = unsafe { (self::path(path)?, options(opts)?) };
-        // SAFETY: as above.
-        let k = unsafe { self::kek(kek_kind, kek, kek_len, params) }?;
-        let kr = Keyring::create(p, &k, &o)?;
-        put_handle(out, xps_keyring { kr, clock, pending: Mutex::new(VecDeque::new()) })
-    })
+    // SAFETY: arguments per the C conventions.
+    guard(|| unsafe { file_handle(path, kek_kind, kek, kek_len, opts, out, Keyring::create) })
 }
 
 /// Opens a keyring file (Argon2id runs here for passphrase-protected files, with the file's
@@ -321,17 +333,8 @@ pub unsafe extern "C" fn xps_keyring_open(
     opts: *const xps_keyring_options,
     out: *mut *mut xps_keyring,
 ) -> xps_status {
-    guard(|| {
-        if out.is_null() {
-            return Err(e(Status::NullPointer, "handle output pointer is NULL"));
-        }
-        // SAFETY: arguments per the C conventions.
-        let (p, (o, clock, params)) = unsafe { (self::path(path)?, options(opts)?) };
-        // SAFETY: as above.
-        let k = unsafe { self::kek(kek_kind, kek, kek_len, params) }?;
-        let kr = Keyring::open(p, &k, &o)?;
-        put_handle(out, xps_keyring { kr, clock, pending: Mutex::new(VecDeque::new()) })
-    })
+    // SAFETY: arguments per the C conventions.
+    guard(|| unsafe { file_handle(path, kek_kind, kek, kek_len, opts, out, Keyring::open) })
 }
 
 /// Writes a copy of the keyring to a new file `path` under another key (never overwrites). The
