@@ -14,6 +14,8 @@
 #[cfg(target_arch = "x86_64")]
 pub mod x86_aesni;
 #[cfg(target_arch = "x86_64")]
+mod x86_wide;
+#[cfg(target_arch = "x86_64")]
 pub mod x86_vaes256;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_vaes512;

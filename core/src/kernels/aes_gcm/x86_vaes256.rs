@@ -1,71 +1,61 @@
-//! Fused AES-GCM kernel for x86_64 with VAES + VPCLMULQDQ on 256-bit registers (AVX2; for CPUs
-//! with VAES but without AVX-512), AES-128 and AES-256, 96-bit nonces, 128-bit tags. The design of
-//! `x86_vaes512.rs` with two blocks per register and eight registers per 16-block batch.
-//!
-//! Design notes (the 128-bit kernel in `x86_aesni.rs` explains the POLYVAL formulation):
-//! * 16 blocks per iteration, two per ymm register; the counter lane of each 128-bit lane is
-//!   kept in native order and advanced with a 32-bit add (GCM's inc32, wrap included).
-//! * GHASH multiplies the 16 blocks of a batch by H^16..H^1 (two powers per ymm, Karatsuba with
-//!   VPCLMULQDQ), sums the unreduced products, folds the two lanes and reduces once per batch.
-//! * `seal` stitches the AES rounds of batch `i` with the GHASH of batch `i - 1`; `open` hashes the
-//!   ciphertext first (the tag is checked before anything is decrypted), 16 blocks per step, then
-//!   runs CTR.
-//! * Messages shorter than one batch, the last < 256 bytes, the length block and the key schedule
-//!   go through the 128-bit kernel, which shares the GHASH state and the counter.
-//!
-//! Nothing branches on or indexes by secret data; lengths are public.
+//! Wide AES-GCM kernel on 256-bit registers, for CPUs with VAES + VPCLMULQDQ but without AVX-512:
+//! two blocks per ymm register, eight registers per 16-block batch. The kernel itself is
+//! `x86_wide.rs`; this file gives it its vector primitives.
 
 #![cfg(target_arch = "x86_64")]
 
-use super::x86_aesni::{self as k128, Key as Key128};
 use core::arch::x86_64::*;
 
-/// Below this many bytes the 128-bit kernel handles the whole message.
-const BATCH: usize = 256;
+type V = __m256i;
+/// Registers per 16-block batch.
+const REGS: usize = 8;
 
-/// Expanded key: the 128-bit kernel's key plus broadcast round keys and H^1..H^16 laid out for
-/// 16-block batches.
-#[derive(Clone)]
-#[repr(C, align(32))]
-pub struct Key {
-    base: Key128,
-    /// Round keys broadcast to both 128-bit lanes.
-    rk: [__m256i; 15],
-    /// `pows[j]`, lane `l`: H^(16 − 2j − l) in POLYVAL form (block `2j + l` of a batch).
-    pows: [__m256i; 8],
-    /// Karatsuba halves: each lane holds `lo ^ hi` of the matching power in both qwords.
-    kara: [__m256i; 8],
+macro_rules! prim {
+    ($($(#[$m:meta])* fn $name:ident($($a:ident: $t:ty),*) -> $r:ty $body:block)*) => {
+        $(
+            $(#[$m])*
+            #[inline]
+            #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
+            fn $name($($a: $t),*) -> $r $body
+        )*
+    };
 }
 
-impl Drop for Key {
-    fn drop(&mut self) {
-        // SAFETY: writes zeroed bytes over plain vector registers' storage owned by `self`.
-        for r in self.rk.iter_mut().chain(self.pows.iter_mut()).chain(self.kara.iter_mut()) {
-            // SAFETY: `r` is a valid, aligned, exclusive reference; all-zero bits are a valid __m256i.
-            unsafe { core::ptr::write_volatile(r, core::mem::zeroed()) };
-        }
-        core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+prim! {
+    fn vzero() -> V { _mm256_setzero_si256() }
+    fn vxor(a: V, b: V) -> V { _mm256_xor_si256(a, b) }
+    fn vbcast(x: __m128i) -> V { _mm256_broadcastsi128_si256(x) }
+    /// XOR of the two 128-bit lanes.
+    fn vfold(v: V) -> __m128i { _mm_xor_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) }
+    fn vaesenc(a: V, k: V) -> V { _mm256_aesenc_epi128(a, k) }
+    fn vaesenclast(a: V, k: V) -> V { _mm256_aesenclast_epi128(a, k) }
+    fn vclmul_lo(a: V, b: V) -> V { _mm256_clmulepi64_epi128(a, b, 0x00) }
+    fn vclmul_hi(a: V, b: V) -> V { _mm256_clmulepi64_epi128(a, b, 0x11) }
+    /// Swaps the two qwords of every lane.
+    fn vswap64(a: V) -> V { _mm256_shuffle_epi32::<0x4e>(a) }
+    fn vshuffle8(a: V, m: V) -> V { _mm256_shuffle_epi8(a, m) }
+    fn vadd32(a: V, b: V) -> V { _mm256_add_epi32(a, b) }
+    /// `x` in lane 0, zeros in lane 1.
+    fn vzext(x: __m128i) -> V { _mm256_zextsi128_si256(x) }
+    /// Added to the counter register for register `j` of a batch: lane `l` (dword 3) gets 2j + l.
+    fn counter_offset(j: usize) -> V {
+        let j = 2 * j as i32;
+        _mm256_set_epi32(j + 1, 0, 0, 0, j, 0, 0, 0)
     }
-}
-
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn bcast(x: __m128i) -> __m256i {
-    _mm256_broadcastsi128_si256(x)
-}
-
-/// XOR of the two 128-bit lanes.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn fold(v: __m256i) -> __m128i {
-    _mm_xor_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v))
+    /// 16 in both lanes' counter dword.
+    fn counter_step() -> V { _mm256_set_epi32(16, 0, 0, 0, 16, 0, 0, 0) }
+    /// The register holding `lanes` (lane 0 first).
+    fn vfrom_lanes(lanes: &[__m128i; 2]) -> V {
+        // SAFETY: `lanes` is 32 readable bytes.
+        unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) }
+    }
 }
 
 /// # Safety
 /// `p` readable for 32 bytes.
 #[inline]
 #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn load2(p: *const u8) -> __m256i {
+unsafe fn vload(p: *const u8) -> V {
     // SAFETY: caller contract; unaligned load.
     unsafe { _mm256_loadu_si256(p.cast()) }
 }
@@ -74,512 +64,18 @@ unsafe fn load2(p: *const u8) -> __m256i {
 /// `p` writable for 32 bytes.
 #[inline]
 #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn store2(p: *mut u8, v: __m256i) {
+unsafe fn vstore(p: *mut u8, v: V) {
     // SAFETY: caller contract; unaligned store.
     unsafe { _mm256_storeu_si256(p.cast(), v) }
 }
 
-/// Encrypts the 16 blocks of `b` with `NR` rounds.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn aes16<const NR: usize>(rk: &[__m256i; 15], b: &mut [__m256i; 8]) {
-    for x in b.iter_mut() {
-        *x = _mm256_xor_si256(*x, rk[0]);
-    }
-    for k in &rk[1..NR] {
-        for x in b.iter_mut() {
-            *x = _mm256_aesenc_epi128(*x, *k);
-        }
-    }
-    for x in b.iter_mut() {
-        *x = _mm256_aesenclast_epi128(*x, rk[NR]);
-    }
-}
-
-/// Counter state for 16-block batches: the 128-bit counter register broadcast to both lanes.
-#[derive(Clone, Copy)]
-struct Ctr16 {
-    base: __m256i,
-}
-
-impl Ctr16 {
-    #[inline]
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    fn new(ctr: __m128i) -> Self {
-        Ctr16 { base: bcast(ctr) }
-    }
-
-    /// The next 16 counter blocks; advances by 16 (inc32 semantics per block).
-    #[inline]
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    fn next16(&mut self) -> [__m256i; 8] {
-        let mask = bcast(k128::ctr_mask());
-        let mut out = [_mm256_setzero_si256(); 8];
-        for (j, o) in out.iter_mut().enumerate() {
-            let j = 2 * j as i32;
-            // Dword 3 of lane l (the counter) gets + 2j + l.
-            let off = _mm256_set_epi32(j + 1, 0, 0, 0, j, 0, 0, 0);
-            *o = _mm256_shuffle_epi8(_mm256_add_epi32(self.base, off), mask);
-        }
-        let inc = _mm256_set_epi32(16, 0, 0, 0, 16, 0, 0, 0);
-        self.base = _mm256_add_epi32(self.base, inc);
-        out
-    }
-}
-
-/// Advances a 128-bit counter register by `blocks` (mod 2^32 in the counter lane).
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn advance(ctr: __m128i, blocks: usize) -> __m128i {
-    _mm_add_epi32(ctr, _mm_set_epi32(blocks as u32 as i32, 0, 0, 0))
-}
-
-/// Unreduced Karatsuba sums over the lanes of a batch.
-struct Acc16 {
-    lo: __m256i,
-    hi: __m256i,
-    mid: __m256i,
-}
-
-impl Acc16 {
-    #[inline]
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    fn new() -> Self {
-        Acc16 { lo: _mm256_setzero_si256(), hi: _mm256_setzero_si256(), mid: _mm256_setzero_si256() }
-    }
-
-    /// Adds the two blocks of `y` (POLYVAL order) times the powers of register `j`.
-    #[inline]
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    fn mul_add(&mut self, key: &Key, y: __m256i, j: usize) {
-        let (h, hk) = (key.pows[j], key.kara[j]);
-        self.lo = _mm256_xor_si256(self.lo, _mm256_clmulepi64_epi128(y, h, 0x00));
-        self.hi = _mm256_xor_si256(self.hi, _mm256_clmulepi64_epi128(y, h, 0x11));
-        let ym = _mm256_xor_si256(y, _mm256_shuffle_epi32::<0x4e>(y));
-        self.mid = _mm256_xor_si256(self.mid, _mm256_clmulepi64_epi128(ym, hk, 0x00));
-    }
-
-    /// Folds the lanes, combines the Karatsuba terms and reduces once.
-    #[inline]
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    fn finish(self) -> __m128i {
-        let (lo, hi, mid) = (fold(self.lo), fold(self.hi), fold(self.mid));
-        let mid = _mm_xor_si128(mid, _mm_xor_si128(lo, hi));
-        k128::reduce(_mm_xor_si128(lo, _mm_slli_si128::<8>(mid)), _mm_xor_si128(hi, _mm_srli_si128::<8>(mid)))
-    }
-}
-
-/// The block registers of a batch in POLYVAL order, the accumulator folded into block 0.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn polyval_order(acc: __m128i, j: usize, d: __m256i) -> __m256i {
-    let y = _mm256_shuffle_epi8(d, bcast(k128::bswap_mask()));
-    if j == 0 {
-        _mm256_xor_si256(y, _mm256_zextsi128_si256(acc))
-    } else {
-        y
-    }
-}
-
-/// `acc' = (acc ^ X1) H^16 ^ X2 H^15 ^ … ^ X16 H` for the 16 raw GHASH blocks of `d`.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ghash16(key: &Key, acc: __m128i, d: &[__m256i; 8]) -> __m128i {
-    let mut sum = Acc16::new();
-    for (j, x) in d.iter().enumerate() {
-        sum.mul_add(key, polyval_order(acc, j, *x), j);
-    }
-    sum.finish()
-}
-
-/// GHASH of a byte string: whole batches here, the rest (zero-padded) by the 128-bit kernel.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn ghash_bytes(key: &Key, mut acc: __m128i, data: &[u8]) -> __m128i {
-    let mut chunks = data.chunks_exact(BATCH);
-    for c in &mut chunks {
-        // SAFETY: `c` has 256 bytes: eight 32-byte loads.
-        let d: [__m256i; 8] = core::array::from_fn(|j| unsafe { load2(c.as_ptr().add(32 * j)) });
-        acc = ghash16(key, acc, &d);
-    }
-    k128::ghash_bytes(&key.base, acc, chunks.remainder())
-}
-
-/// 16 AES encryptions stitched with the GHASH of the 16 previous ciphertext blocks.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn aes16_ghash16<const NR: usize>(key: &Key, b: &mut [__m256i; 8], acc: __m128i, prev: &[__m256i; 8]) -> __m128i {
-    let rk = &key.rk;
-    for x in b.iter_mut() {
-        *x = _mm256_xor_si256(*x, rk[0]);
-    }
-    let mut sum = Acc16::new();
-    // Rounds 1..=8 each carry the multiplies of one register of the previous batch.
-    for (j, k) in rk[1..=8].iter().enumerate() {
-        for x in b.iter_mut() {
-            *x = _mm256_aesenc_epi128(*x, *k);
-        }
-        sum.mul_add(key, polyval_order(acc, j, prev[j]), j);
-    }
-    let acc = sum.finish();
-    for k in &rk[9..NR] {
-        for x in b.iter_mut() {
-            *x = _mm256_aesenc_epi128(*x, *k);
-        }
-    }
-    for x in b.iter_mut() {
-        *x = _mm256_aesenclast_epi128(*x, rk[NR]);
-    }
-    acc
-}
-
-/// XORs the keystream `ks` with 256 input bytes at `inp + off`, writes them to `out + off` and
-/// returns the output blocks.
-///
-/// # Safety
-/// `inp`/`out` valid for `off + 256` bytes; equal or disjoint.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn xor_batch(ks: &[__m256i; 8], inp: *const u8, out: *mut u8, off: usize) -> [__m256i; 8] {
-    let mut o = [_mm256_setzero_si256(); 8];
-    for (j, k) in ks.iter().enumerate() {
-        // SAFETY: off + 32j + 32 <= off + 256 (caller contract); each load precedes its store.
-        unsafe {
-            o[j] = _mm256_xor_si256(load2(inp.add(off + 32 * j)), *k);
-            store2(out.add(off + 32 * j), o[j]);
-        }
-    }
-    o
-}
-
-/// The last `len < 256` bytes, continuing counter `ctr` and GHASH state `acc` (`hash`: whether
-/// the output is ciphertext to be hashed). Returns the new `acc`.
-///
-/// # Safety
-/// `inp`/`out` valid for `len` bytes; equal or disjoint.
-#[inline]
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn tail<const NR: usize>(key: &Key, mut ctr: __m128i, mut acc: __m128i, inp: *const u8, out: *mut u8, mut len: usize, hash: bool) -> __m128i {
-    let mut off = 0;
-    if len >= 128 {
-        let mut ks = k128::next8(&mut ctr);
-        k128::aes8::<NR>(&key.base.round_keys, &mut ks);
-        for (i, k) in ks.iter_mut().enumerate() {
-            // SAFETY: 16i + 16 <= 128 <= len; load precedes store.
-            unsafe {
-                *k = _mm_xor_si128(k128::load(inp.add(16 * i)), *k);
-                k128::store(out.add(16 * i), *k);
-            }
-        }
-        if hash {
-            acc = k128::ghash_agg(&key.base, acc, &ks);
-        }
-        off = 128;
-        len -= 128;
-    }
-    if len > 0 {
-        // SAFETY: `len` bytes remain at `off` (caller contract).
-        let (blocks, n) = unsafe { k128::ctr_tail::<NR>(&key.base, &mut ctr, inp.add(off), out.add(off), len) };
-        if hash {
-            acc = k128::ghash_agg(&key.base, acc, &blocks[..n]);
-        }
-    }
-    acc
-}
-
-/// GCM encryption of `len >= 256` bytes; returns the tag.
-///
-/// # Safety
-/// `inp` readable and `out` writable for `len` bytes; equal or disjoint.
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn seal_raw<const NR: usize>(key: &Key, nonce: &[u8; 12], aad: &[u8], inp: *const u8, out: *mut u8, len: usize) -> [u8; 16] {
-    if len < BATCH {
-        // SAFETY: forwarded caller contract; the 128-bit kernel's features are a subset of ours.
-        return unsafe { k128::seal_raw::<NR>(&key.base, nonce, aad, inp, out, len) };
-    }
-    debug_assert!(len as u64 <= k128::MAX_MESSAGE_LEN, "GCM message too long");
-    let j0 = _mm_shuffle_epi8(k128::ctr_init(nonce, 1), k128::ctr_mask());
-    let ek_j0 = k128::aes1::<NR>(&key.base.round_keys, j0);
-    let mut acc = ghash_bytes(key, _mm_setzero_si128(), aad);
-    let ctr = k128::ctr_init(nonce, 2);
-    let mut c16 = Ctr16::new(ctr);
-    let batches = len / BATCH;
-    // First batch: CTR only; then CTR of batch i stitched with GHASH of batch i − 1.
-    let mut ks = c16.next16();
-    aes16::<NR>(&key.rk, &mut ks);
-    // SAFETY: 256 <= len bytes at offset 0.
-    let mut prev = unsafe { xor_batch(&ks, inp, out, 0) };
-    for bi in 1..batches {
-        let mut ks = c16.next16();
-        acc = aes16_ghash16::<NR>(key, &mut ks, acc, &prev);
-        // SAFETY: bi * 256 + 256 <= batches * 256 <= len.
-        prev = unsafe { xor_batch(&ks, inp, out, bi * BATCH) };
-    }
-    acc = ghash16(key, acc, &prev);
-    let off = batches * BATCH;
-    // SAFETY: `len - off` bytes remain at `off`.
-    acc = unsafe { tail::<NR>(key, advance(ctr, 16 * batches), acc, inp.add(off), out.add(off), len - off, true) };
-    acc = k128::ghash_lengths(&key.base, acc, aad.len(), len);
-    k128::to_arr(_mm_xor_si128(_mm_shuffle_epi8(acc, k128::bswap_mask()), ek_j0))
-}
-
-/// GCM tag of ciphertext `ct` with `aad` (no decryption).
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-fn tag_raw<const NR: usize>(key: &Key, nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> [u8; 16] {
-    if ct.len() < BATCH && aad.len() < BATCH {
-        return k128::tag_raw::<NR>(&key.base, nonce, aad, ct);
-    }
-    let j0 = _mm_shuffle_epi8(k128::ctr_init(nonce, 1), k128::ctr_mask());
-    let ek_j0 = k128::aes1::<NR>(&key.base.round_keys, j0);
-    let mut acc = ghash_bytes(key, _mm_setzero_si128(), aad);
-    acc = ghash_bytes(key, acc, ct);
-    acc = k128::ghash_lengths(&key.base, acc, aad.len(), ct.len());
-    k128::to_arr(_mm_xor_si128(_mm_shuffle_epi8(acc, k128::bswap_mask()), ek_j0))
-}
-
-/// CTR mode from counter 2.
-///
-/// # Safety
-/// `inp` readable and `out` writable for `len` bytes; equal or disjoint.
-#[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-unsafe fn ctr_raw<const NR: usize>(key: &Key, nonce: &[u8; 12], inp: *const u8, out: *mut u8, len: usize) {
-    let ctr = k128::ctr_init(nonce, 2);
-    let mut c16 = Ctr16::new(ctr);
-    let batches = len / BATCH;
-    for bi in 0..batches {
-        let mut ks = c16.next16();
-        aes16::<NR>(&key.rk, &mut ks);
-        // SAFETY: bi * 256 + 256 <= len.
-        let _ = unsafe { xor_batch(&ks, inp, out, bi * BATCH) };
-    }
-    let off = batches * BATCH;
-    // SAFETY: `len - off` bytes remain at `off`.
-    let _ = unsafe { tail::<NR>(key, advance(ctr, 16 * batches), _mm_setzero_si128(), inp.add(off), out.add(off), len - off, false) };
-}
-
-impl Key {
-    /// Expands an AES-128 or AES-256 key; `None` for other lengths.
-    ///
-    /// # Safety
-    /// The CPU must support avx2, vaes, vpclmulqdq, aes, pclmulqdq, ssse3, sse4.1.
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    pub unsafe fn new(key: &[u8]) -> Option<Self> {
-        // SAFETY: the 128-bit kernel needs a subset of our features.
-        let base = unsafe { Key128::new(key) }?;
-        let zero = _mm256_setzero_si256();
-        let mut rk = [zero; 15];
-        for (d, s) in rk.iter_mut().zip(base.round_keys.iter()) {
-            *d = bcast(*s);
-        }
-        // H^1..H^16 (POLYVAL form).
-        let mut h = [_mm_setzero_si128(); 16];
-        h[..8].copy_from_slice(&base.h_pows);
-        for i in 8..16 {
-            h[i] = k128::dot(h[i - 1], h[0]);
-        }
-        let mut pows = [zero; 8];
-        let mut kara = [zero; 8];
-        for j in 0..8 {
-            // Lane l of register j: H^(16 − 2j − l), i.e. h[15 − 2j − l].
-            let lanes = [h[15 - 2 * j], h[14 - 2 * j]];
-            // SAFETY: `lanes` is 32 readable bytes.
-            pows[j] = unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) };
-            kara[j] = _mm256_xor_si256(pows[j], _mm256_shuffle_epi32::<0x4e>(pows[j]));
-        }
-        for x in h.iter_mut() {
-            // SAFETY: valid, aligned, exclusive; zero is a valid __m128i.
-            unsafe { core::ptr::write_volatile(x, _mm_setzero_si128()) };
-        }
-        Some(Key { base, rk, pows, kara })
-    }
-
-    /// Encrypts `input` into `output` (same length) and returns the tag. Panics if the lengths
-    /// differ; the caller keeps `input.len() <= 2^36 − 32`.
-    ///
-    /// # Safety
-    /// The CPU must support the features of [`Key::new`].
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    pub unsafe fn seal(&self, nonce: &[u8; 12], aad: &[u8], input: &[u8], output: &mut [u8]) -> [u8; 16] {
-        assert_eq!(input.len(), output.len(), "input and output lengths differ");
-        let (inp, out, len) = (input.as_ptr(), output.as_mut_ptr(), input.len());
-        // SAFETY: both buffers valid for `len` bytes and disjoint (a shared and an exclusive borrow).
-        unsafe {
-            if self.base.rounds == 10 {
-                seal_raw::<10>(self, nonce, aad, inp, out, len)
-            } else {
-                seal_raw::<14>(self, nonce, aad, inp, out, len)
-            }
-        }
-    }
-
-    /// In-place twin of [`Key::seal`].
-    ///
-    /// # Safety
-    /// As for [`Key::seal`].
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    pub unsafe fn seal_in_place(&self, nonce: &[u8; 12], aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
-        let (p, len) = (buf.as_mut_ptr(), buf.len());
-        // SAFETY: `p` valid for reads and writes of `len` bytes; in == out is supported.
-        unsafe {
-            if self.base.rounds == 10 {
-                seal_raw::<10>(self, nonce, aad, p, p, len)
-            } else {
-                seal_raw::<14>(self, nonce, aad, p, p, len)
-            }
-        }
-    }
-
-    /// The GCM tag of ciphertext `ct` (compare it in constant time before [`Key::ctr_xor`]).
-    ///
-    /// # Safety
-    /// As for [`Key::seal`].
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    pub unsafe fn tag_of_ciphertext(&self, nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> [u8; 16] {
-        if self.base.rounds == 10 {
-            tag_raw::<10>(self, nonce, aad, ct)
-        } else {
-            tag_raw::<14>(self, nonce, aad, ct)
-        }
-    }
-
-    /// CTR keystream XOR from counter 2 (decryption after the tag was verified). Panics if the
-    /// lengths differ.
-    ///
-    /// # Safety
-    /// As for [`Key::seal`].
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    pub unsafe fn ctr_xor(&self, nonce: &[u8; 12], input: &[u8], output: &mut [u8]) {
-        assert_eq!(input.len(), output.len(), "input and output lengths differ");
-        let (inp, out, len) = (input.as_ptr(), output.as_mut_ptr(), input.len());
-        // SAFETY: both buffers valid for `len` bytes and disjoint.
-        unsafe {
-            if self.base.rounds == 10 {
-                ctr_raw::<10>(self, nonce, inp, out, len)
-            } else {
-                ctr_raw::<14>(self, nonce, inp, out, len)
-            }
-        }
-    }
-
-    /// In-place twin of [`Key::ctr_xor`].
-    ///
-    /// # Safety
-    /// As for [`Key::seal`].
-    #[target_feature(enable = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1")]
-    pub unsafe fn ctr_xor_in_place(&self, nonce: &[u8; 12], buf: &mut [u8]) {
-        let (p, len) = (buf.as_mut_ptr(), buf.len());
-        // SAFETY: `p` valid for reads and writes of `len` bytes; in == out is supported.
-        unsafe {
-            if self.base.rounds == 10 {
-                ctr_raw::<10>(self, nonce, p, p, len)
-            } else {
-                ctr_raw::<14>(self, nonce, p, p, len)
-            }
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::Key;
-    use aes_gcm::aead::{AeadInOut, KeyInit};
-    use aes_gcm::{Aes128Gcm, Aes256Gcm};
-
-    fn cpu_ok() -> bool {
-        let ok = ["avx2", "vaes", "vpclmulqdq", "aes", "pclmulqdq"].iter().all(|f| match *f {
-            "avx2" => std::is_x86_feature_detected!("avx2"),
-            "vaes" => std::is_x86_feature_detected!("vaes"),
-            "vpclmulqdq" => std::is_x86_feature_detected!("vpclmulqdq"),
-            "aes" => std::is_x86_feature_detected!("aes"),
-            _ => std::is_x86_feature_detected!("pclmulqdq"),
-        });
-        if !ok {
-            eprintln!("skipping: CPU lacks AVX2 VAES/VPCLMULQDQ");
-        }
-        ok
-    }
-
-    fn oracle(key: &[u8], nonce: &[u8; 12], aad: &[u8], pt: &[u8]) -> (Vec<u8>, [u8; 16]) {
-        let mut buf = pt.to_vec();
-        let n = aes_gcm::Nonce::from(*nonce);
-        let tag = match key.len() {
-            16 => Aes128Gcm::new_from_slice(key).unwrap().encrypt_inout_detached(&n, aad, buf.as_mut_slice().into()),
-            _ => Aes256Gcm::new_from_slice(key).unwrap().encrypt_inout_detached(&n, aad, buf.as_mut_slice().into()),
-        }
-        .unwrap();
-        (buf, tag.into())
-    }
-
-    /// Every length 0..=1100 (all batch/tail splits), AAD lengths around the batch size, both key
-    /// sizes, in place and out of place on unaligned buffers, against the `aes-gcm` crate; plus a
-    /// counter that wraps its low 32 bits inside a batch.
-    #[test]
-    fn matches_the_oracle_on_every_split() {
-        if !cpu_ok() {
-            return;
-        }
-        let mut seed = 0x1234_5678_9abc_def0u64;
-        let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as u8
-        };
-        for key_len in [16usize, 32] {
-            let key_bytes: Vec<u8> = (0..key_len).map(|_| next()).collect();
-            // SAFETY: cpu_ok() checked the features.
-            let key = unsafe { Key::new(&key_bytes) }.unwrap();
-            for len in (0..=1100).chain([4096, 4096 + 255, 16 * 1024 + 17]) {
-                let aad_len = [0usize, 1, 13, 255, 256, 257, 700][len % 7];
-                let mut nonce = [0u8; 12];
-                nonce.iter_mut().for_each(|b| *b = next());
-                let aad: Vec<u8> = (0..aad_len).map(|_| next()).collect();
-                let pt: Vec<u8> = (0..len).map(|_| next()).collect();
-                let (ct, tag) = oracle(&key_bytes, &nonce, &aad, &pt);
-                let mis = len % 3;
-                let mut out = vec![0u8; len + 3];
-                // SAFETY: features checked.
-                let t = unsafe { key.seal(&nonce, &aad, &pt, &mut out[mis..mis + len]) };
-                assert_eq!((&out[mis..mis + len], t), (&ct[..], tag), "seal, key {key_len}, len {len}, aad {aad_len}");
-                let mut buf = pt.clone();
-                // SAFETY: features checked.
-                assert_eq!(unsafe { key.seal_in_place(&nonce, &aad, &mut buf) }, tag);
-                assert_eq!(buf, ct);
-                // SAFETY: features checked.
-                assert_eq!(unsafe { key.tag_of_ciphertext(&nonce, &aad, &ct) }, tag, "tag, len {len}");
-                let mut back = vec![0u8; len];
-                // SAFETY: features checked.
-                unsafe { key.ctr_xor(&nonce, &ct, &mut back) };
-                assert_eq!(back, pt, "ctr, len {len}");
-                // SAFETY: features checked.
-                unsafe { key.ctr_xor_in_place(&nonce, &mut buf) };
-                assert_eq!(buf, pt);
-            }
-        }
-    }
-
-    /// The counter's low 32 bits wrap inside a batch (nonce-derived counters never reach this in
-    /// GCM with 96-bit nonces, but the arithmetic must be inc32): compare with the 128-bit kernel
-    /// driven from the same counter through the shared helpers.
-    #[test]
-    fn counter_lanes_follow_inc32() {
-        if !cpu_ok() {
-            return;
-        }
-        use core::arch::x86_64::*;
-        // SAFETY: features checked.
-        unsafe {
-            let ctr = super::k128::ctr_init(&[9u8; 12], u32::MAX - 5);
-            let mut c16 = super::Ctr16::new(ctr);
-            let blocks = c16.next16();
-            let mut c8 = ctr;
-            let a = super::k128::next8(&mut c8);
-            let b = super::k128::next8(&mut c8);
-            let mut wide = [0u8; 256];
-            for (j, z) in blocks.iter().enumerate() {
-                _mm256_storeu_si256(wide.as_mut_ptr().add(32 * j).cast(), *z);
-            }
-            for (i, x) in a.iter().chain(b.iter()).enumerate() {
-                assert_eq!(&wide[16 * i..16 * i + 16], &super::k128::to_arr(*x), "block {i}");
-            }
-        }
-    }
+fn cpu_ok() -> bool {
+    std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("vaes")
+        && std::is_x86_feature_detected!("vpclmulqdq")
+        && std::is_x86_feature_detected!("aes")
+        && std::is_x86_feature_detected!("pclmulqdq")
 }
+
+super::x86_wide::wide_gcm_kernel!(features = "avx2,vaes,vpclmulqdq,aes,pclmulqdq,sse2,ssse3,sse4.1", align = 32);
