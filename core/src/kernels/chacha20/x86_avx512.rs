@@ -146,7 +146,7 @@ fn xor_blocks(ks: &[__m512i], buf: &mut [u8]) -> usize {
             _mm512_storeu_si512(q.cast(), _mm512_xor_si512(_mm512_loadu_si512(q.cast()), *k));
         }
     }
-    if n % 64 > 0 {
+    if !n.is_multiple_of(64) {
         let mut tmp = [0u8; 64];
         // SAFETY: `tmp` is 64 writable bytes.
         unsafe { _mm512_storeu_si512(tmp.as_mut_ptr().cast(), ks[whole]) };
