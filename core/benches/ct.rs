@@ -71,20 +71,30 @@ fn max_t(class: &[(bool, u64)]) -> f64 {
     worst
 }
 
-/// Measures `run` `n` times in random class order. Before each (untimed), `prepare(class, i)`
-/// writes the class's input into the same working buffers, so both classes use identical memory
-/// and only the values differ.
-fn measure(n: usize, rng: &mut Rng, mut prepare: impl FnMut(bool, usize), mut run: impl FnMut()) -> f64 {
+/// Measures `run` `n` times. The inputs are a ring of (class, bytes) entries, classes drawn at
+/// random and interleaved in one array (dudect's layout: both classes' inputs live side by side);
+/// before each run (untimed) the entry is copied into `work`, the one buffer `run` reads.
+fn measure(n: usize, ring: &[(bool, Vec<u8>)], work: &std::cell::RefCell<Vec<u8>>, mut run: impl FnMut()) -> f64 {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let class = rng.next() & 1 == 1;
-        prepare(class, i);
+        let (class, input) = &ring[i % ring.len()];
+        work.borrow_mut().copy_from_slice(input);
         let t0 = cycles();
         run();
         let t1 = cycles();
-        out.push((class, t1.wrapping_sub(t0)));
+        out.push((*class, t1.wrapping_sub(t0)));
     }
     max_t(&out)
+}
+
+/// A ring of 2048 inputs: class true → `random()`, class false → `fixed`.
+fn ring(rng: &mut Rng, fixed: &[u8], mut random: impl FnMut(&mut Rng) -> Vec<u8>) -> Vec<(bool, Vec<u8>)> {
+    (0..2048)
+        .map(|_| {
+            let class = rng.next() & 1 == 1;
+            (class, if class { random(rng) } else { fixed.to_vec() })
+        })
+        .collect()
 }
 
 fn main() {
@@ -102,44 +112,27 @@ fn main() {
             let Candidate::Aead(k) = c else { continue };
             for len in [64usize, 1024] {
                 let fixed_key = rng.bytes(32);
-                let keys: Vec<Vec<u8>> = (0..1024).map(|_| rng.bytes(32)).collect();
                 let nonce = rng.bytes(12);
                 let zero = vec![0u8; len];
-                let randoms: Vec<Vec<u8>> = (0..256).map(|_| rng.bytes(len)).collect();
-                // The fixed class reads its input from as many separate buffers as the random one,
-                // so the preparation leaves the caches in the same state for both.
-                let zeros: Vec<Vec<u8>> = (0..256).map(|_| vec![0u8; len]).collect();
-                let fixed_keys: Vec<Vec<u8>> = (0..keys.len()).map(|_| fixed_key.clone()).collect();
-                let (key, pt) = (std::cell::RefCell::new(vec![0u8; 32]), std::cell::RefCell::new(vec![0u8; len]));
-                let t_key = measure(
-                    n,
-                    &mut rng,
-                    |class, i| key.borrow_mut().copy_from_slice(if class { &keys[i % keys.len()] } else { &fixed_keys[i % keys.len()] }),
-                    || {
-                        black_box(hazmat::aead_seal_on_kernel(alg, k, &key.borrow(), &nonce, b"", &zero).unwrap());
-                    },
-                );
-                let t_data = measure(
-                    n,
-                    &mut rng,
-                    |class, i| pt.borrow_mut().copy_from_slice(if class { &randoms[i % randoms.len()] } else { &zeros[i % zeros.len()] }),
-                    || {
-                        black_box(hazmat::aead_seal_on_kernel(alg, k, &fixed_key, &nonce, b"", &pt.borrow()).unwrap());
-                    },
-                );
+                let key = std::cell::RefCell::new(vec![0u8; 32]);
+                let keys = ring(&mut rng, &fixed_key, |r| r.bytes(32));
+                let t_key = measure(n, &keys, &key, || {
+                    black_box(hazmat::aead_seal_on_kernel(alg, k, &key.borrow(), &nonce, b"", &zero).unwrap());
+                });
+                let pt = std::cell::RefCell::new(vec![0u8; len]);
+                let data = ring(&mut rng, &zero, |r| r.bytes(len));
+                let t_data = measure(n, &data, &pt, || {
+                    black_box(hazmat::aead_seal_on_kernel(alg, k, &fixed_key, &nonce, b"", &pt.borrow()).unwrap());
+                });
                 let sealed = hazmat::aead_seal_on_kernel(alg, k, &fixed_key, &nonce, b"", &zero).unwrap();
                 let (mut first, mut last) = (sealed.clone(), sealed.clone());
                 first[len] ^= 1;
                 last[len + 15] ^= 1;
                 let work = std::cell::RefCell::new(sealed.clone());
-                let t_tag = measure(
-                    n,
-                    &mut rng,
-                    |class, _| work.borrow_mut().copy_from_slice(if class { &last } else { &first }),
-                    || {
-                        black_box(hazmat::aead_open_on_kernel(alg, k, &fixed_key, &nonce, b"", &work.borrow()).is_err());
-                    },
-                );
+                let tags = ring(&mut rng, &first, |_| last.clone());
+                let t_tag = measure(n, &tags, &work, || {
+                    black_box(hazmat::aead_open_on_kernel(alg, k, &fixed_key, &nonce, b"", &work.borrow()).is_err());
+                });
                 println!("{:<34} {:>5} {:>8.2} {:>8.2} {:>8.2}", k.desc.name(), len, t_key, t_data, t_tag);
             }
         }
