@@ -57,6 +57,11 @@ impl ChaCha for Avx512 {
         Avx512(Portable::new(key, nonce))
     }
     fn apply(&mut self, buf: &mut [u8]) {
+        // One or two blocks (the Poly1305 key block, short messages): the scalar code computes
+        // just those, where the vector code would compute four.
+        if buf.len() <= 128 {
+            return self.0.apply(buf);
+        }
         let p = &mut self.0;
         // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement).
         unsafe { x86_avx512::xor_keystream_in_place(&p.key, &p.nonce, p.counter, buf) };
