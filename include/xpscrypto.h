@@ -2366,6 +2366,28 @@ xps_status xps_dispatch_reset(void);
 uint64_t xps_dispatch_generation(void);
 
 /**
+ * Non-zero: autotune on. Times every op's eligible candidates now (about 0.1 s in all on an
+ * AVX-512 machine) at one message size per size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger) and
+ * publishes the fastest per bucket; re-tunes after every policy change. Zero: selection by
+ * priority again (the default; deterministic). Forced kernels and hot-patches override tuned
+ * choices. Setting `XPS_AUTOTUNE=1` in the environment turns it on at initialization. New
+ * generation.
+ */
+xps_status xps_dispatch_set_autotune(int32_t on);
+
+/**
+ * 1 if autotune is on, else 0.
+ */
+int32_t xps_dispatch_autotune_enabled(void);
+
+/**
+ * Name of the kernel `op` runs for a message (AEAD) or one-shot input (hash) of `len` bytes
+ * (static), or NULL (unknown op; see `xps_last_error_detail`). Ops without size buckets (MACs
+ * over streams, KDFs, signatures, KEMs) answer their active kernel whatever `len`.
+ */
+const char *xps_dispatch_kernel_for_size(const char *op, size_t len);
+
+/**
  * Restricts the CPU features kernels may use (a mask of feature bits; all ones = no
  * restriction; 0 = portable kernels only) and re-selects kernels.
  */

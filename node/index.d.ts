@@ -485,6 +485,9 @@ export interface Detached {
 /** Name of the active kernel of `op`. */
 export declare function dispatchActiveKernel(op: string): string
 
+/** Whether autotune is on (`dispatchSetAutotune`, or `XPS_AUTOTUNE=1` at start-up). */
+export declare function dispatchAutotuneEnabled(): boolean
+
 /** Forces `op` to the candidate `kernel` (available on this CPU and allowed by policy). */
 export declare function dispatchForce(op: string, kernel: string): void
 
@@ -494,8 +497,17 @@ export declare function dispatchGeneration(): number
 /** Every op with its candidate kernels and the active one. */
 export declare function dispatchInfo(): Array<OpInfo>
 
+/** Name of the kernel `op` runs for `length` bytes (its size bucket's kernel). */
+export declare function dispatchKernelForSize(op: string, length: number): string
+
 /** Clears every forced kernel. */
 export declare function dispatchReset(): void
+
+/**
+ * Autotune on: times every op's candidates per size bucket now (about 0.1 s) and publishes the
+ * fastest; off: selection by priority (the default, deterministic).
+ */
+export declare function dispatchSetAutotune(on: boolean): void
 
 /** The result of an encapsulation. */
 export interface Encapsulation {
@@ -899,6 +911,10 @@ export interface OpInfo {
   active: string
   forced: boolean
   candidates: Array<CandidateInfo>
+  /** The kernel of each size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger); all `active` unless autotuned. */
+  bySize: Array<string>
+  /** Autotune's nanoseconds per call, per candidate and bucket (empty when not tuned). */
+  tunedNs: Record<string, Array<number>>
 }
 
 /** Counters of one (op, kernel) pair. */

@@ -958,6 +958,17 @@ inline void dispatch_force(const std::string &op, const std::string &kernel) { d
 inline void dispatch_reset() { detail::check(::xps_dispatch_reset()); }
 /// Generation of the active dispatch table (increments on every switch).
 inline std::uint64_t dispatch_generation() noexcept { return ::xps_dispatch_generation(); }
+/// Autotune on: time the candidates per size bucket now and publish the fastest; off: by priority.
+inline void dispatch_set_autotune(bool on) { detail::check(::xps_dispatch_set_autotune(on ? 1 : 0)); }
+inline bool dispatch_autotune_enabled() noexcept { return ::xps_dispatch_autotune_enabled() == 1; }
+/// The kernel `op` runs for `len` bytes; throws DispatchError (XPS_E_UNKNOWN_OP) for an unknown op.
+inline std::string dispatch_kernel_for_size(const std::string &op, std::size_t len) {
+    const char *k = ::xps_dispatch_kernel_for_size(op.c_str(), len);
+    if (k == nullptr) {
+        throw DispatchError(XPS_E_UNKNOWN_OP, ::xps_last_error_detail());
+    }
+    return k;
+}
 
 inline void policy_set_isa_mask(std::uint64_t mask) { detail::check(::xps_policy_set_isa_mask(mask)); }
 inline std::uint64_t policy_isa_mask() noexcept { return ::xps_policy_isa_mask(); }

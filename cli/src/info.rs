@@ -7,19 +7,25 @@ use std::io::Write;
 use xpscrypto_core::{cpu, dispatch, hotpatch, policy};
 
 pub const USAGE: &str = "\
-usage: xps info [--json]
+usage: xps info [--json] [--autotune]
 
 Prints the library version, the kernel ABI version, the CPU features kernels may use, the
 dispatch generation, every op with its candidate kernels (available here? constant-time? which
-CPU features?) and the active one, and the hot-patches applied in this process.
+CPU features?) and the active one, the kernel of each size bucket where they differ, and the
+hot-patches applied in this process.
 
-  --json   one JSON object instead of the table
+  --json       one JSON object instead of the table
+  --autotune   time the candidates per size bucket first (as XPS_AUTOTUNE=1 does at start-up)
+               and show the measurements
 ";
 
-const SPEC: Spec = Spec { usage: USAGE, values: &[], repeated: &[], flags: &["json"], positional: &[], more: None };
+const SPEC: Spec = Spec { usage: USAGE, values: &[], repeated: &[], flags: &["json", "autotune"], positional: &[], more: None };
 
 pub fn run(argv: &[String]) -> Result<(), Fail> {
     let a = args::parse(&SPEC, argv)?;
+    if a.flag("autotune") {
+        dispatch::set_autotune(true).map_err(|e| core_error("info", &e))?;
+    }
     let ops = dispatch::info().map_err(|e| core_error("info", &e))?;
     let features = cpu::feature_names(cpu::features());
     let hardware = cpu::feature_names(cpu::hardware_features());
@@ -34,10 +40,15 @@ pub fn run(argv: &[String]) -> Result<(), Fail> {
             "hardware_features": hardware,
             "ct_only": policy::ct_only(),
             "generation": generation,
+            "autotune": dispatch::autotune_enabled(),
+            "bucket_limits": dispatch::BUCKET_LIMITS,
+            "probe_sizes": dispatch::autotune_probe_sizes(),
             "ops": ops.iter().map(|o| json!({
                 "op": o.op,
                 "active": o.active,
                 "forced": o.forced,
+                "by_size": o.by_size,
+                "tuned_ns": o.tuned_ns.iter().map(|(k, ns)| (k.to_string(), json!(ns))).collect::<serde_json::Map<_, _>>(),
                 "candidates": o.candidates.iter().map(|c| json!({
                     "name": c.name,
                     "available": c.available,
@@ -60,6 +71,7 @@ pub fn run(argv: &[String]) -> Result<(), Fail> {
     }
     say!("constant-time only:  {}", if policy::ct_only() { "yes" } else { "no" });
     say!("dispatch generation: {generation}");
+    say!("autotune:            {}", if dispatch::autotune_enabled() { "on" } else { "off (XPS_AUTOTUNE=1 or --autotune to turn on)" });
     if applied.is_empty() {
         say!("applied patches:     none");
     } else {
@@ -88,7 +100,31 @@ pub fn run(argv: &[String]) -> Result<(), Fail> {
             );
         }
     }
+    let labels = bucket_labels();
+    let split: Vec<_> = ops.iter().filter(|o| o.by_size.iter().any(|k| *k != o.active) || !o.tuned_ns.is_empty()).collect();
+    if !split.is_empty() {
+        say!("");
+        say!("kernel per message size (autotune; ns per call at {:?} bytes in brackets):", dispatch::autotune_probe_sizes());
+        for o in split {
+            let cells: Vec<String> = (0..dispatch::BUCKETS)
+                .map(|b| {
+                    let ns = o.tuned_ns.iter().find(|(k, _)| *k == o.by_size[b]).map(|(_, v)| format!(" [{:.0}]", v[b])).unwrap_or_default();
+                    format!("{} {}{ns}", labels[b], o.by_size[b])
+                })
+                .collect();
+            say!("{:op_w$}  {}", o.op, cells.join(", "));
+        }
+    }
     say!("");
     say!("* active kernel   ! active kernel, forced");
     Ok(())
+}
+
+/// "≤256 B", "≤2 KiB", "≤64 KiB", ">64 KiB" from the table's limits.
+fn bucket_labels() -> Vec<String> {
+    let fmt = |n: usize| if n >= 1024 { format!("{} KiB", n / 1024) } else { format!("{n} B") };
+    let l = dispatch::BUCKET_LIMITS;
+    let mut v: Vec<String> = l.iter().map(|n| format!("≤{}", fmt(*n))).collect();
+    v.push(format!(">{}", fmt(l[l.len() - 1])));
+    v
 }

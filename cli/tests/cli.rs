@@ -16,6 +16,7 @@ fn xps(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("XPS_PATCH_AUDIT_LOG")
+        .env_remove("XPS_AUTOTUNE")
         .output()
         .expect("run xps");
     Run {
@@ -232,6 +233,40 @@ fn info_json_lists_ops_and_candidates() {
     }
     let table = ok(&d, &["info"]);
     assert!(table.contains("hash.sha256") && table.contains("kernel ABI"), "{table}");
+    assert!(table.contains("autotune:            off"), "{table}");
+    // Autotune off: every size bucket runs the active kernel, nothing measured.
+    assert_eq!(v["autotune"], false);
+    for o in ops {
+        assert!(o["by_size"].as_array().unwrap().iter().all(|k| *k == o["active"]), "{o}");
+        assert_eq!(o["tuned_ns"], serde_json::json!({}));
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `--autotune` and `XPS_AUTOTUNE=1` measure the candidates and show the per-bucket kernels.
+#[test]
+fn info_shows_autotune_decisions() {
+    let d = scratch("autotune");
+    let by_flag: serde_json::Value = serde_json::from_str(&ok(&d, &["info", "--json", "--autotune"])).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xps")).args(["info", "--json"]).env("XPS_AUTOTUNE", "1").output().unwrap();
+    assert!(out.status.success());
+    let by_env: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for v in [&by_flag, &by_env] {
+        assert_eq!(v["autotune"], true);
+        assert_eq!(v["bucket_limits"], serde_json::json!([256, 2048, 65536]));
+        for o in v["ops"].as_array().unwrap() {
+            let available: Vec<&serde_json::Value> =
+                o["candidates"].as_array().unwrap().iter().filter(|c| c["available"] == true).map(|c| &c["name"]).collect();
+            let by_size = o["by_size"].as_array().unwrap();
+            assert_eq!(by_size.len(), 4);
+            assert!(by_size.iter().all(|k| available.contains(&k)), "{o}");
+            let tuned = o["tuned_ns"].as_object().unwrap();
+            let sized = o["op"].as_str().unwrap().starts_with("hash.") || o["op"].as_str().unwrap().starts_with("aead.");
+            assert_eq!(!tuned.is_empty(), sized && available.len() >= 2, "{o}");
+        }
+    }
+    let table = ok(&d, &["info", "--autotune"]);
+    assert!(table.contains("autotune:            on"), "{table}");
     std::fs::remove_dir_all(&d).unwrap();
 }
 

@@ -101,10 +101,11 @@ impl Schedule {
     }
 }
 
-/// The active kernel of an AEAD op, by reference into the (never freed) active table.
+/// The kernel of an AEAD op for a message of `len` bytes (its size bucket's slot), by reference
+/// into the (never freed) active table.
 #[inline]
-fn kernel_for(alg: Alg) -> Result<&'static AeadKernel> {
-    match dispatch::table()?.aead_kernel(alg) {
+fn kernel_for(alg: Alg, len: usize) -> Result<&'static AeadKernel> {
+    match dispatch::table()?.aead_kernel_for(alg, len) {
         Some(k) => Ok(k),
         None => Err(not_an_aead(alg)),
     }
@@ -117,9 +118,9 @@ fn not_an_aead(alg: Alg) -> crate::Error {
 }
 
 /// Runs `f` with a one-shot schedule on the stack, wiped afterwards; records the kernel in `ran`.
-fn with_stack_schedule<T>(alg: Alg, key: &[u8], ran: &mut metrics::Ran, f: impl FnOnce(&AeadKernel, *const AeadSchedule) -> T) -> Result<T> {
+fn with_stack_schedule<T>(alg: Alg, key: &[u8], len: usize, ran: &mut metrics::Ran, f: impl FnOnce(&AeadKernel, *const AeadSchedule) -> T) -> Result<T> {
     check_key(alg, key)?;
-    let k = kernel_for(alg)?;
+    let k = kernel_for(alg, len)?;
     *ran = Some(k.desc);
     let mut sched = std::mem::MaybeUninit::<AeadSchedule>::uninit();
     // SAFETY: an aligned blob the kernel initializes itself; `key` validated above.
@@ -132,20 +133,21 @@ fn with_stack_schedule<T>(alg: Alg, key: &[u8], ran: &mut metrics::Ran, f: impl 
     Ok(r)
 }
 
-/// A reusable AEAD key. Holds the raw key in secure memory and a cached schedule for the kernel
-/// active when it was derived; when the dispatch table switches this op to another kernel
-/// (force/reset/policy/hot-patch), the next call re-derives the schedule (invariant I-6). Cheap to
-/// share across threads (`&AeadKey` is enough to seal/open; no lock on the hot path).
+/// A reusable AEAD key. Holds the raw key in secure memory and, per size bucket, a cached
+/// schedule for the kernel that bucket ran on; when the dispatch table switches a bucket to another
+/// kernel (force/reset/policy/hot-patch/autotune), the next call of that size re-derives the
+/// schedule (invariant I-6). Cheap to share across threads (`&AeadKey` is enough to seal/open; no
+/// lock on the hot path).
 ///
 /// Schedules live in `derived` until the key is dropped (at most one per kernel this key has run
 /// on, re-used if that kernel becomes active again), so the hot path is one `Acquire` load of
-/// `current` with no reference counting: a reader can never hold a freed schedule. Every schedule
-/// is wiped when the key drops.
+/// `current[bucket]` with no reference counting: a reader can never hold a freed schedule. Every
+/// schedule is wiped when the key drops.
 pub struct AeadKey {
     alg: Alg,
     raw: SecureBuffer,
-    /// NULL or a schedule owned by `derived`.
-    current: AtomicPtr<Schedule>,
+    /// Per size bucket: NULL or a schedule owned by `derived`.
+    current: [AtomicPtr<Schedule>; dispatch::BUCKETS],
     /// Every schedule derived for this key; only pushed to (never removed) until drop. Boxed so
     /// a schedule keeps its address when the vector grows.
     #[allow(clippy::vec_box)]
@@ -155,8 +157,9 @@ pub struct AeadKey {
 impl AeadKey {
     pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
         check_key(alg, key)?;
-        let k = AeadKey { alg, raw: SecureBuffer::from_slice(key)?, current: AtomicPtr::new(std::ptr::null_mut()), derived: Mutex::new(Vec::new()) };
-        k.schedule()?;
+        let k = AeadKey { alg, raw: SecureBuffer::from_slice(key)?, current: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())), derived: Mutex::new(Vec::new()) };
+        // The largest bucket's kernel is the op's kernel: derive its schedule now.
+        k.schedule(usize::MAX)?;
         Ok(k)
     }
 
@@ -169,12 +172,13 @@ impl AeadKey {
         self.raw.is_locked()
     }
 
-    /// The schedule of the kernel currently active for this key's op, deriving (and keeping) it
-    /// if the active kernel changed (I-6). The common case is two `Acquire` loads (table, cache).
+    /// The schedule of the kernel this key's op runs for `len` bytes, deriving (and keeping) it
+    /// if that kernel changed (I-6). The common case is two `Acquire` loads (table, cache).
     #[inline]
-    fn schedule(&self) -> Result<&Schedule> {
-        let k = kernel_for(self.alg)?;
-        let p = self.current.load(Ordering::Acquire);
+    fn schedule(&self, len: usize) -> Result<&Schedule> {
+        let b = dispatch::bucket_of(len);
+        let k = kernel_for(self.alg, len)?;
+        let p = self.current[b].load(Ordering::Acquire);
         if !p.is_null() {
             // SAFETY: non-NULL values of `current` point to boxes owned by `derived`, which are
             // neither moved nor dropped before `self` is.
@@ -183,13 +187,13 @@ impl AeadKey {
                 return Ok(s);
             }
         }
-        self.switch_to(k)
+        self.switch_to(k, b)
     }
 
     /// Slow path of [`AeadKey::schedule`]: the active kernel is not the cached one.
     #[cold]
     #[inline(never)]
-    fn switch_to(&self, k: &AeadKernel) -> Result<&Schedule> {
+    fn switch_to(&self, k: &AeadKernel, bucket: usize) -> Result<&Schedule> {
         let mut derived = self.derived.lock().unwrap_or_else(|e| e.into_inner());
         let s: *const Schedule = match derived.iter().find(|s| std::ptr::eq(s.desc(), k.desc)) {
             Some(s) => &**s,
@@ -200,14 +204,19 @@ impl AeadKey {
                 p
             }
         };
-        self.current.store(s.cast_mut(), Ordering::Release);
+        self.current[bucket].store(s.cast_mut(), Ordering::Release);
         // SAFETY: `s` points into a box owned by `derived` (see `schedule`).
         Ok(unsafe { &*s })
     }
 
-    /// Name of the kernel the cached schedule belongs to.
+    /// Name of the op's kernel (the largest size bucket's), deriving its schedule if needed.
     pub fn kernel_name(&self) -> Result<&'static str> {
-        Ok(self.schedule()?.desc().name())
+        self.kernel_name_for(usize::MAX)
+    }
+
+    /// Name of the kernel a message of `len` bytes runs on, deriving its schedule if needed.
+    pub fn kernel_name_for(&self, len: usize) -> Result<&'static str> {
+        Ok(self.schedule(len)?.desc().name())
     }
 
     /// Seal on raw buffers, for callers that validated the buffers themselves (the C ABI). Checks
@@ -221,7 +230,7 @@ impl AeadKey {
     #[inline]
     pub unsafe fn seal_parts(&self, nonce: &[u8], aad: &[u8], input: *const u8, output: *mut u8, len: usize, tag: *mut u8) -> Result<()> {
         // The policy is checked at every use: a key made before a policy change is refused after it.
-        let s = match crate::policy::check(self.alg).and_then(|()| check_call(self.alg, nonce, len)).and_then(|()| self.schedule()) {
+        let s = match crate::policy::check(self.alg).and_then(|()| check_call(self.alg, nonce, len)).and_then(|()| self.schedule(len)) {
             Ok(s) => s,
             Err(e) => return Err(metrics::failed(OpKind::AeadSeal, self.alg, len, e)),
         };
@@ -241,7 +250,7 @@ impl AeadKey {
     #[doc(hidden)]
     #[inline]
     pub unsafe fn open_parts(&self, nonce: &[u8], aad: &[u8], ct: *const u8, output: *mut u8, len: usize, tag: &[u8; TAG_LEN]) -> Result<()> {
-        let s = match crate::policy::check(self.alg).and_then(|()| check_call(self.alg, nonce, len)).and_then(|()| self.schedule()) {
+        let s = match crate::policy::check(self.alg).and_then(|()| check_call(self.alg, nonce, len)).and_then(|()| self.schedule(len)) {
             Ok(s) => s,
             Err(e) => return Err(metrics::failed(OpKind::AeadOpen, self.alg, len, e)),
         };
@@ -387,7 +396,7 @@ fn seal_detached_core(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8],
     }
     check_key(alg, key)?;
     check_call(alg, nonce, pt.len())?;
-    with_stack_schedule(alg, key, ran, |k, s| seal_raw(k, s, nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
+    with_stack_schedule(alg, key, pt.len(), ran, |k, s| seal_raw(k, s, nonce, aad, pt.as_ptr(), ct.as_mut_ptr(), pt.len()))
 }
 
 /// One-shot in-place seal; returns the tag.
@@ -395,7 +404,7 @@ pub fn seal_in_place(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], buf: &mut [
     metrics::metered(OpKind::AeadSeal, alg, buf.len(), |ran| {
         check_key(alg, key)?;
         check_call(alg, nonce, buf.len())?;
-        with_stack_schedule(alg, key, ran, |k, s| seal_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
+        with_stack_schedule(alg, key, buf.len(), ran, |k, s| seal_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len()))
     })
 }
 
@@ -436,7 +445,7 @@ fn open_detached_core(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], ct: &[u8],
     }
     check_key(alg, key)?;
     check_call(alg, nonce, ct.len())?;
-    with_stack_schedule(alg, key, ran, |k, s| open_raw(k, s, nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
+    with_stack_schedule(alg, key, ct.len(), ran, |k, s| open_raw(k, s, nonce, aad, ct.as_ptr(), pt.as_mut_ptr(), ct.len(), tag))?
 }
 
 /// One-shot in-place open. On failure `buf` is unchanged.
@@ -445,7 +454,7 @@ pub fn open_in_place(alg: Alg, key: &[u8], nonce: &[u8], aad: &[u8], buf: &mut [
         check_tag(tag)?;
         check_key(alg, key)?;
         check_call(alg, nonce, buf.len())?;
-        with_stack_schedule(alg, key, ran, |k, s| open_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
+        with_stack_schedule(alg, key, buf.len(), ran, |k, s| open_raw(k, s, nonce, aad, buf.as_ptr(), buf.as_mut_ptr(), buf.len(), tag))?
     })
 }
 

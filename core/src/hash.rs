@@ -297,6 +297,15 @@ fn kernel_ref(alg: Alg) -> Result<&'static HashKernel> {
     }
 }
 
+/// The kernel a one-shot call on `len` bytes uses (its size bucket's slot).
+#[inline]
+fn kernel_ref_for(alg: Alg, len: usize) -> Result<&'static HashKernel> {
+    match dispatch::table()?.hash_kernel_for(alg, len) {
+        Some(k) => Ok(k),
+        None => Err(not_a_hash(alg)),
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn not_a_hash(alg: Alg) -> crate::Error {
@@ -331,7 +340,7 @@ pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
     if let Err(e) = crate::policy::check(alg) {
         return Err(metrics::failed(OpKind::Hash, alg, data.len(), e));
     }
-    let k = match kernel_ref(alg) {
+    let k = match kernel_ref_for(alg, data.len()) {
         Ok(k) => k,
         Err(e) => return Err(metrics::failed(OpKind::Hash, alg, data.len(), e)),
     };
@@ -352,7 +361,7 @@ fn hash_into_general(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
                 return Err(digest_too_small(alg, n, out.len()));
             }
         }
-        let k = kernel_ref(alg)?;
+        let k = kernel_ref_for(alg, data.len())?;
         let n = need.unwrap_or(out.len());
         oneshot(k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
         *ran = Some(k.desc);
@@ -364,7 +373,7 @@ fn hash_into_general(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
 pub fn hash(alg: Alg, data: &[u8]) -> Result<Vec<u8>> {
     metrics::metered(OpKind::Hash, alg, data.len(), |ran| {
         let mut v = vec![0u8; default_len(alg)?];
-        let k = kernel_ref(alg)?;
+        let k = kernel_ref_for(alg, data.len())?;
         oneshot(k, &[], HASH_MODE_PLAIN, data, &mut v);
         *ran = Some(k.desc);
         Ok(v)
@@ -377,7 +386,7 @@ pub fn xof(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<()> {
         if !is_xof(alg.expect(Family::Hash)?) {
             return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
         }
-        let k = kernel_ref(alg)?;
+        let k = kernel_ref_for(alg, data.len())?;
         oneshot(k, &[], HASH_MODE_PLAIN, data, out);
         *ran = Some(k.desc);
         Ok(())

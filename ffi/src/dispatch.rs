@@ -101,6 +101,41 @@ pub extern "C" fn xps_dispatch_generation() -> u64 {
     guard_value(0, dispatch::generation)
 }
 
+/// Non-zero: autotune on. Times every op's eligible candidates now (about 0.1 s in all on an
+/// AVX-512 machine) at one message size per size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger) and
+/// publishes the fastest per bucket; re-tunes after every policy change. Zero: selection by
+/// priority again (the default; deterministic). Forced kernels and hot-patches override tuned
+/// choices. Setting `XPS_AUTOTUNE=1` in the environment turns it on at initialization. New
+/// generation.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_set_autotune(on: i32) -> xps_status {
+    guard(|| dispatch::set_autotune(on != 0))
+}
+
+/// 1 if autotune is on, else 0.
+#[no_mangle]
+pub extern "C" fn xps_dispatch_autotune_enabled() -> i32 {
+    guard_value(0, || i32::from(dispatch::autotune_enabled()))
+}
+
+/// Name of the kernel `op` runs for a message (AEAD) or one-shot input (hash) of `len` bytes
+/// (static), or NULL (unknown op; see `xps_last_error_detail`). Ops without size buckets (MACs
+/// over streams, KDFs, signatures, KEMs) answer their active kernel whatever `len`.
+#[no_mangle]
+pub unsafe extern "C" fn xps_dispatch_kernel_for_size(op: *const c_char, len: usize) -> *const c_char {
+    guard_value(std::ptr::null(), || {
+        // SAFETY: NULL or a NUL-terminated string (caller contract).
+        let r = unsafe { cstr(op, "op") }.and_then(|o| dispatch::kernel_for_size(o, len));
+        match r {
+            Ok(n) => crate::status::interned(n),
+            Err(err) => {
+                set_last_error(&err.detail);
+                std::ptr::null()
+            }
+        }
+    })
+}
+
 /// Restricts the CPU features kernels may use (a mask of feature bits; all ones = no
 /// restriction; 0 = portable kernels only) and re-selects kernels.
 #[no_mangle]

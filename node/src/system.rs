@@ -185,6 +185,10 @@ pub struct OpInfo {
     pub active: String,
     pub forced: bool,
     pub candidates: Vec<CandidateInfo>,
+    /// The kernel of each size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger); all `active` unless autotuned.
+    pub by_size: Vec<String>,
+    /// Autotune's nanoseconds per call, per candidate and bucket (empty when not tuned).
+    pub tuned_ns: std::collections::HashMap<String, Vec<f64>>,
 }
 
 /// Every op with its candidate kernels and the active one.
@@ -197,6 +201,8 @@ pub fn dispatch_info() -> Result<Vec<OpInfo>> {
             op: o.op.into(),
             active: o.active.into(),
             forced: o.forced,
+            by_size: o.by_size.iter().map(|k| k.to_string()).collect(),
+            tuned_ns: o.tuned_ns.iter().map(|(k, ns)| (k.to_string(), ns.to_vec())).collect(),
             candidates: o
                 .candidates
                 .into_iter()
@@ -234,6 +240,25 @@ pub fn dispatch_reset() -> Result<()> {
 #[napi]
 pub fn dispatch_generation() -> i64 {
     dispatch::generation() as i64
+}
+
+/// Autotune on: times every op's candidates per size bucket now (about 0.1 s) and publishes the
+/// fastest; off: selection by priority (the default, deterministic).
+#[napi]
+pub fn dispatch_set_autotune(on: bool) -> Result<()> {
+    dispatch::set_autotune(on).js()
+}
+
+/// Whether autotune is on (`dispatchSetAutotune`, or `XPS_AUTOTUNE=1` at start-up).
+#[napi]
+pub fn dispatch_autotune_enabled() -> bool {
+    dispatch::autotune_enabled()
+}
+
+/// Name of the kernel `op` runs for `length` bytes (its size bucket's kernel).
+#[napi]
+pub fn dispatch_kernel_for_size(op: String, length: u32) -> Result<&'static str> {
+    dispatch::kernel_for_size(&op, length as usize).js()
 }
 
 /// Restricts the instruction sets kernels may use, by feature names (`[]` = portable only).

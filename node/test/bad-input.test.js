@@ -278,7 +278,7 @@ const OTHERS = new Set([
   'statusName', 'statusMessage', 'statusCategory', 'statuses', 'algorithms', 'algFromName', 'algName',
   'randomBytes', 'secureAlloc', 'secureIsLocked', 'secureLockFailures', 'cpuFeatureName', 'cpuFeatures',
   'cpuHardwareFeatures', 'dispatchActiveKernel', 'dispatchForce', 'dispatchGeneration', 'dispatchInfo',
-  'dispatchReset', 'policyCtOnly', 'policyIsaMask', 'policyRequireMlock', 'policyRsaPrivateOps',
+  'dispatchReset', 'dispatchSetAutotune', 'dispatchAutotuneEnabled', 'dispatchKernelForSize', 'policyCtOnly', 'policyIsaMask', 'policyRequireMlock', 'policyRsaPrivateOps',
   'policySetCtOnly', 'policySetIsaMask', 'policySetRequireMlock', 'policySetRsaPrivateOps',
   'policyClearIsaMask', '_benchCore', 'errorClass',
   'Hash.digest', 'Hash.xof', 'Hash.copy', 'Hash.name', 'Hash.digestSize', 'Hash.kernel',
@@ -778,6 +778,7 @@ test('other exported functions: bad types, unknown names, and their documented r
     () => xps.hpkeKeypair('x'), () => xps.statusName('103'), () => xps.statusMessage(undefined),
     () => xps.statusCategory('1'), () => xps.algFromName(b('sha256')), () => xps.algName('sha256'),
     () => xps.cpuFeatureName('x'), () => xps.dispatchActiveKernel(undefined), () => xps.dispatchForce('aead.aes-256-gcm', undefined),
+    () => xps.dispatchSetAutotune('yes'), () => xps.dispatchKernelForSize('hash.sha256', '5'), () => xps.dispatchKernelForSize(5, 5),
     () => xps.policySetCtOnly('yes'), () => xps.policySetRequireMlock(undefined), () => xps.policySetRsaPrivateOps('no'),
     () => xps.randomBytes('8'), () => xps.randomBytesAsync('8'), () => xps.secureAlloc(undefined),
     () => xps._benchCore(5, 16, 1), () => xps.hpkePkbytes(undefined),
@@ -817,6 +818,8 @@ test('other exported functions: bad types, unknown names, and their documented r
   const gen = xps.dispatchGeneration()
   expectStatus(S.UNKNOWN_KERNEL, () => xps.dispatchForce('aead.aes-256-gcm', 'no-such-kernel'))
   expectStatus(S.UNKNOWN_OP, () => xps.dispatchForce('no-such-op', 'x'))
+  expectStatus(S.UNKNOWN_OP, () => xps.dispatchKernelForSize('no-such-op', 1))
+  for (const bad of [-1, 1.5, NaN, 2 ** 32]) assert.throws(() => xps.dispatchKernelForSize('hash.sha256', bad), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' })
   const mask = xps.policyIsaMask()
   expectStatus(S.INVALID_PARAMETER, () => xps.policySetIsaMask(['no-such-feature']))
   assert.equal(xps.dispatchGeneration(), gen)

@@ -132,3 +132,37 @@ test('policy: get / replace / allowed algorithms / hot-patch switch', () => {
   assert.throws(() => xps.patchApply(Buffer.from('{}'), Buffer.alloc(0), Buffer.from('{}')), (e) => e instanceof xps.PatchError && e.status === 507 && /hot_patch_allowed/.test(e.message))
   assert.equal(xps.metrics().patchEvents.rejected, 1)
 })
+
+test('dispatch: autotune per size bucket (off by default; on, same bytes; off again, deterministic)', () => {
+  const EDGES = [0, 64, 256, 257, 2048, 2049, 65536, 65537, 200000]
+  const BUCKET = [0, 0, 0, 1, 1, 2, 2, 3, 3]
+  assert.equal(xps.dispatchAutotuneEnabled(), false)
+  for (const o of xps.dispatchInfo()) {
+    assert.deepEqual(o.bySize, [o.active, o.active, o.active, o.active])
+    assert.deepEqual(o.tunedNs, {})
+  }
+  const msgs = EDGES.map((n) => Buffer.alloc(n, n & 0xff))
+  const key = Buffer.alloc(32, 7), nonce = Buffer.alloc(12, 9)
+  const run = () => msgs.map((m) => [xps.hash('sha256', m), xps.aeadSeal('aes-256-gcm', key, nonce, m), xps.aeadSeal('chacha20-poly1305', key, nonce, m)].map((x) => x.toString('hex')).join())
+  const want = run()
+  const gen = xps.dispatchGeneration()
+  try {
+    xps.dispatchSetAutotune(true)
+    assert.equal(xps.dispatchAutotuneEnabled(), true)
+    assert.ok(xps.dispatchGeneration() > gen)
+    for (const o of xps.dispatchInfo()) {
+      const available = o.candidates.filter((c) => c.available).map((c) => c.name)
+      assert.ok(o.bySize.every((k) => available.includes(k)), o.op)
+      assert.equal(o.active, o.bySize[3])
+      for (const [k, ns] of Object.entries(o.tunedNs)) {
+        assert.ok(available.includes(k) && ns.length === 4 && ns.every((t) => t > 0), o.op)
+      }
+      EDGES.forEach((n, i) => assert.equal(xps.dispatchKernelForSize(o.op, n), o.bySize[BUCKET[i]]))
+    }
+    assert.deepEqual(run(), want)
+  } finally {
+    xps.dispatchSetAutotune(false)
+  }
+  assert.equal(xps.dispatchAutotuneEnabled(), false)
+  for (const o of xps.dispatchInfo()) assert.equal(xps.dispatchKernelForSize(o.op, 1e6), o.active)
+})

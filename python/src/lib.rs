@@ -63,7 +63,8 @@ mod _native {
     #[pymodule_export]
     use crate::system::{
         alg_from_name, alg_name, algorithms, cpu_feature_bits, cpu_feature_name, cpu_features, cpu_hardware_features, ct_equal, ct_is_zero,
-        dispatch_active_kernel, dispatch_force, dispatch_generation, dispatch_info, dispatch_reset, init, policy_ct_only, policy_isa_mask,
+        dispatch_active_kernel, dispatch_autotune_enabled, dispatch_force, dispatch_generation, dispatch_info, dispatch_kernel_for_size, dispatch_reset,
+        dispatch_set_autotune, init, policy_ct_only, policy_isa_mask,
         policy_require_mlock, policy_rsa_private_ops, policy_set_ct_only, policy_set_isa_mask, policy_set_require_mlock, policy_set_rsa_private_ops,
         random_bytes, secure_lock_failures, secure_zero, status_category, status_message, status_name, statuses, version, version_number, _bench_core,
     };

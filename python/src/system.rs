@@ -134,7 +134,9 @@ pub fn cpu_feature_bits() -> Vec<(&'static str, u64)> {
 }
 
 /// Every op with its candidates and active kernel: a list of dicts
-/// `{op, active, forced, candidates: [{name, requires, constant_time, priority, available}]}`.
+/// `{op, active, forced, candidates: [{name, requires, constant_time, priority, available}],
+/// by_size, tuned_ns}`. `by_size`: the kernel of each size bucket (≤256 B, ≤2 KiB, ≤64 KiB,
+/// larger); `tuned_ns`: autotune's ns per call per candidate and bucket (empty when not tuned).
 #[pyfunction]
 pub fn dispatch_info(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
     dispatch::info()
@@ -159,6 +161,12 @@ pub fn dispatch_info(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyDict>>> {
                 })
                 .collect::<PyResult<Vec<_>>>()?;
             d.set_item("candidates", cands)?;
+            d.set_item("by_size", o.by_size.to_vec())?;
+            let tuned = PyDict::new(py);
+            for (k, ns) in o.tuned_ns {
+                tuned.set_item(k, ns.to_vec())?;
+            }
+            d.set_item("tuned_ns", tuned)?;
             Ok(d)
         })
         .collect()
@@ -186,6 +194,25 @@ pub fn dispatch_reset() -> PyResult<()> {
 #[pyfunction]
 pub fn dispatch_generation() -> u64 {
     dispatch::generation()
+}
+
+/// Autotune on: times every op's candidates per size bucket now (about 0.1 s, GIL released) and
+/// publishes the fastest; off: selection by priority (the default, deterministic).
+#[pyfunction]
+pub fn dispatch_set_autotune(py: Python<'_>, on: bool) -> PyResult<()> {
+    py.detach(|| dispatch::set_autotune(on)).py()
+}
+
+/// Whether autotune is on (`dispatch_set_autotune`, or `XPS_AUTOTUNE=1` at start-up).
+#[pyfunction]
+pub fn dispatch_autotune_enabled() -> bool {
+    dispatch::autotune_enabled()
+}
+
+/// Name of the kernel `op` runs for `length` bytes (its size bucket's kernel).
+#[pyfunction]
+pub fn dispatch_kernel_for_size(op: &str, length: usize) -> PyResult<&'static str> {
+    dispatch::kernel_for_size(op, length).py()
 }
 
 /// Restricts the instruction sets kernels may use (a mask of `cpu_feature_bits()` values, or

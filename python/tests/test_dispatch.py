@@ -14,6 +14,7 @@ import xpscrypto as xps
 def _restore():
     yield
     xps.dispatch_reset()
+    xps.dispatch_set_autotune(False)
     xps.policy_set_ct_only(False)
     xps.policy_set_isa_mask(2**64 - 1)
     xps.policy_set_rsa_private_ops(True)
@@ -44,6 +45,41 @@ def test_force_and_reset_switch_kernels_and_results_agree():
     assert xps.dispatch_generation() > gen or len(cands) == 1
     xps.dispatch_reset()
     assert not next(o for o in xps.dispatch_info() if o["op"] == op)["forced"]
+
+
+BUCKET_EDGES = [0, 64, 256, 257, 2048, 2049, 65536, 65537, 200_000]
+
+
+def test_autotune_per_size_bucket():
+    """Off by default: every size runs the active kernel. On: each size runs an available
+    candidate, measured ops carry timings, and results do not change."""
+    assert not xps.dispatch_autotune_enabled()
+    for o in xps.dispatch_info():
+        assert o["by_size"] == [o["active"]] * 4 and o["tuned_ns"] == {}
+    msgs = [bytes(range(256)) * (n // 256) + bytes(n % 256) for n in BUCKET_EDGES]
+    key = xps.AeadKey("aes-256-gcm", bytes(32))
+    want = [(xps.hash("sha256", m), key.encrypt(bytes(12), m), xps.aead_seal("chacha20-poly1305", bytes(32), bytes(12), m)) for m in msgs]
+    gen = xps.dispatch_generation()
+    xps.dispatch_set_autotune(True)
+    assert xps.dispatch_autotune_enabled() and xps.dispatch_generation() > gen
+    for o in xps.dispatch_info():
+        available = {c["name"] for c in o["candidates"] if c["available"]}
+        assert set(o["by_size"]) <= available and o["active"] == o["by_size"][3]
+        if o["tuned_ns"]:
+            assert set(o["tuned_ns"]) == available
+            assert all(len(v) == 4 and all(t > 0 for t in v) for v in o["tuned_ns"].values())
+        for n, b in zip(BUCKET_EDGES, [0, 0, 0, 1, 1, 2, 2, 3, 3]):
+            assert xps.dispatch_kernel_for_size(o["op"], n) == o["by_size"][b]
+    got = [(xps.hash("sha256", m), key.encrypt(bytes(12), m), xps.aead_seal("chacha20-poly1305", bytes(32), bytes(12), m)) for m in msgs]
+    assert got == want
+    xps.dispatch_set_autotune(False)
+    assert not xps.dispatch_autotune_enabled()
+    assert all(xps.dispatch_kernel_for_size(o["op"], 70_000) == o["active"] for o in xps.dispatch_info())
+    with pytest.raises(xps.PatchError) as e:
+        xps.dispatch_kernel_for_size("hash.nope", 1)
+    assert e.value.name == "XPS_E_UNKNOWN_OP"
+    with pytest.raises(OverflowError):
+        xps.dispatch_kernel_for_size("hash.sha256", -1)
 
 
 def test_force_unknown_names():

@@ -1852,6 +1852,57 @@ static int run_op(const char *op, uint8_t res[64]) {
     return 0;
 }
 
+/* Autotune per size bucket: on, every size of every op runs an available candidate and results
+ * do not change; off, every size runs the active kernel (deterministic). */
+static void t_autotune(void) {
+    static const size_t lens[] = {0, 1, 256, 257, 2048, 2049, 65536, 65537, SIZE_MAX};
+    size_t nops = xps_dispatch_op_count(), i, k, j, ops_checked = 0;
+    uint8_t(*ref)[64] = calloc(nops ? nops : 1, 64), got[64];
+    uint64_t g0 = xps_dispatch_generation();
+    const char *env = getenv("XPS_AUTOTUNE");
+    if (!CHECK(ref != NULL, "allocation")) return;
+    CHECK(xps_dispatch_autotune_enabled() == (env != NULL && strcmp(env, "1") == 0), "autotune is off unless XPS_AUTOTUNE=1");
+    OK(xps_dispatch_set_autotune(0));
+    for (i = 0; i < nops; i++) {
+        const char *op = xps_dispatch_op_name(i);
+        CHECK(op != NULL && run_op(op, ref[i]), "op %zu: reference computation", i);
+    }
+    /* Tuning runs once here (about 0.1 s natively; much longer under valgrind). */
+    OK(xps_dispatch_set_autotune(1));
+    CHECK(xps_dispatch_autotune_enabled() == 1, "autotune on after set_autotune(1)");
+    CHECK(xps_dispatch_generation() > g0, "set_autotune publishes a new table");
+    for (i = 0; i < nops; i++) {
+        const char *op = xps_dispatch_op_name(i);
+        if (op == NULL) continue;
+        for (j = 0; j < sizeof lens / sizeof lens[0]; j++) {
+            const char *kn = xps_dispatch_kernel_for_size(op, lens[j]);
+            int ok = 0;
+            for (k = 0; kn != NULL && k < xps_dispatch_candidate_count(i); k++) {
+                const char *cn = xps_dispatch_candidate_name(i, k);
+                ok = ok || (cn != NULL && strcmp(cn, kn) == 0 && xps_dispatch_candidate_available(i, k));
+            }
+            CHECK(ok, "%s: the kernel for %zu bytes (%s) is an available candidate", op, lens[j], kn ? kn : "(null)");
+        }
+        memset(got, 0, sizeof got);
+        CHECK(run_op(op, got) && eq(got, ref[i], 64), "%s: same result with autotune on", op);
+        ops_checked++;
+    }
+    OK(xps_dispatch_set_autotune(0));
+    CHECK(xps_dispatch_autotune_enabled() == 0, "autotune off after set_autotune(0)");
+    for (i = 0; i < nops; i++) {
+        const char *op = xps_dispatch_op_name(i), *act = op ? xps_dispatch_active_kernel(op) : NULL;
+        for (j = 0; act != NULL && j < sizeof lens / sizeof lens[0]; j++) {
+            const char *kn = xps_dispatch_kernel_for_size(op, lens[j]);
+            CHECK(kn != NULL && strcmp(kn, act) == 0, "%s: with autotune off %zu bytes run the active kernel %s (got %s)", op, lens[j], act,
+                  kn ? kn : "(null)");
+        }
+    }
+    CHECK(xps_dispatch_kernel_for_size("no.such.op", 1) == NULL && xps_last_error_detail()[0] != '\0', "kernel_for_size(unknown op) is NULL + detail");
+    CHECK(xps_dispatch_kernel_for_size(NULL, 1) == NULL, "kernel_for_size(NULL) is NULL");
+    printf("  autotune: %zu ops checked on and off\n", ops_checked);
+    free(ref);
+}
+
 static void t_dispatch(void) {
     size_t nops = xps_dispatch_op_count(), i, k;
     uint64_t g0, g1, hw = xps_cpu_hardware_features(), feat = xps_cpu_features();
@@ -1971,6 +2022,7 @@ static void t_dispatch(void) {
     }
     OK(xps_policy_set_isa_mask(UINT64_MAX));
     OK(xps_dispatch_reset());
+    t_autotune();
 }
 
 static void t_policy_and_handles(void) {

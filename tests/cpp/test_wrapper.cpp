@@ -442,6 +442,17 @@ void test_dispatch() {
     xps::dispatch_reset();
     CHECK(xps::dispatch_generation() > g1);
 
+    // autotune per size bucket: results unchanged; off again, every size runs the active kernel
+    xps::dispatch_set_autotune(true);
+    CHECK(xps::dispatch_autotune_enabled());
+    CHECK(xps::hash("sha256", msg) == ref_hash);
+    CHECK(k.seal(bytes(12, 1), msg) == ref_seal);
+    CHECK(!xps::dispatch_kernel_for_size("aead.aes-256-gcm", 64).empty());
+    xps::dispatch_set_autotune(false);
+    CHECK(!xps::dispatch_autotune_enabled());
+    CHECK(xps::dispatch_kernel_for_size("aead.aes-256-gcm", 64) == xps::dispatch_active_kernel("aead.aes-256-gcm"));
+    EXPECT_THROW(xps::dispatch_kernel_for_size("no.such.op", 1), xps::DispatchError, XPS_E_UNKNOWN_OP);
+
     // policy: ISA mask 0 makes accelerated kernels unavailable
     CHECK(xps::policy_isa_mask() == UINT64_MAX);
     xps::policy_set_isa_mask(0);

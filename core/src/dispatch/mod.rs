@@ -4,12 +4,14 @@
 //! Hot path (invariant I-4): [`table`] is one `Acquire` load of a pointer; callers then make one
 //! indirect call through it. Published tables are leaked on purpose and never freed, so a reader
 //! holding an old table can always finish on it (I-6: in-flight operations complete on the table
-//! they started with). Each switch costs one `Table` (~1 KiB) for the life of the process.
+//! they started with). Each switch costs one `Table` (~5 KiB with the size buckets) for the life of the process.
 //!
-//! Autotune per size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger) will add per-bucket slots; the
-//! table is versioned (`abi_version`) so that change is visible to patch modules.
+//! Size buckets (≤256 B, ≤2 KiB, ≤64 KiB, larger): one-shot hashes and AEAD calls pick their kernel
+//! from a per-bucket slot (`hash_sized`, `aead_sized`). They all hold the op's kernel unless
+//! autotune (off by default, see [`autotune`]) measured another candidate faster for that size.
 
 pub mod abi;
+mod autotune;
 
 use crate::cpu;
 use crate::error::{err, Result, Status};
@@ -54,6 +56,22 @@ pub struct Table {
     pub argon2id: Argon2Kernel,
     pub sign: [SignKernel; SIGN_OPS.len()],
     pub kem: [KemKernel; KEM_OPS.len()],
+    /// Per size bucket ([`bucket_of`]): the kernel one-shot calls of each hash op use. Streams,
+    /// HMAC and the KDFs use `hash[i]`, which is the largest bucket's kernel.
+    pub hash_sized: [[HashKernel; BUCKETS]; HASH_OPS.len()],
+    /// Per size bucket: the kernel each AEAD op uses for a message of that size.
+    pub aead_sized: [[AeadKernel; BUCKETS]; AEAD_OPS.len()],
+}
+
+/// Number of size buckets of the table.
+pub const BUCKETS: usize = 4;
+/// Largest message length (bytes) of each bucket but the last, which takes everything larger.
+pub const BUCKET_LIMITS: [usize; BUCKETS - 1] = [256, 2048, 65536];
+
+/// The size bucket of a call on `len` bytes (branch-free: three compares).
+#[inline(always)]
+pub fn bucket_of(len: usize) -> usize {
+    usize::from(len > BUCKET_LIMITS[0]) + usize::from(len > BUCKET_LIMITS[1]) + usize::from(len > BUCKET_LIMITS[2])
 }
 
 /// Index of `alg` in a family table whose ids are `family_base + 1 ..` in table order (checked by
@@ -72,6 +90,16 @@ impl Table {
     #[inline]
     pub fn aead_kernel(&self, alg: crate::Alg) -> Option<&AeadKernel> {
         slot_of(alg, 0x300, &AEAD_OPS).map(|i| &self.aead[i])
+    }
+    /// The hash kernel for a one-shot call on `len` bytes.
+    #[inline]
+    pub fn hash_kernel_for(&self, alg: crate::Alg, len: usize) -> Option<&HashKernel> {
+        slot_of(alg, 0x100, &HASH_OPS).map(|i| &self.hash_sized[i][bucket_of(len)])
+    }
+    /// The AEAD kernel for a message of `len` bytes.
+    #[inline]
+    pub fn aead_kernel_for(&self, alg: crate::Alg, len: usize) -> Option<&AeadKernel> {
+        slot_of(alg, 0x300, &AEAD_OPS).map(|i| &self.aead_sized[i][bucket_of(len)])
     }
     #[inline]
     pub fn sign_kernel(&self, alg: crate::Alg) -> Option<&SignKernel> {
@@ -100,6 +128,15 @@ mod tests {
             assert_eq!(super::slot_of(*a, 0x600, &super::KEM_OPS), Some(i));
         }
         assert_eq!(super::slot_of(crate::Alg::HmacSha256, 0x100, &super::HASH_OPS), None);
+    }
+
+    #[test]
+    fn buckets_split_at_their_limits() {
+        use super::bucket_of;
+        let cases = [(0, 0), (256, 0), (257, 1), (2048, 1), (2049, 2), (65536, 2), (65537, 3), (usize::MAX, 3)];
+        for (len, b) in cases {
+            assert_eq!(bucket_of(len), b, "len {len}");
+        }
     }
 }
 
@@ -212,6 +249,10 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 pub(crate) struct WriterState {
     forced: BTreeMap<&'static str, &'static str>,
     pub(crate) patches: Vec<PatchLayer>,
+    /// Autotune on: `tuned` holds the measured winners per op index (ops with one candidate
+    /// available here are not measured).
+    autotune: bool,
+    tuned: BTreeMap<usize, autotune::Tuned>,
 }
 
 /// One applied hot-patch: its id/version and, per op index (into [`ops`]), its kernel.
@@ -226,7 +267,8 @@ pub(crate) struct PatchLayer {
 }
 
 /// Writers (init, force, reset, policy changes, patches) serialize here; readers never take it.
-static WRITER: Mutex<WriterState> = Mutex::new(WriterState { forced: BTreeMap::new(), patches: Vec::new() });
+static WRITER: Mutex<WriterState> =
+    Mutex::new(WriterState { forced: BTreeMap::new(), patches: Vec::new(), autotune: false, tuned: BTreeMap::new() });
 
 fn writer() -> std::sync::MutexGuard<'static, WriterState> {
     WRITER.lock().unwrap_or_else(|e| e.into_inner())
@@ -261,16 +303,28 @@ fn init_slow() -> Result<&'static Table> {
         // SAFETY: as in `table`.
         return Ok(unsafe { &*p });
     }
+    let mut state = forced;
     crate::selftest::run_power_on()?;
-    let t = publish(&forced, build(&forced));
+    let t = publish(&state, build(&state));
     if let Err(e) = crate::selftest::run_constructions() {
         ACTIVE.store(std::ptr::null_mut(), Ordering::Release);
         return Err(e);
     }
+    // Tuning runs kernels, so only once a table is published (a kernel reaching `table()` must
+    // not re-enter initialization while the writer lock is held).
+    if autotune::wanted_by_env() {
+        state.autotune = true;
+        state.tuned = autotune::tune_all();
+        return Ok(publish(&state, build(&state)));
+    }
     Ok(t)
 }
 
+/// Puts `c` in the op's slot and, for sized ops, in every size bucket.
 fn set_slot(t: &mut Table, slot: Slot, c: Candidate) {
+    for b in 0..BUCKETS {
+        set_bucket(t, slot, b, c);
+    }
     match (slot, c) {
         (Slot::Hash(i), Candidate::Hash(k)) => t.hash[i] = k,
         (Slot::Poly1305, Candidate::Hash(k)) => t.poly1305 = k,
@@ -279,6 +333,15 @@ fn set_slot(t: &mut Table, slot: Slot, c: Candidate) {
         (Slot::Sign(i), Candidate::Sign(k)) => t.sign[i] = k,
         (Slot::Kem(i), Candidate::Kem(k)) => t.kem[i] = k,
         _ => unreachable!("candidate kind does not match its op slot"),
+    }
+}
+
+/// Puts `c` in size bucket `b` of a sized op (hash, AEAD); other ops have no buckets.
+fn set_bucket(t: &mut Table, slot: Slot, b: usize, c: Candidate) {
+    match (slot, c) {
+        (Slot::Hash(i), Candidate::Hash(k)) => t.hash_sized[i][b] = k,
+        (Slot::Aead(i), Candidate::Aead(k)) => t.aead_sized[i][b] = k,
+        _ => {}
     }
 }
 
@@ -309,6 +372,8 @@ fn build(state: &WriterState) -> Table {
         argon2id: g0,
         sign: [kernels::unavailable::SIGN; SIGN_OPS.len()],
         kem: [kernels::unavailable::KEM; KEM_OPS.len()],
+        hash_sized: [[h0; BUCKETS]; HASH_OPS.len()],
+        aead_sized: [[a0; BUCKETS]; AEAD_OPS.len()],
     };
     for (i, op) in ops.iter().enumerate() {
         // A forced kernel (built-in or from an applied patch) wins, then the newest applied
@@ -317,11 +382,25 @@ fn build(state: &WriterState) -> Table {
             op.candidates.iter().copied().chain(patch_kernels(state, i)).find(|c| c.desc().name() == *k)
         });
         let patched = state.patches.iter().rev().find_map(|l| l.kernels.iter().find(|(j, _)| *j == i).map(|(_, c)| *c));
-        let chosen = forced
-            .filter(|c| is_available(c.desc()))
-            .or(patched.filter(|c| is_available(c.desc())))
-            .unwrap_or_else(|| select(op));
+        let fixed = forced.filter(|c| is_available(c.desc())).or(patched.filter(|c| is_available(c.desc())));
+        let chosen = fixed.unwrap_or_else(|| select(op));
         set_slot(&mut t, op.slot, chosen);
+        // Autotuned winners fill the size buckets of ops nobody forced or patched; the largest
+        // bucket's winner also becomes the op's kernel (streams, constructions, introspection).
+        if let (None, Some(tuned)) = (fixed, state.tuned.get(&i)) {
+            for (b, name) in tuned.winners.iter().enumerate() {
+                if let Some(c) = op.candidates.iter().copied().find(|c| c.desc().name() == *name && is_available(c.desc())) {
+                    set_bucket(&mut t, op.slot, b, c);
+                    if b == BUCKETS - 1 {
+                        match (op.slot, c) {
+                            (Slot::Hash(j), Candidate::Hash(k)) => t.hash[j] = k,
+                            (Slot::Aead(j), Candidate::Aead(k)) => t.aead[j] = k,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
     }
     t
 }
@@ -361,8 +440,70 @@ pub fn reselect() -> Result<()> {
         .map(|(a, b)| (*a, *b))
         .collect();
     state.forced = keep;
+    if state.autotune {
+        // The eligible candidates changed with the policy: measure again.
+        state.tuned = autotune::tune_all();
+    }
     publish(&state, build(&state));
     Ok(())
+}
+
+/// Autotune on: times every op's eligible candidates now (tens of milliseconds in all) at one
+/// message size per bucket and publishes the fastest per bucket; again after every policy change.
+/// Off (the default, or `XPS_AUTOTUNE` unset at start-up): selection by priority, deterministic.
+/// Forced kernels and hot-patches override tuned choices either way.
+pub fn set_autotune(on: bool) -> Result<()> {
+    table()?;
+    let mut state = writer();
+    state.autotune = on;
+    state.tuned = if on { autotune::tune_all() } else { BTreeMap::new() };
+    publish(&state, build(&state));
+    Ok(())
+}
+
+/// Tests only: pins size bucket `bucket` of `op` to `kernel` as if autotune had measured it the
+/// winner (so the mixed-kernel paths can be exercised deterministically). Cleared by
+/// [`set_autotune`]; forced kernels still override it.
+#[doc(hidden)]
+pub fn pin_bucket_for_tests(op: &str, bucket: usize, kernel: &str) -> Result<()> {
+    let t = table()?;
+    let (i, o) = ops().iter().enumerate().find(|(_, o)| o.name == op).ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))?;
+    if bucket >= BUCKETS || !matches!(o.slot, Slot::Hash(_) | Slot::Aead(_)) {
+        return Err(err(Status::InvalidParameter, format!("op {op} has no size bucket {bucket}")));
+    }
+    if !o.candidates.iter().any(|c| c.desc().name() == kernel && is_available(c.desc())) {
+        return Err(err(Status::KernelUnavailable, format!("op {op} has no available kernel named {kernel:?}")));
+    }
+    let mut state = writer();
+    let current: [&'static str; BUCKETS] = std::array::from_fn(|b| sized_desc(t, o.slot, b).name());
+    let entry = state.tuned.entry(i).or_insert(autotune::Tuned { winners: current, ns: Vec::new() });
+    entry.winners[bucket] = o.candidates.iter().find(|c| c.desc().name() == kernel).map(|c| c.desc().name()).unwrap_or(current[bucket]);
+    publish(&state, build(&state));
+    Ok(())
+}
+
+/// Whether autotune is on.
+pub fn autotune_enabled() -> bool {
+    writer().autotune
+}
+
+/// Environment variable that turns autotune on at initialization (`1`, `on`, `true`).
+pub const AUTOTUNE_ENV: &str = autotune::ENV;
+
+/// Name of the kernel `op` uses for a call on `len` bytes (ops without size buckets: the active
+/// kernel whatever the size).
+pub fn kernel_for_size(op: &str, len: usize) -> Result<&'static str> {
+    let t = table()?;
+    let o = ops().iter().find(|o| o.name == op).ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))?;
+    Ok(sized_desc(t, o.slot, bucket_of(len)).name())
+}
+
+fn sized_desc(t: &Table, slot: Slot, b: usize) -> &'static KernelDesc {
+    match slot {
+        Slot::Hash(i) => t.hash_sized[i][b].desc,
+        Slot::Aead(i) => t.aead_sized[i][b].desc,
+        _ => active_desc(t, slot),
+    }
 }
 
 /// Forces `kernel` for `op` (both by name) until [`reset`]. Fails if the kernel cannot run here.
@@ -429,6 +570,16 @@ pub struct OpInfo {
     pub active: &'static str,
     pub forced: bool,
     pub candidates: Vec<CandidateInfo>,
+    /// The kernel of each size bucket ([`BUCKET_LIMITS`]); all equal to `active` unless autotuned.
+    pub by_size: [&'static str; BUCKETS],
+    /// Autotune's measurements for this op: per candidate, nanoseconds per call at each bucket's
+    /// probe size ([`autotune_probe_sizes`]). Empty when autotune is off or did not measure the op.
+    pub tuned_ns: Vec<(&'static str, [f64; BUCKETS])>,
+}
+
+/// The message length autotune times for each bucket.
+pub fn autotune_probe_sizes() -> [usize; BUCKETS] {
+    autotune::PROBE_SIZES
 }
 
 /// Every op → candidates → active kernel.
@@ -442,6 +593,8 @@ pub fn info() -> Result<Vec<OpInfo>> {
             op: o.name,
             active: active_desc(t, o.slot).name(),
             forced: state.forced.contains_key(o.name),
+            by_size: std::array::from_fn(|b| sized_desc(t, o.slot, b).name()),
+            tuned_ns: state.tuned.get(&i).map(|x| x.ns.clone()).unwrap_or_default(),
             candidates: o
                 .candidates
                 .iter()
@@ -530,7 +683,8 @@ pub(crate) fn push_patch(layer: PatchLayer, check: impl FnOnce(&WriterState, u64
         }
     }
     // The table as it would be with the layer on top.
-    let mut with_layer = WriterState { forced: state.forced.clone(), patches: state.patches.clone() };
+    let mut with_layer =
+        WriterState { forced: state.forced.clone(), patches: state.patches.clone(), autotune: state.autotune, tuned: state.tuned.clone() };
     with_layer.patches.push(layer.clone());
     let t = build(&with_layer);
     if let Some((i, c)) = layer.kernels.iter().find(|(i, c)| !std::ptr::eq(active_desc(&t, ops[*i].slot), c.desc())) {
