@@ -172,54 +172,23 @@ mod x86 {
                 println!("| `{name}` | {m:.3} | {limit:.3} | {:.2} |", m / limit);
             }
         };
-        // SAFETY (all three limit streams): the CPU has the features of each (checked above).
-        let limits: [(Alg, &str, u32, f64, f64, f64); 2] = [
-            (
-                Alg::Aes128Gcm,
-                "aead.aes-128-gcm",
-                128,
-                if zmm { best(|| {
-                    black_box(unsafe { aes_clmul_zmm::<10>(ITERS) });
-                }) / (ITERS as f64 * 64.0) } else { 0.0 },
-                if ymm { best(|| {
-                    black_box(unsafe { aes_clmul_ymm::<10>(ITERS) });
-                }) / (ITERS as f64 * 32.0) } else { 0.0 },
-                if xmm { best(|| {
-                    black_box(unsafe { aes_clmul_xmm::<10>(ITERS) });
-                }) / (ITERS as f64 * 16.0) } else { 0.0 },
-            ),
-            (
-                Alg::Aes256Gcm,
-                "aead.aes-256-gcm",
-                256,
-                if zmm { best(|| {
-                    black_box(unsafe { aes_clmul_zmm::<14>(ITERS) });
-                }) / (ITERS as f64 * 64.0) } else { 0.0 },
-                if ymm { best(|| {
-                    black_box(unsafe { aes_clmul_ymm::<14>(ITERS) });
-                }) / (ITERS as f64 * 32.0) } else { 0.0 },
-                if xmm { best(|| {
-                    black_box(unsafe { aes_clmul_xmm::<14>(ITERS) });
-                }) / (ITERS as f64 * 16.0) } else { 0.0 },
-            ),
+        let limits = [
+            (Alg::Aes128Gcm, "aead.aes-128-gcm", 128, limit_zmm::<10>(zmm), limit_ymm::<10>(ymm), limit_xmm::<10>(xmm)),
+            (Alg::Aes256Gcm, "aead.aes-256-gcm", 256, limit_zmm::<14>(zmm), limit_ymm::<14>(ymm), limit_xmm::<14>(xmm)),
         ];
         for (alg, op, bits, lz, ly, lx) in limits {
-            if zmm {
-                row(&format!("aes-gcm/vaes512-clmul (AES-{bits})"), kernel_cpb(alg, op, "aes-gcm/vaes512-clmul"), lz);
-            }
-            if ymm {
-                row(&format!("aes-gcm/vaes256-clmul (AES-{bits})"), kernel_cpb(alg, op, "aes-gcm/vaes256-clmul"), ly);
-            }
-            if xmm {
-                row(&format!("aes-gcm/aesni-clmul (AES-{bits})"), kernel_cpb(alg, op, "aes-gcm/aesni-clmul"), lx);
+            for (kernel, limit) in [("aes-gcm/vaes512-clmul", lz), ("aes-gcm/vaes256-clmul", ly), ("aes-gcm/aesni-clmul", lx)] {
+                if let Some(l) = limit {
+                    row(&format!("{kernel} (AES-{bits})"), kernel_cpb(alg, op, kernel), l);
+                }
             }
         }
         let poly = best(|| {
             black_box(poly_mul(ITERS));
         }) / (ITERS as f64 * 16.0);
         if has("avx512f") {
-            // SAFETY: the CPU has AVX-512F (checked above).
             let chacha = best(|| {
+                // SAFETY: the CPU has AVX-512F (checked above).
                 black_box(unsafe { chacha_zmm(ITERS) });
             }) * 10.0
                 / (ITERS as f64 * 256.0);
@@ -230,6 +199,36 @@ mod x86 {
                 println!("Poly1305 alone (`poly1305/scalar`, 16 KiB): {p:.3} ticks/byte");
             }
         }
+    }
+
+    /// Ticks per byte of the AES+CLMUL stream on zmm, if `ok` (the CPU has AVX-512F, VAES, VPCLMULQDQ).
+    fn limit_zmm<const NR: usize>(ok: bool) -> Option<f64> {
+        ok.then(|| {
+            best(|| {
+                // SAFETY: the caller checked the CPU features of the stream (`ok`).
+                black_box(unsafe { aes_clmul_zmm::<NR>(ITERS) });
+            }) / (ITERS as f64 * 64.0)
+        })
+    }
+
+    /// The same on ymm, if `ok` (AVX2, VAES, VPCLMULQDQ).
+    fn limit_ymm<const NR: usize>(ok: bool) -> Option<f64> {
+        ok.then(|| {
+            best(|| {
+                // SAFETY: the caller checked the CPU features of the stream (`ok`).
+                black_box(unsafe { aes_clmul_ymm::<NR>(ITERS) });
+            }) / (ITERS as f64 * 32.0)
+        })
+    }
+
+    /// The same on xmm, if `ok` (AES-NI, PCLMULQDQ).
+    fn limit_xmm<const NR: usize>(ok: bool) -> Option<f64> {
+        ok.then(|| {
+            best(|| {
+                // SAFETY: the caller checked the CPU features of the stream (`ok`).
+                black_box(unsafe { aes_clmul_xmm::<NR>(ITERS) });
+            }) / (ITERS as f64 * 16.0)
+        })
     }
 
     fn poly1305_cpb() -> Option<f64> {
