@@ -15,7 +15,9 @@
 //! - `chacha20-poly1305/avx512`: ChaCha20 per 256 bytes (one zmm group of 4 blocks) 10 double
 //!   rounds of 8 `vpaddd` + 8 `vpxord` + 8 `vprold` + 6 `vpshufd`; Poly1305 (scalar, 64-bit limbs)
 //!   per 16 bytes 4 `mul` 64×64→128 + 2 `imul` + ~10 add/adc/shift; the two passes run one after
-//!   the other, so their limits add.
+//!   the other, so their limits add;
+//! - `chacha20-poly1305/avx512-ifma`: the same ChaCha20, and Poly1305 on IFMA: per 128 bytes
+//!   (8 blocks, one per lane) 9 `vpmadd52luq` + 9 `vpmadd52huq` zmm plus ~20 shifts/adds/ands.
 //!
 //! A benchmark, not a test.
 
@@ -128,6 +130,22 @@ mod x86 {
         r.iter().fold(k, |a, b| _mm512_xor_si512(a, *b))
     }
 
+    /// Eight Poly1305 blocks' multiplies on IFMA: 9 `vpmadd52luq` + 9 `vpmadd52huq` zmm.
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    fn ifma_zmm(iters: u64) -> __m512i {
+        let k = _mm512_set1_epi64(0x0123_4567_89ab);
+        let mut r = [_mm512_set1_epi64(3); 9];
+        for _ in 0..iters {
+            for x in r.iter_mut() {
+                *x = _mm512_madd52lo_epu64(*x, k, k);
+            }
+            for x in r.iter_mut() {
+                *x = _mm512_madd52hi_epu64(*x, k, k);
+            }
+        }
+        r.iter().fold(k, |a, b| _mm512_xor_si512(a, *b))
+    }
+
     /// One Poly1305 block's multiplies: 4 full 64×64→128 and 2 low 64×64 products.
     fn poly_mul(iters: u64) -> u64 {
         let c = black_box(0x9e37_79b9_7f4a_7c15u64);
@@ -193,8 +211,18 @@ mod x86 {
             }) * 10.0
                 / (ITERS as f64 * 256.0);
             row("chacha20-poly1305/avx512", kernel_cpb(Alg::ChaCha20Poly1305, "aead.chacha20-poly1305", "chacha20-poly1305/avx512"), chacha + poly);
+            let ifma = std::arch::is_x86_feature_detected!("avx512ifma").then(|| {
+                best(|| {
+                    // SAFETY: the CPU has AVX-512F (checked above) and IFMA (checked here).
+                    black_box(unsafe { ifma_zmm(ITERS) });
+                }) / (ITERS as f64 * 128.0)
+            });
+            if let Some(pi) = ifma {
+                let k = "chacha20-poly1305/avx512-ifma";
+                row(k, kernel_cpb(Alg::ChaCha20Poly1305, "aead.chacha20-poly1305", k), chacha + pi);
+            }
             println!();
-            println!("ChaCha20 part: limit {chacha:.3}; Poly1305 part: limit {poly:.3} (multiplies only; its carry chain is serial)");
+            println!("ChaCha20 part: limit {chacha:.3}; Poly1305 part: limit {poly:.3} scalar (multiplies only; its carry chain is serial), {} IFMA (multiplies only)", ifma.map_or("-".into(), |x| format!("{x:.3}")));
             if let Some(p) = poly1305_cpb() {
                 println!("Poly1305 alone (`poly1305/scalar`, 16 KiB): {p:.3} ticks/byte");
             }

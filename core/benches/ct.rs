@@ -10,6 +10,9 @@
 //! - `tag`: open whose tag differs from the right one in the first byte vs in the last byte
 //!   (the constant-time comparison before anything is decrypted).
 //!
+//! `XPS_CT_SAMPLES` sets the measurements per row; `XPS_CT_KERNELS=avx512-ifma,aesni` keeps only
+//! the kernels whose names contain one of the given strings.
+//!
 //! A benchmark, not a test: timing assertions do not belong in the test suite.
 
 use std::hint::black_box;
@@ -103,12 +106,19 @@ fn main() {
     }
     xpscrypto_core::init().unwrap();
     let n: usize = std::env::var("XPS_CT_SAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    // XPS_CT_KERNELS=name,name: only kernels whose name contains one of these.
+    let only: Vec<String> = std::env::var("XPS_CT_KERNELS").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
     println!("dudect-style timing check, {n} measurements per row; |t| > 4.5 would indicate a leak");
     println!("{:<34} {:>5} {:>8} {:>8} {:>8}", "kernel", "bytes", "key", "data", "tag");
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for alg in [Alg::Aes256Gcm, Alg::ChaCha20Poly1305] {
         let op = dispatch::ops().iter().find(|o| o.name == format!("aead.{}", alg.name())).unwrap();
-        for c in op.candidates.iter().filter(|c| dispatch::is_available(c.desc())) {
+        for c in op
+            .candidates
+            .iter()
+            .filter(|c| dispatch::is_available(c.desc()))
+            .filter(|c| only.is_empty() || only.iter().any(|o| c.desc().name().contains(o.as_str())))
+        {
             let Candidate::Aead(k) = c else { continue };
             for len in [64usize, 1024] {
                 let fixed_key = rng.bytes(32);

@@ -3,6 +3,8 @@
 //! (`rustcrypto`) and ours (`scalar`, 64-bit limbs: the portable and selected one, lower fixed cost).
 
 pub mod scalar;
+#[cfg(target_arch = "x86_64")]
+mod x86_ifma;
 
 use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc};
 use crate::kernels::state::fits;

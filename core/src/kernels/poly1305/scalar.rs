@@ -9,6 +9,10 @@
 
 use crate::secure::ct::secure_zero;
 
+/// Fewest 128-byte chunks worth the IFMA path (measured: `cargo bench --bench cpb`, BENCHMARKS.md).
+#[cfg(target_arch = "x86_64")]
+pub const IFMA_MIN_CHUNKS: usize = 2;
+
 /// Poly1305 state for messages processed as whole 16-byte blocks (the AEAD's padded blocks), with
 /// an optional unpadded final block. Wiped on drop.
 #[derive(zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
@@ -70,6 +74,28 @@ impl Poly1305 {
             self.block(le64(&last[..8]), le64(&last[8..]), 1);
             secure_zero(&mut last);
         }
+    }
+
+    /// [`Self::update_padded`], with whole 128-byte chunks on AVX-512 IFMA (eight blocks per
+    /// step) once there are at least [`IFMA_MIN_CHUNKS`] of them: below that the power table
+    /// (seven scalar multiplies) costs more than it saves.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512F and AVX-512 IFMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    pub unsafe fn update_padded_ifma(&mut self, mut data: &[u8]) {
+        let chunks = data.len() / 128;
+        if chunks >= IFMA_MIN_CHUNKS {
+            use super::x86_ifma::{blocks, Fe44};
+            let r = Fe44::from_64(self.r0, self.r1, 0);
+            let h = Fe44::from_64(self.h0, self.h1, self.h2);
+            // SAFETY: the caller guarantees the CPU features; `data` holds `chunks` whole chunks.
+            let h = unsafe { blocks(h, r, data.as_ptr(), chunks) };
+            (self.h0, self.h1, self.h2) = h.to_64();
+            data = &data[128 * chunks..];
+        }
+        self.update_padded(data)
     }
 
     /// Absorbs the AEAD's length block (`aad_len ‖ ct_len`, little-endian u64s).
@@ -165,6 +191,41 @@ mod tests {
                 lens[8..].copy_from_slice(&3u64.to_le_bytes());
                 c.update(&[lens.into()]);
                 assert_eq!(ours.finalize(), <[u8; 16]>::from(c.finalize()), "padded, len {len}, extreme {extreme}");
+            }
+        }
+    }
+
+    /// The IFMA path against the scalar one: every length to 2100 and some long ones, random and
+    /// all-ones keys and messages (limb bounds), after a non-empty AAD (non-zero starting h).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn ifma_matches_scalar() {
+        if !(std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512ifma")) {
+            eprintln!("skipped: no AVX-512 IFMA");
+            return;
+        }
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as u8
+        };
+        for len in (0..2100).chain([4096, 4097, 16384 + 15, 65536 + 128]) {
+            for extreme in [false, true] {
+                let key: [u8; 32] = std::array::from_fn(|_| if extreme { 0xff } else { next() });
+                let aad: Vec<u8> = (0..len % 37).map(|_| if extreme { 0xff } else { next() }).collect();
+                let msg: Vec<u8> = (0..len).map(|_| if extreme { 0xff } else { next() }).collect();
+                let mut want = Poly1305::new(&key);
+                want.update_padded(&aad);
+                want.update_padded(&msg);
+                want.update_lengths(aad.len() as u64, len as u64);
+                let mut got = Poly1305::new(&key);
+                // SAFETY: AVX-512F and IFMA detected above.
+                unsafe {
+                    got.update_padded_ifma(&aad);
+                    got.update_padded_ifma(&msg);
+                }
+                got.update_lengths(aad.len() as u64, len as u64);
+                assert_eq!(got.finalize(), want.finalize(), "len {len}, extreme {extreme}");
             }
         }
     }
