@@ -21,6 +21,10 @@ use subtle::ConstantTimeEq;
 /// A ChaCha20 keystream positioned at block 0 (IETF variant: 32-bit counter, 96-bit nonce).
 trait ChaCha: Sized {
     fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self;
+    /// `new` for a message of `len` bytes (a hint for how to compute the first blocks).
+    fn for_message(key: &[u8; 32], nonce: &[u8; 12], _len: usize) -> Self {
+        Self::new(key, nonce)
+    }
     /// XORs the keystream into `buf`, continuing where the previous call stopped (whole blocks:
     /// callers only ever ask for one 64-byte block before the message).
     fn apply(&mut self, buf: &mut [u8]);
@@ -52,21 +56,48 @@ impl Drop for Portable {
     }
 }
 
-/// Our AVX-512F keystream (selected only when the CPU has AVX-512F).
+/// Our AVX-512F keystream (selected only when the CPU has AVX-512F). The first call (block 0, the
+/// Poly1305 key) computes blocks 0–3 in one vector pass and keeps blocks 1–3, so a message of up
+/// to 192 bytes costs one keystream computation in all; longer ones start over at block 1.
 #[cfg(target_arch = "x86_64")]
-struct Avx512(Portable);
+struct Avx512 {
+    p: Portable,
+    /// Keystream blocks 1–3, valid while `cached` (consumed by the next call).
+    ks: crate::secure::ct::Wiped<192>,
+    cached: bool,
+    /// The message fits in blocks 1–3 (otherwise block 0 alone is computed by the scalar code,
+    /// and the message's 16-block batches start at block 1).
+    short: bool,
+}
 #[cfg(target_arch = "x86_64")]
 impl ChaCha for Avx512 {
     fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self {
-        Avx512(Portable::new(key, nonce))
+        Avx512 { p: Portable::new(key, nonce), ks: crate::secure::ct::Wiped::new(), cached: false, short: false }
+    }
+    fn for_message(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> Self {
+        Avx512 { short: len <= 192, ..Self::new(key, nonce) }
     }
     fn apply(&mut self, buf: &mut [u8]) {
-        // One or two blocks (the Poly1305 key block, short messages): the scalar code computes
-        // just those, where the vector code would compute four.
-        if buf.len() <= 128 {
-            return self.0.apply(buf);
+        let p = &mut self.p;
+        if p.counter == 0 && buf.len() == 64 && self.short {
+            let mut four = crate::secure::ct::Wiped::<256>::new();
+            // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement).
+            unsafe { x86_avx512::xor_keystream_in_place(&p.key, &p.nonce, 0, &mut four[..]) };
+            buf.iter_mut().zip(&four[..64]).for_each(|(b, k)| *b ^= k);
+            self.ks[..].copy_from_slice(&four[64..]);
+            self.cached = true;
+            p.counter = 1;
+            return;
         }
-        let p = &mut self.0;
+        if std::mem::take(&mut self.cached) && buf.len() <= 192 {
+            buf.iter_mut().zip(&self.ks[..]).for_each(|(b, k)| *b ^= k);
+            p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
+            return;
+        }
+        // One or two blocks (block 0 of a long message): the scalar code computes just those.
+        if buf.len() <= 128 {
+            return p.apply(buf);
+        }
         // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement).
         unsafe { x86_avx512::xor_keystream_in_place(&p.key, &p.nonce, p.counter, buf) };
         p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
@@ -84,6 +115,9 @@ impl ChaCha for Avx512Ifma {
     const IFMA_POLY: bool = true;
     fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self {
         Avx512Ifma(Avx512::new(key, nonce))
+    }
+    fn for_message(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> Self {
+        Avx512Ifma(Avx512::for_message(key, nonce, len))
     }
     fn apply(&mut self, buf: &mut [u8]) {
         self.0.apply(buf)
@@ -135,8 +169,8 @@ fn subkey<C: ChaCha>(key: &[u8; 32], nonce: &[u8]) -> ([u8; 32], [u8; 12]) {
 
 /// Starts the keystream and returns (cipher positioned at block 1, the Poly1305 one-time key from
 /// block 0).
-fn start<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12]) -> (C, crate::secure::ct::Wiped<64>) {
-    let mut c = C::new(key, nonce);
+fn start<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> (C, crate::secure::ct::Wiped<64>) {
+    let mut c = C::for_message(key, nonce, len);
     let mut block0 = crate::secure::ct::Wiped::<64>::new();
     c.apply(&mut block0[..]);
     (c, block0)
@@ -194,7 +228,7 @@ unsafe extern "C" fn seal<C: ChaCha>(
     // SAFETY: `output` valid for `len` writable bytes.
     let buf = unsafe { slice_mut(output, len) };
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
-    let (mut c, otk) = start::<C>(&k, &n12);
+    let (mut c, otk) = start::<C>(&k, &n12, len);
     crate::secure::ct::secure_zero(&mut k);
     c.apply(buf);
     let t = tag::<C>(&otk, aad, buf);
@@ -217,7 +251,7 @@ unsafe extern "C" fn open<C: ChaCha>(
     let (s, nonce, aad, ct_s, tag_in) =
         unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len), slice(ct, len), slice(tag_in, 16)) };
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
-    let (mut c, otk) = start::<C>(&k, &n12);
+    let (mut c, otk) = start::<C>(&k, &n12, len);
     crate::secure::ct::secure_zero(&mut k);
     let expected = tag::<C>(&otk, aad, ct_s);
     if !bool::from(expected.ct_eq(tag_in)) {
