@@ -31,6 +31,11 @@ trait ChaCha: Sized {
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32];
     /// Whether the tag may use the AVX-512 IFMA Poly1305 (only kernels requiring IFMA say yes).
     const IFMA_POLY: bool = false;
+    /// Seal after `start`: encrypts `buf` in place and returns the tag over (aad, ciphertext).
+    fn seal_in_place(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
+        self.apply(buf);
+        tag::<Self>(otk, aad, buf)
+    }
 }
 
 struct Portable {
@@ -124,6 +129,31 @@ impl ChaCha for Avx512Ifma {
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         Avx512::hchacha(key, nonce16)
+    }
+    /// From 2 KiB, ChaCha20 and Poly1305 run stitched (`x86_avx512::xor_keystream_and_mac`).
+    fn seal_in_place(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
+        if buf.len() < 2048 {
+            self.apply(buf);
+            return tag::<Self>(otk, aad, buf);
+        }
+        let key: &[u8; 32] = otk[..32].try_into().expect("32 bytes");
+        let mut mac = crate::kernels::poly1305::scalar::Poly1305::new(key);
+        let p = &mut self.0.p;
+        // SAFETY (all three calls): this kernel is selected only on CPUs with AVX-512F and IFMA.
+        let done = unsafe {
+            mac.update_padded_ifma(aad);
+            let mut stream = mac.ifma_stream();
+            let done = x86_avx512::xor_keystream_and_mac(&p.key, &p.nonce, p.counter, buf, &mut stream);
+            mac.resume_from(stream);
+            done
+        };
+        p.counter = p.counter.wrapping_add((done / 64) as u32);
+        let rest = &mut buf[done..];
+        self.apply(rest);
+        // SAFETY: as above.
+        unsafe { mac.update_padded_ifma(rest) };
+        mac.update_lengths(aad.len() as u64, buf.len() as u64);
+        mac.finalize()
     }
 }
 
@@ -230,8 +260,7 @@ unsafe extern "C" fn seal<C: ChaCha>(
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
     let (mut c, otk) = start::<C>(&k, &n12, len);
     crate::secure::ct::secure_zero(&mut k);
-    c.apply(buf);
-    let t = tag::<C>(&otk, aad, buf);
+    let t = c.seal_in_place(&otk, aad, buf);
     // SAFETY: `tag_out` valid for 16 bytes.
     unsafe { slice_mut(tag_out, 16) }.copy_from_slice(&t);
 }

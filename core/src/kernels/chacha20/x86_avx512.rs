@@ -35,11 +35,12 @@ fn quarter(g: &mut Group) {
     g.b = _mm512_rol_epi32::<7>(_mm512_xor_si512(g.b, g.c));
 }
 
-/// 20 rounds (10 column + diagonal double rounds) on every group.
+/// 20 rounds (10 column + diagonal double rounds) on every group; `between(i)` runs after double
+/// round `i` (other work to interleave with the rounds, e.g. the stitched Poly1305).
 #[inline]
 #[target_feature(enable = "avx512f")]
-fn rounds<const G: usize>(gs: &mut [Group; G]) {
-    for _ in 0..10 {
+fn rounds<const G: usize>(gs: &mut [Group; G], mut between: impl FnMut(usize)) {
+    for i in 0..10 {
         for g in gs.iter_mut() {
             quarter(g);
             // Diagonalize: row b left by 1 word, c by 2, d by 3 (within each block's lane).
@@ -53,6 +54,7 @@ fn rounds<const G: usize>(gs: &mut [Group; G]) {
             g.c = _mm512_shuffle_epi32::<0x4e>(g.c);
             g.d = _mm512_shuffle_epi32::<0x39>(g.d);
         }
+        between(i);
     }
 }
 
@@ -85,14 +87,14 @@ fn bytes_of(w: &mut [u32; 16]) -> &mut [u8] {
 /// block order: `out[4g + j]` is block `first + 4g + j`. `N` = 4·G.
 #[inline]
 #[target_feature(enable = "avx512f")]
-fn keystream<const G: usize, const N: usize>(init: &Group, first: u32) -> [__m512i; N] {
+fn keystream<const G: usize, const N: usize>(init: &Group, first: u32, between: impl FnMut(usize)) -> [__m512i; N] {
     let mut start = [*init; G];
     for (g, s) in start.iter_mut().enumerate() {
         let add = (4 * g as u32).wrapping_add(first) as i32;
         s.d = _mm512_add_epi32(s.d, _mm512_set_epi32(0, 0, 0, add, 0, 0, 0, add, 0, 0, 0, add, 0, 0, 0, add));
     }
     let mut gs = start;
-    rounds(&mut gs);
+    rounds(&mut gs, between);
     let mut out = [_mm512_setzero_si512(); N];
     for (g, (x, s)) in gs.iter().zip(start.iter()).enumerate() {
         let (a, b, c, d) = (_mm512_add_epi32(x.a, s.a), _mm512_add_epi32(x.b, s.b), _mm512_add_epi32(x.c, s.c), _mm512_add_epi32(x.d, s.d));
@@ -121,14 +123,55 @@ pub unsafe fn xor_keystream_in_place(key: &[u8; 32], nonce: &[u8; 12], counter: 
     while done < buf.len() {
         // 16 blocks at a time while at least that much remains, then 4 at a time.
         let n = if buf.len() - done >= 64 * 4 * GROUPS {
-            xor_blocks(&keystream::<GROUPS, { 4 * GROUPS }>(&init, block), &mut buf[done..done + 64 * 4 * GROUPS])
+            xor_blocks(&keystream::<GROUPS, { 4 * GROUPS }>(&init, block, |_| {}), &mut buf[done..done + 64 * 4 * GROUPS])
         } else {
             let n = (buf.len() - done).min(256);
-            xor_blocks(&keystream::<1, 4>(&init, block), &mut buf[done..done + n])
+            xor_blocks(&keystream::<1, 4>(&init, block, |_| {}), &mut buf[done..done + n])
         };
         done += n;
         block = block.wrapping_add(n.div_ceil(64) as u32);
     }
+}
+
+/// Seal's stitched path: encrypts `buf` (whole 1 KiB batches) in place from block `counter` and
+/// absorbs the ciphertext into `mac`; the eight Poly1305 chunks of batch k run between the double
+/// rounds of batch k + 1, so the multiply units work while the vector ALUs do ChaCha20. Returns
+/// the number of bytes processed (`buf.len()` rounded down to 1 KiB).
+///
+/// # Safety
+/// The CPU must support AVX-512F and AVX-512 IFMA.
+#[target_feature(enable = "avx512f,avx512ifma")]
+pub(crate) unsafe fn xor_keystream_and_mac(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    counter: u32,
+    buf: &mut [u8],
+    mac: &mut crate::kernels::poly1305::x86_ifma::Stream,
+) -> usize {
+    const BATCH: usize = 64 * 4 * GROUPS;
+    let init = initial(key, nonce, counter);
+    let batches = buf.len() / BATCH;
+    let base = buf.as_mut_ptr();
+    for k in 0..batches {
+        // Ciphertext of the previous batch (already written), absorbed during this batch's rounds.
+        let prev = (k > 0).then(|| base.wrapping_add(BATCH * (k - 1)).cast_const());
+        let ks = keystream::<GROUPS, { 4 * GROUPS }>(&init, (4 * GROUPS * k) as u32, |i| {
+            if let (Some(p), true) = (prev, i < 8) {
+                // SAFETY: chunk i of the previous batch: 128 bytes inside `buf`, written before
+                // this batch started; the features are those of this function.
+                unsafe { mac.absorb(p.add(128 * i)) }
+            }
+        });
+        // SAFETY: batch k is BATCH bytes inside `buf`, not aliased by `prev` (an earlier batch).
+        xor_blocks(&ks, unsafe { std::slice::from_raw_parts_mut(base.add(BATCH * k), BATCH) });
+    }
+    if batches > 0 {
+        for i in 0..8 {
+            // SAFETY: the last batch's chunks, inside `buf`.
+            unsafe { mac.absorb(base.add(BATCH * (batches - 1) + 128 * i)) }
+        }
+    }
+    BATCH * batches
 }
 
 /// XORs keystream blocks `ks` into `buf` (at most `64 · ks.len()` bytes); returns `buf.len()`.

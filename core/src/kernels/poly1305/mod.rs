@@ -4,7 +4,7 @@
 
 pub mod scalar;
 #[cfg(target_arch = "x86_64")]
-mod x86_ifma;
+pub(crate) mod x86_ifma;
 
 use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc};
 use crate::kernels::state::fits;

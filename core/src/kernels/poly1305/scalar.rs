@@ -98,6 +98,28 @@ impl Poly1305 {
         self.update_padded(data)
     }
 
+    /// A chunk-at-a-time IFMA stream continuing from this state (give it back with
+    /// [`Self::resume_from`]).
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512F and AVX-512 IFMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    pub(crate) unsafe fn ifma_stream(&self) -> super::x86_ifma::Stream {
+        use super::x86_ifma::{Fe44, Stream};
+        Stream::new(Fe44::from_64(self.h0, self.h1, self.h2), Fe44::from_64(self.r0, self.r1, 0))
+    }
+
+    /// Takes the accumulator back from a stream made by [`Self::ifma_stream`].
+    ///
+    /// # Safety
+    /// As [`Self::ifma_stream`].
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    pub(crate) unsafe fn resume_from(&mut self, s: super::x86_ifma::Stream) {
+        (self.h0, self.h1, self.h2) = s.finish().to_64();
+    }
+
     /// Absorbs the AEAD's length block (`aad_len ‖ ct_len`, little-endian u64s).
     pub fn update_lengths(&mut self, aad_len: u64, ct_len: u64) {
         self.block(aad_len, ct_len, 1);

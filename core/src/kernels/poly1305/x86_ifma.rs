@@ -18,16 +18,16 @@ const M42: u64 = (1 << 42) - 1;
 
 /// A field element in radix 2^44, partially reduced.
 #[derive(Clone, Copy, zeroize::Zeroize)]
-pub(super) struct Fe44(pub [u64; 3]);
+pub(crate) struct Fe44(pub [u64; 3]);
 
 impl Fe44 {
     /// From the scalar code's radix-2^64 limbs (`h2` at most a few bits).
-    pub(super) fn from_64(h0: u64, h1: u64, h2: u64) -> Self {
+    pub(crate) fn from_64(h0: u64, h1: u64, h2: u64) -> Self {
         Fe44([h0 & M44, ((h0 >> 44) | (h1 << 20)) & M44, (h1 >> 24) | (h2 << 40)])
     }
 
     /// To radix 2^64 after a full carry pass (so `h2` stays within the scalar code's bound).
-    pub(super) fn to_64(self) -> (u64, u64, u64) {
+    pub(crate) fn to_64(self) -> (u64, u64, u64) {
         let [mut a0, mut a1, mut a2] = self.0;
         a1 += a0 >> 44;
         a0 &= M44;
@@ -137,34 +137,80 @@ fn add(a: &Acc, b: &Acc) -> Acc {
     Acc { a0: _mm512_add_epi64(a.a0, b.a0), a1: _mm512_add_epi64(a.a1, b.a1), a2: _mm512_add_epi64(a.a2, b.a2) }
 }
 
+/// Poly1305 over a sequence of 128-byte chunks, one at a time (so a caller can interleave the
+/// chunks with other work, e.g. the ChaCha20 rounds of the next batch). Powers of r are wiped on
+/// drop.
+pub(crate) struct Stream {
+    pow: [Fe44; 8],
+    r8: Mul,
+    acc: Acc,
+    h: Fe44,
+    started: bool,
+}
+
+impl Stream {
+    /// A stream continuing from accumulator `h` under key `r`.
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    pub(crate) fn new(h: Fe44, r: Fe44) -> Self {
+        let mut pow = [r; 8];
+        for i in 1..8 {
+            pow[i] = pow[i - 1].mul(r);
+        }
+        let z = _mm512_setzero_si512();
+        Stream { r8: Mul::lanes(&[pow[7]; 8]), pow, acc: Acc { a0: z, a1: z, a2: z }, h, started: false }
+    }
+
+    /// Absorbs the eight blocks (each with the 2^128 bit) at `p`.
+    ///
+    /// # Safety
+    /// `p` must be valid for 128 reads (the CPU features are those of `new`).
+    #[inline]
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    pub(crate) unsafe fn absorb(&mut self, p: *const u8) {
+        // SAFETY: 128 readable bytes (caller contract).
+        let m = unsafe { load(p) };
+        if self.started {
+            self.acc = add(&mul(&self.acc, &self.r8), &m);
+        } else {
+            // The running accumulator joins the first block (lane 0).
+            let h = |i: usize| _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, self.h.0[i] as i64);
+            self.acc = Acc { a0: _mm512_add_epi64(m.a0, h(0)), a1: _mm512_add_epi64(m.a1, h(1)), a2: _mm512_add_epi64(m.a2, h(2)) };
+            self.started = true;
+        }
+    }
+
+    /// The accumulator after every absorbed block (lane j still needs r^(8−j)).
+    #[target_feature(enable = "avx512f,avx512ifma")]
+    pub(crate) fn finish(self) -> Fe44 {
+        if !self.started {
+            return self.h;
+        }
+        let p = &self.pow;
+        let last = Mul::lanes(&[p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]]);
+        let acc = mul(&self.acc, &last);
+        let sum = |v: __m512i| _mm512_reduce_add_epi64(v) as u64;
+        Fe44([sum(acc.a0), sum(acc.a1), sum(acc.a2)])
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.pow);
+        zeroize::Zeroize::zeroize(&mut self.h);
+    }
+}
+
 /// Absorbs `chunks` whole 128-byte chunks at `p` (each block with the 2^128 bit) into `h` under
 /// the key `r`: `h = (…((h + m1)·r + m2)·r … + mn)·r`, as the scalar loop would.
 ///
 /// # Safety
-/// The CPU must have AVX-512F and AVX-512 IFMA; `p` must be valid for `128 · chunks` reads;
-/// `chunks ≥ 1`.
+/// The CPU must have AVX-512F and AVX-512 IFMA; `p` must be valid for `128 · chunks` reads.
 #[target_feature(enable = "avx512f,avx512ifma")]
 pub(super) unsafe fn blocks(h: Fe44, r: Fe44, p: *const u8, chunks: usize) -> Fe44 {
-    // r^1 … r^8 (secret: wiped below).
-    let mut pow = [r; 8];
-    for i in 1..8 {
-        pow[i] = pow[i - 1].mul(r);
+    let mut s = Stream::new(h, r);
+    for k in 0..chunks {
+        // SAFETY: chunk k < chunks is readable (caller contract).
+        unsafe { s.absorb(p.add(128 * k)) };
     }
-    let r8 = Mul::lanes(&[pow[7]; 8]);
-    // SAFETY: chunk 0 is readable (chunks ≥ 1).
-    let mut acc = unsafe { load(p) };
-    acc.a0 = _mm512_add_epi64(acc.a0, _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, h.0[0] as i64));
-    acc.a1 = _mm512_add_epi64(acc.a1, _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, h.0[1] as i64));
-    acc.a2 = _mm512_add_epi64(acc.a2, _mm512_set_epi64(0, 0, 0, 0, 0, 0, 0, h.0[2] as i64));
-    for k in 1..chunks {
-        // SAFETY: chunk k < chunks is readable.
-        let m = unsafe { load(p.add(128 * k)) };
-        acc = add(&mul(&acc, &r8), &m);
-    }
-    // Lane j (block 8(n−1) + j) still needs r^(8−j).
-    let last = Mul::lanes(&[pow[7], pow[6], pow[5], pow[4], pow[3], pow[2], pow[1], pow[0]]);
-    let acc = mul(&acc, &last);
-    zeroize::Zeroize::zeroize(&mut pow);
-    let sum = |v: __m512i| _mm512_reduce_add_epi64(v) as u64;
-    Fe44([sum(acc.a0), sum(acc.a1), sum(acc.a2)])
+    s.finish()
 }
