@@ -139,7 +139,7 @@ impl ChaCha for Avx512Ifma {
         let key: &[u8; 32] = otk[..32].try_into().expect("32 bytes");
         let mut mac = crate::kernels::poly1305::scalar::Poly1305::new(key);
         let p = &mut self.0.p;
-        // SAFETY (all three calls): this kernel is selected only on CPUs with AVX-512F and IFMA.
+        // SAFETY: this kernel is selected only on CPUs with AVX-512F and IFMA (all four calls).
         let done = unsafe {
             mac.update_padded_ifma(aad);
             let mut stream = mac.ifma_stream();

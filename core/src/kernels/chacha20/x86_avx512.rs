@@ -1,18 +1,16 @@
-//! ChaCha20 (RFC 8439, 32-bit counter, 96-bit nonce) on AVX-512F: four blocks per zmm register,
-//! one 128-bit lane per block and one register per state row; four such groups per iteration
-//! (16 blocks, 1 KiB) for instruction-level parallelism. Rotations are single `vprold`s; the
-//! diagonal rounds rotate words within lanes (`vpshufd`); a 4×4 transpose of 128-bit lanes
-//! (`vshufi32x4`) turns rows back into blocks. The counter of lane `j` of group `g` is
-//! `counter + 4g + j`, added with 32-bit wrap-around like the scalar code.
+//! ChaCha20 (RFC 8439, 32-bit counter, 96-bit nonce) on AVX-512F, in two layouts:
+//! - 16 blocks (1 KiB) at a time in the "one state word per register" layout (lane j = block j):
+//!   no shuffles in the rounds, one 16×16 transpose at the end (`keystream16`);
+//! - 4 blocks at a time for the tail and short inputs: one zmm register per state row, one 128-bit
+//!   lane per block; the diagonal rounds rotate words within lanes (`vpshufd`) and a 4×4 transpose
+//!   of 128-bit lanes (`vshufi32x4`) turns rows back into blocks (`keystream`).
 //!
-//! Data-independent: no branches or indices depend on the key, nonce or data.
+//! Rotations are single `vprold`s. Block counters are `counter + i` with 32-bit wrap-around like
+//! the scalar code. Data-independent: no branches or indices depend on the key, nonce or data.
 
 #![cfg(target_arch = "x86_64")]
 
 use core::arch::x86_64::*;
-
-/// Groups of four blocks per iteration for long inputs (short ones use one group at a time).
-const GROUPS: usize = 4;
 
 #[derive(Clone, Copy)]
 struct Group {
@@ -111,6 +109,85 @@ fn keystream<const G: usize, const N: usize>(init: &Group, first: u32, between: 
     out
 }
 
+/// The 16 input words (constants, key, `counter`, nonce); the caller wipes them.
+fn words(key: &[u8; 32], nonce: &[u8; 12], counter: u32) -> [u32; 16] {
+    let mut w = [0u32; 16];
+    w[..4].copy_from_slice(&[0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]);
+    for (i, x) in w[4..12].iter_mut().enumerate() {
+        *x = u32::from_le_bytes(key[4 * i..4 * i + 4].try_into().expect("4 bytes"));
+    }
+    w[12] = counter;
+    for (i, x) in w[13..16].iter_mut().enumerate() {
+        *x = u32::from_le_bytes(nonce[4 * i..4 * i + 4].try_into().expect("4 bytes"));
+    }
+    w
+}
+
+/// One quarter round on words a, b, c, d of 16 blocks at once (one word per register).
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn qr16(x: &mut [__m512i; 16], a: usize, b: usize, c: usize, d: usize) {
+    x[a] = _mm512_add_epi32(x[a], x[b]);
+    x[d] = _mm512_rol_epi32::<16>(_mm512_xor_si512(x[d], x[a]));
+    x[c] = _mm512_add_epi32(x[c], x[d]);
+    x[b] = _mm512_rol_epi32::<12>(_mm512_xor_si512(x[b], x[c]));
+    x[a] = _mm512_add_epi32(x[a], x[b]);
+    x[d] = _mm512_rol_epi32::<8>(_mm512_xor_si512(x[d], x[a]));
+    x[c] = _mm512_add_epi32(x[c], x[d]);
+    x[b] = _mm512_rol_epi32::<7>(_mm512_xor_si512(x[b], x[c]));
+}
+
+/// 16 blocks from block `first` on (relative to `w`'s counter), in the "one state word per
+/// register" layout (lane j = block first + j): no diagonal shuffles in the rounds, one 16×16
+/// transpose at the end. `out[j]` is block `first + j`. `between(i)` runs after double round i.
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn keystream16(w: &[u32; 16], first: u32, mut between: impl FnMut(usize)) -> [__m512i; 16] {
+    let mut s: [__m512i; 16] = core::array::from_fn(|i| _mm512_set1_epi32(w[i] as i32));
+    let lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    s[12] = _mm512_add_epi32(_mm512_add_epi32(s[12], _mm512_set1_epi32(first as i32)), lanes);
+    let mut x = s;
+    for i in 0..10 {
+        qr16(&mut x, 0, 4, 8, 12);
+        qr16(&mut x, 1, 5, 9, 13);
+        qr16(&mut x, 2, 6, 10, 14);
+        qr16(&mut x, 3, 7, 11, 15);
+        qr16(&mut x, 0, 5, 10, 15);
+        qr16(&mut x, 1, 6, 11, 12);
+        qr16(&mut x, 2, 7, 8, 13);
+        qr16(&mut x, 3, 4, 9, 14);
+        between(i);
+    }
+    for (a, b) in x.iter_mut().zip(s.iter()) {
+        *a = _mm512_add_epi32(*a, *b);
+    }
+    // Within 128-bit lanes: y[4a + c], lane L = words 4a..4a+3 of block 4L + c.
+    let mut y = [_mm512_setzero_si512(); 16];
+    for a in 0..4 {
+        let (x0, x1, x2, x3) = (x[4 * a], x[4 * a + 1], x[4 * a + 2], x[4 * a + 3]);
+        let (t0, t1) = (_mm512_unpacklo_epi32(x0, x1), _mm512_unpackhi_epi32(x0, x1));
+        let (t2, t3) = (_mm512_unpacklo_epi32(x2, x3), _mm512_unpackhi_epi32(x2, x3));
+        y[4 * a] = _mm512_unpacklo_epi64(t0, t2);
+        y[4 * a + 1] = _mm512_unpackhi_epi64(t0, t2);
+        y[4 * a + 2] = _mm512_unpacklo_epi64(t1, t3);
+        y[4 * a + 3] = _mm512_unpackhi_epi64(t1, t3);
+    }
+    // Across registers: block 4L + c gathers lane L of y[c], y[4 + c], y[8 + c], y[12 + c].
+    let mut out = [_mm512_setzero_si512(); 16];
+    for c in 0..4 {
+        let (a, b, cc, d) = (y[c], y[4 + c], y[8 + c], y[12 + c]);
+        let t0 = _mm512_shuffle_i32x4::<0x44>(a, b);
+        let t1 = _mm512_shuffle_i32x4::<0xee>(a, b);
+        let t2 = _mm512_shuffle_i32x4::<0x44>(cc, d);
+        let t3 = _mm512_shuffle_i32x4::<0xee>(cc, d);
+        out[c] = _mm512_shuffle_i32x4::<0x88>(t0, t2);
+        out[4 + c] = _mm512_shuffle_i32x4::<0xdd>(t0, t2);
+        out[8 + c] = _mm512_shuffle_i32x4::<0x88>(t1, t3);
+        out[12 + c] = _mm512_shuffle_i32x4::<0xdd>(t1, t3);
+    }
+    out
+}
+
 /// XORs the keystream starting at block `counter` into `buf` (in place).
 ///
 /// # Safety
@@ -118,12 +195,13 @@ fn keystream<const G: usize, const N: usize>(init: &Group, first: u32, between: 
 #[target_feature(enable = "avx512f")]
 pub unsafe fn xor_keystream_in_place(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
     let init = initial(key, nonce, counter);
+    let mut w = words(key, nonce, counter);
     let mut done = 0usize;
     let mut block = 0u32;
     while done < buf.len() {
         // 16 blocks at a time while at least that much remains, then 4 at a time.
-        let n = if buf.len() - done >= 64 * 4 * GROUPS {
-            xor_blocks(&keystream::<GROUPS, { 4 * GROUPS }>(&init, block, |_| {}), &mut buf[done..done + 64 * 4 * GROUPS])
+        let n = if buf.len() - done >= 64 * 16 {
+            xor_blocks(&keystream16(&w, block, |_| {}), &mut buf[done..done + 64 * 16])
         } else {
             let n = (buf.len() - done).min(256);
             xor_blocks(&keystream::<1, 4>(&init, block, |_| {}), &mut buf[done..done + n])
@@ -131,6 +209,7 @@ pub unsafe fn xor_keystream_in_place(key: &[u8; 32], nonce: &[u8; 12], counter: 
         done += n;
         block = block.wrapping_add(n.div_ceil(64) as u32);
     }
+    crate::secure::ct::secure_zero(bytes_of(&mut w));
 }
 
 /// Seal's stitched path: encrypts `buf` (whole 1 KiB batches) in place from block `counter` and
@@ -148,14 +227,14 @@ pub(crate) unsafe fn xor_keystream_and_mac(
     buf: &mut [u8],
     mac: &mut crate::kernels::poly1305::x86_ifma::Stream,
 ) -> usize {
-    const BATCH: usize = 64 * 4 * GROUPS;
-    let init = initial(key, nonce, counter);
+    const BATCH: usize = 64 * 16;
+    let mut w = words(key, nonce, counter);
     let batches = buf.len() / BATCH;
     let base = buf.as_mut_ptr();
     for k in 0..batches {
         // Ciphertext of the previous batch (already written), absorbed during this batch's rounds.
         let prev = (k > 0).then(|| base.wrapping_add(BATCH * (k - 1)).cast_const());
-        let ks = keystream::<GROUPS, { 4 * GROUPS }>(&init, (4 * GROUPS * k) as u32, |i| {
+        let ks = keystream16(&w, (16 * k) as u32, |i| {
             if let (Some(p), true) = (prev, i < 8) {
                 // SAFETY: chunk i of the previous batch: 128 bytes inside `buf`, written before
                 // this batch started; the features are those of this function.
@@ -165,6 +244,7 @@ pub(crate) unsafe fn xor_keystream_and_mac(
         // SAFETY: batch k is BATCH bytes inside `buf`, not aliased by `prev` (an earlier batch).
         xor_blocks(&ks, unsafe { std::slice::from_raw_parts_mut(base.add(BATCH * k), BATCH) });
     }
+    crate::secure::ct::secure_zero(bytes_of(&mut w));
     if batches > 0 {
         for i in 0..8 {
             // SAFETY: the last batch's chunks, inside `buf`.
