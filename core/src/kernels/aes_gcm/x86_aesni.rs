@@ -504,6 +504,106 @@ pub(super) unsafe fn ctr_raw<const NR: usize>(
     }
 }
 
+/// Longest message of the small path: its blocks, one AAD block and the length block fit one
+/// eight-block GHASH aggregation.
+const SMALL_MAX: usize = 96;
+
+/// The keystream of a short message: [E(J0), E(counter 2) … E(counter 8)] in one AES pass (E(J0)
+/// is no longer a serial single-block encryption).
+#[inline]
+#[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
+fn small_keystream<const NR: usize>(key: &Key, nonce: &[u8; 12]) -> [__m128i; 8] {
+    let mut ctr = ctr_init(nonce, 1);
+    let mut ks = next8(&mut ctr);
+    aes8::<NR>(&key.round_keys, &mut ks);
+    ks
+}
+
+/// The tag of a short message: one GHASH reduction over the AAD block, the ciphertext blocks of
+/// `ct` (zero past `len`) and the length block, instead of three.
+#[inline]
+#[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
+fn small_tag(key: &Key, ek_j0: __m128i, aad: &[u8], ct: &[u8; SMALL_MAX], len: usize) -> [u8; 16] {
+    let mut blocks = [_mm_setzero_si128(); 8];
+    let mut m = 0;
+    if !aad.is_empty() {
+        let mut a = [0u8; 16];
+        a[..aad.len()].copy_from_slice(aad);
+        blocks[0] = load_arr(&a);
+        m = 1;
+    }
+    for i in 0..len.div_ceil(16) {
+        // SAFETY: i < 6 and `ct` has SMALL_MAX = 96 bytes.
+        blocks[m] = unsafe { load(ct.as_ptr().add(16 * i)) };
+        m += 1;
+    }
+    let mut lens = [0u8; 16];
+    lens[..8].copy_from_slice(&(aad.len() as u64 * 8).to_be_bytes());
+    lens[8..].copy_from_slice(&(len as u64 * 8).to_be_bytes());
+    blocks[m] = load_arr(&lens);
+    let acc = ghash_agg(key, _mm_setzero_si128(), &blocks[..=m]);
+    to_arr(_mm_xor_si128(_mm_shuffle_epi8(acc, bswap_mask()), ek_j0))
+}
+
+/// XORs the keystream blocks `ks` into the first `len` bytes of `buf` (whole blocks: `buf` is
+/// zero-padded scratch).
+#[inline]
+#[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
+fn small_xor(ks: &[__m128i], buf: &mut [u8; SMALL_MAX], len: usize) {
+    for (i, k) in ks.iter().take(len.div_ceil(16)).enumerate() {
+        // SAFETY: i < 6, so bytes 16*i..16*i+16 lie within `buf`.
+        unsafe {
+            let p = buf.as_mut_ptr().add(16 * i);
+            store(p, _mm_xor_si128(load(p), *k));
+        }
+    }
+}
+
+/// GCM encryption of at most [`SMALL_MAX`] bytes with at most 16 bytes of AAD (short records).
+///
+/// # Safety
+/// `inp` readable and `out` writable for `len <= SMALL_MAX` bytes; equal or disjoint.
+#[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
+unsafe fn seal_small<const NR: usize>(key: &Key, nonce: &[u8; 12], aad: &[u8], inp: *const u8, out: *mut u8, len: usize) -> [u8; 16] {
+    debug_assert!(len <= SMALL_MAX && aad.len() <= 16);
+    let ks = small_keystream::<NR>(key, nonce);
+    let mut buf = [0u8; SMALL_MAX];
+    // SAFETY: `inp` has `len <= SMALL_MAX` readable bytes; `buf` is a distinct local.
+    unsafe { core::ptr::copy_nonoverlapping(inp, buf.as_mut_ptr(), len) };
+    small_xor(&ks[1..], &mut buf, len);
+    // Zero past the message: GHASH sees zero padding.
+    buf[len..].fill(0);
+    // SAFETY: `out` has `len` writable bytes; `buf` is a distinct local.
+    unsafe { core::ptr::copy_nonoverlapping(buf.as_ptr(), out, len) };
+    let tag = small_tag(key, ks[0], aad, &buf, len);
+    wipe(&mut buf);
+    tag
+}
+
+/// GCM decryption of at most [`SMALL_MAX`] bytes with at most 16 bytes of AAD: the tag is
+/// verified in constant time first; on failure nothing is written and 1 is returned.
+///
+/// # Safety
+/// `ct` readable and `out` writable for `len <= SMALL_MAX` bytes; equal or disjoint.
+#[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
+unsafe fn open_small<const NR: usize>(key: &Key, nonce: &[u8; 12], aad: &[u8], ct: *const u8, out: *mut u8, len: usize, tag: &[u8]) -> i32 {
+    use subtle::ConstantTimeEq;
+    debug_assert!(len <= SMALL_MAX && aad.len() <= 16);
+    let ks = small_keystream::<NR>(key, nonce);
+    let mut buf = [0u8; SMALL_MAX];
+    // SAFETY: `ct` has `len <= SMALL_MAX` readable bytes; `buf` is a distinct local.
+    unsafe { core::ptr::copy_nonoverlapping(ct, buf.as_mut_ptr(), len) };
+    let expected = small_tag(key, ks[0], aad, &buf, len);
+    if !bool::from(expected.ct_eq(tag)) {
+        return 1;
+    }
+    small_xor(&ks[1..], &mut buf, len);
+    // SAFETY: `out` has `len` writable bytes; `buf` is a distinct local.
+    unsafe { core::ptr::copy_nonoverlapping(buf.as_ptr(), out, len) };
+    wipe(&mut buf);
+    0
+}
+
 /// GCM encryption; returns the tag.
 ///
 /// # Safety
@@ -518,6 +618,10 @@ pub(super) unsafe fn seal_raw<const NR: usize>(
     len: usize,
 ) -> [u8; 16] {
     debug_assert!(len as u64 <= MAX_MESSAGE_LEN, "GCM message too long");
+    if len <= SMALL_MAX && aad.len() <= 16 {
+        // SAFETY: same contract as this function.
+        return unsafe { seal_small::<NR>(key, nonce, aad, inp, out, len) };
+    }
     let rk = &key.round_keys;
     let j0 = _mm_shuffle_epi8(ctr_init(nonce, 1), ctr_mask());
     let ek_j0 = aes1::<NR>(rk, j0);
@@ -667,6 +771,28 @@ impl Key {
                 seal_raw::<14>(self, nonce, aad, p, p, len)
             }
         }
+    }
+
+    /// The whole open of a short message (at most 96 bytes, at most 16 bytes of AAD) from one
+    /// keystream pass: 0 on success, 1 on a tag mismatch (nothing written); `None` for longer
+    /// inputs (use `tag_of_ciphertext` then `ctr_xor`).
+    ///
+    /// # Safety
+    /// The CPU must support AES-NI and PCLMULQDQ; `ct` readable and `out` writable for `len`
+    /// bytes, equal or disjoint; `tag` is 16 bytes.
+    #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
+    pub unsafe fn open_short(&self, nonce: &[u8; 12], aad: &[u8], ct: *const u8, out: *mut u8, len: usize, tag: &[u8]) -> Option<i32> {
+        if len > SMALL_MAX || aad.len() > 16 {
+            return None;
+        }
+        // SAFETY: the caller's contract.
+        Some(unsafe {
+            if self.rounds == 10 {
+                open_small::<10>(self, nonce, aad, ct, out, len, tag)
+            } else {
+                open_small::<14>(self, nonce, aad, ct, out, len, tag)
+            }
+        })
     }
 
     /// The GCM tag of ciphertext `ct` with `aad`. For decryption the caller

@@ -392,6 +392,16 @@ macro_rules! wide_gcm_kernel {
                 }
             }
 
+            /// Open of a short message on the 128-bit kernel (see `k128::Key::open_short`).
+            ///
+            /// # Safety
+            /// As for [`Key::seal`]; `ct`/`out` valid for `len` bytes, equal or disjoint.
+            #[target_feature(enable = $feat)]
+            pub unsafe fn open_short(&self, nonce: &[u8; 12], aad: &[u8], ct: *const u8, out: *mut u8, len: usize, tag: &[u8]) -> Option<i32> {
+                // SAFETY: the caller's contract; the 128-bit kernel needs a subset of our features.
+                unsafe { self.base.open_short(nonce, aad, ct, out, len, tag) }
+            }
+
             /// The GCM tag of ciphertext `ct` (compare it in constant time before [`Key::ctr_xor`]).
             ///
             /// # Safety
