@@ -2368,7 +2368,8 @@ uint64_t xps_dispatch_generation(void);
 /**
  * Non-zero: autotune on. Times every op's eligible candidates now (about 0.1 s in all on an
  * AVX-512 machine) at one message size per size bucket (≤256 B, ≤2 KiB, ≤64 KiB, larger) and
- * publishes the fastest per bucket; re-tunes after every policy change. Zero: selection by
+ * publishes the fastest per bucket; re-tunes after changes of the ISA mask or the CT-only
+ * policy. Zero: selection by
  * priority again (the default; deterministic). Forced kernels and hot-patches override tuned
  * choices. Setting `XPS_AUTOTUNE=1` in the environment turns it on at initialization. New
  * generation.

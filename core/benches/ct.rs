@@ -120,7 +120,7 @@ fn main() {
             .filter(|c| only.is_empty() || only.iter().any(|o| c.desc().name().contains(o.as_str())))
         {
             let Candidate::Aead(k) = c else { continue };
-            for len in [64usize, 1024] {
+            for len in [64usize, 1024, 4096] {
                 let fixed_key = rng.bytes(32);
                 let nonce = rng.bytes(12);
                 let zero = vec![0u8; len];

@@ -4,7 +4,7 @@
 //! different kernels keeps one schedule per kernel and stays byte-identical across the limits.
 
 use xpscrypto_core::dispatch::{self, BUCKETS, BUCKET_LIMITS};
-use xpscrypto_core::{aead, hash, policy, Alg, Status};
+use xpscrypto_core::{aead, hash, policy, Status};
 
 /// Lengths on both sides of every bucket limit, plus the empty message and one large one.
 fn edge_lengths() -> Vec<usize> {
@@ -48,6 +48,10 @@ fn is_sized(op: &str) -> bool {
 #[test]
 fn autotune_buckets_force_policy_and_key_handles() {
     xpscrypto_core::init().unwrap();
+    if std::env::var_os(dispatch::AUTOTUNE_ENV).is_some() {
+        // The suite may run with XPS_AUTOTUNE set: start from the default here.
+        dispatch::set_autotune(false).unwrap();
+    }
     assert!(!dispatch::autotune_enabled(), "autotune is off unless asked for");
     let before = dispatch::info().unwrap();
     for o in &before {
@@ -80,26 +84,17 @@ fn autotune_buckets_force_policy_and_key_handles() {
     assert_eq!(outputs(), want, "autotuned kernels give the same bytes");
     assert_eq!(dispatch::kernel_for_size("hash.nope", 1).unwrap_err().status, Status::UnknownOp);
 
-    // Mixed buckets, pinned: portable for small messages, the priority choice above. A key made
-    // before the pin follows it, keeping a schedule per kernel.
-    let key = aead::AeadKey::new(Alg::Aes256Gcm, &[1u8; 32]).unwrap();
     let op = "aead.aes-256-gcm";
     let portable = dispatch::ops().iter().find(|o| o.name == op).unwrap().candidates[0].desc().name();
-    dispatch::pin_bucket_for_tests(op, 0, portable).unwrap();
-    dispatch::pin_bucket_for_tests("hash.sha256", 1, "sha256/portable").unwrap();
-    assert_eq!(dispatch::kernel_for_size(op, 256).unwrap(), portable);
-    assert_eq!(key.kernel_name_for(100).unwrap(), portable);
-    assert_eq!(dispatch::kernel_for_size("hash.sha256", 2048).unwrap(), "sha256/portable");
-    assert_eq!(outputs(), want, "pinned buckets give the same bytes");
-    assert_eq!(dispatch::pin_bucket_for_tests(op, BUCKETS, portable).unwrap_err().status, Status::InvalidParameter);
-    assert_eq!(dispatch::pin_bucket_for_tests(op, 0, "nope").unwrap_err().status, Status::KernelUnavailable);
-    assert_eq!(dispatch::pin_bucket_for_tests("kdf.argon2id", 0, "argon2id/rustcrypto").unwrap_err().status, Status::InvalidParameter);
+    #[cfg(feature = "testing")]
+    pinned_buckets(op, portable, &want);
 
     // A forced kernel overrides every bucket; reset brings the tuned choices back.
     dispatch::force(op, portable).unwrap();
     let forced = dispatch::info().unwrap().into_iter().find(|o| o.op == op).unwrap();
     assert!(forced.by_size.iter().all(|k| *k == portable));
     dispatch::reset().unwrap();
+    #[cfg(feature = "testing")]
     assert_eq!(dispatch::kernel_for_size(op, 10).unwrap(), portable, "the pin survives reset");
 
     // A policy change re-tunes: with no ISA allowed there is nothing to measure.
@@ -120,4 +115,20 @@ fn autotune_buckets_force_policy_and_key_handles() {
         assert!(b.tuned_ns.is_empty());
     }
     assert_eq!(outputs(), want);
+}
+
+/// Mixed buckets, pinned (test builds): portable for small messages, the priority choice above. A
+/// key made before the pin follows it, keeping a schedule per kernel.
+#[cfg(feature = "testing")]
+fn pinned_buckets(op: &str, portable: &str, want: &[Vec<u8>]) {
+    let key = aead::AeadKey::new(xpscrypto_core::Alg::Aes256Gcm, &[1u8; 32]).unwrap();
+    dispatch::pin_bucket_for_tests(op, 0, portable).unwrap();
+    dispatch::pin_bucket_for_tests("hash.sha256", 1, "sha256/portable").unwrap();
+    assert_eq!(dispatch::kernel_for_size(op, 256).unwrap(), portable);
+    assert_eq!(key.kernel_name_for(100).unwrap(), portable);
+    assert_eq!(dispatch::kernel_for_size("hash.sha256", 2048).unwrap(), "sha256/portable");
+    assert_eq!(outputs(), want.to_vec(), "pinned buckets give the same bytes");
+    assert_eq!(dispatch::pin_bucket_for_tests(op, BUCKETS, portable).unwrap_err().status, Status::InvalidParameter);
+    assert_eq!(dispatch::pin_bucket_for_tests(op, 0, "nope").unwrap_err().status, Status::KernelUnavailable);
+    assert_eq!(dispatch::pin_bucket_for_tests("kdf.argon2id", 0, "argon2id/rustcrypto").unwrap_err().status, Status::InvalidParameter);
 }

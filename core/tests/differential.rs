@@ -126,6 +126,39 @@ fn aead_kernels_agree_and_cross_open() {
     }
 }
 
+/// Long AAD next to the size thresholds of the fast paths: the AES-GCM short path (≤ 96 bytes,
+/// ≤ 16 bytes of AAD), the IFMA Poly1305 (from 256 bytes, so a long AAD starts its stream) and the
+/// stitched ChaCha20-Poly1305 seal (from 2 KiB, 1 KiB batches).
+#[test]
+fn aead_kernels_agree_on_long_aad_and_fast_path_edges() {
+    xpscrypto_core::init().unwrap();
+    let mut rng = TestRng::new(5);
+    let cases = [
+        (0, 17), (96, 16), (96, 17), (97, 16), (2047, 256), (2048, 0), (2048, 255), (2048, 256), (2049, 300),
+        (3000, 1025), (4101, 257), (16384, 4096), (70000, 13),
+    ]; // prettier-ignore
+    for alg in dispatch::AEAD_OPS {
+        let o = op(&format!("aead.{}", alg.name()));
+        let Candidate::Aead(portable) = o.candidates[0] else { unreachable!() };
+        for (len, aad_len) in cases {
+            let key = rng.bytes(aead::key_len(alg).unwrap());
+            let nonce = rng.bytes(aead::nonce_len(alg).unwrap());
+            let (aad, pt) = (rng.bytes(aad_len), rng.bytes(len));
+            let want = hazmat::aead_seal_on_kernel(alg, &portable, &key, &nonce, &aad, &pt).unwrap();
+            for c in available(o) {
+                let Candidate::Aead(k) = c else { unreachable!() };
+                assert_eq!(hazmat::aead_seal_on_kernel(alg, &k, &key, &nonce, &aad, &pt).unwrap(), want, "{} {len}/{aad_len}", k.desc.name());
+                assert_eq!(hazmat::aead_open_on_kernel(alg, &k, &key, &nonce, &aad, &want).unwrap(), pt);
+                let mut bad_aad = aad.clone();
+                if let Some(b) = bad_aad.last_mut() {
+                    *b ^= 0x80;
+                    assert!(hazmat::aead_open_on_kernel(alg, &k, &key, &nonce, &bad_aad, &want).is_err());
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn aead_against_rustcrypto_oracles() {
     use aes_gcm::aead::{Aead, KeyInit, Payload};

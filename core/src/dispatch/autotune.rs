@@ -40,8 +40,20 @@ pub(super) fn tune_all() -> BTreeMap<usize, Tuned> {
         if cands.len() < 2 || !matches!(op.slot, Slot::Hash(_) | Slot::Aead(_)) {
             continue;
         }
+        // Ops the policy refuses (e.g. ChaCha20 in FIPS mode) are not worth measuring.
+        let alg = match op.slot {
+            Slot::Hash(i) => HASH_OPS[i],
+            Slot::Aead(i) => AEAD_OPS[i],
+            _ => continue,
+        };
+        if !crate::policy::allowed(alg) {
+            continue;
+        }
         let favourite = super::select(op).desc().name();
         let mut runners: Vec<Runner> = cands.iter().filter_map(|c| Runner::new(op.slot, *c)).collect();
+        if runners.len() < 2 {
+            continue;
+        }
         let mut ns = vec![[f64::INFINITY; BUCKETS]; runners.len()];
         for (b, &size) in PROBE_SIZES.iter().enumerate() {
             let data = &mut buf[..size];

@@ -440,16 +440,19 @@ pub fn reselect() -> Result<()> {
         .map(|(a, b)| (*a, *b))
         .collect();
     state.forced = keep;
-    if state.autotune {
-        // The eligible candidates changed with the policy: measure again.
-        state.tuned = autotune::tune_all();
-    }
+    // Publish first: the new policy must not wait for tuning (the build already drops tuned
+    // winners the policy excludes), then measure the new eligible set and publish again.
     publish(&state, build(&state));
+    if state.autotune {
+        state.tuned = autotune::tune_all();
+        publish(&state, build(&state));
+    }
     Ok(())
 }
 
 /// Autotune on: times every op's eligible candidates now (tens of milliseconds in all) at one
-/// message size per bucket and publishes the fastest per bucket; again after every policy change.
+/// message size per bucket and publishes the fastest per bucket; again after every change of the
+/// ISA mask or the constant-time-only policy (the changes that alter the eligible kernels).
 /// Off (the default, or `XPS_AUTOTUNE` unset at start-up): selection by priority, deterministic.
 /// Forced kernels and hot-patches override tuned choices either way.
 pub fn set_autotune(on: bool) -> Result<()> {
@@ -461,10 +464,10 @@ pub fn set_autotune(on: bool) -> Result<()> {
     Ok(())
 }
 
-/// Tests only: pins size bucket `bucket` of `op` to `kernel` as if autotune had measured it the
+/// Test builds only (feature `testing`): pins size bucket `bucket` of `op` to `kernel` as if autotune had measured it the
 /// winner (so the mixed-kernel paths can be exercised deterministically). Cleared by
 /// [`set_autotune`]; forced kernels still override it.
-#[doc(hidden)]
+#[cfg(feature = "testing")]
 pub fn pin_bucket_for_tests(op: &str, bucket: usize, kernel: &str) -> Result<()> {
     let t = table()?;
     let (i, o) = ops().iter().enumerate().find(|(_, o)| o.name == op).ok_or_else(|| err(Status::UnknownOp, format!("no dispatch op named {op:?}")))?;
@@ -487,7 +490,7 @@ pub fn autotune_enabled() -> bool {
     writer().autotune
 }
 
-/// Environment variable that turns autotune on at initialization (`1`, `on`, `true`).
+/// Environment variable that turns autotune on at initialization (`1`, `on`, `true`, `yes`).
 pub const AUTOTUNE_ENV: &str = autotune::ENV;
 
 /// Name of the kernel `op` uses for a call on `len` bytes (ops without size buckets: the active

@@ -6,8 +6,9 @@
 //! - `avx512-ifma`: the same ChaCha20 with the AVX-512 IFMA Poly1305 for inputs of 256 bytes and
 //!   more (`poly1305/x86_ifma.rs`, eight blocks per step).
 //!
-//! Poly1305 is our scalar one (`poly1305/scalar.rs`): measured faster than the `poly1305` crate at
-//! every size on AVX-512 hardware (64 B: 5.4×, 1 KiB: 2.5×, 16 KiB: 1.2× for the whole AEAD; see
+//! Poly1305 is our scalar one (`poly1305/scalar.rs`; the `avx512-ifma` kernels add its IFMA path
+//! from 256 bytes): the scalar code measured faster than the `poly1305` crate at every size on
+//! AVX-512 hardware (64 B: 5.4×, 1 KiB: 2.5×, 16 KiB: 1.2× for the whole AEAD; see
 //! BENCHMARKS.md) because it has no key-power precomputation and inlines. The tag is verified in constant time before decryption.
 
 pub mod portable;

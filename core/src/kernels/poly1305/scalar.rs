@@ -88,11 +88,14 @@ impl Poly1305 {
         let chunks = data.len() / 128;
         if chunks >= IFMA_MIN_CHUNKS {
             use super::x86_ifma::{blocks, Fe44};
-            let r = Fe44::from_64(self.r0, self.r1, 0);
+            use zeroize::Zeroize;
+            let mut r = Fe44::from_64(self.r0, self.r1, 0);
             let h = Fe44::from_64(self.h0, self.h1, self.h2);
             // SAFETY: the caller guarantees the CPU features; `data` holds `chunks` whole chunks.
-            let h = unsafe { blocks(h, r, data.as_ptr(), chunks) };
+            let mut h = unsafe { blocks(h, r, data.as_ptr(), chunks) };
             (self.h0, self.h1, self.h2) = h.to_64();
+            r.zeroize();
+            h.zeroize();
             data = &data[128 * chunks..];
         }
         self.update_padded(data)
@@ -107,7 +110,11 @@ impl Poly1305 {
     #[target_feature(enable = "avx512f,avx512ifma")]
     pub(crate) unsafe fn ifma_stream(&self) -> super::x86_ifma::Stream {
         use super::x86_ifma::{Fe44, Stream};
-        Stream::new(Fe44::from_64(self.h0, self.h1, self.h2), Fe44::from_64(self.r0, self.r1, 0))
+        use zeroize::Zeroize;
+        let mut r = Fe44::from_64(self.r0, self.r1, 0);
+        let s = Stream::new(Fe44::from_64(self.h0, self.h1, self.h2), r);
+        r.zeroize();
+        s
     }
 
     /// Takes the accumulator back from a stream made by [`Self::ifma_stream`].
@@ -116,7 +123,7 @@ impl Poly1305 {
     /// As [`Self::ifma_stream`].
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512ifma")]
-    pub(crate) unsafe fn resume_from(&mut self, s: super::x86_ifma::Stream) {
+    pub(crate) unsafe fn resume_from(&mut self, mut s: super::x86_ifma::Stream) {
         (self.h0, self.h1, self.h2) = s.finish().to_64();
     }
 

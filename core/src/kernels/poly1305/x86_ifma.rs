@@ -57,6 +57,7 @@ impl Fe44 {
 }
 
 /// The limbs of one multiplier per lane: b0, b1, b2 and 20·b1, 20·b2.
+#[derive(Clone, Copy)]
 struct Mul {
     b0: __m512i,
     b1: __m512i,
@@ -80,6 +81,7 @@ impl Mul {
 }
 
 /// Eight accumulators (one per lane), radix 2^44.
+#[derive(Clone, Copy)]
 struct Acc {
     a0: __m512i,
     a1: __m512i,
@@ -138,8 +140,9 @@ fn add(a: &Acc, b: &Acc) -> Acc {
 }
 
 /// Poly1305 over a sequence of 128-byte chunks, one at a time (so a caller can interleave the
-/// chunks with other work, e.g. the ChaCha20 rounds of the next batch). Powers of r are wiped on
-/// drop.
+/// chunks with other work, e.g. the ChaCha20 rounds of the next batch). The powers of r, the
+/// lane multipliers and the accumulator are wiped on drop (copies the compiler makes when the
+/// stream moves, or leaves in registers, are not: best effort, as for every kernel's keys).
 pub(crate) struct Stream {
     pow: [Fe44; 8],
     r8: Mul,
@@ -181,22 +184,33 @@ impl Stream {
 
     /// The accumulator after every absorbed block (lane j still needs r^(8−j)).
     #[target_feature(enable = "avx512f,avx512ifma")]
-    pub(crate) fn finish(self) -> Fe44 {
+    pub(crate) fn finish(&mut self) -> Fe44 {
         if !self.started {
             return self.h;
         }
         let p = &self.pow;
-        let last = Mul::lanes(&[p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]]);
-        let acc = mul(&self.acc, &last);
-        let sum = |v: __m512i| _mm512_reduce_add_epi64(v) as u64;
-        Fe44([sum(acc.a0), sum(acc.a1), sum(acc.a2)])
+        let mut last = Mul::lanes(&[p[7], p[6], p[5], p[4], p[3], p[2], p[1], p[0]]);
+        let mut acc = mul(&self.acc, &last);
+        let out = Fe44([_mm512_reduce_add_epi64(acc.a0) as u64, _mm512_reduce_add_epi64(acc.a1) as u64, _mm512_reduce_add_epi64(acc.a2) as u64]);
+        wipe_pod(&mut last);
+        wipe_pod(&mut acc);
+        out
     }
+}
+
+/// Zeroes the bytes of a plain-data value (vectors of integers) so the write is not elided.
+fn wipe_pod<T: Copy>(x: &mut T) {
+    // SAFETY: `T` is plain data (integer vectors) without padding or invariants; all-zero bytes
+    // are a valid value, and the slice covers exactly `x`.
+    crate::secure::ct::secure_zero(unsafe { std::slice::from_raw_parts_mut((x as *mut T).cast::<u8>(), std::mem::size_of::<T>()) });
 }
 
 impl Drop for Stream {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.pow);
         zeroize::Zeroize::zeroize(&mut self.h);
+        wipe_pod(&mut self.r8);
+        wipe_pod(&mut self.acc);
     }
 }
 
