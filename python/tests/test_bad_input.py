@@ -195,7 +195,8 @@ OTHERS = {
     "status_name", "status_message", "status_category", "statuses", "algorithms", "alg_from_name", "alg_name",
     "random_bytes", "secure_lock_failures", "cpu_feature_bits", "cpu_feature_name", "cpu_features",
     "cpu_hardware_features", "dispatch_active_kernel", "dispatch_force", "dispatch_generation", "dispatch_info",
-    "dispatch_reset", "policy_ct_only", "policy_isa_mask", "policy_require_mlock", "policy_rsa_private_ops",
+    "dispatch_reset", "dispatch_set_autotune", "dispatch_autotune_enabled", "dispatch_kernel_for_size",
+    "policy_ct_only", "policy_isa_mask", "policy_require_mlock", "policy_rsa_private_ops",
     "policy_set_ct_only", "policy_set_isa_mask", "policy_set_require_mlock", "policy_set_rsa_private_ops",
     "Hash.digest", "Hash.hexdigest", "Hash.xof", "Hash.copy", "Mac.finalize", "Mac.copy",
     "SigningKey.public_key", "SecureBuffer", "SecureBuffer.wipe", "SecureBuffer.close",
@@ -474,6 +475,9 @@ def test_system_functions_bad_input():
     gen = xps.dispatch_generation()
     expect_status(502, xps.dispatch_force, "aead.aes-256-gcm", "no-such-kernel")
     expect_status(501, xps.dispatch_force, "no-such-op", "x")
+    expect_status(501, xps.dispatch_kernel_for_size, "no-such-op", 1)
+    with pytest.raises(OverflowError):
+        xps.dispatch_kernel_for_size("hash.sha256", -1)
     mask = xps.policy_isa_mask()
     with pytest.raises(ValueError):
         xps.policy_set_isa_mask(["no-such-feature"])
@@ -811,6 +815,8 @@ def test_other_public_callables_reject_bad_types():
         lambda: xps.hpke_keypair("x"), lambda: xps.status_name("103"), lambda: xps.status_message(None),
         lambda: xps.status_category("1"), lambda: xps.alg_from_name(b"sha256"), lambda: xps.cpu_feature_name("x"),
         lambda: xps.dispatch_active_kernel(None), lambda: xps.dispatch_force("aead.aes-256-gcm", None),
+        lambda: xps.dispatch_set_autotune("yes"), lambda: xps.dispatch_kernel_for_size("hash.sha256", "5"),
+        lambda: xps.dispatch_kernel_for_size(5, 5),
         lambda: xps.policy_set_ct_only("yes"), lambda: xps.policy_set_require_mlock(None),
         lambda: xps.policy_set_rsa_private_ops("no"), lambda: xps.policy_set_isa_mask(None),
         lambda: xps.random_bytes("8"), lambda: xps.Hash("sha256").update(), lambda: xps.SigningKey("ed25519", ED_SK).public_key(1),
