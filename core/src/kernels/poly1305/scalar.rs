@@ -64,16 +64,7 @@ impl Poly1305 {
     /// Absorbs `data` zero-padded to a multiple of 16 bytes (RFC 8439 §2.8 `pad16`): every block
     /// gets the 2^128 bit.
     pub fn update_padded(&mut self, data: &[u8]) {
-        let (blocks, rest) = data.as_chunks::<16>();
-        for b in blocks {
-            self.block(le64(&b[..8]), le64(&b[8..]), 1);
-        }
-        if !rest.is_empty() {
-            let mut last = [0u8; 16];
-            last[..rest.len()].copy_from_slice(rest);
-            self.block(le64(&last[..8]), le64(&last[8..]), 1);
-            secure_zero(&mut last);
-        }
+        self.absorb(data, true);
     }
 
     /// [`Self::update_padded`], with whole 128-byte chunks on AVX-512 IFMA (eight blocks per
@@ -135,6 +126,12 @@ impl Poly1305 {
     /// Absorbs `data` as a plain Poly1305 message (RFC 8439 §2.5): whole blocks, then a final
     /// partial block with a 1 byte appended and no 2^128 bit. Call once, last.
     pub fn update_unpadded_final(&mut self, data: &[u8]) {
+        self.absorb(data, false);
+    }
+
+    /// Whole blocks with the 2^128 bit, then a final partial block: zero-padded with the 2^128
+    /// bit (`padded`, the AEAD's `pad16`) or with a 1 byte appended and no 2^128 bit (plain MAC).
+    fn absorb(&mut self, data: &[u8], padded: bool) {
         let (blocks, rest) = data.as_chunks::<16>();
         for b in blocks {
             self.block(le64(&b[..8]), le64(&b[8..]), 1);
@@ -142,8 +139,10 @@ impl Poly1305 {
         if !rest.is_empty() {
             let mut last = [0u8; 16];
             last[..rest.len()].copy_from_slice(rest);
-            last[rest.len()] = 1;
-            self.block(le64(&last[..8]), le64(&last[8..]), 0);
+            if !padded {
+                last[rest.len()] = 1;
+            }
+            self.block(le64(&last[..8]), le64(&last[8..]), u64::from(padded));
             secure_zero(&mut last);
         }
     }
