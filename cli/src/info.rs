@@ -41,6 +41,7 @@ pub fn run(argv: &[String]) -> Result<(), Fail> {
             "ct_only": policy::ct_only(),
             "generation": generation,
             "autotune": dispatch::autotune_enabled(),
+            "curve25519_backend": cpu::curve25519_backend(),
             "bucket_limits": dispatch::BUCKET_LIMITS,
             "probe_sizes": dispatch::autotune_probe_sizes(),
             "ops": ops.iter().map(|o| json!({
@@ -71,6 +72,7 @@ pub fn run(argv: &[String]) -> Result<(), Fail> {
     }
     say!("constant-time only:  {}", if policy::ct_only() { "yes" } else { "no" });
     say!("dispatch generation: {generation}");
+    say!("curve25519 backend:  {} (Ed25519/X25519 field arithmetic, chosen by curve25519-dalek)", cpu::curve25519_backend());
     say!("autotune:            {}", if dispatch::autotune_enabled() { "on" } else { "off (XPS_AUTOTUNE=1 or --autotune to turn on)" });
     if applied.is_empty() {
         say!("applied patches:     none");

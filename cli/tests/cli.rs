@@ -234,6 +234,8 @@ fn info_json_lists_ops_and_candidates() {
     let table = ok(&d, &["info"]);
     assert!(table.contains("hash.sha256") && table.contains("kernel ABI"), "{table}");
     assert!(table.contains("autotune:            off"), "{table}");
+    assert_eq!(v["curve25519_backend"], xpscrypto_core::cpu::curve25519_backend());
+    assert!(table.contains(&format!("curve25519 backend:  {}", xpscrypto_core::cpu::curve25519_backend())), "{table}");
     // Autotune off: every size bucket runs the active kernel, nothing measured.
     assert_eq!(v["autotune"], false);
     for o in ops {

@@ -33,6 +33,9 @@ function main() {
   const args = ['build', '--release', '-p', 'xpscrypto-node', '--manifest-path', path.join(root, 'Cargo.toml')]
   console.error(`xpscrypto: building the native addon (${cargo} ${args.join(' ')})`)
   const r = spawnSync(cargo, args, {
+    // From the workspace root, so cargo reads its .cargo/config.toml (the curve25519-dalek IFMA
+    // backend cfg) whatever directory npm runs this script in.
+    cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, CARGO_TARGET_DIR: targetDir },
   })

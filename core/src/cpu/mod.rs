@@ -124,6 +124,32 @@ pub fn feature_names(mask: u64) -> Vec<&'static str> {
     FEATURES.iter().filter(|(b, _)| mask & b != 0).map(|(_, n)| *n).collect()
 }
 
+/// The curve25519-dalek backend that runs Ed25519 verification and variable-base multiplication
+/// in this process: `"avx512-ifma"`, `"avx2"` or `"serial"`. It mirrors dalek's own choice: the
+/// backends compiled in (`.cargo/config.toml` adds the IFMA one) and the hardware features, which
+/// dalek reads itself, so `XPS_CPU_DISABLE` does not move it.
+pub fn curve25519_backend() -> &'static str {
+    let hw = hardware_features();
+    if cfg!(curve25519_dalek_backend = "avx512") && satisfies(hw, bits::AVX512IFMA | bits::AVX512VL) {
+        "avx512-ifma"
+    } else if cfg!(curve25519_dalek_backend = "simd") && satisfies(hw, bits::AVX2) {
+        "avx2"
+    } else {
+        "serial"
+    }
+}
+
+/// The curve25519-dalek vector backends compiled into this build (`"avx512-ifma"`, `"avx2"`).
+pub fn curve25519_backends_built() -> &'static [&'static str] {
+    if cfg!(curve25519_dalek_backend = "avx512") {
+        &["avx512-ifma", "avx2"]
+    } else if cfg!(curve25519_dalek_backend = "simd") {
+        &["avx2"]
+    } else {
+        &[]
+    }
+}
+
 /// Whether every feature in `required` is present in `available`.
 pub fn satisfies(available: u64, required: u64) -> bool {
     available & required == required
