@@ -152,15 +152,20 @@ pub fn decapsulate_into(alg: Alg, sk: &[u8], ct: &[u8], ss: &mut [u8]) -> Result
 
 fn decapsulate_core(alg: Alg, sk: &[u8], ct: &[u8], ss: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
     let k = kernel_for(alg)?;
+    check_decaps_lengths(alg, &k, sk, ct, ss)?;
+    *ran = Some(k.desc);
+    // SAFETY: inputs have exactly the kernel's sizes; `ss` holds at least `ss_len`.
+    let code = unsafe { (k.decaps)(sk.as_ptr(), ct.as_ptr(), ss.as_mut_ptr()) };
+    rc(code, || format!("{} decapsulation", alg.name()))
+}
+
+fn check_decaps_lengths(alg: Alg, k: &KemKernel, sk: &[u8], ct: &[u8], ss: &[u8]) -> Result<()> {
     exact(alg, "secret key", sk.len(), k.sk_len, Status::BadKeyLength)?;
     exact(alg, "ciphertext", ct.len(), k.ct_len, Status::InvalidLength)?;
     if ss.len() < k.ss_len {
         return Err(err(Status::BufferTooSmall, format!("{} shared secrets are {} bytes", alg.name(), k.ss_len)));
     }
-    *ran = Some(k.desc);
-    // SAFETY: inputs have exactly the kernel's sizes; `ss` holds at least `ss_len`.
-    let code = unsafe { (k.decaps)(sk.as_ptr(), ct.as_ptr(), ss.as_mut_ptr()) };
-    rc(code, || format!("{} decapsulation", alg.name()))
+    Ok(())
 }
 
 /// Decapsulation: the shared secret.
@@ -174,25 +179,52 @@ pub fn decapsulate(alg: Alg, sk: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>>
 }
 
 /// A decapsulation key held in secure memory.
+///
+/// The constructor checks the length. ML-KEM keys also get the FIPS 203 §7.3 checks once here:
+/// a key that passes skips them on every later decapsulation through the built-in PQClean kernel
+/// (the flat call repeats them each time); a key that fails is still accepted and every
+/// decapsulation with it reports `InvalidKey`, as the flat call does.
 pub struct DecapsulationKey {
     alg: Alg,
     sk: SecureBuffer,
+    /// The key passed `ml_kem::dk_ok` (ML-KEM only).
+    prechecked: bool,
 }
 
 impl DecapsulationKey {
     pub fn new(alg: Alg, sk: &[u8]) -> Result<Self> {
         let k = kernel_for(alg)?;
         exact(alg, "secret key", sk.len(), k.sk_len, Status::BadKeyLength)?;
-        Ok(DecapsulationKey { alg, sk: SecureBuffer::from_slice(sk)? })
+        let prechecked = crate::kernels::ml_kem::params(alg).is_some_and(|p| crate::kernels::ml_kem::dk_ok(p, sk));
+        Ok(DecapsulationKey { alg, sk: SecureBuffer::from_slice(sk)?, prechecked })
     }
     pub fn alg(&self) -> Alg {
         self.alg
     }
     pub fn decapsulate(&self, ct: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        decapsulate(self.alg, self.sk.as_slice(), ct)
+        metrics::metered(OpKind::KemDecaps, self.alg, ct.len(), |ran| {
+            let s = sizes(self.alg)?;
+            let mut ss = Zeroizing::new(vec![0u8; s.shared_secret]);
+            self.decapsulate_core(ct, &mut ss, ran)?;
+            Ok(ss)
+        })
     }
     pub fn decapsulate_into(&self, ct: &[u8], ss: &mut [u8]) -> Result<()> {
-        decapsulate_into(self.alg, self.sk.as_slice(), ct, ss)
+        metrics::metered(OpKind::KemDecaps, self.alg, ct.len(), |ran| self.decapsulate_core(ct, ss, ran))
+    }
+    fn decapsulate_core(&self, ct: &[u8], ss: &mut [u8], ran: &mut metrics::Ran) -> Result<()> {
+        if self.prechecked {
+            let k = kernel_for(self.alg)?;
+            if let Some(decaps) = crate::kernels::ml_kem::prechecked_decaps(k.desc) {
+                check_decaps_lengths(self.alg, &k, self.sk.as_slice(), ct, ss)?;
+                *ran = Some(k.desc);
+                // SAFETY: lengths checked against the kernel; the key passed `dk_ok` in `new`
+                // and the secure buffer never changes.
+                let code = unsafe { decaps(self.sk.as_slice().as_ptr(), ct.as_ptr(), ss.as_mut_ptr()) };
+                return rc(code, || format!("{} decapsulation", self.alg.name()));
+            }
+        }
+        decapsulate_core(self.alg, self.sk.as_slice(), ct, ss, ran)
     }
     pub fn secret_bytes(&self) -> &[u8] {
         self.sk.as_slice()

@@ -249,28 +249,61 @@ pub fn verify(alg: Alg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<()> {
 }
 
 /// A signing key held in secure memory, for repeated signing.
+///
+/// What can be derived once is: the Ed25519 public key (signing then costs one base-point
+/// multiplication instead of two). The shortcut runs only while the op's active kernel is the
+/// built-in one it belongs to; a forced or hot-patched kernel gets the raw secret as usual.
 pub struct SigningKey {
     alg: Alg,
     sk: SecureBuffer,
+    ed25519: Option<crate::kernels::ed25519::Prepared>,
 }
 
 impl SigningKey {
     /// Imports a secret key (validated by deriving its public key).
     pub fn new(alg: Alg, sk: &[u8]) -> Result<Self> {
         public_from_secret(alg, sk)?;
-        Ok(SigningKey { alg, sk: SecureBuffer::from_slice(sk)? })
+        let ed25519 = match (alg, <&[u8; crate::kernels::ed25519::SK_LEN]>::try_from(sk)) {
+            (Alg::Ed25519, Ok(s)) => Some(crate::kernels::ed25519::Prepared::new(s)),
+            _ => None,
+        };
+        Ok(SigningKey { alg, sk: SecureBuffer::from_slice(sk)?, ed25519 })
     }
     pub fn alg(&self) -> Alg {
         self.alg
     }
     pub fn public_key(&self) -> Result<Vec<u8>> {
-        public_from_secret(self.alg, self.sk.as_slice())
+        match &self.ed25519 {
+            Some(p) => Ok(p.public_key().to_vec()),
+            None => public_from_secret(self.alg, self.sk.as_slice()),
+        }
     }
     pub fn sign_with(&self, msg: &[u8], opts: &SignOptions) -> Result<Vec<u8>> {
-        sign_with(self.alg, self.sk.as_slice(), msg, opts)
+        metrics::metered(OpKind::Sign, self.alg, msg.len(), |ran| {
+            let k = kernel_for(self.alg)?;
+            let mut sig = vec![0u8; k.sig_len];
+            let n = self.sign_core(msg, opts, &mut sig, ran)?;
+            sig.truncate(n);
+            Ok(sig)
+        })
     }
     pub fn sign_into(&self, msg: &[u8], opts: &SignOptions, sig: &mut [u8]) -> Result<usize> {
-        sign_into(self.alg, self.sk.as_slice(), msg, opts, sig)
+        metrics::metered(OpKind::Sign, self.alg, msg.len(), |ran| self.sign_core(msg, opts, sig, ran))
+    }
+    fn sign_core(&self, msg: &[u8], opts: &SignOptions, sig: &mut [u8], ran: &mut metrics::Ran) -> Result<usize> {
+        use crate::kernels::ed25519;
+        if let (Some(p), Ok(s)) = (&self.ed25519, <&[u8; ed25519::SK_LEN]>::try_from(self.sk.as_slice())) {
+            let k = sign_kernel(self.alg, opts)?;
+            if std::ptr::eq(k.desc, &ed25519::DESC) {
+                let Some(out) = sig.get_mut(..ed25519::SIG_LEN) else {
+                    return Err(err(Status::BufferTooSmall, format!("{} signatures need {} bytes, buffer has {}", self.alg.name(), ed25519::SIG_LEN, sig.len())));
+                };
+                *ran = Some(k.desc);
+                out.copy_from_slice(&p.sign(s, msg));
+                return Ok(ed25519::SIG_LEN);
+            }
+        }
+        sign_core(self.alg, self.sk.as_slice(), msg, opts, sig, ran)
     }
     /// The raw secret key (for export; handle with care).
     pub fn secret_bytes(&self) -> &[u8] {

@@ -129,6 +129,8 @@ fn acvp_encap_decap() {
                     let (dk, c, k) = (hu(g, "dk"), hu(t, "c"), hu(t, "k"));
                     assert!(matches!(t["reason"].as_str(), Some("no modification" | "modify ciphertext")), "tcId {id}");
                     assert_eq!(&kem::decapsulate(alg, &dk, &c).unwrap()[..], &k[..], "tcId {id} (public API)");
+                    // The handle checks the key once and then skips the checks (PQClean kernel).
+                    assert_eq!(&kem::DecapsulationKey::new(alg, &dk).unwrap().decapsulate(&c).unwrap()[..], &k[..], "tcId {id} (key handle)");
                     for kern in kernels_of(alg) {
                         let ss = hazmat::kem_decapsulate_on_kernel(&kern, &dk, &c).unwrap_or_else(|e| panic!("tcId {id} on {}: {e}", kern.desc.name()));
                         assert_eq!(&ss[..], &k[..], "tcId {id} on {}", kern.desc.name());
@@ -242,6 +244,11 @@ fn key_checks_encapsulation_key_modulus() {
         let (ek, _) = acvp_keys(alg);
         let s = kem::sizes(alg).unwrap();
         let n = 256 * k_of(alg);
+        // The good key first (and twice), so this thread remembers it as checked: the tampered
+        // copies below must still be refused.
+        for _ in 0..2 {
+            kem::encapsulate(alg, &ek, None).unwrap();
+        }
         for (i, v) in [(0, 3329u16), (1, 3329), (n - 1, 3329), (n / 2, 4095), (7, 3330)] {
             let mut bad = ek.clone();
             set_coeff(&mut bad, i, v);
@@ -276,6 +283,9 @@ fn key_checks_decapsulation_key_hash() {
         let s = kem::sizes(alg).unwrap();
         let ct = vec![0x11u8; s.ciphertext];
         let hash_at = 768 * kk + 32;
+        // The good key first, so this thread remembers it as checked: the tampered copies below
+        // must still be refused.
+        kem::decapsulate(alg, &dk, &ct).unwrap();
         for pos in [384 * kk, 384 * kk + 100, 768 * kk + 31, hash_at, hash_at + 31] {
             let mut bad = dk.clone();
             bad[pos] ^= 0x04;
@@ -283,6 +293,12 @@ fn key_checks_decapsulation_key_hash() {
             let e = kem::decapsulate_into(alg, &bad, &ct, &mut ss).unwrap_err();
             assert_eq!(e.status, Status::InvalidKey, "{} byte {pos}", alg.name());
             assert!(ss.iter().all(|&b| b == 0xAA));
+            // A handle accepts the key (length only) and refuses every decapsulation with it.
+            let h = kem::DecapsulationKey::new(alg, &bad).unwrap();
+            for _ in 0..2 {
+                assert_eq!(h.decapsulate_into(&ct, &mut ss).unwrap_err().status, Status::InvalidKey, "{} byte {pos} (handle)", alg.name());
+                assert!(ss.iter().all(|&b| b == 0xAA));
+            }
             for k in kernels_of(alg) {
                 assert_eq!(hazmat::kem_decapsulate_on_kernel(&k, &bad, &ct).unwrap_err().status, Status::InvalidKey, "{} byte {pos} on {}", alg.name(), k.desc.name());
             }
@@ -295,13 +311,15 @@ fn key_checks_decapsulation_key_hash() {
         for k in kernels_of(alg) {
             assert_eq!(hazmat::kem_decapsulate_on_kernel(&k, &bad, &ct).unwrap_err().status, Status::InvalidKey, "{} on {}", alg.name(), k.desc.name());
         }
-        // Undetectable changes: dk_PKE and z. All kernels agree on the (different) result.
+        assert_eq!(kem::DecapsulationKey::new(alg, &bad).unwrap().decapsulate(&ct).unwrap_err().status, Status::InvalidKey, "{} (handle)", alg.name());
+        // Undetectable changes: dk_PKE and z. All kernels and the handle agree on the (different) result.
         let base = kem::decapsulate(alg, &dk, &ct).unwrap();
         for pos in [0, 384 * kk - 1, dk.len() - 1] {
             let mut m = dk.clone();
             m[pos] ^= 0x01;
             let r: Vec<Vec<u8>> = kernels_of(alg).iter().map(|k| hazmat::kem_decapsulate_on_kernel(k, &m, &ct).unwrap().to_vec()).collect();
             assert!(r.windows(2).all(|w| w[0] == w[1]), "{} byte {pos}: kernels disagree", alg.name());
+            assert_eq!(&kem::DecapsulationKey::new(alg, &m).unwrap().decapsulate(&ct).unwrap()[..], &r[0][..], "{} byte {pos} (handle)", alg.name());
             if pos == dk.len() - 1 {
                 assert_ne!(&r[0][..], &base[..], "z changes the implicit-rejection secret");
             }
@@ -385,6 +403,12 @@ fn round_trips() {
             let (ct, ss) = kem::encapsulate(alg, &pk, None).unwrap();
             let dk = kem::DecapsulationKey::new(alg, sk.as_slice()).unwrap();
             assert_eq!(&dk.decapsulate(&ct).unwrap()[..], &ss[..]);
+            let mut bad = ct.clone();
+            let at = rng.below(bad.len());
+            bad[at] ^= 0x20;
+            let rejected = kem::decapsulate(alg, sk.as_slice(), &bad).unwrap();
+            assert_eq!(&dk.decapsulate(&bad).unwrap()[..], &rejected[..], "implicit rejection, handle vs flat");
+            assert_ne!(&rejected[..], &ss[..]);
             assert_ne!(&kem::encapsulate(alg, &pk, None).unwrap().1[..], &ss[..], "fresh randomness");
         }
     }

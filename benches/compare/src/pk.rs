@@ -219,6 +219,60 @@ fn rows_of(ops: [&'static str; 3], ours: Option<Rows>) -> Vec<Row> {
     out
 }
 
+/// Signing through a key handle (Rust `sign::SigningKey`, C `xps_sign_key`): the counterpart of
+/// the peers' key objects, which keep the expanded key and the public key between calls.
+fn ours_sign_handle(alg: Alg) -> Vec<Imp> {
+    type SignKeyFn = unsafe extern "C" fn(*const xpscrypto::xps_sign_key, *const u8, usize, *mut u8, usize, *mut usize) -> xpscrypto::xps_status;
+    let n = sign::sizes(alg).unwrap().signature;
+    let (_, sk) = sign::keypair(alg, None).unwrap();
+    let key = sign::SigningKey::new(alg, sk.as_slice()).unwrap();
+    let mut out = vec![0u8; n];
+    let rust = imp("ours", Kind::Ours, move || {
+        let l = key.sign_into(MSG, &sign::SignOptions::default(), &mut out).unwrap();
+        fp(&out[..l])
+    });
+    let mut h: *mut xpscrypto::xps_sign_key = std::ptr::null_mut();
+    // SAFETY: live key buffer; `h` receives the handle, kept for the whole run (never freed).
+    assert_eq!(unsafe { xpscrypto::xps_sign_key_new(alg.id(), sk.as_slice().as_ptr(), sk.len(), &mut h) }, 0, "xps_sign_key_new");
+    let f = black_box(xpscrypto::xps_sign_key_sign as SignKeyFn);
+    let mut out = vec![0u8; n];
+    let c = imp("ours C-ABI", Kind::OursC, move || {
+        let mut l = 0usize;
+        // SAFETY: a live handle and buffers with their lengths.
+        let rc = unsafe { f(h, MSG.as_ptr(), MSG.len(), out.as_mut_ptr(), out.len(), &mut l) };
+        assert_eq!(rc, 0, "xps_sign_key_sign");
+        fp(&out[..l])
+    });
+    vec![rust, c]
+}
+
+/// Decapsulation through a key handle (Rust `kem::DecapsulationKey`, C `xps_kem_key`), which
+/// runs the FIPS 203 key checks once instead of on every call.
+fn ours_decaps_handle(alg: Alg) -> Vec<Imp> {
+    type DecapsKeyFn = unsafe extern "C" fn(*const xpscrypto::xps_kem_key, *const u8, usize, *mut u8, usize, *mut usize) -> xpscrypto::xps_status;
+    let (pk, sk) = kem::keypair(alg, None).unwrap();
+    let (ct, ss) = kem::encapsulate(alg, &pk, None).unwrap();
+    let key = kem::DecapsulationKey::new(alg, sk.as_slice()).unwrap();
+    assert_eq!(&key.decapsulate(&ct).unwrap()[..], &ss[..], "ours: handle decapsulation agrees");
+    let (ct2, mut k, mut k2) = (ct.clone(), vec![0u8; ss.len()], vec![0u8; ss.len()]);
+    let rust = imp("ours", Kind::Ours, move || {
+        key.decapsulate_into(&ct2, &mut k).unwrap();
+        fp(&k)
+    });
+    let mut h: *mut xpscrypto::xps_kem_key = std::ptr::null_mut();
+    // SAFETY: live key buffer; `h` receives the handle, kept for the whole run (never freed).
+    assert_eq!(unsafe { xpscrypto::xps_kem_key_new(alg.id(), sk.as_slice().as_ptr(), sk.len(), &mut h) }, 0, "xps_kem_key_new");
+    let f = black_box(xpscrypto::xps_kem_key_decapsulate as DecapsKeyFn);
+    let c = imp("ours C-ABI", Kind::OursC, move || {
+        let mut l = 0usize;
+        // SAFETY: a live handle and buffers with their lengths.
+        let rc = unsafe { f(h, ct.as_ptr(), ct.len(), k2.as_mut_ptr(), k2.len(), &mut l) };
+        assert_eq!(rc, 0, "xps_kem_key_decapsulate");
+        fp(&k2)
+    });
+    vec![rust, c]
+}
+
 fn ours_sign_rows(alg: Alg) -> (Imp, Imp, Imp) {
     let s = sign::sizes(alg).unwrap();
     let (pk, sk) = sign::keypair(alg, None).unwrap();
@@ -270,12 +324,68 @@ fn ours_kem_rows(alg: Alg) -> (Imp, Imp, Imp) {
 
 fn ed25519(cfg: &Cfg) {
     let mut rows = rows_of(["keygen", "sign", "verify"], ours_available_sign(Alg::Ed25519).then(|| ours_sign(Alg::Ed25519)));
+    // The peers sign with key objects; this row does the same with our handle.
+    let mut handle = Row { op: "sign (key handle)", imps: if ours_available_sign(Alg::Ed25519) { ours_sign_handle(Alg::Ed25519) } else { vec![] } };
+    // Cold rows: 16 keys in turn, every call starts from key bytes (our per-thread caches hold 8,
+    // so every call misses; the peers build a key object per call).
+    let seeds: Vec<[u8; 32]> = (0..16u8).map(|i| [i.wrapping_mul(29).wrapping_add(3); 32]).collect();
+    let pks: Vec<[u8; 32]> = seeds.iter().map(|s| ed25519_dalek::SigningKey::from_bytes(s).verifying_key().to_bytes()).collect();
+    let sigs: Vec<[u8; 64]> = seeds.iter().map(|s| ed25519_dalek::Signer::sign(&ed25519_dalek::SigningKey::from_bytes(s), MSG).to_bytes()).collect();
+    let mut cold_sign = Row { op: "sign, 16 keys in turn", imps: vec![] };
+    let mut cold_verify = Row { op: "verify, 16 keys in turn", imps: vec![] };
+    let turn = |i: &mut usize| {
+        *i = (*i + 1) % 16;
+        *i
+    };
+    if ours_available_sign(Alg::Ed25519) {
+        let (ss, mut i, mut out) = (seeds.clone(), 0usize, [0u8; 64]);
+        cold_sign.imps.push(imp("ours", Kind::Ours, move || {
+            let n = sign::sign_into(Alg::Ed25519, &ss[turn(&mut i)], MSG, &sign::SignOptions::default(), &mut out).unwrap();
+            fp(&out[..n])
+        }));
+        let (pp, gg, mut i) = (pks.clone(), sigs.clone(), 0usize);
+        cold_verify.imps.push(imp("ours", Kind::Ours, move || {
+            let j = turn(&mut i);
+            fp(&[u8::from(sign::verify(Alg::Ed25519, &pp[j], MSG, &gg[j]).is_ok())])
+        }));
+    }
+    {
+        let (ss, mut i) = (seeds.clone(), 0usize);
+        cold_sign.imps.push(imp("ed25519-dalek", WRAPPED, move || fp(&ed25519_dalek::Signer::sign(&ed25519_dalek::SigningKey::from_bytes(&ss[turn(&mut i)]), MSG).to_bytes())));
+        let (pp, gg, mut i) = (pks.clone(), sigs.clone(), 0usize);
+        cold_verify.imps.push(imp("ed25519-dalek", WRAPPED, move || {
+            let j = turn(&mut i);
+            let vk = ed25519_dalek::VerifyingKey::from_bytes(&pp[j]).unwrap();
+            fp(&[u8::from(vk.verify_strict(MSG, &ed25519_dalek::Signature::from_bytes(&gg[j])).is_ok())])
+        }));
+        use ring::signature::{Ed25519KeyPair, UnparsedPublicKey, ED25519};
+        let (ss, mut i) = (seeds.clone(), 0usize);
+        cold_sign.imps.push(imp("ring", PEER, move || fp(Ed25519KeyPair::from_seed_unchecked(&ss[turn(&mut i)]).unwrap().sign(MSG).as_ref())));
+        let (pp, gg, mut i) = (pks.clone(), sigs.clone(), 0usize);
+        cold_verify.imps.push(imp("ring", PEER, move || {
+            let j = turn(&mut i);
+            fp(&[u8::from(UnparsedPublicKey::new(&ED25519, &pp[j]).verify(MSG, &gg[j]).is_ok())])
+        }));
+    }
+    #[cfg(feature = "aws-lc")]
+    {
+        use aws_lc_rs::signature::{Ed25519KeyPair, UnparsedPublicKey, ED25519};
+        let (ss, mut i) = (seeds.clone(), 0usize);
+        cold_sign.imps.push(imp("aws-lc-rs", PEER, move || fp(Ed25519KeyPair::from_seed_unchecked(&ss[turn(&mut i)]).unwrap().sign(MSG).as_ref())));
+        let (pp, gg, mut i) = (pks.clone(), sigs.clone(), 0usize);
+        cold_verify.imps.push(imp("aws-lc-rs", PEER, move || {
+            let j = turn(&mut i);
+            fp(&[u8::from(UnparsedPublicKey::new(&ED25519, &pp[j]).verify(MSG, &gg[j]).is_ok())])
+        }));
+    }
     let seed = [7u8; 32];
     {
         use ed25519_dalek::{Signer, SigningKey};
         let k = SigningKey::from_bytes(&seed);
         let vk = k.verifying_key();
         let sig = k.sign(MSG);
+        let k2 = k.clone();
+        handle.imps.push(imp("ed25519-dalek", WRAPPED, move || fp(&k2.sign(MSG).to_bytes())));
         rows[0].imps.push(imp("ed25519-dalek", WRAPPED, move || {
             let mut s = [0u8; 32];
             getrandom::fill(&mut s).unwrap();
@@ -290,6 +400,8 @@ fn ed25519(cfg: &Cfg) {
         let k = Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
         let pk = k.public_key().as_ref().to_vec();
         let sig = k.sign(MSG).as_ref().to_vec();
+        let k2 = Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
+        handle.imps.push(imp("ring", PEER, move || fp(k2.sign(MSG).as_ref())));
         rows[0].imps.push(imp("ring", PEER, move || {
             let mut s = [0u8; 32];
             ring::rand::SecureRandom::fill(&rng, &mut s).unwrap();
@@ -305,6 +417,8 @@ fn ed25519(cfg: &Cfg) {
         let k = PKey::private_key_from_raw_bytes(&seed, Id::ED25519).unwrap();
         let pk = PKey::public_key_from_raw_bytes(&k.raw_public_key().unwrap(), Id::ED25519).unwrap();
         let sig = Signer::new_without_digest(&k).unwrap().sign_oneshot_to_vec(MSG).unwrap();
+        let k2 = k.clone();
+        handle.imps.push(imp("OpenSSL", PEER, move || fp(&Signer::new_without_digest(&k2).unwrap().sign_oneshot_to_vec(MSG).unwrap())));
         rows[0].imps.push(imp("OpenSSL", PEER, || fp(&PKey::generate_ed25519().unwrap().raw_public_key().unwrap())));
         rows[1].imps.push(imp("OpenSSL", PEER, move || fp(&Signer::new_without_digest(&k).unwrap().sign_oneshot_to_vec(MSG).unwrap())));
         rows[2].imps.push(imp("OpenSSL", PEER, move || {
@@ -317,11 +431,21 @@ fn ed25519(cfg: &Cfg) {
         let k = Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
         let pk = k.public_key().as_ref().to_vec();
         let sig = k.sign(MSG).as_ref().to_vec();
+        let k2 = Ed25519KeyPair::from_seed_unchecked(&seed).unwrap();
+        handle.imps.push(imp("aws-lc-rs", PEER, move || fp(k2.sign(MSG).as_ref())));
         rows[0].imps.push(imp("aws-lc-rs", PEER, || fp(Ed25519KeyPair::generate().unwrap().public_key().as_ref())));
         rows[1].imps.push(imp("aws-lc-rs", PEER, move || fp(k.sign(MSG).as_ref())));
         rows[2].imps.push(imp("aws-lc-rs", PEER, move || fp(&[u8::from(UnparsedPublicKey::new(&ED25519, &pk).verify(MSG, &sig).is_ok())])));
     }
-    print_table(cfg, "ed25519", "Verify: ours and dalek are strict (RFC 8032 + small-order rejection).", rows);
+    rows.insert(2, handle);
+    rows.insert(3, cold_sign);
+    rows.push(cold_verify);
+    print_table(
+        cfg,
+        "ed25519",
+        "Verify: ours and dalek are strict (RFC 8032 + small-order rejection). \"sign\" / \"verify\": the flat calls with one key, bytes in (our per-thread caches keep its public key, decoded); the peers hold key objects. \"sign (key handle)\": `SigningKey` / `xps_sign_key`. \"16 keys in turn\": every call from key bytes, our caches missing, the peers building a key object per call.",
+        rows,
+    );
 }
 
 fn x25519(cfg: &Cfg) {
@@ -390,6 +514,10 @@ fn x25519(cfg: &Cfg) {
 
 fn ml_kem_768(cfg: &Cfg) {
     let mut rows = rows_of(["keygen", "encaps", "decaps"], ours_available_kem(Alg::MlKem768).then(|| ours_kem(Alg::MlKem768)));
+    // The flat `decapsulate` runs the FIPS 203 §7.3 key checks on every call; a handle runs them
+    // once. The peers below take a parsed key object (RustCrypto, aws-lc-rs) or skip the checks
+    // (PQClean), so both rows list them.
+    let mut handle = Row { op: "decaps (key handle)", imps: if ours_available_kem(Alg::MlKem768) { ours_decaps_handle(Alg::MlKem768) } else { vec![] } };
     {
         use ml_kem::kem::{Decapsulate, Encapsulate};
         use ml_kem::{DecapsulationKey768, KeyExport, Seed};
@@ -397,6 +525,8 @@ fn ml_kem_768(cfg: &Cfg) {
         let dk = DecapsulationKey768::from_seed(Seed::from([3u8; 64]));
         let ek = dk.encapsulation_key().clone();
         let (ct, _) = ek.encapsulate_with_rng(&mut rng);
+        let (dk2, ct2) = (dk.clone(), ct);
+        handle.imps.push(imp("ml-kem (RustCrypto)", PEER, move || fp(&dk2.decapsulate(&ct2))));
         rows[0].imps.push(imp("ml-kem (RustCrypto)", PEER, move || {
             let mut s = [0u8; 64];
             getrandom::fill(&mut s).unwrap();
@@ -414,6 +544,8 @@ fn ml_kem_768(cfg: &Cfg) {
         rows[0].imps.push(imp("PQClean (pqcrypto)", PEER, || fp(pqcrypto_traits::kem::PublicKey::as_bytes(&mlkem768::keypair().0))));
         let pk2 = pk;
         rows[1].imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(mlkem768::encapsulate(&pk2).0.as_bytes())));
+        let (ct2, sk2) = (ct, sk);
+        handle.imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(mlkem768::decapsulate(&ct2, &sk2).as_bytes())));
         rows[2].imps.push(imp("PQClean (pqcrypto)", PEER, move || fp(mlkem768::decapsulate(&ct, &sk).as_bytes())));
     }
     #[cfg(feature = "aws-lc")]
@@ -427,6 +559,9 @@ fn ml_kem_768(cfg: &Cfg) {
             fp(DecapsulationKey::generate(&ML_KEM_768).unwrap().encapsulation_key().unwrap().key_bytes().unwrap().as_ref())
         }));
         rows[1].imps.push(imp("aws-lc-rs", PEER, move || fp(ek.encapsulate().unwrap().0.as_ref())));
+        let dk2 = DecapsulationKey::generate(&ML_KEM_768).unwrap();
+        let ct2 = dk2.encapsulation_key().unwrap().encapsulate().unwrap().0.as_ref().to_vec();
+        handle.imps.push(imp("aws-lc-rs", PEER, move || fp(dk2.decapsulate(ct2.as_slice().into()).unwrap().as_ref())));
         rows[2].imps.push(imp("aws-lc-rs", PEER, move || fp(dk.decapsulate(ct.as_slice().into()).unwrap().as_ref())));
     }
     #[cfg(feature = "libcrux")]
@@ -447,7 +582,8 @@ fn ml_kem_768(cfg: &Cfg) {
         }));
         rows[2].imps.push(imp("libcrux", PEER, move || fp(&mlkem768::decapsulate(kp.private_key(), &ct))));
     }
-    print_table(cfg, "ml-kem-768", "Keygen from 64 fresh random bytes (d‖z) where the library takes a seed.", rows);
+    rows.push(handle);
+    print_table(cfg, "ml-kem-768", "Keygen from 64 fresh random bytes (d‖z) where the library takes a seed. \"decaps\" is the flat call (FIPS 203 §7.3 key checks every call); \"decaps (key handle)\" uses `DecapsulationKey` / `xps_kem_key` (checks once).", rows);
 }
 
 fn ml_dsa_65(cfg: &Cfg) {

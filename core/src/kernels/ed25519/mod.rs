@@ -3,12 +3,16 @@
 //! Verification is strict: `S` must be canonical (`S < L`), and a public key or `R` of small
 //! order is rejected (`VerifyingKey::verify_strict`). The cofactorless equation is used. The
 //! secret key is the 32-byte RFC 8032 private key, which is also the key-generation seed.
+//! Decoded public keys are kept in small per-thread caches (`cache`), so signing and verifying
+//! again with the same key skips the public-key derivation or decompression.
 //! Signing is deterministic by definition (RFC 8032); there is no context (plain Ed25519).
 
 use crate::dispatch::abi::{slice, KernelDesc, SignKernel, CAP_DETERMINISTIC, CAP_SEEDED_KEYPAIR};
 use crate::error::Status;
 use crate::kernels::pk_util::{arr, code, put, seed_or_random, OK};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+
+mod cache;
 
 pub const PK_LEN: usize = 32;
 pub const SK_LEN: usize = 32;
@@ -65,8 +69,10 @@ unsafe extern "C" fn sign(
     }
     // SAFETY: lengths checked; pointers valid per the kernel-ABI contract.
     let (s, m) = unsafe { (crate::secure::ct::Wiped(arr::<SK_LEN>(sk)), slice(msg, msg_len)) };
-    let key = SigningKey::from_bytes(&s);
-    let signature = key.sign(m).to_bytes();
+    let esk = ed25519_dalek::hazmat::ExpandedSecretKey::from(&s.0); // wiped on drop
+    // The public key from the per-thread cache when this secret signed recently (see `cache`).
+    let vk = cache::public_of(&s.0, &esk);
+    let signature = ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&esk, m, &vk).to_bytes();
     // SAFETY: kernel-ABI output contract.
     unsafe { put(sig, sig_cap, sig_len, &signature) }
 }
@@ -85,14 +91,36 @@ unsafe extern "C" fn verify(pk: *const u8, pk_len: usize, msg: *const u8, msg_le
     let (p, m, s) = unsafe { (arr::<PK_LEN>(pk), slice(msg, msg_len), arr::<SIG_LEN>(sig)) };
     // A public key that does not decode to a curve point cannot have signed anything: the
     // signature is rejected (the key bytes are well-formed in length, so not `InvalidKey`).
-    let Ok(vk) = VerifyingKey::from_bytes(&p) else { return code(Status::BadSignature) };
+    let Some(vk) = cache::verifying_key(&p) else { return code(Status::BadSignature) };
     match vk.verify_strict(m, &Signature::from_bytes(&s)) {
         Ok(()) => OK,
         Err(_) => code(Status::BadSignature),
     }
 }
 
-static DESC: KernelDesc = KernelDesc { name: c"ed25519/dalek".as_ptr(), requires: 0, constant_time: true, priority: 0 };
+pub(crate) static DESC: KernelDesc = KernelDesc { name: c"ed25519/dalek".as_ptr(), requires: 0, constant_time: true, priority: 0 };
+
+/// The public key of a key handle (`sign::SigningKey`), derived once from its secret. Signing
+/// with it costs one base-point multiplication, as with dalek's own `SigningKey`, instead of the
+/// flat call's two (the flat call gets only the 32-byte secret and re-derives the public key).
+#[derive(Clone, Copy)]
+pub(crate) struct Prepared(VerifyingKey);
+
+impl Prepared {
+    pub(crate) fn new(sk: &[u8; SK_LEN]) -> Self {
+        Prepared(SigningKey::from_bytes(sk).verifying_key())
+    }
+    pub(crate) fn public_key(&self) -> [u8; PK_LEN] {
+        self.0.to_bytes()
+    }
+    /// Signs under `sk`, which must be the secret this was made from: a signature over a
+    /// mismatched public key leaks the secret scalar (the reason `raw_sign` is hazmat). The
+    /// handle keeps the two together and never changes either.
+    pub(crate) fn sign(&self, sk: &[u8; SK_LEN], msg: &[u8]) -> [u8; SIG_LEN] {
+        let esk = ed25519_dalek::hazmat::ExpandedSecretKey::from(sk); // wiped on drop
+        ed25519_dalek::hazmat::raw_sign::<sha2::Sha512>(&esk, msg, &self.0).to_bytes()
+    }
+}
 
 pub static CANDIDATES: [SignKernel; 1] = [SignKernel {
     desc: &DESC,

@@ -25,6 +25,7 @@
 //! a panic is wrapped in `catch_unwind` and reported as `Internal`.
 
 pub(crate) mod reference;
+pub(crate) mod sig_shape;
 #[cfg(all(target_arch = "x86_64", not(windows)))]
 mod pqclean;
 
@@ -40,6 +41,14 @@ pub(crate) trait Params: MlDsaParams {
     const ETA: u8;
     const K: usize;
     const L: usize;
+    /// Bytes of the commitment hash c̃ (λ/4).
+    const CTILDE: usize;
+    /// log2 γ1 (z is packed in this many bits plus one).
+    const GAMMA1_BITS: u32;
+    /// β = τ·η.
+    const Z_BETA: u32;
+    /// ω, the most hint bits a signature may carry.
+    const OMEGA: usize;
 }
 
 impl Params for MlDsa44 {
@@ -49,6 +58,10 @@ impl Params for MlDsa44 {
     const ETA: u8 = 2;
     const K: usize = 4;
     const L: usize = 4;
+    const CTILDE: usize = 32;
+    const GAMMA1_BITS: u32 = 17;
+    const Z_BETA: u32 = 78;
+    const OMEGA: usize = 80;
 }
 impl Params for MlDsa65 {
     const PK: usize = 1952;
@@ -57,6 +70,10 @@ impl Params for MlDsa65 {
     const ETA: u8 = 4;
     const K: usize = 6;
     const L: usize = 5;
+    const CTILDE: usize = 48;
+    const GAMMA1_BITS: u32 = 19;
+    const Z_BETA: u32 = 196;
+    const OMEGA: usize = 55;
 }
 impl Params for MlDsa87 {
     const PK: usize = 2592;
@@ -65,6 +82,10 @@ impl Params for MlDsa87 {
     const ETA: u8 = 2;
     const K: usize = 8;
     const L: usize = 7;
+    const CTILDE: usize = 64;
+    const GAMMA1_BITS: u32 = 19;
+    const Z_BETA: u32 = 120;
+    const OMEGA: usize = 75;
 }
 
 /// ξ, the key-generation seed.

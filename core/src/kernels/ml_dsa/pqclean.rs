@@ -3,8 +3,8 @@
 //! `-mavx2 -mbmi -mbmi2 -mpopcnt`, so the kernel requires AVX2 and BMI2 (every CPU with both
 //! also has BMI1 and POPCNT).
 //!
-//! Verification first runs the reference `sigDecode` (hint encoding and the `‖z‖∞ < γ1 − β`
-//! bound): PQClean's AVX2 verification omits the norm bound (found by Wycheproof's
+//! Verification first checks what `sigDecode` would reject (hint encoding and the
+//! `‖z‖∞ < γ1 − β` bound; `sig_shape`, held equal to the reference decode): PQClean's AVX2 verification omits the norm bound (found by Wycheproof's
 //! `InfinityNormViolation` cases, 41 of 52 accepted without the pre-check). And its AVX2
 //! `UseHint` differs from FIPS 204 for r0 = 0, so it rejects some valid signatures: a PQClean
 //! rejection is re-checked on the reference code. Acceptance therefore equals the reference's
@@ -17,7 +17,6 @@ use crate::error::Status;
 use crate::kernels::pk_util::{code, put, OK};
 use ml_dsa::{MlDsa44, MlDsa65, MlDsa87};
 use pqcrypto_mldsa::ffi;
-use zeroize::Zeroize;
 
 type KeypairC = unsafe extern "C" fn(pk: *mut u8, sk: *mut u8) -> i32;
 type SignC = unsafe extern "C" fn(sig: *mut u8, siglen: *mut usize, m: *const u8, mlen: usize, ctx: *const u8, ctxlen: usize, sk: *const u8) -> i32;
@@ -87,7 +86,7 @@ unsafe extern "C" fn keypair<P: Pq>(
             }
         }
     };
-    s.zeroize();
+    crate::secure::ct::secure_zero(&mut s); // memset + barrier: byte-wise volatile stores cost ~1 µs here
     out
 }
 
@@ -157,7 +156,7 @@ unsafe extern "C" fn verify<P: Pq>(
     // PQClean's verify skips the ‖z‖∞ < γ1 − β check of FIPS 204 Algorithm 8 ("shortness
     // follows from unpacking"; unpacking only bounds |z| by γ1), and so accepts signatures with
     // γ1 − β ≤ |z| ≤ γ1 (Wycheproof `InfinityNormViolation`). sigDecode with the bound runs first.
-    if !reference::sig_well_formed::<P>(s) {
+    if !super::sig_shape::sig_shape_ok::<P>(s) {
         return code(Status::BadSignature);
     }
     // SAFETY: lengths checked against the parameter set; PQClean reads exactly these ranges.

@@ -90,6 +90,47 @@ pub(crate) fn dk_ok(p: Params, dk: &[u8]) -> bool {
     ct_equal(&h[..], &dk[768 * p.k + 32..768 * p.k + 64]) && ek_modulus_ok(p, ek)
 }
 
+/// Per-thread memory of public key material that passed its checks: a few entries,
+/// round-robin, no locks. The checks are pure functions of public bytes (ek for §7.2; ek ‖ H(ek)
+/// inside dk for §7.3), so those bytes are what is kept and compared (plain comparison: public
+/// data), and using the same key again skips the modulus scan and the SHA3-256 over ek.
+struct Passed {
+    entries: [Vec<u8>; 4],
+    next: usize,
+}
+
+thread_local! {
+    static EK_PASSED: std::cell::RefCell<Passed> = const { std::cell::RefCell::new(Passed { entries: [const { Vec::new() }; 4], next: 0 }) };
+    static DK_PASSED: std::cell::RefCell<Passed> = const { std::cell::RefCell::new(Passed { entries: [const { Vec::new() }; 4], next: 0 }) };
+}
+
+fn remembered(memory: &'static std::thread::LocalKey<std::cell::RefCell<Passed>>, public: &[u8], check: impl FnOnce() -> bool) -> bool {
+    // `try_with`: during thread teardown the memory may be gone; then just check.
+    if memory.try_with(|m| m.borrow().entries.iter().any(|e| e.as_slice() == public)).unwrap_or(false) {
+        return true;
+    }
+    if !check() {
+        return false;
+    }
+    let _ = memory.try_with(|m| {
+        let mut m = m.borrow_mut();
+        let i = m.next;
+        m.entries[i] = public.to_vec();
+        m.next = (i + 1) % m.entries.len();
+    });
+    true
+}
+
+/// [`ek_modulus_ok`], remembered per thread.
+pub(crate) fn ek_modulus_ok_cached(p: Params, ek: &[u8]) -> bool {
+    ek.len() == p.ek_len() && remembered(&EK_PASSED, ek, || ek_modulus_ok(p, ek))
+}
+
+/// [`dk_ok`], remembered per thread (by the public part of dk).
+pub(crate) fn dk_ok_cached(p: Params, dk: &[u8]) -> bool {
+    dk.len() == p.dk_len() && remembered(&DK_PASSED, &dk[384 * p.k..768 * p.k + 64], || dk_ok(p, dk))
+}
+
 /// Runs a kernel body, turning a panic into `Status::Panic` (nothing may unwind through the
 /// `extern "C"` kernel ABI). Bodies write their outputs last, so a panic leaves them untouched.
 pub(crate) fn guard(f: impl FnOnce() -> i32) -> i32 {
@@ -234,6 +275,7 @@ macro_rules! pqclean_kernel {
                     return code(Status::InvalidLength);
                 }
                 guard(|| {
+                    // `e` is the public key; only `d` needs wiping.
                     let (mut e, mut d) = ([0u8; EK], crate::secure::ct::Wiped::<DK>::new());
                     // SAFETY: local buffers of exactly the sizes PQClean writes; when seeded,
                     // `seed` holds SEED_LEN (64) readable bytes.
@@ -252,7 +294,6 @@ macro_rules! pqclean_kernel {
                         output(pk, &e);
                         output(sk, &d.0);
                     }
-                    e.zeroize();
                     OK
                 })
             }
@@ -265,7 +306,7 @@ macro_rules! pqclean_kernel {
                 guard(|| {
                     // SAFETY: `pk` holds EK bytes (caller contract).
                     let ek = unsafe { input(pk, EK) };
-                    if !ek_modulus_ok(P, ek) {
+                    if !ek_modulus_ok_cached(P, ek) {
                         return code(Status::InvalidKey);
                     }
                     let (mut c, mut k) = ([0u8; CT], crate::secure::ct::Wiped::<SS_LEN>::new());
@@ -286,18 +327,30 @@ macro_rules! pqclean_kernel {
                         output(ct, &c);
                         output(ss, &k.0);
                     }
-                    c.zeroize();
                     OK
                 })
             }
 
             pub(crate) unsafe extern "C" fn decaps(sk: *const u8, ct: *const u8, ss: *mut u8) -> i32 {
                 guard(|| {
-                    // SAFETY: `sk`/`ct` hold DK/CT bytes (caller contract).
-                    let (dk, c) = unsafe { (input(sk, DK), input(ct, CT)) };
-                    if !dk_ok(P, dk) {
+                    // SAFETY: `sk` holds DK bytes (caller contract).
+                    if !dk_ok_cached(P, unsafe { input(sk, DK) }) {
                         return code(Status::InvalidKey);
                     }
+                    // SAFETY: caller contract, and the key has just passed its checks.
+                    unsafe { decaps_prechecked(sk, ct, ss) }
+                })
+            }
+
+            /// Decapsulation under a key that already passed [`dk_ok`] (a `kem::DecapsulationKey`
+            /// checks once on import).
+            ///
+            /// # Safety
+            /// `sk`/`ct` valid for DK/CT bytes, `ss` for SS_LEN; `sk` passed `dk_ok`.
+            pub(crate) unsafe fn decaps_prechecked(sk: *const u8, ct: *const u8, ss: *mut u8) -> i32 {
+                guard(|| {
+                    // SAFETY: `sk`/`ct` hold DK/CT bytes (caller contract).
+                    let (dk, c) = unsafe { (input(sk, DK), input(ct, CT)) };
                     let mut k = crate::secure::ct::Wiped::<SS_LEN>::new();
                     // SAFETY: `dk`/`c` have DK/CT bytes; `k` has SS_LEN.
                     if unsafe { ffi::$dec(k.0.as_mut_ptr(), c.as_ptr(), dk.as_ptr()) } != 0 {
@@ -309,7 +362,7 @@ macro_rules! pqclean_kernel {
                 })
             }
 
-            static DESC: KernelDesc = KernelDesc { name: $name.as_ptr(), requires: feature::AVX2 | feature::BMI2, constant_time: true, priority: 10 };
+            pub(crate) static DESC: KernelDesc = KernelDesc { name: $name.as_ptr(), requires: feature::AVX2 | feature::BMI2, constant_time: true, priority: 10 };
 
             pub(crate) const KERNEL: KemKernel = KemKernel {
                 desc: &DESC,
@@ -354,3 +407,34 @@ mod lists {
 
 /// Candidates per parameter set (first = portable reference).
 pub use lists::{ML_KEM_1024, ML_KEM_512, ML_KEM_768};
+
+/// The parameter set of an ML-KEM algorithm.
+pub(crate) fn params(alg: crate::Alg) -> Option<Params> {
+    match alg {
+        crate::Alg::MlKem512 => Some(P512),
+        crate::Alg::MlKem768 => Some(P768),
+        crate::Alg::MlKem1024 => Some(P1024),
+        _ => None,
+    }
+}
+
+/// Decapsulation that skips the key checks, for a key that passed [`dk_ok`] once.
+///
+/// # Safety
+/// As the kernel's decapsulation, and the key passed `dk_ok` for the kernel's parameter set.
+pub(crate) type PrecheckedDecaps = unsafe fn(sk: *const u8, ct: *const u8, ss: *mut u8) -> i32;
+
+/// The check-free decapsulation of the built-in kernel `desc` names, if it has one (PQClean's
+/// does; the RustCrypto kernel parses and checks the key inside the crate on every call).
+pub(crate) fn prechecked_decaps(desc: &KernelDesc) -> Option<PrecheckedDecaps> {
+    #[cfg(all(target_arch = "x86_64", not(target_os = "windows"), not(target_os = "macos")))]
+    {
+        let ours: [(&KernelDesc, PrecheckedDecaps); 3] =
+            [(&avx2::k512::DESC, avx2::k512::decaps_prechecked), (&avx2::k768::DESC, avx2::k768::decaps_prechecked), (&avx2::k1024::DESC, avx2::k1024::decaps_prechecked)];
+        if let Some((_, f)) = ours.iter().find(|(d, _)| std::ptr::eq(*d, desc)) {
+            return Some(*f);
+        }
+    }
+    let _ = desc;
+    None
+}
