@@ -22,9 +22,16 @@ use subtle::ConstantTimeEq;
 /// A ChaCha20 keystream positioned at block 0 (IETF variant: 32-bit counter, 96-bit nonce).
 trait ChaCha: Sized {
     fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self;
-    /// `new` for a message of `len` bytes (a hint for how to compute the first blocks).
-    fn for_message(key: &[u8; 32], nonce: &[u8; 12], _len: usize) -> Self {
-        Self::new(key, nonce)
+    /// The first `out.len() / 64` keystream blocks (block 0 gives the Poly1305 key) in one vector
+    /// pass, XORed into `out` (zeros: so it receives the keystream), for messages of at most
+    /// [`MEDIUM_MAX`] bytes. `false`: no such path here, and `out` is untouched.
+    fn first_blocks(_key: &[u8; 32], _nonce: &[u8; 12], _out: &mut [u8]) -> bool {
+        false
+    }
+    /// Seal's one-pass form of [`Self::first_blocks`]: XORs blocks 1.. into `buf` (at most
+    /// [`MEDIUM_MAX`] bytes) and writes the Poly1305 key to `otk`. `false`: not here, untouched.
+    fn xor_message_from_block1(_key: &[u8; 32], _nonce: &[u8; 12], _buf: &mut [u8], _otk: &mut [u8; 32]) -> bool {
+        false
     }
     /// XORs the keystream into `buf`, continuing where the previous call stopped (whole blocks:
     /// callers only ever ask for one 64-byte block before the message).
@@ -35,8 +42,18 @@ trait ChaCha: Sized {
     /// Seal after `start`: encrypts `buf` in place and returns the tag over (aad, ciphertext).
     fn seal_in_place(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
         self.apply(buf);
-        tag::<Self>(otk, aad, buf)
+        tag::<Self>(otk_of(&otk[..]), aad, buf)
     }
+}
+
+/// Messages up to these sizes take a one-pass path where the kernel has it: blocks 0–3 (the
+/// message in blocks 1–3), or blocks 0–15.
+const SHORT_MAX: usize = 3 * 64;
+const MEDIUM_MAX: usize = 15 * 64;
+
+/// The Poly1305 key: the first 32 bytes of keystream block 0.
+fn otk_of(block0: &[u8]) -> &[u8; 32] {
+    block0[..32].try_into().expect("a keystream block has 64 bytes")
 }
 
 struct Portable {
@@ -68,38 +85,24 @@ impl Drop for Portable {
 #[cfg(target_arch = "x86_64")]
 struct Avx512 {
     p: Portable,
-    /// Keystream blocks 1–3, valid while `cached` (consumed by the next call).
-    ks: crate::secure::ct::Wiped<192>,
-    cached: bool,
-    /// The message fits in blocks 1–3 (otherwise block 0 alone is computed by the scalar code,
-    /// and the message's 16-block batches start at block 1).
-    short: bool,
 }
 #[cfg(target_arch = "x86_64")]
 impl ChaCha for Avx512 {
     fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self {
-        Avx512 { p: Portable::new(key, nonce), ks: crate::secure::ct::Wiped::new(), cached: false, short: false }
+        Avx512 { p: Portable::new(key, nonce) }
     }
-    fn for_message(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> Self {
-        Avx512 { short: len <= 192, ..Self::new(key, nonce) }
+    fn first_blocks(key: &[u8; 32], nonce: &[u8; 12], out: &mut [u8]) -> bool {
+        // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement).
+        unsafe { x86_avx512::xor_keystream_in_place(key, nonce, 0, out) };
+        true
+    }
+    fn xor_message_from_block1(key: &[u8; 32], nonce: &[u8; 12], buf: &mut [u8], otk: &mut [u8; 32]) -> bool {
+        // SAFETY: AVX-512F as above; callers pass at most MEDIUM_MAX bytes.
+        unsafe { x86_avx512::xor_message_from_block1(key, nonce, buf, otk) };
+        true
     }
     fn apply(&mut self, buf: &mut [u8]) {
         let p = &mut self.p;
-        if p.counter == 0 && buf.len() == 64 && self.short {
-            let mut four = crate::secure::ct::Wiped::<256>::new();
-            // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement).
-            unsafe { x86_avx512::xor_keystream_in_place(&p.key, &p.nonce, 0, &mut four[..]) };
-            buf.iter_mut().zip(&four[..64]).for_each(|(b, k)| *b ^= k);
-            self.ks[..].copy_from_slice(&four[64..]);
-            self.cached = true;
-            p.counter = 1;
-            return;
-        }
-        if std::mem::take(&mut self.cached) && buf.len() <= 192 {
-            buf.iter_mut().zip(&self.ks[..]).for_each(|(b, k)| *b ^= k);
-            p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
-            return;
-        }
         // One or two blocks (block 0 of a long message): the scalar code computes just those.
         if buf.len() <= 128 {
             return p.apply(buf);
@@ -122,8 +125,11 @@ impl ChaCha for Avx512Ifma {
     fn new(key: &[u8; 32], nonce: &[u8; 12]) -> Self {
         Avx512Ifma(Avx512::new(key, nonce))
     }
-    fn for_message(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> Self {
-        Avx512Ifma(Avx512::for_message(key, nonce, len))
+    fn first_blocks(key: &[u8; 32], nonce: &[u8; 12], out: &mut [u8]) -> bool {
+        Avx512::first_blocks(key, nonce, out)
+    }
+    fn xor_message_from_block1(key: &[u8; 32], nonce: &[u8; 12], buf: &mut [u8], otk: &mut [u8; 32]) -> bool {
+        Avx512::xor_message_from_block1(key, nonce, buf, otk)
     }
     fn apply(&mut self, buf: &mut [u8]) {
         self.0.apply(buf)
@@ -135,7 +141,7 @@ impl ChaCha for Avx512Ifma {
     fn seal_in_place(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
         if buf.len() < 2048 {
             self.apply(buf);
-            return tag::<Self>(otk, aad, buf);
+            return tag::<Self>(otk_of(&otk[..]), aad, buf);
         }
         let key: &[u8; 32] = otk[..32].try_into().expect("32 bytes");
         let mut mac = crate::kernels::poly1305::scalar::Poly1305::new(key);
@@ -200,15 +206,14 @@ fn subkey<C: ChaCha>(key: &[u8; 32], nonce: &[u8]) -> ([u8; 32], [u8; 12]) {
 
 /// Starts the keystream and returns (cipher positioned at block 1, the Poly1305 one-time key from
 /// block 0).
-fn start<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> (C, crate::secure::ct::Wiped<64>) {
-    let mut c = C::for_message(key, nonce, len);
+fn start<C: ChaCha>(key: &[u8; 32], nonce: &[u8; 12]) -> (C, crate::secure::ct::Wiped<64>) {
+    let mut c = C::new(key, nonce);
     let mut block0 = crate::secure::ct::Wiped::<64>::new();
     c.apply(&mut block0[..]);
     (c, block0)
 }
 
-fn tag<C: ChaCha>(block0: &crate::secure::ct::Wiped<64>, aad: &[u8], ct: &[u8]) -> [u8; 16] {
-    let otk: &[u8; 32] = block0[..32].try_into().expect("32 bytes");
+fn tag<C: ChaCha>(otk: &[u8; 32], aad: &[u8], ct: &[u8]) -> [u8; 16] {
     let mut mac = crate::kernels::poly1305::scalar::Poly1305::new(otk);
     #[cfg(target_arch = "x86_64")]
     if C::IFMA_POLY {
@@ -259,11 +264,67 @@ unsafe extern "C" fn seal<C: ChaCha>(
     // SAFETY: `output` valid for `len` writable bytes.
     let buf = unsafe { slice_mut(output, len) };
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
-    let (mut c, otk) = start::<C>(&k, &n12, len);
-    crate::secure::ct::secure_zero(&mut k);
-    let t = c.seal_in_place(&otk, aad, buf);
+    let mut otk = crate::secure::ct::Wiped::<32>::new();
+    let t = if len <= MEDIUM_MAX && C::xor_message_from_block1(&k, &n12, buf, &mut otk) {
+        crate::secure::ct::secure_zero(&mut k);
+        tag::<C>(&otk, aad, buf)
+    } else {
+        let (mut c, block0) = start::<C>(&k, &n12);
+        crate::secure::ct::secure_zero(&mut k);
+        c.seal_in_place(&block0, aad, buf)
+    };
     // SAFETY: `tag_out` valid for 16 bytes.
     unsafe { slice_mut(tag_out, 16) }.copy_from_slice(&t);
+}
+
+/// A message's keystream: blocks 0–3 or 0–15 from one pass when the message fits and the kernel
+/// can (`first_blocks`), else a cipher positioned at block 1 plus block 0.
+enum Keystream<C> {
+    Short(crate::secure::ct::Wiped<256>),
+    Medium(crate::secure::ct::Wiped<1024>),
+    Long(C, crate::secure::ct::Wiped<64>),
+}
+
+impl<C: ChaCha> Keystream<C> {
+    fn new(key: &[u8; 32], nonce: &[u8; 12], len: usize) -> Self {
+        if len <= SHORT_MAX {
+            let mut ks = crate::secure::ct::Wiped::<256>::new();
+            if C::first_blocks(key, nonce, &mut ks[..]) {
+                return Keystream::Short(ks);
+            }
+        } else if len <= MEDIUM_MAX {
+            let mut ks = crate::secure::ct::Wiped::<1024>::new();
+            let n = if len <= 7 * 64 { 512 } else { 1024 };
+            if C::first_blocks(key, nonce, &mut ks[..n]) {
+                return Keystream::Medium(ks);
+            }
+        }
+        let (c, otk) = start::<C>(key, nonce);
+        Keystream::Long(c, otk)
+    }
+    fn blocks(&self) -> Option<&[u8]> {
+        match self {
+            Keystream::Short(ks) => Some(&ks[..]),
+            Keystream::Medium(ks) => Some(&ks[..]),
+            Keystream::Long(..) => None,
+        }
+    }
+    /// The Poly1305 one-time key.
+    fn otk(&self) -> &[u8; 32] {
+        match self {
+            Keystream::Short(ks) => otk_of(&ks[..]),
+            Keystream::Medium(ks) => otk_of(&ks[..]),
+            Keystream::Long(_, b0) => otk_of(&b0[..]),
+        }
+    }
+    /// XORs the message keystream (from block 1) into `buf`.
+    fn apply(&mut self, buf: &mut [u8]) {
+        if let Some(ks) = self.blocks() {
+            buf.iter_mut().zip(&ks[64..]).for_each(|(b, k)| *b ^= k);
+        } else if let Keystream::Long(c, _) = self {
+            c.apply(buf);
+        }
+    }
 }
 
 unsafe extern "C" fn open<C: ChaCha>(
@@ -281,9 +342,9 @@ unsafe extern "C" fn open<C: ChaCha>(
     let (s, nonce, aad, ct_s, tag_in) =
         unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len), slice(ct, len), slice(tag_in, 16)) };
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
-    let (mut c, otk) = start::<C>(&k, &n12, len);
+    let mut ks = Keystream::<C>::new(&k, &n12, len);
     crate::secure::ct::secure_zero(&mut k);
-    let expected = tag::<C>(&otk, aad, ct_s);
+    let expected = tag::<C>(ks.otk(), aad, ct_s);
     if !bool::from(expected.ct_eq(tag_in)) {
         return 1;
     }
@@ -292,7 +353,7 @@ unsafe extern "C" fn open<C: ChaCha>(
         unsafe { std::ptr::copy_nonoverlapping(ct, output, len) }
     }
     // SAFETY: `output` valid for `len` writable bytes.
-    c.apply(unsafe { slice_mut(output, len) });
+    ks.apply(unsafe { slice_mut(output, len) });
     0
 }
 

@@ -196,21 +196,55 @@ fn keystream16(w: &[u32; 16], first: u32, mut between: impl FnMut(usize)) -> [__
 #[target_feature(enable = "avx512f")]
 pub unsafe fn xor_keystream_in_place(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
     let init = initial(key, nonce, counter);
-    let mut w = words(key, nonce, counter);
+    let mut w = if buf.len() > 512 { words(key, nonce, counter) } else { [0u32; 16] };
     let mut done = 0usize;
     let mut block = 0u32;
     while done < buf.len() {
-        // 16 blocks at a time while at least that much remains, then 4 at a time.
-        let n = if buf.len() - done >= 64 * 16 {
-            xor_blocks(&keystream16(&w, block, |_| {}), &mut buf[done..done + 64 * 16])
-        } else {
-            let n = (buf.len() - done).min(256);
-            xor_blocks(&keystream::<1, 4>(&init, block, |_| {}), &mut buf[done..done + n])
+        // One pass per 16 blocks; a shorter rest in one pass of 4, 8 or 16 blocks. A pass is
+        // bound by the latency of its 20 rounds, not by how many blocks it computes, so a rest of
+        // 5–16 blocks costs one pass instead of two to four 4-block ones.
+        let n = (buf.len() - done).min(64 * 16);
+        let out = &mut buf[done..done + n];
+        match n {
+            0..=256 => xor_blocks(&keystream::<1, 4>(&init, block, |_| {}), out),
+            257..=512 => xor_blocks(&keystream::<2, 8>(&init, block, |_| {}), out),
+            _ => xor_blocks(&keystream16(&w, block, |_| {}), out),
         };
         done += n;
         block = block.wrapping_add(n.div_ceil(64) as u32);
     }
     crate::secure::ct::secure_zero(bytes_of(&mut w));
+}
+
+/// Seal of a message of at most 15 blocks (960 bytes) in one vector pass: blocks 0..=n of the
+/// keystream (n = the message's blocks) from one pass of 4, 8 or 16 blocks, blocks 1..=n XORed
+/// into `buf` in place, the first 32 bytes of block 0 (the Poly1305 key) into `otk`. No
+/// intermediate keystream buffer: the blocks go from registers to the message.
+///
+/// # Safety
+/// The CPU must support AVX-512F; `buf.len() <= 960`.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn xor_message_from_block1(key: &[u8; 32], nonce: &[u8; 12], buf: &mut [u8], otk: &mut [u8; 32]) {
+    debug_assert!(buf.len() <= 15 * 64);
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn finish(ks: &[__m512i], buf: &mut [u8], otk: &mut [u8; 32]) {
+        let mut b0 = [0u8; 64];
+        // SAFETY: `b0` is 64 writable bytes.
+        unsafe { _mm512_storeu_si512(b0.as_mut_ptr().cast(), ks[0]) };
+        otk.copy_from_slice(&b0[..32]);
+        crate::secure::ct::secure_zero(&mut b0);
+        xor_blocks(&ks[1..], buf);
+    }
+    match 1 + buf.len().div_ceil(64) {
+        0..=4 => finish(&keystream::<1, 4>(&initial(key, nonce, 0), 0, |_| {}), buf, otk),
+        5..=8 => finish(&keystream::<2, 8>(&initial(key, nonce, 0), 0, |_| {}), buf, otk),
+        _ => {
+            let mut w = words(key, nonce, 0);
+            finish(&keystream16(&w, 0, |_| {}), buf, otk);
+            crate::secure::ct::secure_zero(bytes_of(&mut w));
+        }
+    }
 }
 
 /// Seal's stitched path: encrypts `buf` (whole 1 KiB batches) in place from block `counter` and

@@ -9,9 +9,12 @@
 
 use crate::secure::ct::secure_zero;
 
-/// Fewest 128-byte chunks worth the IFMA path (measured: `cargo bench --bench cpb`, BENCHMARKS.md).
+/// Fewest 128-byte chunks worth the IFMA path: below 640 bytes the power table (seven scalar
+/// multiplies) costs more than the eight-way blocks save (ChaCha20-Poly1305 seal at 256–1024 B,
+/// `scripts/bench-compare.sh --only chacha-seal`, BENCHMARKS.md; it was 2 before that
+/// measurement).
 #[cfg(target_arch = "x86_64")]
-pub const IFMA_MIN_CHUNKS: usize = 2;
+pub const IFMA_MIN_CHUNKS: usize = 5;
 
 /// Poly1305 state for messages processed as whole 16-byte blocks (the AEAD's padded blocks), with
 /// an optional unpadded final block. Wiped on drop.
