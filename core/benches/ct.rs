@@ -108,6 +108,12 @@ fn main() {
     let n: usize = std::env::var("XPS_CT_SAMPLES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     // XPS_CT_KERNELS=name,name: only kernels whose name contains one of these.
     let only: Vec<String> = std::env::var("XPS_CT_KERNELS").map(|v| v.split(',').map(str::to_string).collect()).unwrap_or_default();
+    // XPS_CT_SIZES=64,256,...: message sizes (default 64, 1024, 4096).
+    let sizes: Vec<usize> = std::env::var("XPS_CT_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).filter(|&x| x > 0).collect())
+        .filter(|v: &Vec<usize>| !v.is_empty())
+        .unwrap_or_else(|| vec![64, 1024, 4096]);
     println!("dudect-style timing check, {n} measurements per row; |t| > 4.5 would indicate a leak");
     println!("{:<34} {:>5} {:>8} {:>8} {:>8}", "kernel", "bytes", "key", "data", "tag");
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -120,7 +126,7 @@ fn main() {
             .filter(|c| only.is_empty() || only.iter().any(|o| c.desc().name().contains(o.as_str())))
         {
             let Candidate::Aead(k) = c else { continue };
-            for len in [64usize, 1024, 4096] {
+            for &len in &sizes {
                 let fixed_key = rng.bytes(32);
                 let nonce = rng.bytes(12);
                 let zero = vec![0u8; len];

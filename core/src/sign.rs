@@ -273,10 +273,12 @@ impl SigningKey {
         self.alg
     }
     pub fn public_key(&self) -> Result<Vec<u8>> {
-        match &self.ed25519 {
-            Some(p) => Ok(p.public_key().to_vec()),
-            None => public_from_secret(self.alg, self.sk.as_slice()),
+        if let Some(p) = &self.ed25519 {
+            if std::ptr::eq(kernel_for(self.alg)?.desc, &crate::kernels::ed25519::DESC) {
+                return Ok(p.public_key().to_vec());
+            }
         }
+        public_from_secret(self.alg, self.sk.as_slice())
     }
     pub fn sign_with(&self, msg: &[u8], opts: &SignOptions) -> Result<Vec<u8>> {
         metrics::metered(OpKind::Sign, self.alg, msg.len(), |ran| {

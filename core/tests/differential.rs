@@ -7,9 +7,11 @@ use common::*;
 use xpscrypto_core::dispatch::{self, Candidate, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
 use xpscrypto_core::{aead, hash, hazmat, mac, Alg};
 
-/// Lengths: every length up to 300, then boundaries around block/batch sizes, then up to 1 MiB.
+/// Lengths: every length up to 1100 (all the one-pass ChaCha20 sizes to 960 bytes and their
+/// 4/8/16-block edges, the IFMA Poly1305 start at 640, AES-GCM's 256-byte batches), then
+/// boundaries around block/batch sizes, then up to 1 MiB.
 fn lengths() -> Vec<usize> {
-    let mut v: Vec<usize> = (0..=300).collect();
+    let mut v: Vec<usize> = (0..=1100).collect();
     for base in [511usize, 1023, 2047, 4095, 8191, 16383, 65535, 131071] {
         v.extend([base, base + 1, base + 2, base + 17]);
     }
@@ -127,14 +129,16 @@ fn aead_kernels_agree_and_cross_open() {
 }
 
 /// Long AAD next to the size thresholds of the fast paths: the AES-GCM short path (≤ 96 bytes,
-/// ≤ 16 bytes of AAD), the IFMA Poly1305 (from 256 bytes, so a long AAD starts its stream) and the
-/// stitched ChaCha20-Poly1305 seal (from 2 KiB, 1 KiB batches).
+/// ≤ 16 bytes of AAD), the one-pass ChaCha20 sizes (≤ 192 / 448 / 960 bytes), the IFMA Poly1305
+/// (from 640 bytes, so a long AAD starts its stream) and the stitched ChaCha20-Poly1305 seal
+/// (from 2 KiB, 1 KiB batches).
 #[test]
 fn aead_kernels_agree_on_long_aad_and_fast_path_edges() {
     xpscrypto_core::init().unwrap();
     let mut rng = TestRng::new(5);
     let cases = [
-        (0, 17), (96, 16), (96, 17), (97, 16), (2047, 256), (2048, 0), (2048, 255), (2048, 256), (2049, 300),
+        (0, 17), (96, 16), (96, 17), (97, 16), (192, 300), (193, 64), (448, 640), (449, 1), (639, 700), (640, 129),
+        (960, 2000), (961, 33), (2047, 256), (2048, 0), (2048, 255), (2048, 256), (2049, 300),
         (3000, 1025), (4101, 257), (16384, 4096), (70000, 13),
     ]; // prettier-ignore
     for alg in dispatch::AEAD_OPS {

@@ -126,27 +126,33 @@ pub fn feature_names(mask: u64) -> Vec<&'static str> {
 
 /// The curve25519-dalek backend that runs Ed25519 verification and variable-base multiplication
 /// in this process: `"avx512-ifma"`, `"avx2"` or `"serial"`. It mirrors dalek's own choice: the
-/// backends compiled in (`.cargo/config.toml` adds the IFMA one) and the hardware features, which
-/// dalek reads itself, so `XPS_CPU_DISABLE` does not move it.
+/// backends compiled in ([`curve25519_backends_built`]) and the hardware features, which dalek
+/// reads itself, so `XPS_CPU_DISABLE` does not move it.
 pub fn curve25519_backend() -> &'static str {
     let hw = hardware_features();
-    if cfg!(curve25519_dalek_backend = "avx512") && satisfies(hw, bits::AVX512IFMA | bits::AVX512VL) {
+    let built = curve25519_backends_built();
+    if built.contains(&"avx512-ifma") && satisfies(hw, bits::AVX512IFMA | bits::AVX512VL) {
         "avx512-ifma"
-    } else if cfg!(curve25519_dalek_backend = "simd") && satisfies(hw, bits::AVX2) {
+    } else if built.contains(&"avx2") && satisfies(hw, bits::AVX2) {
         "avx2"
     } else {
         "serial"
     }
 }
 
-/// The curve25519-dalek vector backends compiled into this build (`"avx512-ifma"`, `"avx2"`).
+/// The curve25519-dalek vector backends compiled into this build. dalek's build script picks
+/// AVX2 by itself on 64-bit x86-64 and adds the IFMA one under `--cfg
+/// curve25519_dalek_backend="avx512"` (`.cargo/config.toml`); the cfg this crate sees is only
+/// the one passed in (dalek adds `simd` for itself), hence the reasoning here.
 pub fn curve25519_backends_built() -> &'static [&'static str] {
-    if cfg!(curve25519_dalek_backend = "avx512") {
-        &["avx512-ifma", "avx2"]
-    } else if cfg!(curve25519_dalek_backend = "simd") {
-        &["avx2"]
-    } else {
+    if !cfg!(all(target_arch = "x86_64", target_pointer_width = "64")) {
         &[]
+    } else if cfg!(curve25519_dalek_backend = "avx512") {
+        &["avx512-ifma", "avx2"]
+    } else if cfg!(any(curve25519_dalek_backend = "serial", curve25519_dalek_backend = "fiat")) {
+        &[]
+    } else {
+        &["avx2"]
     }
 }
 

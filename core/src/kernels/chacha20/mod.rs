@@ -3,11 +3,15 @@
 //! - `portable`: our scalar ChaCha20 (`portable.rs`);
 //! - `simd`: the `chacha20` crate (AVX2 on x86-64 / NEON on aarch64, its own run-time detection);
 //! - `avx512`: our AVX-512F ChaCha20, 16 blocks per iteration (`x86_avx512.rs`);
-//! - `avx512-ifma`: the same ChaCha20 with the AVX-512 IFMA Poly1305 for inputs of 256 bytes and
+//! - `avx512-ifma`: the same ChaCha20 with the AVX-512 IFMA Poly1305 for inputs of 640 bytes and
 //!   more (`poly1305/x86_ifma.rs`, eight blocks per step).
 //!
+//! The AVX-512 kernels seal a message of up to 960 bytes (15 blocks) from one keystream pass of 4,
+//! 8 or 16 blocks that also yields block 0 (the Poly1305 key), written from registers straight
+//! into the message; open uses the same pass through a wiped buffer (the tag is checked first).
+//!
 //! Poly1305 is our scalar one (`poly1305/scalar.rs`; the `avx512-ifma` kernels add its IFMA path
-//! from 256 bytes): the scalar code measured faster than the `poly1305` crate at every size on
+//! from 640 bytes): the scalar code measured faster than the `poly1305` crate at every size on
 //! AVX-512 hardware (64 B: 5.4×, 1 KiB: 2.5×, 16 KiB: 1.2× for the whole AEAD; see
 //! BENCHMARKS.md) because it has no key-power precomputation and inlines. The tag is verified in constant time before decryption.
 
@@ -79,9 +83,9 @@ impl Drop for Portable {
     }
 }
 
-/// Our AVX-512F keystream (selected only when the CPU has AVX-512F). The first call (block 0, the
-/// Poly1305 key) computes blocks 0–3 in one vector pass and keeps blocks 1–3, so a message of up
-/// to 192 bytes costs one keystream computation in all; longer ones start over at block 1.
+/// Our AVX-512F keystream (selected only when the CPU has AVX-512F): one or two blocks (block 0 of
+/// a long message) on the scalar code, anything longer in vector passes; messages of up to 960
+/// bytes take the one-pass paths (`first_blocks`, `xor_message_from_block1`).
 #[cfg(target_arch = "x86_64")]
 struct Avx512 {
     p: Portable,

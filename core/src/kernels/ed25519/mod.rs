@@ -101,9 +101,8 @@ unsafe extern "C" fn verify(pk: *const u8, pk_len: usize, msg: *const u8, msg_le
 pub(crate) static DESC: KernelDesc = KernelDesc { name: c"ed25519/dalek".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 
 /// The public key of a key handle (`sign::SigningKey`), derived once from its secret. Signing
-/// with it costs one base-point multiplication, as with dalek's own `SigningKey`, instead of the
-/// flat call's two (the flat call gets only the 32-byte secret and re-derives the public key).
-#[derive(Clone, Copy)]
+/// with it costs one base-point multiplication, as with dalek's own `SigningKey`. Deliberately
+/// neither `Copy` nor `Clone`: it belongs next to the one secret it was made from.
 pub(crate) struct Prepared(VerifyingKey);
 
 impl Prepared {

@@ -139,6 +139,56 @@ mod tests {
         assert!(!sig_shape_ok::<P>(&[0u8; 10]));
     }
 
+    /// Crafted hint encodings (Algorithm 21's rules one by one) and every z lane at the bound,
+    /// on ML-DSA-44 (18-bit z) and ML-DSA-65 (20-bit z): the fast check and the crate's decode
+    /// give the expected answer.
+    fn crafted<P: Params>(alg: crate::Alg) {
+        let (_, sk) = crate::sign::keypair(alg, Some(&[0x17; 32])).unwrap();
+        let opts = crate::sign::SignOptions { deterministic: true, ..Default::default() };
+        let sig = crate::sign::sign_with(alg, sk.as_slice(), b"crafted", &opts).unwrap();
+        let h_at = P::SIG - P::OMEGA - P::K;
+        let with_hints = |idx: &[u8], counts: &[u8]| {
+            let mut s = sig.clone();
+            s[h_at..].fill(0);
+            s[h_at..h_at + idx.len()].copy_from_slice(idx);
+            s[h_at + P::OMEGA..].copy_from_slice(counts);
+            s
+        };
+        let k = P::K;
+        let counts = |c: &[u8]| -> Vec<u8> { (0..k).map(|i| *c.get(i).unwrap_or(c.last().unwrap())).collect() };
+        let omega = P::OMEGA as u8;
+        let all: Vec<u8> = (0..omega).collect();
+        let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+            ("no hints", with_hints(&[], &counts(&[0])), true),
+            ("increasing, then a drop across polynomials", with_hints(&[5, 10, 3], &counts(&[2, 3])), true),
+            ("exactly ω hints", with_hints(&all, &counts(&[omega])), true),
+            ("equal indices in one polynomial", with_hints(&[5, 5], &counts(&[2])), false),
+            ("decreasing in one polynomial", with_hints(&[10, 5], &counts(&[2])), false),
+            ("count above ω", with_hints(&[], &counts(&[omega + 1])), false),
+            ("counts decreasing", with_hints(&[1, 2, 3], &counts(&[2, 1, 3])), false),
+            ("nonzero byte after the last index", with_hints(&[5, 10, 0, 0, 9], &counts(&[2])), false),
+        ];
+        for (what, s, ok) in cases {
+            assert_eq!(sig_shape_ok::<P>(&s), ok, "{} {what}", alg.name());
+            assert_eq!(sig_well_formed::<P>(&s), ok, "{} {what} (reference decode)", alg.name());
+        }
+        let g1 = 1u32 << P::GAMMA1_BITS;
+        for i in 0..8 {
+            for (v, ok) in [(P::Z_BETA, false), (P::Z_BETA + 1, true), (2 * g1 - P::Z_BETA - 1, true), (2 * g1 - P::Z_BETA, false)] {
+                let mut s = sig.clone();
+                put_z::<P>(&mut s, i, v);
+                assert_eq!(sig_shape_ok::<P>(&s), ok, "{} z[{i}] = {v}", alg.name());
+                assert_eq!(sig_well_formed::<P>(&s), ok, "{} z[{i}] = {v} (reference decode)", alg.name());
+            }
+        }
+    }
+
+    #[test]
+    fn crafted_hints_and_z_lanes() {
+        crafted::<MlDsa44>(crate::Alg::MlDsa44);
+        crafted::<MlDsa65>(crate::Alg::MlDsa65);
+    }
+
     #[test]
     fn equals_the_reference_decode() {
         agree::<MlDsa44>(crate::Alg::MlDsa44);

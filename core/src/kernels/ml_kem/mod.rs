@@ -85,9 +85,7 @@ pub(crate) fn dk_ok(p: Params, dk: &[u8]) -> bool {
     if dk.len() != p.dk_len() {
         return false;
     }
-    let ek = &dk[384 * p.k..768 * p.k + 32];
-    let h = Sha3_256::digest(ek);
-    ct_equal(&h[..], &dk[768 * p.k + 32..768 * p.k + 64]) && ek_modulus_ok(p, ek)
+    public_part_ok(p, &dk[384 * p.k..768 * p.k + 64])
 }
 
 /// Per-thread memory of public key material that passed its checks: a few entries,
@@ -104,18 +102,22 @@ thread_local! {
     static DK_PASSED: std::cell::RefCell<Passed> = const { std::cell::RefCell::new(Passed { entries: [const { Vec::new() }; 4], next: 0 }) };
 }
 
-fn remembered(memory: &'static std::thread::LocalKey<std::cell::RefCell<Passed>>, public: &[u8], check: impl FnOnce() -> bool) -> bool {
+/// Whether `public` passed `check` before on this thread; else runs `check` on a private copy
+/// of `public` (so the bytes checked are the bytes remembered, whatever the caller's buffer does
+/// meanwhile) and remembers the copy if it passes.
+fn remembered(memory: &'static std::thread::LocalKey<std::cell::RefCell<Passed>>, public: &[u8], check: impl FnOnce(&[u8]) -> bool) -> bool {
     // `try_with`: during thread teardown the memory may be gone; then just check.
     if memory.try_with(|m| m.borrow().entries.iter().any(|e| e.as_slice() == public)).unwrap_or(false) {
         return true;
     }
-    if !check() {
+    let copy = public.to_vec();
+    if !check(&copy) {
         return false;
     }
     let _ = memory.try_with(|m| {
         let mut m = m.borrow_mut();
         let i = m.next;
-        m.entries[i] = public.to_vec();
+        m.entries[i] = copy;
         m.next = (i + 1) % m.entries.len();
     });
     true
@@ -123,12 +125,19 @@ fn remembered(memory: &'static std::thread::LocalKey<std::cell::RefCell<Passed>>
 
 /// [`ek_modulus_ok`], remembered per thread.
 pub(crate) fn ek_modulus_ok_cached(p: Params, ek: &[u8]) -> bool {
-    ek.len() == p.ek_len() && remembered(&EK_PASSED, ek, || ek_modulus_ok(p, ek))
+    ek.len() == p.ek_len() && remembered(&EK_PASSED, ek, |e| ek_modulus_ok(p, e))
 }
 
-/// [`dk_ok`], remembered per thread (by the public part of dk).
+/// [`dk_ok`], remembered per thread (by the public part of dk, ek ‖ H(ek), which is all the
+/// checks read).
 pub(crate) fn dk_ok_cached(p: Params, dk: &[u8]) -> bool {
-    dk.len() == p.dk_len() && remembered(&DK_PASSED, &dk[384 * p.k..768 * p.k + 64], || dk_ok(p, dk))
+    dk.len() == p.dk_len() && remembered(&DK_PASSED, &dk[384 * p.k..768 * p.k + 64], |public| public_part_ok(p, public))
+}
+
+/// The §7.3 hash check and the §7.2 check of the embedded ek, on ek ‖ H(ek).
+fn public_part_ok(p: Params, public: &[u8]) -> bool {
+    let (ek, h) = public.split_at(384 * p.k + 32);
+    ct_equal(&Sha3_256::digest(ek)[..], h) && ek_modulus_ok(p, ek)
 }
 
 /// Runs a kernel body, turning a panic into `Status::Panic` (nothing may unwind through the
