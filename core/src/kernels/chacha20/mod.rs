@@ -283,6 +283,7 @@ unsafe extern "C" fn seal<C: ChaCha>(
 
 /// A message's keystream: blocks 0–3 or 0–15 from one pass when the message fits and the kernel
 /// can (`first_blocks`), else a cipher positioned at block 1 plus block 0.
+#[allow(clippy::large_enum_variant)] // one per call, on the stack: boxing would allocate per message
 enum Keystream<C> {
     Short(crate::secure::ct::Wiped<256>),
     Medium(crate::secure::ct::Wiped<1024>),
