@@ -42,6 +42,12 @@ prim! {
         let j = 2 * j as i32;
         _mm256_set_epi32(j + 1, 0, 0, 0, j, 0, 0, 0)
     }
+    /// `counter_offset(j)` for counter blocks already in GCM (big-endian) byte order: 2j + l added
+    /// to byte 15, the counter's low byte (valid while that byte does not carry).
+    fn counter_offset_be(j: usize) -> V {
+        let j = 2 * j as i32;
+        _mm256_set_epi32((j + 1) << 24, 0, 0, 0, j << 24, 0, 0, 0)
+    }
     /// 16 in both lanes' counter dword.
     fn counter_step() -> V { _mm256_set_epi32(16, 0, 0, 0, 16, 0, 0, 0) }
     /// The register holding `lanes` (lane 0 first).

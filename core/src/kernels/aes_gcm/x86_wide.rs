@@ -2,12 +2,13 @@
 //! per register; `x86_vaes512.rs`: zmm, four). The including module defines the vector type `V`,
 //! `REGS` (registers per 16-block batch) and the primitives used below (`vzero`, `vxor`, `vbcast`,
 //! `vfold`, `vload`, `vstore`, `vaesenc`, `vaesenclast`, `vclmul_lo`, `vclmul_hi`, `vswap64`,
-//! `vshuffle8`, `vadd32`, `vzext`, `counter_offset`, `counter_step`, `vfrom_lanes`), all with the
-//! target features given to the macro.
+//! `vshuffle8`, `vadd32`, `vzext`, `counter_offset`, `counter_offset_be`, `counter_step`,
+//! `vfrom_lanes`), all with the target features given to the macro.
 //!
 //! Design:
 //! * 16 blocks per iteration; the counter lane of each 128-bit lane is kept in native order and
-//!   advanced with a 32-bit add (GCM's inc32, wrap included).
+//!   advanced with a 32-bit add (GCM's inc32, wrap included); while the counter's low byte does
+//!   not carry within a batch, the blocks come from one byte swap plus a byte-15 add each.
 //! * GHASH multiplies the 16 blocks of a batch by H^16..H^1 (Karatsuba with VPCLMULQDQ), sums the
 //!   unreduced products, folds the lanes and reduces once per batch (the POLYVAL formulation of
 //!   `x86_aesni.rs`).
@@ -68,29 +69,42 @@ macro_rules! wide_gcm_kernel {
             }
         }
 
-        /// Counter state for 16-block batches: the 128-bit counter register in every lane.
+        /// Counter state for 16-block batches: the 128-bit counter register in every lane, and
+        /// the counter of the batch's first block (public: it only counts blocks).
         #[derive(Clone, Copy)]
         struct Ctr16 {
             base: V,
+            first: u32,
         }
 
         impl Ctr16 {
             #[inline]
             #[target_feature(enable = $feat)]
             fn new(ctr: __m128i) -> Self {
-                Ctr16 { base: vbcast(ctr) }
+                Ctr16 { base: vbcast(ctr), first: _mm_extract_epi32::<3>(ctr) as u32 }
             }
 
-            /// The next 16 counter blocks; advances by 16 (inc32 semantics per block).
+            /// The next 16 counter blocks; advances by 16 (inc32 semantics per block). When the
+            /// counter's low byte does not carry within the batch (15 batches in 16), one byte
+            /// swap of the base and a byte-15 add per register; otherwise a 32-bit add and a
+            /// byte swap per register.
             #[inline]
             #[target_feature(enable = $feat)]
             fn next16(&mut self) -> [V; REGS] {
                 let mask = vbcast(k128::ctr_mask());
                 let mut out = [vzero(); REGS];
-                for (j, o) in out.iter_mut().enumerate() {
-                    *o = vshuffle8(vadd32(self.base, counter_offset(j)), mask);
+                if self.first & 0xff <= 0xff - 15 {
+                    let be = vshuffle8(self.base, mask);
+                    for (j, o) in out.iter_mut().enumerate() {
+                        *o = vadd32(be, counter_offset_be(j));
+                    }
+                } else {
+                    for (j, o) in out.iter_mut().enumerate() {
+                        *o = vshuffle8(vadd32(self.base, counter_offset(j)), mask);
+                    }
                 }
                 self.base = vadd32(self.base, counter_step());
+                self.first = self.first.wrapping_add(16);
                 out
             }
         }
@@ -522,20 +536,26 @@ macro_rules! wide_gcm_kernel {
                 if !super::cpu_ok() {
                     return;
                 }
-                // SAFETY: features checked.
-                unsafe {
-                    let ctr = super::k128::ctr_init(&[9u8; 12], u32::MAX - 5);
-                    let mut c16 = super::Ctr16::new(ctr);
-                    let blocks = c16.next16();
-                    let mut c8 = ctr;
-                    let a = super::k128::next8(&mut c8);
-                    let b = super::k128::next8(&mut c8);
-                    let mut wide = [0u8; 256];
-                    for (j, z) in blocks.iter().enumerate() {
-                        super::vstore(wide.as_mut_ptr().add(super::WIDTH * j), *z);
-                    }
-                    for (i, x) in a.iter().chain(b.iter()).enumerate() {
-                        assert_eq!(&wide[16 * i..16 * i + 16], &super::k128::to_arr(*x), "block {i}");
+                // Starts on both sides of the low-byte carry (the byte-15 add path runs while
+                // the low byte stays at most 240) and across the 32-bit wrap; 20 batches each.
+                for start in [0u32, 1, 225, 240, 241, 250, 255, u32::MAX - 300, u32::MAX - 5] {
+                    // SAFETY: features checked.
+                    unsafe {
+                        let ctr = super::k128::ctr_init(&[9u8; 12], start);
+                        let mut c16 = super::Ctr16::new(ctr);
+                        let mut c8 = ctr;
+                        for batch in 0..20 {
+                            let blocks = c16.next16();
+                            let a = super::k128::next8(&mut c8);
+                            let b = super::k128::next8(&mut c8);
+                            let mut wide = [0u8; 256];
+                            for (j, z) in blocks.iter().enumerate() {
+                                super::vstore(wide.as_mut_ptr().add(super::WIDTH * j), *z);
+                            }
+                            for (i, x) in a.iter().chain(b.iter()).enumerate() {
+                                assert_eq!(&wide[16 * i..16 * i + 16], &super::k128::to_arr(*x), "start {start} batch {batch} block {i}");
+                            }
+                        }
                     }
                 }
             }
