@@ -195,8 +195,10 @@ impl DecapsulationKey {
     pub fn new(alg: Alg, sk: &[u8]) -> Result<Self> {
         let k = kernel_for(alg)?;
         exact(alg, "secret key", sk.len(), k.sk_len, Status::BadKeyLength)?;
-        let prechecked = crate::kernels::ml_kem::params(alg).is_some_and(|p| crate::kernels::ml_kem::dk_ok(p, sk));
-        Ok(DecapsulationKey { alg, sk: SecureBuffer::from_slice(sk)?, prechecked })
+        // The held copy is what gets checked (and later used), not the caller's buffer.
+        let sk = SecureBuffer::from_slice(sk)?;
+        let prechecked = crate::kernels::ml_kem::params(alg).is_some_and(|p| crate::kernels::ml_kem::dk_ok(p, sk.as_slice()));
+        Ok(DecapsulationKey { alg, sk, prechecked })
     }
     pub fn alg(&self) -> Alg {
         self.alg

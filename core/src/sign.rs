@@ -263,11 +263,14 @@ impl SigningKey {
     /// Imports a secret key (validated by deriving its public key).
     pub fn new(alg: Alg, sk: &[u8]) -> Result<Self> {
         public_from_secret(alg, sk)?;
-        let ed25519 = match (alg, <&[u8; crate::kernels::ed25519::SK_LEN]>::try_from(sk)) {
+        // From here on only the held copy is read, never the caller's buffer again: the Ed25519
+        // public key must come from exactly the secret that will sign (a mismatch leaks it).
+        let sk = SecureBuffer::from_slice(sk)?;
+        let ed25519 = match (alg, <&[u8; crate::kernels::ed25519::SK_LEN]>::try_from(sk.as_slice())) {
             (Alg::Ed25519, Ok(s)) => Some(crate::kernels::ed25519::Prepared::new(s)),
             _ => None,
         };
-        Ok(SigningKey { alg, sk: SecureBuffer::from_slice(sk)?, ed25519 })
+        Ok(SigningKey { alg, sk, ed25519 })
     }
     pub fn alg(&self) -> Alg {
         self.alg
