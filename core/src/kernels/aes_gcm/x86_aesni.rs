@@ -253,12 +253,19 @@ pub(super) fn next8(ctr: &mut __m128i) -> [__m128i; 8] {
 // GHASH (as POLYVAL on byte-reversed blocks)
 // ---------------------------------------------------------------------------
 
+/// The reduction constant: `POLY_P1` in the low qword.
+#[inline]
+#[target_feature(enable = "sse2")]
+pub(super) fn poly() -> __m128i {
+    _mm_set_epi64x(0, POLY_P1 as i64)
+}
+
 /// Montgomery reduction of the 256-bit product `[hi:lo]`: returns
 /// `[hi:lo] * x^-128 mod (x^128 + x^127 + x^126 + x^121 + 1)`.
 #[inline]
 #[target_feature(enable = "aes,pclmulqdq,sse2,ssse3,sse4.1")]
 pub(super) fn reduce(lo: __m128i, hi: __m128i) -> __m128i {
-    let poly = _mm_set_epi64x(0, POLY_P1 as i64);
+    let poly = poly();
     // [A1:A0] = X0 * P1
     let a = _mm_clmulepi64_si128(lo, poly, 0x00);
     // [B1:B0] = [X0 ^ A1 : X1 ^ A0]

@@ -24,6 +24,8 @@ macro_rules! prim {
 prim! {
     fn vzero() -> V { _mm256_setzero_si256() }
     fn vxor(a: V, b: V) -> V { _mm256_xor_si256(a, b) }
+    /// `a ^ b ^ c` (two instructions: no ternary logic without AVX-512VL).
+    fn vxor3(a: V, b: V, c: V) -> V { _mm256_xor_si256(_mm256_xor_si256(a, b), c) }
     fn vbcast(x: __m128i) -> V { _mm256_broadcastsi128_si256(x) }
     /// XOR of the two 128-bit lanes.
     fn vfold(v: V) -> __m128i { _mm_xor_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256::<1>(v)) }
@@ -31,6 +33,8 @@ prim! {
     fn vaesenclast(a: V, k: V) -> V { _mm256_aesenclast_epi128(a, k) }
     fn vclmul_lo(a: V, b: V) -> V { _mm256_clmulepi64_epi128(a, b, 0x00) }
     fn vclmul_hi(a: V, b: V) -> V { _mm256_clmulepi64_epi128(a, b, 0x11) }
+    fn vclmul_01(a: V, b: V) -> V { _mm256_clmulepi64_epi128(a, b, 0x01) }
+    fn vclmul_10(a: V, b: V) -> V { _mm256_clmulepi64_epi128(a, b, 0x10) }
     /// Swaps the two qwords of every lane.
     fn vswap64(a: V) -> V { _mm256_shuffle_epi32::<0x4e>(a) }
     fn vshuffle8(a: V, m: V) -> V { _mm256_shuffle_epi8(a, m) }

@@ -24,6 +24,8 @@ macro_rules! prim {
 prim! {
     fn vzero() -> V { _mm512_setzero_si512() }
     fn vxor(a: V, b: V) -> V { _mm512_xor_si512(a, b) }
+    /// `a ^ b ^ c` in one instruction.
+    fn vxor3(a: V, b: V, c: V) -> V { _mm512_ternarylogic_epi64::<0x96>(a, b, c) }
     fn vbcast(x: __m128i) -> V { _mm512_broadcast_i32x4(x) }
     /// XOR of the four 128-bit lanes.
     fn vfold(v: V) -> __m128i {
@@ -34,6 +36,8 @@ prim! {
     fn vaesenclast(a: V, k: V) -> V { _mm512_aesenclast_epi128(a, k) }
     fn vclmul_lo(a: V, b: V) -> V { _mm512_clmulepi64_epi128(a, b, 0x00) }
     fn vclmul_hi(a: V, b: V) -> V { _mm512_clmulepi64_epi128(a, b, 0x11) }
+    fn vclmul_01(a: V, b: V) -> V { _mm512_clmulepi64_epi128(a, b, 0x01) }
+    fn vclmul_10(a: V, b: V) -> V { _mm512_clmulepi64_epi128(a, b, 0x10) }
     /// Swaps the two qwords of every lane.
     fn vswap64(a: V) -> V { _mm512_shuffle_epi32::<0x4e>(a) }
     fn vshuffle8(a: V, m: V) -> V { _mm512_shuffle_epi8(a, m) }

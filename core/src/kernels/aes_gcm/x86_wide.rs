@@ -1,7 +1,8 @@
 //! The wide AES-GCM kernel, written once for any register width (`x86_vaes256.rs`: ymm, two blocks
 //! per register; `x86_vaes512.rs`: zmm, four). The including module defines the vector type `V`,
-//! `REGS` (registers per 16-block batch) and the primitives used below (`vzero`, `vxor`, `vbcast`,
-//! `vfold`, `vload`, `vstore`, `vaesenc`, `vaesenclast`, `vclmul_lo`, `vclmul_hi`, `vswap64`,
+//! `REGS` (registers per 16-block batch, even) and the primitives used below (`vzero`, `vxor`,
+//! `vxor3`, `vbcast`, `vfold`, `vload`, `vstore`, `vaesenc`, `vaesenclast`, `vclmul_lo`,
+//! `vclmul_hi`, `vclmul_01`, `vclmul_10`, `vswap64`,
 //! `vshuffle8`, `vadd32`, `vzext`, `counter_offset`, `counter_offset_be`, `counter_step`,
 //! `vfrom_lanes`), all with the target features given to the macro.
 //!
@@ -9,9 +10,10 @@
 //! * 16 blocks per iteration; the counter lane of each 128-bit lane is kept in native order and
 //!   advanced with a 32-bit add (GCM's inc32, wrap included); while the counter's low byte does
 //!   not carry within a batch, the blocks come from one byte swap plus a byte-15 add each.
-//! * GHASH multiplies the 16 blocks of a batch by H^16..H^1 (Karatsuba with VPCLMULQDQ), sums the
-//!   unreduced products, folds the lanes and reduces once per batch (the POLYVAL formulation of
-//!   `x86_aesni.rs`).
+//! * GHASH multiplies the 16 blocks of a batch by H^16..H^1 (schoolbook, four VPCLMULQDQ per
+//!   register: one more multiply than Karatsuba but no pre-XOR, swap or middle-term shifts, and
+//!   three-way XORs where the ISA has them), sums the unreduced products, reduces every lane and
+//!   XORs the lanes once per batch (the POLYVAL formulation of `x86_aesni.rs`).
 //! * `seal` stitches the AES rounds of batch `i` with the GHASH of batch `i − 1`; `open` hashes
 //!   the ciphertext first (the tag is checked before anything is decrypted), then runs CTR.
 //! * Messages shorter than one batch, the last < 256 bytes, the length block and the key schedule
@@ -38,13 +40,13 @@ macro_rules! wide_gcm_kernel {
             rk: [V; 15],
             /// `pows[j]`, lane `l`: H^(16 − LANES·j − l) in POLYVAL form (block LANES·j + l).
             pows: [V; REGS],
-            /// Karatsuba halves: each lane holds `lo ^ hi` of the matching power in both qwords.
-            kara: [V; REGS],
+            /// The same times H^16: H^32..H^17, for the first half of a 32-block GHASH group.
+            pows32: [V; REGS],
         }
 
         impl Drop for Key {
             fn drop(&mut self) {
-                for r in self.rk.iter_mut().chain(self.pows.iter_mut()).chain(self.kara.iter_mut()) {
+                for r in self.rk.iter_mut().chain(self.pows.iter_mut()).chain(self.pows32.iter_mut()) {
                     // SAFETY: `r` is a valid, aligned, exclusive reference; all-zero bits are a valid vector.
                     unsafe { core::ptr::write_volatile(r, core::mem::zeroed()) };
                 }
@@ -116,74 +118,129 @@ macro_rules! wide_gcm_kernel {
             _mm_add_epi32(ctr, _mm_set_epi32(blocks as u32 as i32, 0, 0, 0))
         }
 
-        /// Unreduced Karatsuba sums over the lanes of a batch.
+        /// Unreduced schoolbook sums over the lanes of a batch: `lo`, `mid`, `hi` are the bits
+        /// 0..128, 64..192 and 128..256 of each lane's 256-bit product sum.
         struct Acc16 {
             lo: V,
-            hi: V,
             mid: V,
+            hi: V,
         }
 
         impl Acc16 {
+            /// The products of registers `j` and `j + 1` (POLYVAL order) with their powers.
             #[inline]
             #[target_feature(enable = $feat)]
-            fn new() -> Self {
-                Acc16 { lo: vzero(), hi: vzero(), mid: vzero() }
+            fn products2(pows: &[V; REGS], y0: V, y1: V, j: usize) -> [V; 8] {
+                let (h0, h1) = (pows[j], pows[j + 1]);
+                [
+                    vclmul_lo(y0, h0), vclmul_lo(y1, h1),
+                    vclmul_hi(y0, h0), vclmul_hi(y1, h1),
+                    vclmul_01(y0, h0), vclmul_10(y0, h0),
+                    vclmul_01(y1, h1), vclmul_10(y1, h1),
+                ]
             }
 
-            /// Adds the blocks of `y` (POLYVAL order) times the powers of register `j`.
+            /// Starts the sums with registers 0 and 1.
             #[inline]
             #[target_feature(enable = $feat)]
-            fn mul_add(&mut self, key: &Key, y: V, j: usize) {
-                let (h, hk) = (key.pows[j], key.kara[j]);
-                self.lo = vxor(self.lo, vclmul_lo(y, h));
-                self.hi = vxor(self.hi, vclmul_hi(y, h));
-                self.mid = vxor(self.mid, vclmul_lo(vxor(y, vswap64(y)), hk));
+            fn first2(pows: &[V; REGS], y0: V, y1: V) -> Self {
+                let p = Self::products2(pows, y0, y1, 0);
+                Acc16 { lo: vxor(p[0], p[1]), mid: vxor(vxor3(p[4], p[5], p[6]), p[7]), hi: vxor(p[2], p[3]) }
             }
 
-            /// Folds the lanes, combines the Karatsuba terms and reduces once.
+            /// Adds registers `j` and `j + 1` (POLYVAL order) times their powers.
+            #[inline]
+            #[target_feature(enable = $feat)]
+            fn mul_add2(&mut self, pows: &[V; REGS], y0: V, y1: V, j: usize) {
+                let p = Self::products2(pows, y0, y1, j);
+                self.lo = vxor3(self.lo, p[0], p[1]);
+                self.hi = vxor3(self.hi, p[2], p[3]);
+                self.mid = vxor3(vxor3(self.mid, p[4], p[5]), p[6], p[7]);
+            }
+
+            /// Reduces every lane (the two folding steps of `k128::reduce`, the first one landing
+            /// in `mid`, so the middle terms need no shifts), then XORs the lanes.
             #[inline]
             #[target_feature(enable = $feat)]
             fn finish(self) -> __m128i {
-                let (lo, hi, mid) = (vfold(self.lo), vfold(self.hi), vfold(self.mid));
-                let mid = _mm_xor_si128(mid, _mm_xor_si128(lo, hi));
-                k128::reduce(_mm_xor_si128(lo, _mm_slli_si128::<8>(mid)), _mm_xor_si128(hi, _mm_srli_si128::<8>(mid)))
+                vfold(self.reduce_lanes())
+            }
+
+            /// Every lane reduced on its own (no fold).
+            #[inline]
+            #[target_feature(enable = $feat)]
+            fn reduce_lanes(self) -> V {
+                let poly = vbcast(k128::poly());
+                let mid = vxor3(self.mid, vswap64(self.lo), vclmul_lo(self.lo, poly));
+                vxor3(self.hi, vswap64(mid), vclmul_lo(mid, poly))
             }
         }
 
-        /// A register of raw GHASH blocks in POLYVAL order, the accumulator folded into block 0.
+        /// Lane-wise POLYVAL product `a · b · x^-128` (key setup).
         #[inline]
         #[target_feature(enable = $feat)]
-        fn polyval_order(acc: __m128i, j: usize, d: V) -> V {
-            let y = vshuffle8(d, vbcast(k128::bswap_mask()));
-            if j == 0 {
-                vxor(y, vzext(acc))
-            } else {
-                y
-            }
+        fn vdot(a: V, b: V) -> V {
+            Acc16 { lo: vclmul_lo(a, b), mid: vxor(vclmul_01(a, b), vclmul_10(a, b)), hi: vclmul_hi(a, b) }.reduce_lanes()
+        }
+
+        /// A register of raw GHASH blocks in POLYVAL order.
+        #[inline]
+        #[target_feature(enable = $feat)]
+        fn d_order(d: V) -> V {
+            vshuffle8(d, vbcast(k128::bswap_mask()))
+        }
+
+        /// The first register of a batch in POLYVAL order, the accumulator folded into block 0.
+        #[inline]
+        #[target_feature(enable = $feat)]
+        fn first_order(acc: __m128i, d: V) -> V {
+            vxor(d_order(d), vzext(acc))
         }
 
         /// `acc' = (acc ^ X1) H^16 ^ X2 H^15 ^ … ^ X16 H` for the 16 raw GHASH blocks of `d`.
         #[inline]
         #[target_feature(enable = $feat)]
         fn ghash16(key: &Key, acc: __m128i, d: &[V; REGS]) -> __m128i {
-            let mut sum = Acc16::new();
-            for (j, x) in d.iter().enumerate() {
-                sum.mul_add(key, polyval_order(acc, j, *x), j);
+            let mut sum = Acc16::first2(&key.pows, first_order(acc, d[0]), d_order(d[1]));
+            for j in (2..REGS).step_by(2) {
+                sum.mul_add2(&key.pows, d_order(d[j]), d_order(d[j + 1]), j);
             }
             sum.finish()
         }
 
-        /// GHASH of a byte string: whole batches here, the rest (zero-padded) by the 128-bit kernel.
+        /// `ghash16` over 32 blocks with one reduction: GHASH alone (no AES beside it) is bound
+        /// by the latency of the accumulator chain, which this halves per byte.
+        #[inline]
+        #[target_feature(enable = $feat)]
+        fn ghash32(key: &Key, acc: __m128i, d0: &[V; REGS], d1: &[V; REGS]) -> __m128i {
+            let mut sum = Acc16::first2(&key.pows32, first_order(acc, d0[0]), d_order(d0[1]));
+            for j in (2..REGS).step_by(2) {
+                sum.mul_add2(&key.pows32, d_order(d0[j]), d_order(d0[j + 1]), j);
+            }
+            for j in (0..REGS).step_by(2) {
+                sum.mul_add2(&key.pows, d_order(d1[j]), d_order(d1[j + 1]), j);
+            }
+            sum.finish()
+        }
+
+        /// GHASH of a byte string: 32- and 16-block groups here, the rest (zero-padded) by the
+        /// 128-bit kernel.
         #[inline]
         #[target_feature(enable = $feat)]
         fn ghash_bytes(key: &Key, mut acc: __m128i, data: &[u8]) -> __m128i {
-            let mut chunks = data.chunks_exact(BATCH);
-            for c in &mut chunks {
-                // SAFETY: `c` has BATCH bytes: REGS loads of WIDTH bytes.
-                let d: [V; REGS] = core::array::from_fn(|j| unsafe { vload(c.as_ptr().add(WIDTH * j)) });
-                acc = ghash16(key, acc, &d);
+            // SAFETY: every caller passes a `p` with BATCH readable bytes: REGS loads of WIDTH bytes.
+            let batch = |p: *const u8| -> [V; REGS] { core::array::from_fn(|j| unsafe { vload(p.add(WIDTH * j)) }) };
+            let mut pairs = data.chunks_exact(2 * BATCH);
+            for c in &mut pairs {
+                let p = c.as_ptr();
+                // SAFETY: `c` has 2·BATCH bytes.
+                acc = ghash32(key, acc, &batch(p), &batch(unsafe { p.add(BATCH) }));
             }
-            k128::ghash_bytes(&key.base, acc, chunks.remainder())
+            let mut rest = pairs.remainder().chunks_exact(BATCH);
+            for c in &mut rest {
+                acc = ghash16(key, acc, &batch(c.as_ptr()));
+            }
+            k128::ghash_bytes(&key.base, acc, rest.remainder())
         }
 
         /// 16 AES encryptions stitched with the GHASH of the 16 previous ciphertext blocks.
@@ -194,19 +251,27 @@ macro_rules! wide_gcm_kernel {
             for x in b.iter_mut() {
                 *x = vxor(*x, rk[0]);
             }
-            let mut sum = Acc16::new();
-            // Rounds 1..=REGS each carry the multiplies of one register of the previous batch
-            // (REGS <= 8 < 10 <= NR).
-            for (j, k) in rk[1..=REGS].iter().enumerate() {
+            // The multiplies of register pair k of the previous batch follow round 1 + k·gap and
+            // the reduction round 1 + (REGS/2)·gap: GHASH spread over the rounds, so every round
+            // has independent work beside the AES chains (REGS/2 + 1 <= 5 < 10 <= NR).
+            let gap = (NR - 1) / (REGS / 2 + 1);
+            let mut sum = None;
+            let mut acc = acc;
+            for (r, k) in rk[1..NR].iter().enumerate() {
                 for x in b.iter_mut() {
                     *x = vaesenc(*x, *k);
                 }
-                sum.mul_add(key, polyval_order(acc, j, prev[j]), j);
-            }
-            let acc = sum.finish();
-            for k in &rk[REGS + 1..NR] {
-                for x in b.iter_mut() {
-                    *x = vaesenc(*x, *k);
+                if r % gap == 0 {
+                    let j = 2 * (r / gap);
+                    if j == 0 {
+                        sum = Some(Acc16::first2(&key.pows, first_order(acc, prev[0]), d_order(prev[1])));
+                    } else if j < REGS {
+                        if let Some(s) = sum.as_mut() {
+                            s.mul_add2(&key.pows, d_order(prev[j]), d_order(prev[j + 1]), j);
+                        }
+                    } else if let Some(s) = sum.take() {
+                        acc = s.finish();
+                    }
                 }
             }
             for x in b.iter_mut() {
@@ -362,12 +427,13 @@ macro_rules! wide_gcm_kernel {
                     let lanes: [__m128i; LANES] = core::array::from_fn(|l| h[15 - LANES * j - l]);
                     vfrom_lanes(&lanes)
                 });
-                let kara: [V; REGS] = core::array::from_fn(|j| vxor(pows[j], vswap64(pows[j])));
+                let h16 = vbcast(h[15]);
+                let pows32: [V; REGS] = core::array::from_fn(|j| vdot(pows[j], h16));
                 for x in h.iter_mut() {
                     // SAFETY: valid, aligned, exclusive; zero is a valid __m128i.
                     unsafe { core::ptr::write_volatile(x, _mm_setzero_si128()) };
                 }
-                Some(Key { base, rk, pows, kara })
+                Some(Key { base, rk, pows, pows32 })
             }
 
             /// Encrypts `input` into `output` (same length) and returns the tag. Panics if the
@@ -501,7 +567,7 @@ macro_rules! wide_gcm_kernel {
                     // SAFETY: cpu_ok() checked the features.
                     let key = unsafe { Key::new(&key_bytes) }.unwrap();
                     for len in (0..=1100).chain([4096, 4096 + 255, 16 * 1024 + 17]) {
-                        let aad_len = [0usize, 1, 13, 255, 256, 257, 700][len % 7];
+                        let aad_len = [0usize, 1, 13, 255, 256, 257, 512, 700, 785][len % 9];
                         let mut nonce = [0u8; 12];
                         nonce.iter_mut().for_each(|b| *b = next());
                         let aad: Vec<u8> = (0..aad_len).map(|_| next()).collect();
