@@ -1,8 +1,11 @@
 //! BLAKE3: `portable` (ours, scalar, from the spec) and `simd` (the `blake3` crate, which picks
-//! SSE4.1/AVX2/AVX-512/NEON itself at run time). Modes: plain, keyed (32-byte key), derive-key
+//! SSE4.1/AVX2/AVX-512/NEON itself at run time); on x86-64 with AVX-512, `avx512` is `simd`
+//! with plain one-shots of at most one chunk through our own compression (`x86_short.rs`). Modes: plain, keyed (32-byte key), derive-key
 //! (context string, validated as UTF-8 by the safe API before it gets here).
 
 pub mod portable;
+#[cfg(target_arch = "x86_64")]
+pub mod x86_short;
 
 use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED};
 use crate::kernels::state::fits;
@@ -76,9 +79,7 @@ unsafe extern "C" fn finalize<T: Blake3>(st: *mut HashState, out: *mut u8, out_l
 /// Plain one-shot through the crate's all-at-once path (no 1.9 KiB state copy). The crate keeps
 /// its transient state on its own stack; plain hashing takes no key, keyed/derive modes never
 /// come here.
-unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
-    // SAFETY: valid pointer/length pairs (caller contract).
-    let (d, o) = unsafe { (slice(data, len), slice_mut(out, out_len)) };
+fn crate_oneshot(d: &[u8], o: &mut [u8]) {
     if let Ok(o) = <&mut [u8; blake3::OUT_LEN]>::try_from(&mut *o) {
         *o = *blake3::hash(d).as_bytes();
     } else {
@@ -86,6 +87,27 @@ unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out
         h.update(d);
         h.finalize_xof().fill(o);
     }
+}
+
+unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+    // SAFETY: valid pointer/length pairs (caller contract).
+    let (d, o) = unsafe { (slice(data, len), slice_mut(out, out_len)) };
+    crate_oneshot(d, o)
+}
+
+/// `simd_oneshot` with one-chunk, 32-byte-output calls on `x86_short`.
+#[cfg(target_arch = "x86_64")]
+unsafe extern "C" fn avx512_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+    // SAFETY: valid pointer/length pairs (caller contract).
+    let (d, o) = unsafe { (slice(data, len), slice_mut(out, out_len)) };
+    if d.len() <= x86_short::MAX_LEN {
+        if let Ok(o) = <&mut [u8; 32]>::try_from(&mut *o) {
+            // SAFETY: this kernel's `requires` (checked before it can be selected) has the
+            // short path's features.
+            return unsafe { x86_short::hash(d, o) };
+        }
+    }
+    crate_oneshot(d, o)
 }
 
 const SIMD_REQUIRES: u64 = if cfg!(target_arch = "x86_64") {
@@ -98,8 +120,20 @@ const SIMD_REQUIRES: u64 = if cfg!(target_arch = "x86_64") {
 
 static PORTABLE: KernelDesc = KernelDesc { name: c"blake3/portable".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 static SIMD: KernelDesc = KernelDesc { name: c"blake3/simd".as_ptr(), requires: SIMD_REQUIRES, constant_time: true, priority: 10 };
+#[cfg(target_arch = "x86_64")]
+static AVX512: KernelDesc = KernelDesc {
+    name: c"blake3/avx512".as_ptr(),
+    requires: crate::cpu::bits::SSE41 | crate::cpu::bits::AVX512F | crate::cpu::bits::AVX512VL | crate::cpu::bits::AVX512BW,
+    constant_time: true,
+    priority: 20,
+};
 
-pub static CANDIDATES: [HashKernel; 2] = [
+#[cfg(target_arch = "x86_64")]
+const N: usize = 3;
+#[cfg(not(target_arch = "x86_64"))]
+const N: usize = 2;
+
+pub static CANDIDATES: [HashKernel; N] = [
     HashKernel {
         desc: &PORTABLE,
         state_size: fits::<portable::Hasher>(),
@@ -116,6 +150,17 @@ pub static CANDIDATES: [HashKernel; 2] = [
         update: update::<blake3::Hasher>,
         finalize: finalize::<blake3::Hasher>,
         oneshot: Some(simd_oneshot),
+        compress: None,
+    },
+    // The crate's streaming state (it picks AVX-512 itself) with the AVX-512VL short one-shot.
+    #[cfg(target_arch = "x86_64")]
+    HashKernel {
+        desc: &AVX512,
+        state_size: fits::<blake3::Hasher>(),
+        init: init::<blake3::Hasher>,
+        update: update::<blake3::Hasher>,
+        finalize: finalize::<blake3::Hasher>,
+        oneshot: Some(avx512_oneshot),
         compress: None,
     },
 ];

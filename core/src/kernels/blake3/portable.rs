@@ -13,15 +13,15 @@ const CHUNK_LEN: usize = 1024;
 /// Maximum depth of the chaining-value stack (log2 of 2^64 / 1024, plus one).
 const MAX_DEPTH: usize = 54;
 
-const CHUNK_START: u32 = 1 << 0;
-const CHUNK_END: u32 = 1 << 1;
+pub(super) const CHUNK_START: u32 = 1 << 0;
+pub(super) const CHUNK_END: u32 = 1 << 1;
 const PARENT: u32 = 1 << 2;
-const ROOT: u32 = 1 << 3;
+pub(super) const ROOT: u32 = 1 << 3;
 const KEYED_HASH: u32 = 1 << 4;
 const DERIVE_KEY_CONTEXT: u32 = 1 << 5;
 const DERIVE_KEY_MATERIAL: u32 = 1 << 6;
 
-const IV: [u32; 8] = [
+pub(super) const IV: [u32; 8] = [
     0x6A09_E667,
     0xBB67_AE85,
     0x3C6E_F372,
@@ -36,7 +36,7 @@ const MSG_PERMUTATION: [usize; 16] = [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9,
 
 /// Message word order for each of the 7 rounds (the permutation applied
 /// round after round, precomputed at compile time).
-const MSG_SCHEDULE: [[usize; 16]; 7] = {
+pub(super) const MSG_SCHEDULE: [[usize; 16]; 7] = {
     let mut sched = [[0usize; 16]; 7];
     let mut i = 0;
     while i < 16 {
