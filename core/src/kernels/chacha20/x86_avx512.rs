@@ -42,16 +42,18 @@ fn rounds<const G: usize>(gs: &mut [Group; G], mut between: impl FnMut(usize)) {
     for i in 0..10 {
         for g in gs.iter_mut() {
             quarter(g);
-            // Diagonalize: row b left by 1 word, c by 2, d by 3 (within each block's lane).
-            g.b = _mm512_shuffle_epi32::<0x39>(g.b);
-            g.c = _mm512_shuffle_epi32::<0x4e>(g.c);
-            g.d = _mm512_shuffle_epi32::<0x93>(g.d);
+            // Diagonalize within each block's lane: word j of the rows becomes (a[j−1], b[j],
+            // c[j+1], d[j+2]), diagonal j − 1. Row b, the last value of a quarter round, stays
+            // in place, so no shuffle sits on the serial chain (a, c and d are ready earlier).
+            g.a = _mm512_shuffle_epi32::<0x93>(g.a);
+            g.c = _mm512_shuffle_epi32::<0x39>(g.c);
+            g.d = _mm512_shuffle_epi32::<0x4e>(g.d);
         }
         for g in gs.iter_mut() {
             quarter(g);
-            g.b = _mm512_shuffle_epi32::<0x93>(g.b);
-            g.c = _mm512_shuffle_epi32::<0x4e>(g.c);
-            g.d = _mm512_shuffle_epi32::<0x39>(g.d);
+            g.a = _mm512_shuffle_epi32::<0x39>(g.a);
+            g.c = _mm512_shuffle_epi32::<0x93>(g.c);
+            g.d = _mm512_shuffle_epi32::<0x4e>(g.d);
         }
         between(i);
     }
