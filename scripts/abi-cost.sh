@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Instruction cost per call of the C exports vs the Rust API vs the wrapped RustCrypto crate, at
 # 64 B, counted by callgrind (deterministic, unlike timing on a shared VM). Each case of
-# benches/compare's `abi_cost` runs at two iteration counts; the difference of the total
-# instruction counts divided by the difference of the counts is the cost of one call (start-up,
-# self-tests and set-up cancel). Prints a markdown table.
+# benches/compare's `abi_cost` runs at two iteration counts, counting only inside its measured
+# loop (`--toggle-collect`: start-up and self-tests are not deterministic since some self-tests
+# draw random inputs); the difference of the counts divided by the difference of the iterations is
+# the cost of one call (the loop's first-call effects cancel). Prints a markdown table.
 #
 # Caveats (also printed): instructions are a proxy for time, not time. Under valgrind the CPU has
 # no SHA-NI, AVX-512 or VAES, so kernel selection (ours and the crates') falls back to what
@@ -29,7 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Total instructions (Ir) of one run.
 ir() {
-  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$bin" "$1" "$2" >/dev/null 2>"$tmp/vg.err" \
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" --toggle-collect='abi_cost::run*' "$bin" "$1" "$2" >/dev/null 2>"$tmp/vg.err" \
     || { cat "$tmp/vg.err" >&2; exit 1; }
   awk '/^summary:/ {print $2}' "$tmp/cg.out"
 }

@@ -10,8 +10,9 @@
 //! - `tag`: open whose tag differs from the right one in the first byte vs in the last byte
 //!   (the constant-time comparison before anything is decrypted).
 //!
-//! Per available BLAKE3 kernel with a one-shot entry (ours: `blake3/avx512`'s short path), the
-//! `data` class only: all-zero vs random input (plain hashing may see secrets, e.g. key material).
+//! Per available BLAKE3 and SHA3-256 kernel with a one-shot entry (ours: `blake3/avx512`'s short
+//! path, `sha3-256/avx512`), the `data` class only: all-zero vs random input (plain hashing may
+//! see secrets, e.g. key material).
 //!
 //! `XPS_CT_SAMPLES` sets the measurements per row; `XPS_CT_KERNELS=avx512-ifma,aesni` keeps only
 //! the kernels whose names contain one of the given strings.
@@ -156,10 +157,9 @@ fn main() {
             }
         }
     }
-    let op = dispatch::ops().iter().find(|o| o.name == "hash.blake3").unwrap();
-    for c in op
-        .candidates
-        .iter()
+    let hash_ops = dispatch::ops().iter().filter(|o| o.name == "hash.blake3" || o.name == "hash.sha3-256");
+    for c in hash_ops
+        .flat_map(|o| o.candidates.iter())
         .filter(|c| dispatch::is_available(c.desc()))
         .filter(|c| only.is_empty() || only.iter().any(|o| c.desc().name().contains(o.as_str())))
     {
