@@ -2,8 +2,9 @@
 //! values fit the 32 vector registers), so ρ and π are register renaming, the five-way column
 //! XORs and χ's `a ^ (¬b ∧ c)` are `vpternlogq` and the rotations `vprolq`: about 95 vector
 //! operations per round (four vector pipes) against ~150 scalar ones (on the scalar ALUs that
-//! also run the loop and the loads). The round body is generated straight-line code with
-//! constant lane indices and rotation counts, so every lane stays in a register.
+//! also run the loop and the loads). The round body is straight-line code with constant lane
+//! indices and rotation counts (so every lane stays in a register), printed by
+//! `scripts/gen-keccak-round.py` from the FIPS 202 index formulas.
 //!
 //! Nothing branches on or indexes by the state.
 
