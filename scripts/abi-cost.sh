@@ -32,7 +32,11 @@ trap 'rm -rf "$tmp"' EXIT
 ir() {
   valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" --toggle-collect='abi_cost::run*' "$bin" "$1" "$2" >/dev/null 2>"$tmp/vg.err" \
     || { cat "$tmp/vg.err" >&2; exit 1; }
-  awk '/^summary:/ {print $2}' "$tmp/cg.out"
+  local n
+  n="$(awk '/^summary:/ {print $2}' "$tmp/cg.out")"
+  # Zero means --toggle-collect matched nothing (a renamed or inlined loop function).
+  [ "${n:-0}" -gt 0 ] || { echo "abi-cost: no instructions counted inside abi_cost::run* (case $1)" >&2; exit 1; }
+  echo "$n"
 }
 
 per_call() {

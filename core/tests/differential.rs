@@ -54,8 +54,20 @@ fn hash_kernels_agree() {
             let off = rng.below(8);
             let data = &big[off..off + len];
             let want = run_hash(alg, &o.candidates[0], HASH_MODE_PLAIN, &[], data, out_len);
+            // XOF output lengths: short ones everywhere; around and across the SHAKE rates (136,
+            // 168 bytes: exact multiples, one more permutation, one byte short) for short inputs.
+            let xof = matches!(alg, Alg::Shake128 | Alg::Shake256 | Alg::Blake3);
+            const RATES: [usize; 12] = [0, 1, 131, 135, 136, 137, 167, 168, 169, 272, 336, 1000];
+            let ns: &[usize] = match (xof, len <= 300) {
+                (false, _) => &[],
+                (true, true) => &RATES,
+                (true, false) => &[1, 131],
+            };
             for c in &cands[1..] {
                 assert_eq!(run_hash(alg, c, HASH_MODE_PLAIN, &[], data, out_len), want, "{} len {len} off {off}", c.desc().name());
+                for &n in ns {
+                    assert_eq!(run_hash(alg, c, HASH_MODE_PLAIN, &[], data, n), run_hash(alg, &o.candidates[0], HASH_MODE_PLAIN, &[], data, n), "{} len {len} out {n}", c.desc().name());
+                }
                 compared += 1;
             }
             // Kernels with a plain one-shot entry point: it must agree too (also at XOF lengths).
@@ -63,9 +75,8 @@ fn hash_kernels_agree() {
                 let Candidate::Hash(k) = c else { unreachable!() };
                 if let Some(f) = k.oneshot {
                     // Fixed-output hashes are only ever asked for their digest length; XOFs for any.
-                    let xof = matches!(alg, Alg::Shake128 | Alg::Shake256 | Alg::Blake3);
-                    let ns: &[usize] = if xof { &[out_len, 1, 131] } else { &[out_len] };
-                    for &n in ns {
+                    let ns: Vec<usize> = std::iter::once(out_len).chain(ns.iter().copied()).collect();
+                    for &n in &ns {
                         let mut got = vec![0u8; n];
                         // SAFETY: valid slices with their lengths.
                         unsafe { f(data.as_ptr(), data.len(), got.as_mut_ptr(), n) };

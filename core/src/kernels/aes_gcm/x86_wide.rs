@@ -30,7 +30,7 @@ macro_rules! wide_gcm_kernel {
         /// Bytes per register.
         const WIDTH: usize = BATCH / REGS;
 
-        /// Expanded key: the 128-bit kernel's key plus broadcast round keys and H^1..H^16 laid out
+        /// Expanded key: the 128-bit kernel's key plus broadcast round keys and H^1..H^32 laid out
         /// for 16-block batches.
         #[derive(Clone)]
         #[repr(C, align($align))]
@@ -208,6 +208,17 @@ macro_rules! wide_gcm_kernel {
             sum.finish()
         }
 
+        /// The BATCH bytes at `p` as REGS registers.
+        ///
+        /// # Safety
+        /// `p` readable for BATCH bytes.
+        #[inline]
+        #[target_feature(enable = $feat)]
+        unsafe fn load_batch(p: *const u8) -> [V; REGS] {
+            // SAFETY: WIDTH·j + WIDTH <= BATCH readable bytes (caller contract).
+            core::array::from_fn(|j| unsafe { vload(p.add(WIDTH * j)) })
+        }
+
         /// `ghash16` over 32 blocks with one reduction: GHASH alone (no AES beside it) is bound
         /// by the latency of the accumulator chain, which this halves per byte.
         #[inline]
@@ -228,17 +239,17 @@ macro_rules! wide_gcm_kernel {
         #[inline]
         #[target_feature(enable = $feat)]
         fn ghash_bytes(key: &Key, mut acc: __m128i, data: &[u8]) -> __m128i {
-            // SAFETY: every caller passes a `p` with BATCH readable bytes: REGS loads of WIDTH bytes.
-            let batch = |p: *const u8| -> [V; REGS] { core::array::from_fn(|j| unsafe { vload(p.add(WIDTH * j)) }) };
             let mut pairs = data.chunks_exact(2 * BATCH);
             for c in &mut pairs {
                 let p = c.as_ptr();
-                // SAFETY: `c` has 2·BATCH bytes.
-                acc = ghash32(key, acc, &batch(p), &batch(unsafe { p.add(BATCH) }));
+                // SAFETY: `c` has 2·BATCH readable bytes: two batches at `p` and `p + BATCH`.
+                let (d0, d1) = unsafe { (load_batch(p), load_batch(p.add(BATCH))) };
+                acc = ghash32(key, acc, &d0, &d1);
             }
             let mut rest = pairs.remainder().chunks_exact(BATCH);
             for c in &mut rest {
-                acc = ghash16(key, acc, &batch(c.as_ptr()));
+                // SAFETY: `c` has BATCH readable bytes.
+                acc = ghash16(key, acc, &unsafe { load_batch(c.as_ptr()) });
             }
             k128::ghash_bytes(&key.base, acc, rest.remainder())
         }
@@ -254,6 +265,9 @@ macro_rules! wide_gcm_kernel {
             // The multiplies of register pair k of the previous batch follow round 1 + k·gap and
             // the reduction round 1 + (REGS/2)·gap: GHASH spread over the rounds, so every round
             // has independent work beside the AES chains (REGS/2 + 1 <= 5 < 10 <= NR).
+            // Compile-time proof that the reduction round exists (a gap of at least one round and
+            // the reduction before the last `vaesenc` round), so `acc` is always replaced.
+            const { assert!((NR - 1) / (REGS / 2 + 1) >= 1 && (NR - 1) / (REGS / 2 + 1) * (REGS / 2) < NR - 1) };
             let gap = (NR - 1) / (REGS / 2 + 1);
             let mut sum = None;
             let mut acc = acc;

@@ -1,7 +1,8 @@
 //! BLAKE3: `portable` (ours, scalar, from the spec) and `simd` (the `blake3` crate, which picks
 //! SSE4.1/AVX2/AVX-512/NEON itself at run time); on x86-64 with AVX-512, `avx512` is `simd`
-//! with plain one-shots of at most one chunk through our own compression (`x86_short.rs`). Modes: plain, keyed (32-byte key), derive-key
-//! (context string, validated as UTF-8 by the safe API before it gets here).
+//! with plain one-shots of at most one chunk through our own compression (`x86_short.rs`).
+//! Modes: plain, keyed (32-byte key), derive-key (context string, validated as UTF-8 by the safe
+//! API before it gets here).
 
 pub mod portable;
 #[cfg(target_arch = "x86_64")]

@@ -117,8 +117,8 @@ pub unsafe fn hash(data: &[u8], out: &mut [u8; 32]) {
 mod tests {
     use super::*;
 
-    /// Every length of one chunk, at every offset into a buffer (the masked load near the end
-    /// of the allocation), against the `blake3` crate and our portable kernel (the official
+    /// Every length of one chunk, at an odd offset into a buffer and in a copy that ends at the
+    /// end of its allocation (the masked load next to unmapped memory), against the `blake3` crate and our portable kernel (the official
     /// vectors run through the dispatch table in `tests/vectors.rs`).
     #[test]
     fn every_length_matches_the_crate_and_portable() {

@@ -1,6 +1,7 @@
 //! SHA-3 and SHAKE: the `sha3` and `shake` crates (scalar Keccak on stable Rust), and on x86-64
 //! with AVX-512VL our sponge (`sponge.rs`) over our Keccak-f[1600] (`x86_avx512.rs`).
 
+#[cfg(target_arch = "x86_64")]
 pub(crate) mod sponge;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_avx512;

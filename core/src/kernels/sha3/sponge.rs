@@ -22,6 +22,13 @@ pub(crate) const RC: [u64; 24] = {
     rc
 };
 
+/// XORs a whole block into the state's first lanes.
+fn xor_block(st: &mut [u64; 25], block: &[u8]) {
+    for (l, w) in st.iter_mut().zip(block.chunks_exact(8)) {
+        *l ^= u64::from_le_bytes(w.try_into().expect("8 bytes"));
+    }
+}
+
 /// A sponge with rate `RATE` bytes and domain/padding byte `PAD` (0x06 SHA-3, 0x1f SHAKE).
 #[derive(Clone)]
 #[repr(C)]
@@ -36,11 +43,6 @@ impl<const RATE: usize, const PAD: u8> Sponge<RATE, PAD> {
         Sponge { st: [0; 25], buf: [0; RATE], pos: 0 }
     }
 
-    fn xor_block(&mut self, block: &[u8]) {
-        for (l, w) in self.st.iter_mut().zip(block.chunks_exact(8)) {
-            *l ^= u64::from_le_bytes(w.try_into().expect("8 bytes"));
-        }
-    }
 
     /// Absorbs `data`, running `f` on every full block.
     pub(crate) fn absorb(&mut self, mut data: &[u8], f: &impl Fn(&mut [u64; 25])) {
@@ -52,14 +54,13 @@ impl<const RATE: usize, const PAD: u8> Sponge<RATE, PAD> {
             if self.pos < RATE {
                 return;
             }
-            let b = self.buf;
-            self.xor_block(&b);
+            xor_block(&mut self.st, &self.buf);
             f(&mut self.st);
             self.pos = 0;
         }
         let mut blocks = data.chunks_exact(RATE);
         for b in &mut blocks {
-            self.xor_block(b);
+            xor_block(&mut self.st, b);
             f(&mut self.st);
         }
         let rest = blocks.remainder();
@@ -73,7 +74,7 @@ impl<const RATE: usize, const PAD: u8> Sponge<RATE, PAD> {
         last[..self.pos].copy_from_slice(&self.buf[..self.pos]);
         last[self.pos] ^= PAD;
         last[RATE - 1] ^= 0x80;
-        self.xor_block(&last);
+        xor_block(&mut self.st, &last);
         crate::secure::ct::secure_zero(&mut last);
         let mut chunks = out.chunks_mut(RATE).peekable();
         while let Some(c) = chunks.next() {

@@ -6,7 +6,9 @@
 //! indices and rotation counts (so every lane stays in a register), printed by
 //! `scripts/gen-keccak-round.py` from the FIPS 202 index formulas.
 //!
-//! Nothing branches on or indexes by the state.
+//! Nothing branches on or indexes by the state. The lanes live in registers (and a few spill
+//! slots) while the permutation runs; those copies are not wiped (best effort, as for every
+//! kernel's working registers); the sponge wipes its own state and buffer.
 
 #![cfg(target_arch = "x86_64")]
 
@@ -107,20 +109,42 @@ mod tests {
         std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512vl")
     }
 
+    /// SHA3-256/512 and SHAKE128/256 against the crates: every input length to 700 bytes, fed in
+    /// two pieces (the buffered path) and whole, SHAKE outputs across the rate.
     #[test]
-    fn sha3_256_matches_the_crate() {
+    fn every_variant_matches_the_crates() {
+        use sha3::digest::{ExtendableOutput, Update};
         if !cpu_ok() {
             return;
         }
         // SAFETY: features checked.
         let f = |s: &mut [u64; 25]| unsafe { f1600(s) };
+        fn run<const R: usize, const P: u8>(d: &[u8], split: usize, n: usize, f: &impl Fn(&mut [u64; 25])) -> Vec<u8> {
+            let mut sp = Sponge::<R, P>::new();
+            sp.absorb(&d[..split], f);
+            sp.absorb(&d[split..], f);
+            let mut out = vec![0u8; n];
+            sp.squeeze(&mut out, f);
+            out
+        }
         let data: Vec<u8> = (0..700).map(|i| (i * 7 % 256) as u8).collect();
         for len in 0..700 {
-            let mut sp = Sponge::<136, 0x06>::new();
-            sp.absorb(&data[..len], &f);
-            let mut out = [0u8; 32];
-            sp.squeeze(&mut out, &f);
-            assert_eq!(out[..], sha3::Sha3_256::digest(&data[..len])[..], "len {len}");
+            let d = &data[..len];
+            for split in [0, len / 3, len] {
+                assert_eq!(run::<136, 0x06>(d, split, 32, &f)[..], sha3::Sha3_256::digest(d)[..], "sha3-256 len {len}");
+                assert_eq!(run::<72, 0x06>(d, split, 64, &f)[..], sha3::Sha3_512::digest(d)[..], "sha3-512 len {len}");
+            }
+            for n in [0, 1, 135, 136, 137, 168, 169, 400] {
+                let mut want = vec![0u8; n];
+                let mut h = shake::Shake128::default();
+                h.update(d);
+                h.finalize_xof_into(&mut want);
+                assert_eq!(run::<168, 0x1f>(d, len / 2, n, &f), want, "shake128 len {len} out {n}");
+                let mut h = shake::Shake256::default();
+                h.update(d);
+                h.finalize_xof_into(&mut want);
+                assert_eq!(run::<136, 0x1f>(d, len / 2, n, &f), want, "shake256 len {len} out {n}");
+            }
         }
     }
 
