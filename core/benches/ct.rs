@@ -10,8 +10,8 @@
 //! - `tag`: open whose tag differs from the right one in the first byte vs in the last byte
 //!   (the constant-time comparison before anything is decrypted).
 //!
-//! Per available BLAKE3 and SHA3-256 kernel with a one-shot entry (ours: `blake3/avx512`'s short
-//! path, `sha3-256/avx512`), the `data` class only: all-zero vs random input (plain hashing may
+//! Per available BLAKE3, SHA3-256 and SHA-512 kernel with a one-shot entry (ours:
+//! `blake3/avx512`'s short path, `sha3-256/avx512`, `sha512/avx2`), the `data` class only: all-zero vs random input (plain hashing may
 //! see secrets, e.g. key material).
 //!
 //! `XPS_CT_SAMPLES` sets the measurements per row; `XPS_CT_KERNELS=avx512-ifma,aesni` keeps only
@@ -157,7 +157,7 @@ fn main() {
             }
         }
     }
-    let hash_ops = dispatch::ops().iter().filter(|o| o.name == "hash.blake3" || o.name == "hash.sha3-256");
+    let hash_ops = dispatch::ops().iter().filter(|o| matches!(o.name, "hash.blake3" | "hash.sha3-256" | "hash.sha512"));
     for c in hash_ops
         .flat_map(|o| o.candidates.iter())
         .filter(|c| dispatch::is_available(c.desc()))

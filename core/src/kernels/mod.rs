@@ -15,9 +15,10 @@ pub mod falcon;
 pub(crate) mod pk_util;
 pub mod poly1305;
 pub mod rsa_pss;
-pub mod sha2;
+mod md;
 pub mod sha256;
 pub mod sha3;
+pub mod sha512;
 pub mod slh_dsa;
 mod state;
 pub mod unavailable;
@@ -33,8 +34,8 @@ pub(crate) use state::{digest_kernel, xof_kernel};
 pub fn hash_candidates(alg: Alg) -> &'static [HashKernel] {
     match alg {
         Alg::Sha256 => &sha256::CANDIDATES,
-        Alg::Sha384 => &sha2::SHA384,
-        Alg::Sha512 => &sha2::SHA512,
+        Alg::Sha384 => &sha512::SHA384,
+        Alg::Sha512 => &sha512::SHA512,
         Alg::Sha3_256 => &sha3::SHA3_256,
         Alg::Sha3_512 => &sha3::SHA3_512,
         Alg::Shake128 => &sha3::SHAKE128,

@@ -1,0 +1,164 @@
+//! The Merkle–Damgård layer of our SHA-2 kernels (FIPS 180-4 §5.1): buffering, padding and the
+//! length field over a compression function. One code path for SHA-256 (64-byte blocks, 64-bit
+//! length) and SHA-384/512 (128-byte blocks, 128-bit length); a kernel is an `Md` type.
+
+use crate::dispatch::abi::{slice, HashKernel, HashState, KernelDesc};
+use crate::kernels::state::fits;
+use crate::secure::ct::secure_zero;
+
+/// A hash of the SHA-2 family over one compression function.
+pub(crate) trait Md {
+    /// `u32` or `u64`.
+    type Word: Copy + BeBytes;
+    /// Block size in bytes: 64 or 128 (the length field is an eighth of it).
+    const BLOCK: usize;
+    /// The initial hash value.
+    const IV: [Self::Word; 8];
+    /// Digest size in bytes (at most the whole chaining value).
+    const OUT: usize;
+    /// Compresses `blocks` (a whole number of blocks) into `h`.
+    fn compress(h: &mut [Self::Word; 8], blocks: &[u8]);
+}
+
+/// Big-endian serialization of a chaining-value word.
+pub(crate) trait BeBytes {
+    const SIZE: usize;
+    fn put(self, out: &mut [u8]);
+}
+
+impl BeBytes for u32 {
+    const SIZE: usize = 4;
+    fn put(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_be_bytes())
+    }
+}
+
+impl BeBytes for u64 {
+    const SIZE: usize = 8;
+    fn put(self, out: &mut [u8]) {
+        out.copy_from_slice(&self.to_be_bytes())
+    }
+}
+
+/// The streaming state in the `HashState` blob. `total` counts bytes (2^64 − 1 at most; the
+/// 128-bit length field of SHA-384/512 is that count times 8).
+#[repr(C)]
+pub(crate) struct State<W> {
+    pub(crate) h: [W; 8],
+    buf: [u8; 128],
+    buf_len: usize,
+    total: u64,
+}
+
+/// Writes the padding and length field after the `n` message bytes at the start of `blk` (two
+/// blocks long) and returns how many bytes of `blk` to compress (one or two blocks).
+fn pad<M: Md>(blk: &mut [u8], n: usize, total: u64) -> usize {
+    let len_bytes = M::BLOCK / 8;
+    let used = if n < M::BLOCK - len_bytes { M::BLOCK } else { 2 * M::BLOCK };
+    blk[n] = 0x80;
+    blk[n + 1..used - len_bytes].fill(0);
+    let bits = u128::from(total) << 3;
+    blk[used - len_bytes..used].copy_from_slice(&bits.to_be_bytes()[16 - len_bytes..]);
+    used
+}
+
+/// Copies the first `min(out_len, OUT)` digest bytes of `h` to `out`.
+///
+/// # Safety
+/// `out` must be valid for `out_len` bytes.
+unsafe fn emit<M: Md>(h: &[M::Word; 8], out: *mut u8, out_len: usize) {
+    let mut digest = [0u8; 64];
+    for (o, w) in digest.chunks_exact_mut(M::Word::SIZE).zip(h) {
+        w.put(o);
+    }
+    let n = out_len.min(M::OUT);
+    // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
+    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) }
+}
+
+unsafe extern "C" fn init<M: Md>(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
+    // SAFETY: `st` is a valid HashState; `fits::<State>()` checked size/alignment.
+    unsafe { st.cast::<State<M::Word>>().write(State { h: M::IV, buf: [0; 128], buf_len: 0, total: 0 }) }
+}
+
+unsafe extern "C" fn update<M: Md>(st: *mut HashState, data: *const u8, len: usize) {
+    // SAFETY: `st` holds a State written by `init`.
+    let s = unsafe { &mut *st.cast::<State<M::Word>>() };
+    // SAFETY: `data` is valid for `len` bytes (caller contract).
+    let mut data = unsafe { slice(data, len) };
+    let b = M::BLOCK;
+    s.total = s.total.wrapping_add(len as u64);
+    if s.buf_len > 0 {
+        let take = (b - s.buf_len).min(data.len());
+        s.buf[s.buf_len..s.buf_len + take].copy_from_slice(&data[..take]);
+        s.buf_len += take;
+        data = &data[take..];
+        if s.buf_len < b {
+            return;
+        }
+        M::compress(&mut s.h, &s.buf[..b]);
+        s.buf_len = 0;
+    }
+    let full = data.len() - data.len() % b;
+    if full > 0 {
+        M::compress(&mut s.h, &data[..full]);
+    }
+    let rest = &data[full..];
+    s.buf[..rest.len()].copy_from_slice(rest);
+    s.buf_len = rest.len();
+}
+
+unsafe extern "C" fn finalize<M: Md>(st: *mut HashState, out: *mut u8, out_len: usize) {
+    // SAFETY: `st` holds a State written by `init` (the caller wipes the blob afterwards).
+    let s = unsafe { &mut *st.cast::<State<M::Word>>() };
+    let (b, n) = (M::BLOCK, s.buf_len);
+    let len_at = b - b / 8;
+    // Padding in place: when the length field does not fit after the message, the buffer is
+    // compressed once padded with zeros and then reused for the length block.
+    s.buf[n] = 0x80;
+    if n >= len_at {
+        s.buf[n + 1..b].fill(0);
+        M::compress(&mut s.h, &s.buf[..b]);
+        s.buf[..len_at].fill(0);
+    } else {
+        s.buf[n + 1..len_at].fill(0);
+    }
+    s.buf[len_at..b].copy_from_slice(&(u128::from(s.total) << 3).to_be_bytes()[16 - b / 8..]);
+    M::compress(&mut s.h, &s.buf[..b]);
+    // SAFETY: `out` is valid for `out_len` bytes (caller contract).
+    unsafe { emit::<M>(&s.h, out, out_len) }
+}
+
+/// Plain one-shot: whole blocks straight from the input, the padded tail in a local block pair;
+/// no streaming state. The tail's message bytes are wiped.
+unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+    // SAFETY: `data` is valid for `len` bytes (caller contract).
+    let data = unsafe { slice(data, len) };
+    let mut h = M::IV;
+    let full = len - len % M::BLOCK;
+    if full > 0 {
+        M::compress(&mut h, &data[..full]);
+    }
+    let rest = &data[full..];
+    let mut tail = [0u8; 256];
+    tail[..rest.len()].copy_from_slice(rest);
+    let used = pad::<M>(&mut tail, rest.len(), len as u64);
+    M::compress(&mut h, &tail[..used]);
+    // SAFETY: `out` is valid for `out_len` bytes (caller contract).
+    unsafe { emit::<M>(&h, out, out_len) };
+    // The message tail is the only secret left here: `h` now holds the output itself.
+    secure_zero(&mut tail[..rest.len()]);
+}
+
+/// The streaming kernel of `M` (no `compress` entry: only SHA-256 exports one, see `sha256`).
+pub(crate) const fn kernel<M: Md>(desc: &'static KernelDesc) -> HashKernel {
+    HashKernel {
+        desc,
+        state_size: fits::<State<M::Word>>(),
+        init: init::<M>,
+        update: update::<M>,
+        finalize: finalize::<M>,
+        oneshot: Some(oneshot::<M>),
+        compress: None,
+    }
+}
