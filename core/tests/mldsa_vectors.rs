@@ -39,6 +39,45 @@ fn status<T: std::fmt::Debug>(r: xpscrypto_core::Result<T>) -> Status {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Deterministic pure-mode KATs (post-quantum-cryptography/KAT via pyca's cryptography_vectors)
+// ---------------------------------------------------------------------------------------------
+
+/// `kat_MLDSA_*_det_pure` records 0–4: key pair from ξ, then the *external* (pure) signature with
+/// a 16-byte context and rnd = 0 — the path our `sign_with(…, deterministic)` takes, which the
+/// ACVP internal-interface files above do not reach. `sm` = signature ‖ message. Through the
+/// public API, the key handle, and every kernel that signs deterministically.
+#[test]
+fn kat_det_pure_sign() {
+    let mut n = 0;
+    for (alg, file) in [(Alg::MlDsa44, "44"), (Alg::MlDsa65, "65"), (Alg::MlDsa87, "87")] {
+        let sig_len = sign::sizes(alg).unwrap().signature;
+        for r in cavp(&format!("pq-kat/kat_MLDSA_{file}_det_pure-records0-4.rsp")) {
+            let f = |k: &str| hx(&r[k]);
+            let (xi, pk, sk, msg, sm, ctx) = (f("xi"), f("pk"), f("sk"), f("msg"), f("sm"), f("ctx"));
+            let id = format!("{} count {}", alg.name(), r["count"]);
+            assert_eq!((msg.len(), sm.len()), (r["mlen"].parse().unwrap(), r["smlen"].parse().unwrap()), "{id}");
+            assert_eq!(&sm[sig_len..], &msg[..], "{id}: sm = sig ‖ msg");
+            let want = &sm[..sig_len];
+            let (p, s) = sign::keypair(alg, Some(&xi)).unwrap();
+            assert_eq!((&p[..], s.as_slice()), (&pk[..], &sk[..]), "{id} keys");
+            let opts = SignOptions { context: &ctx, deterministic: true };
+            assert_eq!(sign::sign_with(alg, &sk, &msg, &opts).unwrap(), want, "{id} (public API)");
+            assert_eq!(sign::SigningKey::new(alg, &sk).unwrap().sign_with(&msg, &opts).unwrap(), want, "{id} (key handle)");
+            for k in kernels(alg) {
+                if k.caps & dispatch::CAP_DETERMINISTIC != 0 {
+                    assert_eq!(hazmat::sign_on_kernel(&k, &sk, &msg, &ctx, SIGN_FLAG_DETERMINISTIC).unwrap(), want, "{id} on {}", k.desc.name());
+                }
+                hazmat::verify_on_kernel(&k, &pk, &msg, &ctx, want).unwrap_or_else(|e| panic!("{id} verify on {}: {e}", k.desc.name()));
+                assert_eq!(status(hazmat::verify_on_kernel(&k, &pk, &msg, &ctx[1..], want)), Status::BadSignature, "{id} other ctx");
+            }
+            sign::verify_with(alg, &pk, &msg, want, &SignOptions { context: &ctx, deterministic: false }).unwrap();
+            n += 1;
+        }
+    }
+    assert_eq!(n, 15);
+}
+
+// ---------------------------------------------------------------------------------------------
 // NIST ACVP
 // ---------------------------------------------------------------------------------------------
 

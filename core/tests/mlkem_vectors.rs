@@ -483,3 +483,39 @@ fn bad_lengths() {
         assert_eq!(kem::DecapsulationKey::new(alg, &sk.as_slice()[1..]).unwrap_err().status, Status::BadKeyLength);
     }
 }
+
+/// `kat_MLKEM_*` records 0–4 (post-quantum-cryptography/KAT via pyca's cryptography_vectors;
+/// seeds independent of the ACVP files): key pair from d ‖ z, encapsulation with m = `msg`, and
+/// decapsulation of both `ct` (→ `ss`) and the unrelated ciphertext `ct_n` (→ `ss_n`, the
+/// implicit-rejection key J(z ‖ c)). Public API, key handle, and every kernel.
+#[test]
+fn kat_records() {
+    let mut n = 0;
+    for (alg, file) in [(Alg::MlKem512, "512"), (Alg::MlKem768, "768"), (Alg::MlKem1024, "1024")] {
+        for r in cavp(&format!("pq-kat/kat_MLKEM_{file}-records0-4.rsp")) {
+            let f = |k: &str| hx(&r[k]);
+            let id = format!("{} count {}", alg.name(), r["count"]);
+            let seed = [f("d"), f("z")].concat();
+            let (pk, sk, m, ct, ss, ct_n, ss_n) = (f("pk"), f("sk"), f("msg"), f("ct"), f("ss"), f("ct_n"), f("ss_n"));
+            let (p, s) = kem::keypair(alg, Some(&seed)).unwrap();
+            assert_eq!((&p[..], s.as_slice()), (&pk[..], &sk[..]), "{id} keys");
+            let (c, k) = kem::encapsulate(alg, &pk, Some(&m)).unwrap();
+            assert_eq!((&c[..], &k[..]), (&ct[..], &ss[..]), "{id} encaps");
+            let handle = kem::DecapsulationKey::new(alg, &sk).unwrap();
+            for (c, want) in [(&ct, &ss), (&ct_n, &ss_n)] {
+                assert_eq!(&kem::decapsulate(alg, &sk, c).unwrap()[..], &want[..], "{id} decaps");
+                assert_eq!(&handle.decapsulate(c).unwrap()[..], &want[..], "{id} decaps (key handle)");
+                for kern in kernels_of(alg) {
+                    let got = hazmat::kem_decapsulate_on_kernel(&kern, &sk, c).unwrap_or_else(|e| panic!("{id} on {}: {e}", kern.desc.name()));
+                    assert_eq!(&got[..], &want[..], "{id} decaps on {}", kern.desc.name());
+                }
+            }
+            for kern in kernels_of(alg).iter().filter(|k| seeded_encaps(k)) {
+                let (c, k) = hazmat::kem_encapsulate_on_kernel(kern, &pk, Some(&m)).unwrap();
+                assert_eq!((&c[..], &k[..]), (&ct[..], &ss[..]), "{id} encaps on {}", kern.desc.name());
+            }
+            n += 1;
+        }
+    }
+    assert_eq!(n, 15);
+}

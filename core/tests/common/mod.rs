@@ -37,7 +37,8 @@ pub fn wycheproof_tests(doc: &Value) -> Vec<(Value, Value)> {
     v
 }
 
-/// Parses a NIST CAVP `.rsp` file into records of key → value (CRLF tolerant).
+/// Parses a NIST CAVP / PQC KAT `.rsp` file into records of key → value (CRLF tolerant;
+/// records end at a blank line or at the next `count`).
 pub fn cavp(rel: &str) -> Vec<std::collections::HashMap<String, String>> {
     let p = vectors_dir().join(rel);
     let s = std::fs::read_to_string(&p).unwrap();
@@ -51,6 +52,10 @@ pub fn cavp(rel: &str) -> Vec<std::collections::HashMap<String, String>> {
             continue;
         }
         if let Some((k, v)) = line.split_once('=') {
+            // Files without blank lines between records (the PQ KATs): a new `count` starts one.
+            if k.trim() == "count" && cur.contains_key("count") {
+                out.push(std::mem::take(&mut cur));
+            }
             cur.insert(k.trim().to_string(), v.trim().to_string());
         }
     }
