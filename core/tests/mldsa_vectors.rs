@@ -45,7 +45,7 @@ fn status<T: std::fmt::Debug>(r: xpscrypto_core::Result<T>) -> Status {
 /// `kat_MLDSA_*_det_pure` records 0–4: key pair from ξ, then the *external* (pure) signature with
 /// a 16-byte context and rnd = 0 — the path our `sign_with(…, deterministic)` takes, which the
 /// ACVP internal-interface files above do not reach. `sm` = signature ‖ message. Through the
-/// public API, the key handle, and every kernel that signs deterministically.
+/// public API, the key handle, and every kernel that takes a seed / signs deterministically.
 #[test]
 fn kat_det_pure_sign() {
     let mut n = 0;
@@ -64,6 +64,10 @@ fn kat_det_pure_sign() {
             assert_eq!(sign::sign_with(alg, &sk, &msg, &opts).unwrap(), want, "{id} (public API)");
             assert_eq!(sign::SigningKey::new(alg, &sk).unwrap().sign_with(&msg, &opts).unwrap(), want, "{id} (key handle)");
             for k in kernels(alg) {
+                if k.caps & dispatch::CAP_SEEDED_KEYPAIR != 0 {
+                    let (p, s) = hazmat::sign_keypair_on_kernel(&k, Some(&xi)).unwrap();
+                    assert_eq!((&p[..], s.as_slice()), (&pk[..], &sk[..]), "{id} keys on {}", k.desc.name());
+                }
                 if k.caps & dispatch::CAP_DETERMINISTIC != 0 {
                     assert_eq!(hazmat::sign_on_kernel(&k, &sk, &msg, &ctx, SIGN_FLAG_DETERMINISTIC).unwrap(), want, "{id} on {}", k.desc.name());
                 }

@@ -510,6 +510,10 @@ fn kat_records() {
                     assert_eq!(&got[..], &want[..], "{id} decaps on {}", kern.desc.name());
                 }
             }
+            for kern in kernels_of(alg).iter().filter(|k| seeded_keypair(k)) {
+                let (p, s) = hazmat::kem_keypair_on_kernel(kern, Some(&seed)).unwrap();
+                assert_eq!((&p[..], s.as_slice()), (&pk[..], &sk[..]), "{id} keys on {}", kern.desc.name());
+            }
             for kern in kernels_of(alg).iter().filter(|k| seeded_encaps(k)) {
                 let (c, k) = hazmat::kem_encapsulate_on_kernel(kern, &pk, Some(&m)).unwrap();
                 assert_eq!((&c[..], &k[..]), (&ct[..], &ss[..]), "{id} encaps on {}", kern.desc.name());

@@ -73,7 +73,9 @@ unsafe fn emit<M: Md>(h: &[M::Word; 8], out: *mut u8, out_len: usize) {
     }
     let n = out_len.min(M::OUT);
     // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
-    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) }
+    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) };
+    // The words past the digest (SHA-384's last two) are state, not output.
+    secure_zero(&mut digest);
 }
 
 unsafe extern "C" fn init<M: Md>(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
@@ -146,8 +148,10 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
     M::compress(&mut h, &tail[..used]);
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit::<M>(&h, out, out_len) };
-    // The message tail is the only secret left here: `h` now holds the output itself.
     secure_zero(&mut tail[..rest.len()]);
+    // `h` is the digest plus, for SHA-384, two words that are not output.
+    // SAFETY: `h` is our own array of plain words.
+    unsafe { crate::secure::ct::wipe_raw(h.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(&h)) };
 }
 
 /// The streaming kernel of `M` (no `compress` entry: only SHA-256 exports one, see `sha256`).

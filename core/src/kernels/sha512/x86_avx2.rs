@@ -1,12 +1,14 @@
 //! SHA-512 compression (FIPS 180-4 §6.4) on AVX2 + BMI2, two blocks at a time: the message
 //! schedule of both blocks runs in 256-bit registers (one 128-bit lane per block, two words per
 //! step) interleaved with the scalar rounds of the first block, so it fills the vector pipes
-//! while the rounds keep the scalar ones busy; the second block's rounds then read their
-//! W + K from memory. The rounds use `rorx` (BMI2), which leaves the flags alone, and keep the
-//! eight working variables in named locals (straight-line code, no array indexing).
+//! while the rounds keep the scalar ones busy. The schedule goes to the stack as W + K, where
+//! the rounds of both blocks read it. The rounds use `rorx` (BMI2), which leaves the flags
+//! alone, and keep the eight working variables in named locals (straight-line code, no array
+//! indexing).
 //!
-//! Nothing branches on or indexes by data. The W + K words of the message are wiped from the
-//! stack before returning; copies in registers are not (best effort, as for every kernel).
+//! Nothing branches on or indexes by data. The whole W + K area (both lanes, also when the last
+//! block has no partner and its schedule fills both) is wiped before returning; copies in
+//! registers are not (best effort, as for every kernel).
 
 #![cfg(target_arch = "x86_64")]
 
@@ -52,7 +54,8 @@ struct Wk {
 pub unsafe fn compress(h: &mut [u64; 8], blocks: &[u8]) {
     debug_assert_eq!(blocks.len() % 128, 0);
     let n = blocks.len() / 128;
-    let mut wk = Wk { a: [0; 80], b: [0; 80] };
+    // Uninitialized: every word a round reads was written by the schedule first.
+    let mut wk = core::mem::MaybeUninit::<Wk>::uninit();
     let p = blocks.as_ptr();
     let mut i = 0;
     while i < n {
@@ -60,13 +63,12 @@ pub unsafe fn compress(h: &mut [u64; 8], blocks: &[u8]) {
         unsafe {
             let two = i + 1 < n;
             let pa = p.add(128 * i);
-            pair(h, &mut wk, pa, if two { pa.add(128) } else { pa }, two);
+            pair(h, wk.as_mut_ptr(), pa, if two { pa.add(128) } else { pa }, two);
         }
         i += 2;
     }
-    let used = if n > 1 { 2 * 640 } else { 640 };
-    // SAFETY: `wk` is our own stack value of 1280 bytes (plain words); `a` comes first.
-    unsafe { crate::secure::ct::wipe_raw((&raw mut wk).cast::<u8>(), used) };
+    // SAFETY: `wk` is our own stack slot of `size_of::<Wk>()` bytes (plain words).
+    unsafe { crate::secure::ct::wipe_raw(wk.as_mut_ptr().cast::<u8>(), core::mem::size_of::<Wk>()) };
 }
 
 /// σ0(x) = rotr(x, 1) ^ rotr(x, 8) ^ (x >> 7) on four words; the rotation by a byte is a shuffle.
@@ -126,14 +128,15 @@ macro_rules! rnd8 {
 /// equal `pa` (its schedule is computed and ignored).
 ///
 /// # Safety
-/// AVX2 and BMI2; `pa` and `pb` readable for 128 bytes.
+/// AVX2 and BMI2; `pa` and `pb` readable for 128 bytes; `wk` valid for writes (it may be
+/// uninitialized: every word is written before it is read).
 #[target_feature(enable = "avx2,bmi2")]
-unsafe fn pair(hs: &mut [u64; 8], wk: &mut Wk, pa: *const u8, pb: *const u8, two: bool) {
+unsafe fn pair(hs: &mut [u64; 8], wk: *mut Wk, pa: *const u8, pb: *const u8, two: bool) {
     let bswap = _mm256_setr_epi8(
         7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8,
     );
-    let wa: *mut u64 = wk.a.as_mut_ptr();
-    let wb: *mut u64 = wk.b.as_mut_ptr();
+    // SAFETY: field places of the caller's `Wk` slot (no reference to uninitialized memory).
+    let (wa, wb): (*mut u64, *mut u64) = unsafe { ((&raw mut (*wk).a).cast(), (&raw mut (*wk).b).cast()) };
     let k: *const u64 = K.as_ptr();
 
     // Words t, t + 1 of both blocks (first block in the low lane), stored as W + K.
