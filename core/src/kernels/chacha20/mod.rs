@@ -43,10 +43,64 @@ trait ChaCha: Sized {
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32];
     /// Whether the tag may use the AVX-512 IFMA Poly1305 (only kernels requiring IFMA say yes).
     const IFMA_POLY: bool = false;
-    /// Seal after `start`: encrypts `buf` in place and returns the tag over (aad, ciphertext).
-    fn seal_in_place(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
-        self.apply(buf);
+    /// Seal after `start`: encrypts the plaintext from `src` into `buf` and returns the tag over
+    /// (aad, ciphertext).
+    fn seal_from(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], src: Src, buf: &mut [u8]) -> [u8; 16] {
+        self.apply_from(src, buf);
         tag::<Self>(otk_of(&otk[..]), aad, buf)
+    }
+    /// [`Self::apply`] with the input taken from `src`. Default: chunk by chunk, each chunk of
+    /// the output filled from `src` just before it is encrypted (kernels whose keystream code
+    /// reads a separate input override it).
+    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
+        for (i, chunk) in buf.chunks_mut(CHUNK).enumerate() {
+            src.fill(chunk, i * CHUNK);
+            self.apply(chunk);
+        }
+    }
+}
+
+/// Chunk size of the default [`ChaCha::apply_from`] (a multiple of 64 bytes; cache-resident), so
+/// the copy of an out-of-place call is not a separate pass over memory.
+const CHUNK: usize = 16 * 1024;
+
+/// Where the plaintext (or ciphertext, for open) comes from: already in the output buffer, or a
+/// disjoint input copied into the output chunk by chunk.
+#[derive(Clone, Copy)]
+struct Src {
+    ptr: *const u8,
+    len: usize,
+}
+
+impl Src {
+    const IN_PLACE: Src = Src { ptr: std::ptr::null(), len: 0 };
+
+    /// # Safety
+    /// `ptr` is valid for reads of `len` bytes and does not overlap the output it will fill.
+    unsafe fn disjoint(ptr: *const u8, len: usize) -> Src {
+        Src { ptr, len }
+    }
+
+    /// The input of bytes `off .. off + n` (`None`: in place).
+    #[cfg(target_arch = "x86_64")]
+    fn at(self, off: usize, n: usize) -> Option<*const u8> {
+        if self.ptr.is_null() {
+            return None;
+        }
+        assert!(off <= self.len && n <= self.len - off, "range outside the input");
+        // SAFETY: in bounds (checked above).
+        Some(unsafe { self.ptr.add(off) })
+    }
+
+    /// Copies input bytes `off .. off + chunk.len()` into `chunk` (nothing when in place).
+    fn fill(self, chunk: &mut [u8], off: usize) {
+        if self.ptr.is_null() {
+            return;
+        }
+        assert!(off <= self.len && chunk.len() <= self.len - off, "chunk outside the input");
+        // SAFETY: in bounds of the input (checked above), which `disjoint`'s caller promised is
+        // readable and does not overlap the output `chunk` belongs to.
+        unsafe { std::ptr::copy_nonoverlapping(self.ptr.add(off), chunk.as_mut_ptr(), chunk.len()) }
     }
 }
 
@@ -115,6 +169,17 @@ impl ChaCha for Avx512 {
         unsafe { x86_avx512::xor_keystream_in_place(&p.key, &p.nonce, p.counter, buf) };
         p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
     }
+    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
+        let p = &mut self.p;
+        let Some(input) = src.at(0, buf.len()).filter(|_| buf.len() > 128) else {
+            src.fill(buf, 0);
+            return self.apply(buf);
+        };
+        // SAFETY: AVX-512F as above; `input` is readable for `buf.len()` bytes and disjoint
+        // from `buf` (`Src::disjoint`'s contract).
+        unsafe { x86_avx512::xor_keystream(&p.key, &p.nonce, p.counter, Some(input), buf) };
+        p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
+    }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         portable::hchacha20(key, nonce16)
     }
@@ -138,13 +203,16 @@ impl ChaCha for Avx512Ifma {
     fn apply(&mut self, buf: &mut [u8]) {
         self.0.apply(buf)
     }
+    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
+        self.0.apply_from(src, buf)
+    }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         Avx512::hchacha(key, nonce16)
     }
     /// From 2 KiB, ChaCha20 and Poly1305 run stitched (`x86_avx512::xor_keystream_and_mac`).
-    fn seal_in_place(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], buf: &mut [u8]) -> [u8; 16] {
+    fn seal_from(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], src: Src, buf: &mut [u8]) -> [u8; 16] {
         if buf.len() < 2048 {
-            self.apply(buf);
+            self.0.apply_from(src, buf);
             return tag::<Self>(otk_of(&otk[..]), aad, buf);
         }
         let key: &[u8; 32] = otk[..32].try_into().expect("32 bytes");
@@ -154,13 +222,16 @@ impl ChaCha for Avx512Ifma {
         let done = unsafe {
             mac.update_padded_ifma(aad);
             let mut stream = mac.ifma_stream();
-            let done = x86_avx512::xor_keystream_and_mac(&p.key, &p.nonce, p.counter, buf, &mut stream);
+            // `src` is readable for `buf.len()` bytes and disjoint from `buf` (or `None`).
+            let done = x86_avx512::xor_keystream_and_mac(&p.key, &p.nonce, p.counter, src.at(0, buf.len()), buf, &mut stream);
             mac.resume_from(stream);
             done
         };
         p.counter = p.counter.wrapping_add((done / 64) as u32);
         let rest = &mut buf[done..];
-        self.apply(rest);
+        // The tail's input: bytes `done..` of `src` (a sub-range: still readable and disjoint).
+        let tail_src = Src { ptr: src.at(done, rest.len()).unwrap_or(std::ptr::null()), len: rest.len() };
+        self.0.apply_from(tail_src, rest);
         // SAFETY: as above.
         unsafe { mac.update_padded_ifma(rest) };
         mac.update_lengths(aad.len() as u64, buf.len() as u64);
@@ -261,12 +332,15 @@ unsafe extern "C" fn seal<C: ChaCha>(
     // SAFETY: `sched` holds a Sched from `setup`; pointers valid for their lengths; `input` and
     // `output` are equal or disjoint.
     let (s, nonce, aad) = unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len)) };
-    if len > 0 && !std::ptr::eq(input, output) {
-        // SAFETY: disjoint buffers of `len` bytes.
-        unsafe { std::ptr::copy_nonoverlapping(input, output, len) }
-    }
+    // SAFETY: `input` is valid for `len` bytes and, when not `output` itself, disjoint from it.
+    let mut src = if len > 0 && !std::ptr::eq(input, output) { unsafe { Src::disjoint(input, len) } } else { Src::IN_PLACE };
     // SAFETY: `output` valid for `len` writable bytes.
     let buf = unsafe { slice_mut(output, len) };
+    if len <= MEDIUM_MAX {
+        // Short messages: one copy in L1, then the in-place one-pass paths.
+        src.fill(buf, 0);
+        src = Src::IN_PLACE;
+    }
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
     let mut otk = crate::secure::ct::Wiped::<32>::new();
     let t = if len <= MEDIUM_MAX && C::xor_message_from_block1(&k, &n12, buf, &mut otk) {
@@ -275,7 +349,7 @@ unsafe extern "C" fn seal<C: ChaCha>(
     } else {
         let (mut c, block0) = start::<C>(&k, &n12);
         crate::secure::ct::secure_zero(&mut k);
-        c.seal_in_place(&block0, aad, buf)
+        c.seal_from(&block0, aad, src, buf)
     };
     // SAFETY: `tag_out` valid for 16 bytes.
     unsafe { slice_mut(tag_out, 16) }.copy_from_slice(&t);
@@ -322,12 +396,13 @@ impl<C: ChaCha> Keystream<C> {
             Keystream::Long(_, b0) => otk_of(&b0[..]),
         }
     }
-    /// XORs the message keystream (from block 1) into `buf`.
-    fn apply(&mut self, buf: &mut [u8]) {
+    /// XORs the message keystream (from block 1) into `buf`, filled from `src` first.
+    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
         if let Some(ks) = self.blocks() {
+            src.fill(buf, 0);
             buf.iter_mut().zip(&ks[64..]).for_each(|(b, k)| *b ^= k);
         } else if let Keystream::Long(c, _) = self {
-            c.apply(buf);
+            c.apply_from(src, buf);
         }
     }
 }
@@ -353,12 +428,10 @@ unsafe extern "C" fn open<C: ChaCha>(
     if !bool::from(expected.ct_eq(tag_in)) {
         return 1;
     }
-    if len > 0 && !std::ptr::eq(ct, output) {
-        // SAFETY: disjoint buffers of `len` bytes.
-        unsafe { std::ptr::copy_nonoverlapping(ct, output, len) }
-    }
+    // SAFETY: `ct` is valid for `len` bytes and, when not `output` itself, disjoint from it.
+    let src = if len > 0 && !std::ptr::eq(ct, output) { unsafe { Src::disjoint(ct, len) } } else { Src::IN_PLACE };
     // SAFETY: `output` valid for `len` writable bytes.
-    ks.apply(unsafe { slice_mut(output, len) });
+    ks.apply_from(src, unsafe { slice_mut(output, len) });
     0
 }
 

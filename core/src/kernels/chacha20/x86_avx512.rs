@@ -200,21 +200,39 @@ fn keystream16(w: &[u32; 16], first: u32, mut between: impl FnMut(usize)) -> [__
 /// The CPU must support AVX-512F.
 #[target_feature(enable = "avx512f")]
 pub unsafe fn xor_keystream_in_place(key: &[u8; 32], nonce: &[u8; 12], counter: u32, buf: &mut [u8]) {
+    // SAFETY: in place; AVX-512F per this function's contract.
+    unsafe { xor_keystream(key, nonce, counter, None, buf) }
+}
+
+/// Writes `src` XOR the keystream starting at block `counter` to `out`; `src` = `None`: in
+/// place (`out` is the input). Reading the input and writing the output in one pass (instead of
+/// copying first) is what keeps an out-of-place seal as fast as an in-place one.
+///
+/// # Safety
+/// The CPU must support AVX-512F; `src`, if given, is readable for `out.len()` bytes and does
+/// not overlap `out`.
+#[target_feature(enable = "avx512f")]
+pub unsafe fn xor_keystream(key: &[u8; 32], nonce: &[u8; 12], counter: u32, src: Option<*const u8>, out: &mut [u8]) {
     let init = initial(key, nonce, counter);
-    let mut w = if buf.len() > 512 { words(key, nonce, counter) } else { [0u32; 16] };
+    let mut w = if out.len() > 512 { words(key, nonce, counter) } else { [0u32; 16] };
+    let (len, dst) = (out.len(), out.as_mut_ptr());
+    let src = src.unwrap_or(dst.cast_const());
     let mut done = 0usize;
     let mut block = 0u32;
-    while done < buf.len() {
+    while done < len {
         // One pass per 16 blocks; a shorter rest in one pass of 4, 8 or 16 blocks. A pass is
         // bound by the latency of its 20 rounds, not by how many blocks it computes, so a rest of
         // 5–16 blocks costs one pass instead of two to four 4-block ones.
-        let n = (buf.len() - done).min(64 * 16);
-        let out = &mut buf[done..done + n];
-        match n {
-            0..=256 => xor_blocks(&keystream::<1, 4>(&init, block, |_| {}), out),
-            257..=512 => xor_blocks(&keystream::<2, 8>(&init, block, |_| {}), out),
-            _ => xor_blocks(&keystream16(&w, block, |_| {}), out),
-        };
+        let n = (len - done).min(64 * 16);
+        // SAFETY: bytes done..done + n of the input and the output (caller contract).
+        unsafe {
+            let (s, d) = (src.add(done), dst.add(done));
+            match n {
+                0..=256 => xor_blocks(&keystream::<1, 4>(&init, block, |_| {}), s, d, n),
+                257..=512 => xor_blocks(&keystream::<2, 8>(&init, block, |_| {}), s, d, n),
+                _ => xor_blocks(&keystream16(&w, block, |_| {}), s, d, n),
+            };
+        }
         done += n;
         block = block.wrapping_add(n.div_ceil(64) as u32);
     }
@@ -239,7 +257,9 @@ pub(crate) unsafe fn xor_message_from_block1(key: &[u8; 32], nonce: &[u8; 12], b
         unsafe { _mm512_storeu_si512(b0.as_mut_ptr().cast(), ks[0]) };
         otk.copy_from_slice(&b0[..32]);
         crate::secure::ct::secure_zero(&mut b0);
-        xor_blocks(&ks[1..], buf);
+        let p = buf.as_mut_ptr();
+        // SAFETY: `buf` is readable and writable for its length (in place).
+        unsafe { xor_blocks(&ks[1..], p, p, buf.len()) };
     }
     match 1 + buf.len().div_ceil(64) {
         0..=4 => finish(&keystream::<1, 4>(&initial(key, nonce, 0), 0, |_| {}), buf, otk),
@@ -252,18 +272,21 @@ pub(crate) unsafe fn xor_message_from_block1(key: &[u8; 32], nonce: &[u8; 12], b
     }
 }
 
-/// Seal's stitched path: encrypts `buf` (whole 1 KiB batches) in place from block `counter` and
-/// absorbs the ciphertext into `mac`; the eight Poly1305 chunks of batch k run between the double
-/// rounds of batch k + 1, so the multiply units work while the vector ALUs do ChaCha20. Returns
-/// the number of bytes processed (`buf.len()` rounded down to 1 KiB).
+/// Seal's stitched path: writes `src` (`None`: `buf` itself) XOR the keystream from block
+/// `counter` to `buf` (whole 1 KiB batches) and absorbs the ciphertext into `mac`; the eight
+/// Poly1305 chunks of batch k run between the double rounds of batch k + 1, so the multiply
+/// units work while the vector ALUs do ChaCha20. Returns the number of bytes processed
+/// (`buf.len()` rounded down to 1 KiB).
 ///
 /// # Safety
-/// The CPU must support AVX-512F and AVX-512 IFMA.
+/// The CPU must support AVX-512F and AVX-512 IFMA; `src`, if given, is readable for
+/// `buf.len()` bytes and does not overlap `buf`.
 #[target_feature(enable = "avx512f,avx512ifma")]
 pub(crate) unsafe fn xor_keystream_and_mac(
     key: &[u8; 32],
     nonce: &[u8; 12],
     counter: u32,
+    src: Option<*const u8>,
     buf: &mut [u8],
     mac: &mut crate::kernels::poly1305::x86_ifma::Stream,
 ) -> usize {
@@ -271,6 +294,7 @@ pub(crate) unsafe fn xor_keystream_and_mac(
     let mut w = words(key, nonce, counter);
     let batches = buf.len() / BATCH;
     let base = buf.as_mut_ptr();
+    let src = src.unwrap_or(base.cast_const());
     for k in 0..batches {
         // Ciphertext of the previous batch (already written), absorbed during this batch's rounds.
         let prev = (k > 0).then(|| base.wrapping_add(BATCH * (k - 1)).cast_const());
@@ -281,8 +305,8 @@ pub(crate) unsafe fn xor_keystream_and_mac(
                 unsafe { mac.absorb(p.add(128 * i)) }
             }
         });
-        // SAFETY: batch k is BATCH bytes inside `buf`, not aliased by `prev` (an earlier batch).
-        xor_blocks(&ks, unsafe { std::slice::from_raw_parts_mut(base.add(BATCH * k), BATCH) });
+        // SAFETY: batch k: BATCH bytes of the input and of `buf` (an earlier batch is `prev`).
+        unsafe { xor_blocks(&ks, src.add(BATCH * k), base.add(BATCH * k), BATCH) };
     }
     crate::secure::ct::secure_zero(bytes_of(&mut w));
     if batches > 0 {
@@ -294,31 +318,30 @@ pub(crate) unsafe fn xor_keystream_and_mac(
     BATCH * batches
 }
 
-/// XORs keystream blocks `ks` into `buf` (at most `64 · ks.len()` bytes); returns `buf.len()`.
+/// Writes `n` bytes (at most `64 · ks.len()`) of `src` XOR the keystream blocks `ks` to `dst`.
+///
+/// # Safety
+/// `src` readable and `dst` writable for `n` bytes; equal (in place) or disjoint.
 #[inline]
 #[target_feature(enable = "avx512f")]
-fn xor_blocks(ks: &[__m512i], buf: &mut [u8]) -> usize {
-    let n = buf.len();
+unsafe fn xor_blocks(ks: &[__m512i], src: *const u8, dst: *mut u8, n: usize) {
     debug_assert!(n <= 64 * ks.len());
     let whole = n / 64;
-    let p = buf.as_mut_ptr();
     for (i, k) in ks.iter().enumerate().take(whole) {
-        // SAFETY: 64·i + 64 <= n bytes at `p`; unaligned load/store of one block.
-        unsafe {
-            let q = p.add(64 * i);
-            _mm512_storeu_si512(q.cast(), _mm512_xor_si512(_mm512_loadu_si512(q.cast()), *k));
-        }
+        // SAFETY: 64·i + 64 <= n bytes at `src` and `dst`; unaligned load/store of one block.
+        unsafe { _mm512_storeu_si512(dst.add(64 * i).cast(), _mm512_xor_si512(_mm512_loadu_si512(src.add(64 * i).cast()), *k)) };
     }
     if !n.is_multiple_of(64) {
         let mut tmp = [0u8; 64];
         // SAFETY: `tmp` is 64 writable bytes.
         unsafe { _mm512_storeu_si512(tmp.as_mut_ptr().cast(), ks[whole]) };
-        for (x, k) in buf[64 * whole..].iter_mut().zip(tmp.iter()) {
-            *x ^= k;
+        for (j, k) in tmp.iter().enumerate().take(n - 64 * whole) {
+            let at = 64 * whole + j;
+            // SAFETY: `at < n`: in bounds of both buffers.
+            unsafe { *dst.add(at) = *src.add(at) ^ k };
         }
         crate::secure::ct::secure_zero(&mut tmp);
     }
-    n
 }
 
 #[cfg(test)]
