@@ -14,7 +14,8 @@
 //! `blake3/avx512`'s short path, `sha3-256/avx512`, `sha512/avx2`), the `data` class only: all-zero vs random input (plain hashing may
 //! see secrets, e.g. key material).
 //!
-//! `XPS_CT_SAMPLES` sets the measurements per row; `XPS_CT_KERNELS=avx512-ifma,aesni` keeps only
+//! `XPS_CT_FIXED=random` makes the fixed input of the `data` classes one random buffer instead of
+//! zeros. `XPS_CT_SAMPLES` sets the measurements per row; `XPS_CT_KERNELS=avx512-ifma,aesni` keeps only
 //! the kernels whose names contain one of the given strings.
 //!
 //! A benchmark, not a test: timing assertions do not belong in the test suite.
@@ -94,6 +95,15 @@ fn measure(n: usize, ring: &[(bool, Vec<u8>)], work: &std::cell::RefCell<Vec<u8>
     max_t(&out)
 }
 
+/// The fixed input of a `data` class: zeros, or one random buffer (`XPS_CT_FIXED=random`).
+fn fixed_input(rng: &mut Rng, len: usize, random: bool) -> Vec<u8> {
+    if random {
+        rng.bytes(len)
+    } else {
+        vec![0u8; len]
+    }
+}
+
 /// A ring of 2048 inputs: class true → `random()`, class false → `fixed`.
 fn ring(rng: &mut Rng, fixed: &[u8], mut random: impl FnMut(&mut Rng) -> Vec<u8>) -> Vec<(bool, Vec<u8>)> {
     (0..2048)
@@ -118,7 +128,12 @@ fn main() {
         .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).filter(|&x| x > 0).collect())
         .filter(|v: &Vec<usize>| !v.is_empty())
         .unwrap_or_else(|| vec![64, 1024, 4096]);
+    // XPS_CT_FIXED=random: the fixed input of the `data` classes is one random buffer instead of
+    // zeros (same bit statistics as the random class: tells a value-dependent code path from an
+    // effect of the data's Hamming weight on power and clock, which all-zero input maximizes).
+    let fixed_random = std::env::var("XPS_CT_FIXED").as_deref() == Ok("random");
     println!("dudect-style timing check, {n} measurements per row; |t| > 4.5 would indicate a leak");
+    println!("data class: {} vs random input", if fixed_random { "one fixed random" } else { "all-zero" });
     println!("{:<34} {:>5} {:>8} {:>8} {:>8}", "kernel", "bytes", "key", "data", "tag");
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for alg in [Alg::Aes256Gcm, Alg::ChaCha20Poly1305] {
@@ -133,7 +148,7 @@ fn main() {
             for &len in &sizes {
                 let fixed_key = rng.bytes(32);
                 let nonce = rng.bytes(12);
-                let zero = vec![0u8; len];
+                let zero = fixed_input(&mut rng, len, fixed_random);
                 let key = std::cell::RefCell::new(vec![0u8; 32]);
                 let keys = ring(&mut rng, &fixed_key, |r| r.bytes(32));
                 let t_key = measure(n, &keys, &key, || {
@@ -166,7 +181,7 @@ fn main() {
         let Candidate::Hash(k) = c else { continue };
         let Some(oneshot) = k.oneshot else { continue };
         for &len in &sizes {
-            let zero = vec![0u8; len];
+            let zero = fixed_input(&mut rng, len, fixed_random);
             let input = std::cell::RefCell::new(vec![0u8; len]);
             let data = ring(&mut rng, &zero, |r| r.bytes(len));
             let mut out = [0u8; 32];
