@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use xpscrypto_core::dispatch::{self, Candidate, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
+use xpscrypto_core::dispatch::{self, AeadKernel, AeadSchedule, Candidate, AEAD_SCHED_BYTES, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
 use xpscrypto_core::{aead, hash, hazmat, mac, Alg};
 
 /// Lengths: every length up to 1100 (all the one-pass ChaCha20 sizes to 960 bytes and their
@@ -107,6 +107,23 @@ fn hash_kernels_agree() {
     assert!(compared > 0 || std::env::var("XPS_CPU_DISABLE").is_ok(), "no accelerated hash kernel was compared");
 }
 
+/// Seal, then open, in place on `k` (the kernel ABI's `input == output`): (ciphertext ‖ tag,
+/// plaintext). The hazmat helpers call kernels out of place.
+fn seal_open_in_place(k: &AeadKernel, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let mut s = Box::new(AeadSchedule([0; AEAD_SCHED_BYTES]));
+    // SAFETY: a schedule blob of the ABI's size and a key slice with its length.
+    assert_eq!(unsafe { (k.setup)(&mut *s, key.as_ptr(), key.len()) }, 0);
+    let (mut buf, mut tag) = (pt.to_vec(), [0u8; 16]);
+    let p = buf.as_mut_ptr();
+    // SAFETY: `p` is valid for `buf.len()` bytes, used as input and output (in place).
+    unsafe { (k.seal)(&*s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), p, p, buf.len(), tag.as_mut_ptr()) };
+    let sealed = [&buf[..], &tag[..]].concat();
+    // SAFETY: as above, with the tag just written.
+    let rc = unsafe { (k.open)(&*s, nonce.as_ptr(), nonce.len(), aad.as_ptr(), aad.len(), p, p, buf.len(), tag.as_ptr()) };
+    assert_eq!(rc, 0, "{} in-place open", k.desc.name());
+    (sealed, buf)
+}
+
 #[test]
 fn aead_kernels_agree_and_cross_open() {
     xpscrypto_core::init().unwrap();
@@ -127,6 +144,9 @@ fn aead_kernels_agree_and_cross_open() {
                 let Candidate::Aead(k) = c else { unreachable!() };
                 let got = hazmat::aead_seal_on_kernel(alg, k, &key, &nonce, &aad, pt).unwrap();
                 assert_eq!(got, want, "{} len {len}", k.desc.name());
+                // In place (input == output, the Rust API's path) gives the same bytes back.
+                let (sealed, opened) = seal_open_in_place(k, &key, &nonce, &aad, pt);
+                assert_eq!((&sealed, &opened[..]), (&want, pt), "{} in place, len {len}", k.desc.name());
                 // Cross-open both ways, and a flipped bit is rejected by every kernel.
                 assert_eq!(hazmat::aead_open_on_kernel(alg, k, &key, &nonce, &aad, &want).unwrap(), pt);
                 assert_eq!(hazmat::aead_open_on_kernel(alg, &portable, &key, &nonce, &aad, &got).unwrap(), pt);

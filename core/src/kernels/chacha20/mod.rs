@@ -60,12 +60,18 @@ trait ChaCha: Sized {
     }
 }
 
-/// Chunk size of the default [`ChaCha::apply_from`] (a multiple of 64 bytes; cache-resident), so
-/// the copy of an out-of-place call is not a separate pass over memory.
+/// Chunk size of the default [`ChaCha::apply_from`] (cache-resident), so the copy of an
+/// out-of-place call is not a separate pass over memory. A multiple of 64: every chunk but the
+/// last is whole blocks, so the keystream counter steps stay exact.
 const CHUNK: usize = 16 * 1024;
+const _: () = assert!(CHUNK % 64 == 0);
 
 /// Where the plaintext (or ciphertext, for open) comes from: already in the output buffer, or a
-/// disjoint input copied into the output chunk by chunk.
+/// disjoint input (read directly by the AVX-512 kernels, copied per chunk by the others).
+///
+/// The range checks in `at`, `fill` and `skip` cannot fail for the callers in this file (every
+/// range lies inside the message); they are `assert!`s so that a future mistake stops the
+/// process (a panic inside these `extern "C"` kernels aborts) instead of reading out of bounds.
 #[derive(Clone, Copy)]
 struct Src {
     ptr: *const u8,
@@ -90,6 +96,17 @@ impl Src {
         assert!(off <= self.len && n <= self.len - off, "range outside the input");
         // SAFETY: in bounds (checked above).
         Some(unsafe { self.ptr.add(off) })
+    }
+
+    /// The input from byte `off` on (in place stays in place).
+    #[cfg(target_arch = "x86_64")]
+    fn skip(self, off: usize) -> Src {
+        if self.ptr.is_null() {
+            return Src::IN_PLACE;
+        }
+        assert!(off <= self.len, "offset outside the input");
+        // SAFETY: `off <= len`: a sub-range of the input, so still readable and disjoint.
+        Src { ptr: unsafe { self.ptr.add(off) }, len: self.len - off }
     }
 
     /// Copies input bytes `off .. off + chunk.len()` into `chunk` (nothing when in place).
@@ -218,20 +235,18 @@ impl ChaCha for Avx512Ifma {
         let key: &[u8; 32] = otk[..32].try_into().expect("32 bytes");
         let mut mac = crate::kernels::poly1305::scalar::Poly1305::new(key);
         let p = &mut self.0.p;
-        // SAFETY: this kernel is selected only on CPUs with AVX-512F and IFMA (all four calls).
+        // SAFETY: this kernel is selected only on CPUs with AVX-512F and IFMA (all four calls);
+        // `src.at` is readable for `buf.len()` bytes and disjoint from `buf`, or `None` (in place).
         let done = unsafe {
             mac.update_padded_ifma(aad);
             let mut stream = mac.ifma_stream();
-            // `src` is readable for `buf.len()` bytes and disjoint from `buf` (or `None`).
             let done = x86_avx512::xor_keystream_and_mac(&p.key, &p.nonce, p.counter, src.at(0, buf.len()), buf, &mut stream);
             mac.resume_from(stream);
             done
         };
         p.counter = p.counter.wrapping_add((done / 64) as u32);
         let rest = &mut buf[done..];
-        // The tail's input: bytes `done..` of `src` (a sub-range: still readable and disjoint).
-        let tail_src = Src { ptr: src.at(done, rest.len()).unwrap_or(std::ptr::null()), len: rest.len() };
-        self.0.apply_from(tail_src, rest);
+        self.0.apply_from(src.skip(done), rest);
         // SAFETY: as above.
         unsafe { mac.update_padded_ifma(rest) };
         mac.update_lengths(aad.len() as u64, buf.len() as u64);

@@ -376,6 +376,21 @@ mod tests {
             unsafe { super::xor_keystream_in_place(&key, &nonce, counter, &mut store[mis..mis + len]) };
             assert_eq!(&store[mis..mis + len], &want[..], "len {len} counter {counter}");
         }
+        // Out of place (`xor_keystream` with a separate input): misaligned input and output,
+        // every pass size, and near the top of the counter.
+        for len in (0..1100).step_by(7).chain([2048, 4097, 16384 + 65]) {
+            let key: [u8; 32] = std::array::from_fn(|_| next());
+            let nonce: [u8; 12] = std::array::from_fn(|_| next());
+            let counter = [0u32, 5, u32::MAX - 300][len % 3];
+            let data: Vec<u8> = (0..len + 3).map(|_| next()).collect();
+            let mut want = data[3..].to_vec();
+            super::super::portable::xor_keystream_in_place(&key, &nonce, counter, &mut want);
+            let mut out = vec![0u8; len + 1];
+            // SAFETY: AVX-512F checked above; the input is `len` readable bytes, disjoint from `out`.
+            unsafe { super::xor_keystream(&key, &nonce, counter, Some(data[3..].as_ptr()), &mut out[1..]) };
+            assert_eq!(&out[1..], &want[..], "out of place, len {len} counter {counter}");
+            assert_eq!(out[0], 0, "nothing before the output");
+        }
         // The 16-block path near the top of the 32-bit counter (room for the whole input).
         for len in [1024usize, 2048, 4096, 4096 + 100] {
             let counter = u32::MAX - 80;
