@@ -64,7 +64,7 @@ trait ChaCha: Sized {
 /// out-of-place call is not a separate pass over memory. A multiple of 64: every chunk but the
 /// last is whole blocks, so the keystream counter steps stay exact.
 const CHUNK: usize = 16 * 1024;
-const _: () = assert!(CHUNK % 64 == 0);
+const _: () = assert!(CHUNK.is_multiple_of(64));
 
 /// Where the plaintext (or ciphertext, for open) comes from: already in the output buffer, or a
 /// disjoint input (read directly by the AVX-512 kernels, copied per chunk by the others).
