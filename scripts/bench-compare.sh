@@ -22,20 +22,11 @@ if [ "${BENCH_NO_OPENSSL:-0}" = 1 ]; then
   cargo_flags+=(--no-default-features)
 else
   # The `openssl` crate links the system libcrypto: it needs pkg-config and the OpenSSL headers.
-  missing=()
-  command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-  if ! pkg-config --exists openssl 2>/dev/null; then missing+=(libssl-dev); fi
-  if [ "${#missing[@]}" -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "bench-compare: installing ${missing[*]} ..." >&2
-      apt-get update -qq </dev/null >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null >&2
-    else
-      echo "bench-compare: missing ${missing[*]}; install them (Debian: apt-get install libssl-dev pkg-config)" >&2
-      echo "               or run with BENCH_NO_OPENSSL=1 to skip the OpenSSL peer" >&2
-      exit 1
-    fi
-  fi
+  . scripts/openssl-dev.sh
+  ensure_openssl_dev bench-compare || {
+    echo "               or run with BENCH_NO_OPENSSL=1 to skip the OpenSSL peer" >&2
+    exit 1
+  }
 fi
 if [ -n "${BENCH_FEATURES:-}" ]; then
   cargo_flags+=(--features "$BENCH_FEATURES")

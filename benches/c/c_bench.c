@@ -9,7 +9,10 @@
  * timing, both outputs are compared byte for byte (AES-GCM and ChaCha20-Poly1305 are
  * deterministic for a given key, nonce and AAD): a mismatch stops the run.
  *
- *   scripts/c-bench.sh            (builds this against ./_install and runs it)
+ *   scripts/c-bench.sh [ID] [--in-place]   (builds this against ./_install and runs it)
+ *
+ * --in-place: seals run in place for both libraries (the output buffer is also the input; it is
+ * re-encrypted each call, which costs the same). Opens always run out of place.
  */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -91,9 +94,9 @@ static void measure(imp *a, imp *b) {
 
 static const uint8_t AAD[13] = "xpscrypto aad";
 
+static int in_place; /* --in-place: seals read their input from the output buffer */
+
 typedef struct {
-    uint32_t alg;
-    const EVP_CIPHER *cipher;
     int open; /* 0: seal, 1: open */
     size_t len;
     uint8_t key[32], nonce[12];
@@ -109,7 +112,7 @@ static void ours_aead(void *p, long n) {
     for (long i = 0; i < n; i++) {
         if (!a->open) a->nonce[0] = (uint8_t)i; /* seal: a new nonce per call; open: the valid one */
         xps_status st = a->open ? xps_aead_key_open(a->k, a->nonce, 12, AAD, 13, a->msg, a->len + 16, a->out, a->len, &out_len)
-                                : xps_aead_key_seal(a->k, a->nonce, 12, AAD, 13, a->msg, a->len, a->out, a->len + 16, &out_len);
+                                : xps_aead_key_seal(a->k, a->nonce, 12, AAD, 13, in_place ? a->out : a->msg, a->len, a->out, a->len + 16, &out_len);
         if (st != XPS_OK) die(a->open ? "xps open failed" : "xps seal failed");
     }
 }
@@ -128,7 +131,7 @@ static void ossl_aead(void *p, long n) {
         } else {
             a->nonce[0] = (uint8_t)i;
             if (!EVP_EncryptInit_ex(a->c, NULL, NULL, NULL, a->nonce) || !EVP_EncryptUpdate(a->c, NULL, &l, AAD, 13) ||
-                !EVP_EncryptUpdate(a->c, a->out, &l, a->msg, (int)a->len) || !EVP_EncryptFinal_ex(a->c, a->out + l, &l) ||
+                !EVP_EncryptUpdate(a->c, a->out, &l, in_place ? a->out : a->msg, (int)a->len) || !EVP_EncryptFinal_ex(a->c, a->out + l, &l) ||
                 !EVP_CIPHER_CTX_ctrl(a->c, EVP_CTRL_AEAD_GET_TAG, 16, a->out + a->len))
                 die("EVP seal failed");
         }
@@ -167,7 +170,7 @@ static void row(const char *op, size_t len, imp *ours, imp *peer) {
 }
 
 static void aead_row(const char *op, uint32_t alg, const EVP_CIPHER *cipher, int open, size_t len) {
-    aead_cell a = {.alg = alg, .cipher = cipher, .open = open, .len = len};
+    aead_cell a = {.open = open, .len = len};
     size_t key_len = (size_t)EVP_CIPHER_key_length(cipher);
     for (size_t i = 0; i < key_len; i++) a.key[i] = (uint8_t)(i * 7 + 1);
     a.msg = calloc(len + 16, 1);
@@ -180,8 +183,10 @@ static void aead_row(const char *op, uint32_t alg, const EVP_CIPHER *cipher, int
     if (!a.c || !EVP_EncryptInit_ex(a.c, cipher, NULL, a.key, NULL)) die("EVP init failed");
     /* Cross-check one seal (nonce byte 0 = 0): identical ciphertext and tag. */
     a.open = 0;
+    memcpy(a.out, a.msg, len); /* the input of an in-place seal */
     ours_aead(&a, 1);
     memcpy(theirs, a.out, len + 16);
+    memcpy(a.out, a.msg, len);
     ossl_aead(&a, 1);
     if (memcmp(theirs, a.out, len + 16) != 0) die("MISMATCH between xpscrypto and OpenSSL");
     a.open = open;
@@ -217,10 +222,17 @@ static void hash_row(const char *op, uint32_t alg, const EVP_MD *md, size_t len)
 
 int main(int argc, char **argv) {
     static const size_t sizes[] = {64, 1024, 16384, 1048576};
-    const char *only = argc > 1 ? argv[1] : NULL;
+    const char *only = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--in-place") == 0)
+            in_place = 1;
+        else
+            only = argv[i];
+    }
     if (xps_init() != XPS_OK) die("xps_init failed");
-    printf("xpscrypto %s (installed library) vs %s; MB/s = 10^6 bytes per second, median of %d batches.\n\n",
-           xps_version(), OpenSSL_version(OPENSSL_VERSION), BATCHES);
+    printf("xpscrypto %s (installed library) vs %s; MB/s = 10^6 bytes per second, median of %d batches;"
+           " seals %s.\n\n",
+           xps_version(), OpenSSL_version(OPENSSL_VERSION), BATCHES, in_place ? "in place" : "out of place");
     printf("| op | bytes | xpscrypto | OpenSSL | xpscrypto/OpenSSL |\n|---|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         size_t n = sizes[i];

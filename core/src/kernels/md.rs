@@ -41,11 +41,12 @@ impl BeBytes for u64 {
 }
 
 /// The streaming state in the `HashState` blob. `total` counts bytes (2^64 − 1 at most; the
-/// 128-bit length field of SHA-384/512 is that count times 8).
+/// 128-bit length field of SHA-384/512 is that count times 8). `buf` holds two blocks so that
+/// `finalize` pads in place like the one-shot does.
 #[repr(C)]
 pub(crate) struct State<W> {
     pub(crate) h: [W; 8],
-    buf: [u8; 128],
+    buf: [u8; 256],
     buf_len: usize,
     total: u64,
 }
@@ -67,20 +68,19 @@ fn pad<M: Md>(blk: &mut [u8], n: usize, total: u64) -> usize {
 /// # Safety
 /// `out` must be valid for `out_len` bytes.
 unsafe fn emit<M: Md>(h: &[M::Word; 8], out: *mut u8, out_len: usize) {
+    // Only the digest's words: SHA-384's last two are state, not output.
     let mut digest = [0u8; 64];
-    for (o, w) in digest.chunks_exact_mut(M::Word::SIZE).zip(h) {
+    for (o, w) in digest[..M::OUT].chunks_exact_mut(M::Word::SIZE).zip(h) {
         w.put(o);
     }
     let n = out_len.min(M::OUT);
     // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
     unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) };
-    // The words past the digest (SHA-384's last two) are state, not output.
-    secure_zero(&mut digest);
 }
 
 unsafe extern "C" fn init<M: Md>(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
     // SAFETY: `st` is a valid HashState; `fits::<State>()` checked size/alignment.
-    unsafe { st.cast::<State<M::Word>>().write(State { h: M::IV, buf: [0; 128], buf_len: 0, total: 0 }) }
+    unsafe { st.cast::<State<M::Word>>().write(State { h: M::IV, buf: [0; 256], buf_len: 0, total: 0 }) }
 }
 
 unsafe extern "C" fn update<M: Md>(st: *mut HashState, data: *const u8, len: usize) {
@@ -113,20 +113,8 @@ unsafe extern "C" fn update<M: Md>(st: *mut HashState, data: *const u8, len: usi
 unsafe extern "C" fn finalize<M: Md>(st: *mut HashState, out: *mut u8, out_len: usize) {
     // SAFETY: `st` holds a State written by `init` (the caller wipes the blob afterwards).
     let s = unsafe { &mut *st.cast::<State<M::Word>>() };
-    let (b, n) = (M::BLOCK, s.buf_len);
-    let len_at = b - b / 8;
-    // Padding in place: when the length field does not fit after the message, the buffer is
-    // compressed once padded with zeros and then reused for the length block.
-    s.buf[n] = 0x80;
-    if n >= len_at {
-        s.buf[n + 1..b].fill(0);
-        M::compress(&mut s.h, &s.buf[..b]);
-        s.buf[..len_at].fill(0);
-    } else {
-        s.buf[n + 1..len_at].fill(0);
-    }
-    s.buf[len_at..b].copy_from_slice(&(u128::from(s.total) << 3).to_be_bytes()[16 - b / 8..]);
-    M::compress(&mut s.h, &s.buf[..b]);
+    let used = pad::<M>(&mut s.buf, s.buf_len, s.total);
+    M::compress(&mut s.h, &s.buf[..used]);
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit::<M>(&s.h, out, out_len) }
 }
@@ -149,9 +137,11 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit::<M>(&h, out, out_len) };
     secure_zero(&mut tail[..rest.len()]);
-    // `h` is the digest plus, for SHA-384, two words that are not output.
-    // SAFETY: `h` is our own array of plain words.
-    unsafe { crate::secure::ct::wipe_raw(h.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(&h)) };
+    if M::OUT < 8 * M::Word::SIZE {
+        // A truncated hash (SHA-384): the words past the digest are state, not output.
+        // SAFETY: `h` is our own array of plain words.
+        unsafe { crate::secure::ct::wipe_raw(h.as_mut_ptr().cast::<u8>(), std::mem::size_of_val(&h)) };
+    }
 }
 
 /// The streaming kernel of `M` (no `compress` entry: only SHA-256 exports one, see `sha256`).

@@ -9,6 +9,9 @@
 //! The AVX-512 kernels seal a message of up to 960 bytes (15 blocks) from one keystream pass of 4,
 //! 8 or 16 blocks that also yields block 0 (the Poly1305 key), written from registers straight
 //! into the message; open uses the same pass through a wiped buffer (the tag is checked first).
+//! Out of place (input ≠ output), every kernel reads the input and writes the output in one pass
+//! (`ChaCha::apply_from`), except that messages of up to 960 bytes are copied first (in L1) and
+//! then take the in-place one-pass paths.
 //!
 //! Poly1305 is our scalar one (`poly1305/scalar.rs`; the `avx512-ifma` kernels add its IFMA path
 //! from 640 bytes): the scalar code measured faster than the `poly1305` crate at every size on
@@ -43,81 +46,14 @@ trait ChaCha: Sized {
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32];
     /// Whether the tag may use the AVX-512 IFMA Poly1305 (only kernels requiring IFMA say yes).
     const IFMA_POLY: bool = false;
-    /// Seal after `start`: encrypts the plaintext from `src` into `buf` and returns the tag over
-    /// (aad, ciphertext).
-    fn seal_from(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], src: Src, buf: &mut [u8]) -> [u8; 16] {
-        self.apply_from(src, buf);
+    /// [`Self::apply`] reading the data from `input` (`None`: `buf` itself, in place) and
+    /// writing the result to `buf`; `input` has `buf`'s length and does not overlap it.
+    fn apply_from(&mut self, input: Option<&[u8]>, buf: &mut [u8]);
+    /// Seal after `start`: encrypts `input` (`None`: `buf` in place) into `buf` and returns the
+    /// tag over (aad, ciphertext).
+    fn seal_from(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], input: Option<&[u8]>, buf: &mut [u8]) -> [u8; 16] {
+        self.apply_from(input, buf);
         tag::<Self>(otk_of(&otk[..]), aad, buf)
-    }
-    /// [`Self::apply`] with the input taken from `src`. Default: chunk by chunk, each chunk of
-    /// the output filled from `src` just before it is encrypted (kernels whose keystream code
-    /// reads a separate input override it).
-    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
-        for (i, chunk) in buf.chunks_mut(CHUNK).enumerate() {
-            src.fill(chunk, i * CHUNK);
-            self.apply(chunk);
-        }
-    }
-}
-
-/// Chunk size of the default [`ChaCha::apply_from`] (cache-resident), so the copy of an
-/// out-of-place call is not a separate pass over memory. A multiple of 64: every chunk but the
-/// last is whole blocks, so the keystream counter steps stay exact.
-const CHUNK: usize = 16 * 1024;
-const _: () = assert!(CHUNK.is_multiple_of(64));
-
-/// Where the plaintext (or ciphertext, for open) comes from: already in the output buffer, or a
-/// disjoint input (read directly by the AVX-512 kernels, copied per chunk by the others).
-///
-/// The range checks in `at`, `fill` and `skip` cannot fail for the callers in this file (every
-/// range lies inside the message); they are `assert!`s so that a future mistake stops the
-/// process (a panic inside these `extern "C"` kernels aborts) instead of reading out of bounds.
-#[derive(Clone, Copy)]
-struct Src {
-    ptr: *const u8,
-    len: usize,
-}
-
-impl Src {
-    const IN_PLACE: Src = Src { ptr: std::ptr::null(), len: 0 };
-
-    /// # Safety
-    /// `ptr` is valid for reads of `len` bytes and does not overlap the output it will fill.
-    unsafe fn disjoint(ptr: *const u8, len: usize) -> Src {
-        Src { ptr, len }
-    }
-
-    /// The input of bytes `off .. off + n` (`None`: in place).
-    #[cfg(target_arch = "x86_64")]
-    fn at(self, off: usize, n: usize) -> Option<*const u8> {
-        if self.ptr.is_null() {
-            return None;
-        }
-        assert!(off <= self.len && n <= self.len - off, "range outside the input");
-        // SAFETY: in bounds (checked above).
-        Some(unsafe { self.ptr.add(off) })
-    }
-
-    /// The input from byte `off` on (in place stays in place).
-    #[cfg(target_arch = "x86_64")]
-    fn skip(self, off: usize) -> Src {
-        if self.ptr.is_null() {
-            return Src::IN_PLACE;
-        }
-        assert!(off <= self.len, "offset outside the input");
-        // SAFETY: `off <= len`: a sub-range of the input, so still readable and disjoint.
-        Src { ptr: unsafe { self.ptr.add(off) }, len: self.len - off }
-    }
-
-    /// Copies input bytes `off .. off + chunk.len()` into `chunk` (nothing when in place).
-    fn fill(self, chunk: &mut [u8], off: usize) {
-        if self.ptr.is_null() {
-            return;
-        }
-        assert!(off <= self.len && chunk.len() <= self.len - off, "chunk outside the input");
-        // SAFETY: in bounds of the input (checked above), which `disjoint`'s caller promised is
-        // readable and does not overlap the output `chunk` belongs to.
-        unsafe { std::ptr::copy_nonoverlapping(self.ptr.add(off), chunk.as_mut_ptr(), chunk.len()) }
     }
 }
 
@@ -141,7 +77,13 @@ impl ChaCha for Portable {
         Portable { key: *key, nonce: *nonce, counter: 0 }
     }
     fn apply(&mut self, buf: &mut [u8]) {
-        portable::xor_keystream_in_place(&self.key, &self.nonce, self.counter, buf);
+        self.apply_from(None, buf)
+    }
+    fn apply_from(&mut self, input: Option<&[u8]>, buf: &mut [u8]) {
+        match input {
+            None => portable::xor_keystream_in_place(&self.key, &self.nonce, self.counter, buf),
+            Some(input) => portable::xor_keystream(&self.key, &self.nonce, self.counter, input, buf),
+        }
         self.counter = self.counter.wrapping_add(buf.len().div_ceil(64) as u32);
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
@@ -177,24 +119,21 @@ impl ChaCha for Avx512 {
         true
     }
     fn apply(&mut self, buf: &mut [u8]) {
-        let p = &mut self.p;
-        // One or two blocks (block 0 of a long message): the scalar code computes just those.
-        if buf.len() <= 128 {
-            return p.apply(buf);
-        }
-        // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement).
-        unsafe { x86_avx512::xor_keystream_in_place(&p.key, &p.nonce, p.counter, buf) };
-        p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
+        self.apply_from(None, buf)
     }
-    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
+    /// Reads `input` and writes `buf` in the same pass (no copy first): an out-of-place seal
+    /// costs what an in-place one does.
+    fn apply_from(&mut self, input: Option<&[u8]>, buf: &mut [u8]) {
         let p = &mut self.p;
-        let Some(input) = src.at(0, buf.len()).filter(|_| buf.len() > 128) else {
-            src.fill(buf, 0);
-            return self.apply(buf);
-        };
-        // SAFETY: AVX-512F as above; `input` is readable for `buf.len()` bytes and disjoint
-        // from `buf` (`Src::disjoint`'s contract).
-        unsafe { x86_avx512::xor_keystream(&p.key, &p.nonce, p.counter, Some(input), buf) };
+        // One or two blocks (block 0 of a long message, a stitched seal's tail): the scalar code
+        // computes just those.
+        if buf.len() <= 128 {
+            return p.apply_from(input, buf);
+        }
+        debug_assert!(input.is_none_or(|i| i.len() == buf.len()));
+        // SAFETY: this kernel is selected only on CPUs with AVX-512F (descriptor requirement);
+        // `input`, if given, is a slice of `buf.len()` bytes that does not overlap `buf`.
+        unsafe { x86_avx512::xor_keystream(&p.key, &p.nonce, p.counter, input.map(<[u8]>::as_ptr), buf) };
         p.counter = p.counter.wrapping_add(buf.len().div_ceil(64) as u32);
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
@@ -220,33 +159,33 @@ impl ChaCha for Avx512Ifma {
     fn apply(&mut self, buf: &mut [u8]) {
         self.0.apply(buf)
     }
-    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
-        self.0.apply_from(src, buf)
+    fn apply_from(&mut self, input: Option<&[u8]>, buf: &mut [u8]) {
+        self.0.apply_from(input, buf)
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         Avx512::hchacha(key, nonce16)
     }
     /// From 2 KiB, ChaCha20 and Poly1305 run stitched (`x86_avx512::xor_keystream_and_mac`).
-    fn seal_from(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], src: Src, buf: &mut [u8]) -> [u8; 16] {
+    fn seal_from(&mut self, otk: &crate::secure::ct::Wiped<64>, aad: &[u8], input: Option<&[u8]>, buf: &mut [u8]) -> [u8; 16] {
         if buf.len() < 2048 {
-            self.0.apply_from(src, buf);
+            self.0.apply_from(input, buf);
             return tag::<Self>(otk_of(&otk[..]), aad, buf);
         }
         let key: &[u8; 32] = otk[..32].try_into().expect("32 bytes");
         let mut mac = crate::kernels::poly1305::scalar::Poly1305::new(key);
         let p = &mut self.0.p;
         // SAFETY: this kernel is selected only on CPUs with AVX-512F and IFMA (all four calls);
-        // `src.at` is readable for `buf.len()` bytes and disjoint from `buf`, or `None` (in place).
+        // `input`, if given, is a slice of `buf.len()` bytes that does not overlap `buf`.
         let done = unsafe {
             mac.update_padded_ifma(aad);
             let mut stream = mac.ifma_stream();
-            let done = x86_avx512::xor_keystream_and_mac(&p.key, &p.nonce, p.counter, src.at(0, buf.len()), buf, &mut stream);
+            let done = x86_avx512::xor_keystream_and_mac(&p.key, &p.nonce, p.counter, input.map(<[u8]>::as_ptr), buf, &mut stream);
             mac.resume_from(stream);
             done
         };
         p.counter = p.counter.wrapping_add((done / 64) as u32);
         let rest = &mut buf[done..];
-        self.0.apply_from(src.skip(done), rest);
+        self.0.apply_from(input.map(|i| &i[done..]), rest);
         // SAFETY: as above.
         unsafe { mac.update_padded_ifma(rest) };
         mac.update_lengths(aad.len() as u64, buf.len() as u64);
@@ -261,6 +200,12 @@ impl ChaCha for Simd {
     }
     fn apply(&mut self, buf: &mut [u8]) {
         self.0.apply_keystream(buf);
+    }
+    fn apply_from(&mut self, input: Option<&[u8]>, buf: &mut [u8]) {
+        match input {
+            None => self.0.apply_keystream(buf),
+            Some(input) => self.0.apply_keystream_b2b(input, buf),
+        }
     }
     fn hchacha(key: &[u8; 32], nonce16: &[u8; 16]) -> [u8; 32] {
         chacha20::hchacha::<chacha20::R20>(key.into(), nonce16.into()).into()
@@ -347,14 +292,16 @@ unsafe extern "C" fn seal<C: ChaCha>(
     // SAFETY: `sched` holds a Sched from `setup`; pointers valid for their lengths; `input` and
     // `output` are equal or disjoint.
     let (s, nonce, aad) = unsafe { (&*sched.cast::<Sched>(), slice(nonce, nonce_len), slice(aad, aad_len)) };
-    // SAFETY: `input` is valid for `len` bytes and, when not `output` itself, disjoint from it.
-    let mut src = if len > 0 && !std::ptr::eq(input, output) { unsafe { Src::disjoint(input, len) } } else { Src::IN_PLACE };
+    // SAFETY: `input` is valid for `len` bytes and, when it is not `output` itself, disjoint
+    // from it (kernel ABI), so this shared slice can live beside the output's mutable one.
+    let mut input = (len > 0 && !std::ptr::eq(input, output)).then(|| unsafe { slice(input, len) });
     // SAFETY: `output` valid for `len` writable bytes.
     let buf = unsafe { slice_mut(output, len) };
     if len <= MEDIUM_MAX {
         // Short messages: one copy in L1, then the in-place one-pass paths.
-        src.fill(buf, 0);
-        src = Src::IN_PLACE;
+        if let Some(i) = input.take() {
+            buf.copy_from_slice(i);
+        }
     }
     let (mut k, n12) = subkey::<C>(&s.key, nonce);
     let mut otk = crate::secure::ct::Wiped::<32>::new();
@@ -364,7 +311,7 @@ unsafe extern "C" fn seal<C: ChaCha>(
     } else {
         let (mut c, block0) = start::<C>(&k, &n12);
         crate::secure::ct::secure_zero(&mut k);
-        c.seal_from(&block0, aad, src, buf)
+        c.seal_from(&block0, aad, input, buf)
     };
     // SAFETY: `tag_out` valid for 16 bytes.
     unsafe { slice_mut(tag_out, 16) }.copy_from_slice(&t);
@@ -411,13 +358,15 @@ impl<C: ChaCha> Keystream<C> {
             Keystream::Long(_, b0) => otk_of(&b0[..]),
         }
     }
-    /// XORs the message keystream (from block 1) into `buf`, filled from `src` first.
-    fn apply_from(&mut self, src: Src, buf: &mut [u8]) {
+    /// Writes `input` (`None`: `buf` in place) XOR the message keystream (from block 1) to `buf`.
+    fn apply_from(&mut self, input: Option<&[u8]>, buf: &mut [u8]) {
         if let Some(ks) = self.blocks() {
-            src.fill(buf, 0);
+            if let Some(i) = input {
+                buf.copy_from_slice(i);
+            }
             buf.iter_mut().zip(&ks[64..]).for_each(|(b, k)| *b ^= k);
         } else if let Keystream::Long(c, _) = self {
-            c.apply_from(src, buf);
+            c.apply_from(input, buf);
         }
     }
 }
@@ -443,10 +392,11 @@ unsafe extern "C" fn open<C: ChaCha>(
     if !bool::from(expected.ct_eq(tag_in)) {
         return 1;
     }
-    // SAFETY: `ct` is valid for `len` bytes and, when not `output` itself, disjoint from it.
-    let src = if len > 0 && !std::ptr::eq(ct, output) { unsafe { Src::disjoint(ct, len) } } else { Src::IN_PLACE };
+    // `ct` is disjoint from `output` unless it is `output` itself (kernel ABI): then the
+    // ciphertext is decrypted in place and `ct_s` is not used again.
+    let input = (len > 0 && !std::ptr::eq(ct, output)).then_some(ct_s);
     // SAFETY: `output` valid for `len` writable bytes.
-    ks.apply_from(src, unsafe { slice_mut(output, len) });
+    ks.apply_from(input, unsafe { slice_mut(output, len) });
     0
 }
 

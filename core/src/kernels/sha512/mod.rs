@@ -7,29 +7,27 @@ pub mod x86_avx2;
 use super::digest_kernel;
 use crate::dispatch::{HashKernel, KernelDesc};
 
-/// Initial hash values (FIPS 180-4 §5.3.5 and §5.3.4: fractional parts of the square roots of
-/// the first eight primes, and of the ninth to sixteenth).
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-pub(crate) const H512: [u64; 8] = [
-    0x6a09_e667_f3bc_c908, 0xbb67_ae85_84ca_a73b, 0x3c6e_f372_fe94_f82b, 0xa54f_f53a_5f1d_36f1,
-    0x510e_527f_ade6_82d1, 0x9b05_688c_2b3e_6c1f, 0x1f83_d9ab_fb41_bd6b, 0x5be0_cd19_137e_2179,
-];
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-pub(crate) const H384: [u64; 8] = [
-    0xcbbb_9d5d_c105_9ed8, 0x629a_292a_367c_d507, 0x9159_015a_3070_dd17, 0x152f_ecd8_f70e_5939,
-    0x6733_2667_ffc0_0b31, 0x8eb4_4a87_6858_1511, 0xdb0c_2e0d_64f9_8fa7, 0x47b5_481d_befa_4fa4,
-];
-
 static D384: KernelDesc = KernelDesc { name: c"sha384/rustcrypto".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 static D512: KernelDesc = KernelDesc { name: c"sha512/rustcrypto".as_ptr(), requires: 0, constant_time: true, priority: 0 };
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     //! Our SHA-384/512 kernels: the `md` layer over `x86_avx2::compress`.
-    use super::{x86_avx2, H384, H512};
+    use super::x86_avx2;
     use crate::cpu::bits;
     use crate::dispatch::{HashKernel, KernelDesc};
     use crate::kernels::md::{self, Md};
+
+    /// Initial hash values (FIPS 180-4 §5.3.5 and §5.3.4: fractional parts of the square roots of
+    /// the first eight primes, and of the ninth to sixteenth).
+    const H512: [u64; 8] = [
+        0x6a09_e667_f3bc_c908, 0xbb67_ae85_84ca_a73b, 0x3c6e_f372_fe94_f82b, 0xa54f_f53a_5f1d_36f1,
+        0x510e_527f_ade6_82d1, 0x9b05_688c_2b3e_6c1f, 0x1f83_d9ab_fb41_bd6b, 0x5be0_cd19_137e_2179,
+    ];
+    const H384: [u64; 8] = [
+        0xcbbb_9d5d_c105_9ed8, 0x629a_292a_367c_d507, 0x9159_015a_3070_dd17, 0x152f_ecd8_f70e_5939,
+        0x6733_2667_ffc0_0b31, 0x8eb4_4a87_6858_1511, 0xdb0c_2e0d_64f9_8fa7, 0x47b5_481d_befa_4fa4,
+    ];
 
     const REQUIRES: u64 = bits::AVX2 | bits::BMI2;
 
