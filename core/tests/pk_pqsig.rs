@@ -249,6 +249,92 @@ fn slh_dsa_acvp_keygen() {
     assert_eq!(n, 10);
 }
 
+/// The tests of an ACVP prompt file with the matching entries of its `expectedResults.json`,
+/// joined by `tcId`: (group, prompt test, expected test).
+fn acvp_joined(dir: &str) -> Vec<(serde_json::Value, serde_json::Value, serde_json::Value)> {
+    let (prompt, expected) = (load(&format!("{dir}/prompt.json")), load(&format!("{dir}/expectedResults.json")));
+    let mut want = HashMap::new();
+    for g in expected["testGroups"].as_array().unwrap() {
+        for t in g["tests"].as_array().unwrap() {
+            want.insert(u(t, "tcId"), t.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for g in prompt["testGroups"].as_array().unwrap() {
+        assert_eq!(g["parameterSet"], "SLH-DSA-SHA2-128s");
+        for t in g["tests"].as_array().unwrap() {
+            let e = want.remove(&u(t, "tcId")).expect("every prompt test has an expected result");
+            out.push((g.clone(), t.clone(), e));
+        }
+    }
+    assert!(want.is_empty(), "expected results without a prompt: {:?}", want.keys());
+    out
+}
+
+/// NIST ACVP SLH-DSA sigVer (vsId 53), SLH-DSA-SHA2-128s: group 19 (external interface, pure,
+/// with a context) through the public API, group 31 (internal interface, M' as given) through
+/// `hazmat`. `testPassed: false` cases must fail: a signature one byte too short or too long
+/// with `InvalidLength` (as for Wycheproof's `IncorrectSignatureLength`), a modified signature,
+/// message or key with `BadSignature` — never another status, never a pass.
+#[test]
+fn slh_dsa_acvp_sigver() {
+    let alg = Alg::SlhDsaSha2_128s;
+    let sig_len = sign::sizes(alg).unwrap().signature;
+    let (mut pass, mut fail) = (0, 0);
+    for (g, t, e) in acvp_joined("acvp/SLH-DSA-sigVer-FIPS205") {
+        let id = format!("tcId {}", t["tcId"]);
+        let (pk, msg, sig) = (h(&t, "pk"), h(&t, "message"), h(&t, "signature"));
+        let r = match g["signatureInterface"].as_str().unwrap() {
+            "external" => {
+                assert_eq!(g["preHash"], "pure", "{id}");
+                let ctx = h(&t, "context");
+                sign::verify_with(alg, &pk, &msg, &sig, &SignOptions { context: &ctx, deterministic: false })
+            }
+            "internal" => hazmat::slh_dsa_sha2_128s_verify_internal(&pk, &msg, &sig),
+            other => panic!("{id}: interface {other}"),
+        };
+        if e["testPassed"].as_bool().unwrap() {
+            r.unwrap_or_else(|err| panic!("{id}: {err}"));
+            pass += 1;
+        } else {
+            let want = if sig.len() == sig_len { Status::BadSignature } else { Status::InvalidLength };
+            assert_eq!(status(r), want, "{id}");
+            fail += 1;
+        }
+    }
+    assert_eq!((pass, fail), (4, 24));
+}
+
+/// NIST ACVP SLH-DSA sigGen (vsId 53), SLH-DSA-SHA2-128s, deterministic groups: 19 (external,
+/// pure, context) through the public API and the key handle, 31 (internal) through `hazmat`
+/// with opt_rand = PK.seed. Signatures must equal the expected bytes.
+#[test]
+fn slh_dsa_acvp_siggen_deterministic() {
+    let alg = Alg::SlhDsaSha2_128s;
+    let mut n = 0;
+    for (g, t, e) in acvp_joined("acvp/SLH-DSA-sigGen-FIPS205") {
+        let id = format!("tcId {}", t["tcId"]);
+        assert_eq!(g["deterministic"], true, "{id}");
+        let (sk, msg, want) = (h(&t, "sk"), h(&t, "message"), h(&e, "signature"));
+        match g["signatureInterface"].as_str().unwrap() {
+            "external" => {
+                assert_eq!(g["preHash"], "pure", "{id}");
+                let ctx = h(&t, "context");
+                let opts = SignOptions { context: &ctx, deterministic: true };
+                assert_eq!(sign::sign_with(alg, &sk, &msg, &opts).unwrap(), want, "{id}");
+                let key = sign::SigningKey::new(alg, &sk).unwrap();
+                assert_eq!(key.sign_with(&msg, &opts).unwrap(), want, "{id} (key handle)");
+            }
+            "internal" => {
+                assert_eq!(hazmat::slh_dsa_sha2_128s_sign_internal(&sk, &msg, None).unwrap(), want, "{id}");
+            }
+            other => panic!("{id}: interface {other}"),
+        }
+        n += 1;
+    }
+    assert_eq!(n, 14);
+}
+
 /// NIST SP 800-90A AES-256 CTR_DRBG without derivation function, as in the NIST PQC KAT
 /// generator (`rng.c`): written out here (the `aes` block cipher is the only dependency).
 struct KatDrbg {

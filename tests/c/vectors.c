@@ -5,13 +5,16 @@
  *   vectors [--quick] [--verbose] VECTORS_DIR
  *
  * --quick skips the slowest cases (PBKDF2 with more than 1024 iterations, the one-million-byte
- * repeated messages); used under valgrind. Skips are always counted and printed, never passed.
+ * repeated messages, SLH-DSA signing, ML-DSA signing cases flagged ManySteps); used under
+ * valgrind. Skips are always counted and printed, never passed.
  *
  * Public key: Wycheproof x25519 / ed25519, RFC 8032 (pure Ed25519) and RFC 7748 (incl. 1 and 1000
  * iterations; the 1,000,000 one is skipped), and — generically, skipped while the algorithm has no
  * kernel in the build — the ACVP ML-KEM keyGen / encapDecap and ML-DSA keyGen files and the X-Wing
- * draft vectors. ACVP ML-DSA sigVer needs the internal (no context prefix) interface, which the C
- * ABI does not export: it runs from Rust only.
+ * draft vectors; Wycheproof ML-KEM-768 and ML-DSA-44/65/87 verify and (deterministic) sign; ACVP
+ * SLH-DSA-SHA2-128s sigVer and deterministic sigGen, external interface. ACVP ML-DSA sigVer and
+ * the internal-interface SLH-DSA groups need the internal (no context prefix) interface, which the
+ * C ABI does not export: they run from Rust only.
  *
  * Per file it prints "passed / failed / skipped (reasons)"; the last line is exactly
  * "N passed, M failed" (read by CI). Exit status 0 only if nothing failed and every expected file
@@ -1230,6 +1233,280 @@ static void run_wycheproof_ed25519(const char *rel) {
     fs_end(&fs);
 }
 
+/* A verification through xps_verify_ex (and xps_verify when there is no context) must give
+ * `want`. */
+static int verify_case(fstat_t *fs, const char *id, uint32_t alg, const buf_t *pk, const buf_t *m, const buf_t *ctx, const buf_t *sig,
+                       xps_status want) {
+    xps_status s = xps_verify_ex(alg, pk->p, pk->n, m->p, m->n, ctx->p, ctx->n, sig->p, sig->n);
+    xps_status s2 = ctx->n == 0 ? xps_verify(alg, pk->p, pk->n, m->p, m->n, sig->p, sig->n) : want;
+    if (s != want || s2 != want) {
+        fs_msg(fs, "%s (%zu-byte sig, %zu-byte ctx): verify_ex %s, verify %s, want %s", id, sig->n, ctx->n, xps_status_name(s),
+               xps_status_name(s2), xps_status_name(want));
+        return 0;
+    }
+    return 1;
+}
+
+/* Deterministic signing through xps_sign_ex and an xps_sign_key handle: `want_sig` when
+ * want_status is XPS_OK, else refused with want_status and nothing written. */
+static int sign_det_case(fstat_t *fs, const char *id, uint32_t alg, const buf_t *sk, const buf_t *m, const buf_t *ctx, const buf_t *want_sig,
+                         xps_status want_status) {
+    size_t cap = xps_sign_bytes(alg) + 8, len = TU_LEN_SENTINEL;
+    uint8_t *b = xmalloc(cap);
+    xps_sign_key *k = NULL;
+    xps_status s;
+    int ok;
+    tu_fill(b, cap);
+    s = xps_sign_ex(alg, sk->p, sk->n, m->p, m->n, ctx->p, ctx->n, XPS_SIGN_DETERMINISTIC, b, cap, &len);
+    ok = want_status == XPS_OK ? out_ok(fs, id, "sign_ex", s, b, len, want_sig->p, want_sig->n)
+                               : refused_ok(fs, id, "sign_ex", s, want_status, b, cap, len);
+    if (want_status == XPS_OK) {
+        s = xps_sign_key_new(alg, sk->p, sk->n, &k);
+        if (s != XPS_OK) {
+            fs_msg(fs, "%s: xps_sign_key_new: %s (%s)", id, xps_status_name(s), xps_last_error_detail());
+            ok = 0;
+        } else {
+            tu_fill(b, cap);
+            len = TU_LEN_SENTINEL;
+            s = xps_sign_key_sign_ex(k, m->p, m->n, ctx->p, ctx->n, XPS_SIGN_DETERMINISTIC, b, cap, &len);
+            ok &= out_ok(fs, id, "key handle sign_ex", s, b, len, want_sig->p, want_sig->n);
+            xps_sign_key_free(k);
+        }
+    }
+    free(b);
+    return ok;
+}
+
+/* Wycheproof ML-DSA: the status an `invalid` case must get, from its flags (as in
+ * core/tests/mldsa_vectors.rs): wrong key length → BAD_KEY_LENGTH, wrong signature length or a
+ * context over 255 bytes → INVALID_LENGTH, out-of-range secret-key coefficients → INVALID_KEY,
+ * anything else → BAD_SIGNATURE. */
+static xps_status mldsa_invalid_status(const json_value *t) {
+    if (has_flag(t, "IncorrectPublicKeyLength") || has_flag(t, "IncorrectPrivateKeyLength")) return XPS_E_BAD_KEY_LENGTH;
+    if (has_flag(t, "IncorrectSignatureLength") || has_flag(t, "InvalidContext")) return XPS_E_INVALID_LENGTH;
+    if (has_flag(t, "InvalidPrivateKey")) return XPS_E_INVALID_KEY;
+    return XPS_E_BAD_SIGNATURE;
+}
+
+/* Wycheproof ML-DSA files: MlDsaVerify (group publicKey) and MlDsaSign (group privateSeed →
+ * seeded key generation, or privateKey = the FIPS 204 encoding), deterministic signing. */
+static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
+    fstat_t fs;
+    json_value *doc;
+    const json_value *groups;
+    size_t gi, ti;
+    fs_begin(&fs, rel);
+    doc = load_json(&fs, rel);
+    if (doc == NULL) {
+        fs_end(&fs);
+        return;
+    }
+    groups = json_get(doc, "testGroups");
+    for (gi = 0; gi < json_count(groups); gi++) {
+        const json_value *g = json_at(groups, gi);
+        const json_value *tests = json_get(g, "tests");
+        const char *type = json_get_string(g, "type");
+        int is_verify = type != NULL && strcmp(type, "MlDsaVerify") == 0;
+        buf_t key = {NULL, 0};
+        if (is_verify) {
+            if (!get_hex(&fs, g, "publicKey", &key, "group public key")) {
+                fs.fail++;
+                continue;
+            }
+        } else if (json_get(g, "privateSeed") != NULL) {
+            buf_t seed;
+            size_t pcap = xps_sign_publickeybytes(alg), scap = xps_sign_secretkeybytes(alg), pl = 0;
+            uint8_t *pb = xmalloc(pcap);
+            xps_status s;
+            if (!get_hex(&fs, g, "privateSeed", &seed, "group seed")) {
+                free(pb);
+                fs.fail++;
+                continue;
+            }
+            key.p = xmalloc(scap);
+            s = xps_sign_keypair(alg, seed.p, seed.n, pb, pcap, &pl, key.p, scap, &key.n);
+            free(pb);
+            buf_free(&seed);
+            if (s != XPS_OK) {
+                fs_msg(&fs, "group %zu: seeded keypair: %s", gi, xps_status_name(s));
+                buf_free(&key);
+                fs.fail++;
+                continue;
+            }
+        } else if (!get_hex(&fs, g, "privateKey", &key, "group private key")) {
+            fs.fail++;
+            continue;
+        }
+        for (ti = 0; ti < json_count(tests); ti++) {
+            const json_value *t = json_at(tests, ti);
+            const char *result = json_get_string(t, "result");
+            long long tc = -1;
+            char id[48];
+            buf_t m, sig, ctx = {NULL, 0};
+            xps_status want;
+            int ok;
+            json_get_int(t, "tcId", &tc);
+            snprintf(id, sizeof id, "tcId %lld", tc);
+            if (g_quick && !is_verify && has_flag(t, "ManySteps")) {
+                fs_skip(&fs, "--quick: ML-DSA signing, many rejection-loop steps");
+                continue;
+            }
+            if (!get_hex(&fs, t, "msg", &m, id) | !get_hex(&fs, t, "sig", &sig, id) || result == NULL ||
+                (json_get(t, "ctx") != NULL && !get_hex(&fs, t, "ctx", &ctx, id))) {
+                fs.fail++;
+                buf_free(&m), buf_free(&sig), buf_free(&ctx);
+                continue;
+            }
+            want = strcmp(result, "valid") == 0 ? XPS_OK : mldsa_invalid_status(t);
+            ok = is_verify ? verify_case(&fs, id, alg, &key, &m, &ctx, &sig, want) : sign_det_case(&fs, id, alg, &key, &m, &ctx, &sig, want);
+            if (ok) {
+                fs.pass++;
+            } else {
+                fs.fail++;
+            }
+            buf_free(&m), buf_free(&sig), buf_free(&ctx);
+        }
+        buf_free(&key);
+    }
+    json_free(doc);
+    fs_end(&fs);
+}
+
+/* Wycheproof ML-KEM-768 (as core/tests/mlkem_vectors.rs): seeded key generation (ek when
+ * given), decapsulation of c to K; a seed that is not 64 bytes or a ciphertext of the wrong
+ * length is refused with XPS_E_INVALID_LENGTH and nothing written. */
+static void run_wycheproof_mlkem(const char *rel, uint32_t alg) {
+    fstat_t fs;
+    json_value *doc;
+    const json_value *groups;
+    size_t gi, ti, pcap = xps_kem_publickeybytes(alg), scap = xps_kem_secretkeybytes(alg);
+    uint8_t *pb = xmalloc(pcap + 8), *sb = xmalloc(scap + 8), ob[40];
+    fs_begin(&fs, rel);
+    doc = load_json(&fs, rel);
+    groups = json_get(doc, "testGroups");
+    for (gi = 0; doc != NULL && gi < json_count(groups); gi++) {
+        const json_value *tests = json_get(json_at(groups, gi), "tests");
+        for (ti = 0; ti < json_count(tests); ti++) {
+            const json_value *t = json_at(tests, ti);
+            const char *result = json_get_string(t, "result");
+            long long tc = -1;
+            char id[48];
+            buf_t seed, c, ek = {NULL, 0}, kk = {NULL, 0};
+            size_t pl = TU_LEN_SENTINEL, sl = TU_LEN_SENTINEL, ol = TU_LEN_SENTINEL;
+            xps_status s;
+            int ok = 1;
+            json_get_int(t, "tcId", &tc);
+            snprintf(id, sizeof id, "tcId %lld", tc);
+            if (!get_hex(&fs, t, "seed", &seed, id) | !get_hex(&fs, t, "c", &c, id) || result == NULL ||
+                (json_get(t, "ek") != NULL && !get_hex(&fs, t, "ek", &ek, id)) || (json_get(t, "K") != NULL && !get_hex(&fs, t, "K", &kk, id))) {
+                fs.fail++;
+                buf_free(&seed), buf_free(&c), buf_free(&ek), buf_free(&kk);
+                continue;
+            }
+            tu_fill(pb, pcap + 8);
+            tu_fill(sb, scap + 8);
+            s = xps_kem_keypair(alg, seed.p, seed.n, pb, pcap + 8, &pl, sb, scap + 8, &sl);
+            tu_fill(ob, sizeof ob);
+            if (seed.n != 64) {
+                ok = strcmp(result, "invalid") == 0 && refused_ok(&fs, id, "keypair (seed length)", s, XPS_E_INVALID_LENGTH, sb, scap + 8, sl);
+            } else if (s != XPS_OK || (ek.p != NULL && !(pl == ek.n && eq(pb, ek.p, ek.n)))) {
+                fs_msg(&fs, "%s: keypair: %s, or ek differs", id, xps_status_name(s));
+                ok = 0;
+            } else if (c.n != xps_kem_ciphertextbytes(alg)) {
+                s = xps_kem_decapsulate(alg, sb, sl, c.p, c.n, ob, sizeof ob, &ol);
+                ok = strcmp(result, "invalid") == 0 && refused_ok(&fs, id, "decapsulate (ciphertext length)", s, XPS_E_INVALID_LENGTH, ob, sizeof ob, ol);
+            } else {
+                s = xps_kem_decapsulate(alg, sb, sl, c.p, c.n, ob, sizeof ob, &ol);
+                ok = strcmp(result, "valid") == 0 && out_ok(&fs, id, "decapsulate", s, ob, ol, kk.p, kk.n);
+            }
+            if (!ok) fs_msg(&fs, "%s: result \"%s\" not met", id, result);
+            ok ? fs.pass++ : fs.fail++;
+            buf_free(&seed), buf_free(&c), buf_free(&ek), buf_free(&kk);
+        }
+    }
+    free(pb);
+    free(sb);
+    json_free(doc);
+    fs_end(&fs);
+}
+
+/* NIST ACVP SLH-DSA sigVer / sigGen (prompt.json joined with expectedResults.json by tcId),
+ * external-interface pure groups only: the internal interface (M' as given) is not in the C ABI
+ * and runs from Rust (hazmat). sigVer: testPassed → XPS_OK, otherwise XPS_E_BAD_SIGNATURE, or
+ * XPS_E_INVALID_LENGTH for a signature of the wrong length. sigGen: deterministic signatures
+ * must equal the expected bytes. */
+static const json_value *acvp_expected(const json_value *expected, long long tc) {
+    const json_value *groups = json_get(expected, "testGroups");
+    size_t gi, ti;
+    for (gi = 0; gi < json_count(groups); gi++) {
+        const json_value *tests = json_get(json_at(groups, gi), "tests");
+        for (ti = 0; ti < json_count(tests); ti++) {
+            long long x = -2;
+            if (json_get_int(json_at(tests, ti), "tcId", &x) && x == tc) return json_at(tests, ti);
+        }
+    }
+    return NULL;
+}
+
+static void run_acvp_slh_dsa(const char *dir, int is_siggen) {
+    fstat_t fs;
+    char prel[160], erel[160];
+    json_value *prompt, *expected;
+    const json_value *groups;
+    size_t gi, ti;
+    snprintf(prel, sizeof prel, "%s/prompt.json", dir);
+    snprintf(erel, sizeof erel, "%s/expectedResults.json", dir);
+    fs_begin(&fs, dir);
+    prompt = load_json(&fs, prel);
+    expected = load_json(&fs, erel);
+    groups = json_get(prompt, "testGroups");
+    for (gi = 0; prompt != NULL && expected != NULL && gi < json_count(groups); gi++) {
+        const json_value *g = json_at(groups, gi);
+        const json_value *tests = json_get(g, "tests");
+        const char *iface = json_get_string(g, "signatureInterface");
+        uint32_t alg = alg_of_parameter_set(json_get_string(g, "parameterSet"));
+        for (ti = 0; ti < json_count(tests); ti++) {
+            const json_value *t = json_at(tests, ti), *e;
+            long long tc = -1;
+            char id[48];
+            buf_t key, m, ctx = {NULL, 0}, sig;
+            int ok;
+            json_get_int(t, "tcId", &tc);
+            snprintf(id, sizeof id, "tcId %lld", tc);
+            if (iface == NULL || strcmp(iface, "external") != 0) {
+                fs_skip(&fs, "internal interface (Rust hazmat only)");
+                continue;
+            }
+            if (is_siggen && g_quick) {
+                fs_skip(&fs, "--quick: SLH-DSA-SHA2-128s signing");
+                continue;
+            }
+            e = acvp_expected(expected, tc);
+            if (alg == 0 || e == NULL || !get_hex(&fs, t, is_siggen ? "sk" : "pk", &key, id) | !get_hex(&fs, t, "message", &m, id) |
+                                             !get_hex(&fs, t, "context", &ctx, id) | !get_hex(&fs, is_siggen ? e : t, "signature", &sig, id)) {
+                fs_msg(&fs, "%s: unknown parameter set, no expected result, or a missing field", id);
+                fs.fail++;
+                buf_free(&key), buf_free(&m), buf_free(&ctx), buf_free(&sig);
+                continue;
+            }
+            if (is_siggen) {
+                ok = sign_det_case(&fs, id, alg, &key, &m, &ctx, &sig, XPS_OK);
+            } else {
+                const json_value *passed = json_get(e, "testPassed");
+                xps_status want = passed != NULL && passed->type == JSON_BOOL && passed->boolean ? XPS_OK
+                                  : sig.n == xps_sign_bytes(alg)                                  ? XPS_E_BAD_SIGNATURE
+                                                                                                  : XPS_E_INVALID_LENGTH;
+                ok = verify_case(&fs, id, alg, &key, &m, &ctx, &sig, want);
+            }
+            ok ? fs.pass++ : fs.fail++;
+            buf_free(&key), buf_free(&m), buf_free(&ctx), buf_free(&sig);
+        }
+    }
+    json_free(prompt);
+    json_free(expected);
+    fs_end(&fs);
+}
+
 /* Seeded key generation (signature or KEM): the keys must equal pk / sk. */
 static int keypair_case(fstat_t *fs, const char *id, int is_kem, uint32_t alg, const buf_t *seed, const buf_t *pk, const buf_t *sk) {
     size_t pcap = pk->n + 8, scap = sk->n + 8, pl = TU_LEN_SENTINEL, sl = TU_LEN_SENTINEL;
@@ -1823,6 +2100,17 @@ int main(int argc, char **argv) {
         {"nist/cavp/SHAKE128VariableOut.rsp", XPS_ALG_SHAKE128}, {"nist/cavp/SHAKE256VariableOut.rsp", XPS_ALG_SHAKE256},
     };
 
+    static const struct {
+        const char *file;
+        uint32_t alg;
+    } mldsa[] = {
+        {"wycheproof/mldsa_44_verify_test.json", XPS_ALG_ML_DSA_44},       {"wycheproof/mldsa_65_verify_test.json", XPS_ALG_ML_DSA_65},
+        {"wycheproof/mldsa_87_verify_test.json", XPS_ALG_ML_DSA_87},       {"wycheproof/mldsa_44_sign_seed_test.json", XPS_ALG_ML_DSA_44},
+        {"wycheproof/mldsa_65_seed_sign_test.json", XPS_ALG_ML_DSA_65},    {"wycheproof/mldsa_87_sign_seed_test.json", XPS_ALG_ML_DSA_87},
+        {"wycheproof/mldsa_44_sign_noseed_test.json", XPS_ALG_ML_DSA_44},  {"wycheproof/mldsa_65_noseed_sign_test.json", XPS_ALG_ML_DSA_65},
+        {"wycheproof/mldsa_87_sign_noseed_test.json", XPS_ALG_ML_DSA_87},
+    };
+
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             g_quick = 1;
@@ -1861,6 +2149,12 @@ int main(int argc, char **argv) {
     run_acvp("acvp/ML-KEM-keyGen-FIPS203/internalProjection.json", ACVP_MLKEM_KEYGEN);
     run_acvp("acvp/ML-KEM-encapDecap-FIPS203/internalProjection.json", ACVP_MLKEM_ENCDEC);
     run_acvp("acvp/ML-DSA-keyGen-FIPS204/internalProjection.json", ACVP_MLDSA_KEYGEN);
+    run_acvp_slh_dsa("acvp/SLH-DSA-sigVer-FIPS205", 0);
+    run_acvp_slh_dsa("acvp/SLH-DSA-sigGen-FIPS205", 1);
+    run_wycheproof_mlkem("wycheproof/mlkem_768_test.json", XPS_ALG_ML_KEM_768);
+    for (i = 0; i < (int)(sizeof mldsa / sizeof mldsa[0]); i++) {
+        run_wycheproof_mldsa(mldsa[i].file, mldsa[i].alg);
+    }
     run_common_dir("rfc");
     run_common_dir("nist");
     for (i = 0; i < (int)(sizeof cavp / sizeof cavp[0]); i++) {
