@@ -14,7 +14,7 @@
 #
 # Every step runs even if an earlier one failed; the exit status is non-zero if any step failed.
 # Build trees: build/c-tests/{c,cpp,c-asan}; logs: build/c-tests/logs/. Set XPS_VALGRIND_FULL=1
-# to run the vectors under valgrind without --quick (about 1 minute instead of a few seconds).
+# to run the vectors under valgrind without --quick (several minutes instead of about half a minute).
 set -euo pipefail
 export LC_ALL=C
 

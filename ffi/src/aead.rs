@@ -358,43 +358,66 @@ pub unsafe extern "C" fn xps_aead_key_seal(
     out_len: *mut usize,
 ) -> xps_status {
     guard(|| {
-        // Fast path: all the checks of `seal_attached`, combined; if any fails, `seal_attached`
-        // runs them one by one and reports which.
-        if let Some(need) = pt_len.checked_add(TAG_LEN) {
-            if !k.is_null()
-                && !out_len.is_null()
-                && out_cap >= need
-                && range_ok(nonce, nonce_len)
-                && range_ok(aad, aad_len)
-                && range_ok(pt, pt_len)
-                && range_ok(out, need)
-                && !overlaps(nonce, nonce_len, out, need)
-                && !overlaps(aad, aad_len, out, need)
-                && (std::ptr::eq(pt, out) || !overlaps(pt, pt_len, out, need))
-            {
-                // SAFETY: `k` is a live handle (caller contract); nonce/aad/pt/out are validated
-                // ranges; pt is exactly `out` or disjoint from it; the tag goes to the last 16 of
-                // the `need` validated bytes of `out`, disjoint from pt and the ciphertext.
-                unsafe {
-                    (*k).inner.seal_parts(
-                        xpscrypto_core::dispatch::slice(nonce, nonce_len),
-                        xpscrypto_core::dispatch::slice(aad, aad_len),
-                        nonnull(pt.cast_mut(), pt_len),
-                        out,
-                        pt_len,
-                        out.add(pt_len),
-                    )?
-                };
-                set_len(out_len, need);
-                return Ok(());
-            }
+        // Fast path: all the checks of `seal_attached`, combined; if any fails,
+        // `seal_attached` (out of line) runs them one by one and reports which.
+        let need = pt_len.wrapping_add(TAG_LEN);
+        let ok = need >= TAG_LEN
+            && !k.is_null()
+            && !out_len.is_null()
+            && out_cap >= need
+            && range_ok(nonce, nonce_len)
+            && range_ok(aad, aad_len)
+            && range_ok(pt, pt_len)
+            && range_ok(out, need)
+            && !overlaps(nonce, nonce_len, out, need)
+            && !overlaps(aad, aad_len, out, need)
+            && (std::ptr::eq(pt, out) || !overlaps(pt, pt_len, out, need));
+        if !ok {
+            // SAFETY: the caller's contract, passed on; every pointer is validated inside.
+            return unsafe { key_seal_checked(k, nonce, nonce_len, aad, aad_len, pt, pt_len, out, out_cap, out_len) };
         }
-        // SAFETY: live handle; other pointers validated inside.
+        // SAFETY: `k` is a live handle (caller contract); nonce/aad/pt/out are validated ranges;
+        // pt is exactly `out` or disjoint from it; the tag goes to the last 16 of the `need`
+        // validated bytes of `out`, disjoint from pt and the ciphertext.
         unsafe {
-            let h = handle(k, "aead key")?;
-            seal_attached(&Keyed::Handle(&h.inner), (std::ptr::null(), 0), Side { nonce, nonce_len, aad, aad_len }, pt, pt_len, out, out_cap, out_len)
-        }
+            (*k).inner.seal_parts(
+                xpscrypto_core::dispatch::slice(nonce, nonce_len),
+                xpscrypto_core::dispatch::slice(aad, aad_len),
+                nonnull(pt.cast_mut(), pt_len),
+                out,
+                pt_len,
+                out.add(pt_len),
+            )?
+        };
+        set_len(out_len, need);
+        Ok(())
     })
+}
+
+/// `xps_aead_key_seal` with every check run one by one (the failing one is reported).
+///
+/// # Safety
+/// As `xps_aead_key_seal`.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn key_seal_checked(
+    k: *const xps_aead_key,
+    nonce: *const u8,
+    nonce_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    pt: *const u8,
+    pt_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> Result<(), Error> {
+    // SAFETY: live handle; other pointers validated inside.
+    unsafe {
+        let h = handle(k, "aead key")?;
+        seal_attached(&Keyed::Handle(&h.inner), (std::ptr::null(), 0), Side { nonce, nonce_len, aad, aad_len }, pt, pt_len, out, out_cap, out_len)
+    }
 }
 
 /// `xps_aead_open` with a key handle.
@@ -412,45 +435,68 @@ pub unsafe extern "C" fn xps_aead_key_open(
     out_len: *mut usize,
 ) -> xps_status {
     guard(|| {
-        // Fast path: all the checks of `open_attached`, combined; if any fails, `open_attached`
-        // runs them one by one and reports which.
-        if let Some(n_pt) = ct_len.checked_sub(TAG_LEN) {
-            if !k.is_null()
-                && !out_len.is_null()
-                && out_cap >= n_pt
-                && range_ok(nonce, nonce_len)
-                && range_ok(aad, aad_len)
-                && range_ok(ct, ct_len)
-                && range_ok(out, n_pt)
-                && !overlaps(nonce, nonce_len, out, n_pt)
-                && !overlaps(aad, aad_len, out, n_pt)
-                && (std::ptr::eq(ct, out) || !overlaps(ct, ct_len, out, n_pt))
-            {
-                // SAFETY: `ct` is a validated range of `ct_len >= 16` bytes; the tag is its last 16.
-                let tag: [u8; TAG_LEN] = unsafe { std::ptr::read_unaligned(ct.add(n_pt).cast()) };
-                // SAFETY: `k` is a live handle (caller contract); nonce/aad/ct/out are validated
-                // ranges; the ciphertext is exactly `out` or disjoint from it. The kernel verifies
-                // the tag before it writes `out`.
-                unsafe {
-                    (*k).inner.open_parts(
-                        xpscrypto_core::dispatch::slice(nonce, nonce_len),
-                        xpscrypto_core::dispatch::slice(aad, aad_len),
-                        ct,
-                        nonnull(out, n_pt),
-                        n_pt,
-                        &tag,
-                    )?
-                };
-                set_len(out_len, n_pt);
-                return Ok(());
-            }
+        // Fast path: all the checks of `open_attached`, combined; if any fails,
+        // `open_attached` (out of line) runs them one by one and reports which.
+        let n_pt = ct_len.wrapping_sub(TAG_LEN);
+        let ok = ct_len >= TAG_LEN
+            && !k.is_null()
+            && !out_len.is_null()
+            && out_cap >= n_pt
+            && range_ok(nonce, nonce_len)
+            && range_ok(aad, aad_len)
+            && range_ok(ct, ct_len)
+            && range_ok(out, n_pt)
+            && !overlaps(nonce, nonce_len, out, n_pt)
+            && !overlaps(aad, aad_len, out, n_pt)
+            && (std::ptr::eq(ct, out) || !overlaps(ct, ct_len, out, n_pt));
+        if !ok {
+            // SAFETY: the caller's contract, passed on; every pointer is validated inside.
+            return unsafe { key_open_checked(k, nonce, nonce_len, aad, aad_len, ct, ct_len, out, out_cap, out_len) };
         }
-        // SAFETY: live handle; other pointers validated inside.
+        // SAFETY: `ct` is a validated range of `ct_len >= 16` bytes; the tag is its last 16.
+        let tag: [u8; TAG_LEN] = unsafe { std::ptr::read_unaligned(ct.add(n_pt).cast()) };
+        // SAFETY: `k` is a live handle (caller contract); nonce/aad/ct/out are validated ranges;
+        // the ciphertext is exactly `out` or disjoint from it. The kernel verifies the tag
+        // before it writes `out`.
         unsafe {
-            let h = handle(k, "aead key")?;
-            open_attached(&Keyed::Handle(&h.inner), (std::ptr::null(), 0), Side { nonce, nonce_len, aad, aad_len }, ct, ct_len, out, out_cap, out_len)
-        }
+            (*k).inner.open_parts(
+                xpscrypto_core::dispatch::slice(nonce, nonce_len),
+                xpscrypto_core::dispatch::slice(aad, aad_len),
+                ct,
+                nonnull(out, n_pt),
+                n_pt,
+                &tag,
+            )?
+        };
+        set_len(out_len, n_pt);
+        Ok(())
     })
+}
+
+/// `xps_aead_key_open` with every check run one by one (the failing one is reported).
+///
+/// # Safety
+/// As `xps_aead_key_open`.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn key_open_checked(
+    k: *const xps_aead_key,
+    nonce: *const u8,
+    nonce_len: usize,
+    aad: *const u8,
+    aad_len: usize,
+    ct: *const u8,
+    ct_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> Result<(), Error> {
+    // SAFETY: live handle; other pointers validated inside.
+    unsafe {
+        let h = handle(k, "aead key")?;
+        open_attached(&Keyed::Handle(&h.inner), (std::ptr::null(), 0), Side { nonce, nonce_len, aad, aad_len }, ct, ct_len, out, out_cap, out_len)
+    }
 }
 
 /// `xps_aead_seal_detached` with a key handle.

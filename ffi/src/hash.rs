@@ -1,7 +1,7 @@
 //! Hashes and XOFs: one-shot and streaming (`xps_hash_ctx`).
 
 use crate::boundary::*;
-use xpscrypto_core::{hash, Status};
+use xpscrypto_core::{hash, Error, Status};
 
 /// Opaque streaming hash state. Create with `xps_hash_new*`, free with `xps_hash_free`.
 pub struct xps_hash_ctx {
@@ -22,8 +22,9 @@ pub extern "C" fn xps_hash_outbytes(alg: u32) -> usize {
 #[no_mangle]
 pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
     guard(|| {
-        // Fast path for fixed-output hashes: all the checks below, combined; if any fails, they
-        // run one by one and report which.
+        // Fast path for fixed-output hashes: all the checks of `hash_checked`, combined; if any
+        // fails, `hash_checked` (out of line) runs them one by one and reports
+        // which.
         if let Some((a, n)) = xpscrypto_core::Alg::from_id(alg).and_then(|a| hash::fixed_len(a).map(|n| (a, n))) {
             if !out_len.is_null() && out_cap >= n && range_ok(in_, in_len) && range_ok(out, out_cap) && !overlaps(in_, in_len, out, out_cap) {
                 // SAFETY: validated ranges (`n <= out_cap`), disjoint (checked above).
@@ -32,21 +33,33 @@ pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: 
                 return Ok(());
             }
         }
-        let a = crate::boundary::alg(alg)?;
-        need_len_ptr(out_len)?;
-        if let Some(n) = hash::digest_len(a)? {
-            if out_cap < n {
-                set_len(out_len, n);
-                return Err(e(Status::BufferTooSmall, format!("{} digest needs {n} bytes, out_cap is {out_cap}", a.name())));
-            }
-        }
-        // SAFETY: pointer/length pairs from the caller, validated by `input`/`output`.
-        let (data, o) = unsafe { (input(in_, in_len, "in")?, output(out, out_cap, "out")?) };
-        check_overlap(in_, in_len, out, out_cap, false, "in")?;
-        let n = hash::hash_into(a, data, o)?;
-        set_len(out_len, n);
-        Ok(())
+        // SAFETY: the caller's contract, passed on; every pointer is validated inside.
+        unsafe { hash_checked(alg, in_, in_len, out, out_cap, out_len) }
     })
+}
+
+/// `xps_hash` with every check run one by one (the failing one is reported); also the path of
+/// the variable-length BLAKE3 default output.
+///
+/// # Safety
+/// As `xps_hash`.
+#[cold]
+#[inline(never)]
+unsafe fn hash_checked(alg: u32, in_: *const u8, in_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> Result<(), Error> {
+    let a = crate::boundary::alg(alg)?;
+    need_len_ptr(out_len)?;
+    if let Some(n) = hash::digest_len(a)? {
+        if out_cap < n {
+            set_len(out_len, n);
+            return Err(e(Status::BufferTooSmall, format!("{} digest needs {n} bytes, out_cap is {out_cap}", a.name())));
+        }
+    }
+    // SAFETY: pointer/length pairs from the caller, validated by `input`/`output`.
+    let (data, o) = unsafe { (input(in_, in_len, "in")?, output(out, out_cap, "out")?) };
+    check_overlap(in_, in_len, out, out_cap, false, "in")?;
+    let n = hash::hash_into(a, data, o)?;
+    set_len(out_len, n);
+    Ok(())
 }
 
 /// One-shot XOF: `out_len` bytes of shake128, shake256 or blake3 output.

@@ -516,29 +516,111 @@ test('ACVP ML-DSA sigVer group keys (signPublicFromSecret)', () => {
   assert.equal(doc.testGroups.length, 3)
 })
 
-test('Wycheproof ML-DSA-65 verify', () => {
-  // valid → true; invalid → wrong public-key length BAD_KEY_LENGTH, wrong signature length or
-  // over-long context INVALID_LENGTH, anything else false.
-  const doc = loadJson('wycheproof/mldsa_65_verify_test.json')
-  let valid = 0
-  let invalid = 0
-  for (const [g, t] of wycheproofTests(doc)) {
-    const [pk, msg, sig, cid] = [hx(g.publicKey), hx(t.msg), hx(t.sig), caseId('mldsa', t)]
-    const options = 'ctx' in t ? { context: hx(t.ctx) } : undefined
-    const flags = new Set(t.flags)
-    const run = () => xps.verify('ml-dsa-65', pk, msg, sig, options)
-    if (t.result === 'valid') {
-      assert.equal(run(), true, cid)
-      valid++
+/** Status of an `invalid` Wycheproof ML-DSA case, from its flags. */
+function mldsaInvalidStatus(flags) {
+  if (flags.has('IncorrectPublicKeyLength') || flags.has('IncorrectPrivateKeyLength')) return S.BAD_KEY_LENGTH
+  if (flags.has('IncorrectSignatureLength') || flags.has('InvalidContext')) return S.INVALID_LENGTH
+  return S.INVALID_KEY // InvalidPrivateKey: out-of-range s1/s2 coefficients
+}
+
+for (const [file, alg, total] of [
+  ['mldsa_44_verify_test', 'ml-dsa-44', 80],
+  ['mldsa_65_verify_test', 'ml-dsa-65', 210],
+  ['mldsa_87_verify_test', 'ml-dsa-87', 76],
+]) {
+  test(`Wycheproof ${file}`, () => {
+    // valid → true; invalid → wrong public-key length BAD_KEY_LENGTH, wrong signature length or
+    // over-long context INVALID_LENGTH, anything else false.
+    const doc = loadJson(`wycheproof/${file}.json`)
+    let n = 0
+    for (const [g, t] of wycheproofTests(doc)) {
+      const [pk, msg, sig, cid] = [hx(g.publicKey), hx(t.msg), hx(t.sig), caseId('mldsa', t)]
+      const options = 'ctx' in t ? { context: hx(t.ctx) } : undefined
+      const flags = new Set(t.flags)
+      const run = () => xps.verify(alg, pk, msg, sig, options)
+      n++
+      if (t.result === 'valid') {
+        assert.equal(run(), true, cid)
+        continue
+      }
+      assert.equal(t.result, 'invalid', cid)
+      if (flags.has('IncorrectPublicKeyLength') || flags.has('IncorrectSignatureLength') || flags.has('InvalidContext')) {
+        expectStatus(mldsaInvalidStatus(flags), run, `${cid} ${[...flags]}`)
+      } else assert.equal(run(), false, `${cid} ${[...flags]}`)
+    }
+    assert.equal(n, total)
+  })
+}
+
+for (const [file, alg, total] of [
+  ['mldsa_44_sign_seed_test', 'ml-dsa-44', 59],
+  ['mldsa_65_seed_sign_test', 'ml-dsa-65', 63],
+  ['mldsa_87_sign_seed_test', 'ml-dsa-87', 54],
+  ['mldsa_44_sign_noseed_test', 'ml-dsa-44', 65],
+  ['mldsa_65_noseed_sign_test', 'ml-dsa-65', 67],
+  ['mldsa_87_sign_noseed_test', 'ml-dsa-87', 58],
+]) {
+  test(`Wycheproof ${file}: deterministic signing`, () => {
+    // Key from the group's seed (key generation) or encoded secret key; valid → exactly `sig`
+    // (flat and through SigningKey), invalid → the flag's status.
+    const doc = loadJson(`wycheproof/${file}.json`)
+    let n = 0
+    for (const [g, t] of wycheproofTests(doc)) {
+      const sk = 'privateSeed' in g ? xps.signKeypair(alg, hx(g.privateSeed)).secretKey : hx(g.privateKey)
+      const [msg, cid] = [hx(t.msg), caseId('mldsa', t)]
+      const options = { deterministic: true, ...('ctx' in t ? { context: hx(t.ctx) } : {}) }
+      n++
+      if (t.result === 'valid') {
+        assert.deepEqual(xps.sign(alg, sk, msg, options), hx(t.sig), cid)
+        assert.deepEqual(new xps.SigningKey(alg, sk).sign(msg, options), hx(t.sig), cid)
+        continue
+      }
+      assert.equal(t.result, 'invalid', cid)
+      expectStatus(mldsaInvalidStatus(new Set(t.flags)), () => xps.sign(alg, sk, msg, options), `${cid} ${t.flags}`)
+    }
+    assert.equal(n, total)
+  })
+}
+
+/** (group, prompt test, expected test) of an ACVP prompt/expectedResults pair, joined by tcId. */
+function acvpJoined(folder) {
+  const want = new Map()
+  for (const [, t] of wycheproofTests(loadJson(`${folder}/expectedResults.json`))) want.set(t.tcId, t)
+  const out = []
+  for (const [g, t] of wycheproofTests(loadJson(`${folder}/prompt.json`))) {
+    assert.ok(want.has(t.tcId), `tcId ${t.tcId} has an expected result`)
+    out.push([g, t, want.get(t.tcId)])
+    want.delete(t.tcId)
+  }
+  assert.equal(want.size, 0)
+  return out
+}
+
+test('ACVP SLH-DSA-SHA2-128s sigVer / deterministic sigGen, external interface (internal: Rust only)', () => {
+  const alg = 'slh-dsa-sha2-128s'
+  const runs = { ver: 0, gen: 0, internal: 0 }
+  for (const [g, t, e] of acvpJoined('acvp/SLH-DSA-sigVer-FIPS205')) {
+    if (g.signatureInterface !== 'external') {
+      runs.internal++
       continue
     }
-    assert.equal(t.result, 'invalid', cid)
-    if (flags.has('IncorrectPublicKeyLength')) expectStatus(S.BAD_KEY_LENGTH, run, `${cid} ${[...flags]}`)
-    else if (flags.has('IncorrectSignatureLength') || flags.has('InvalidContext')) expectStatus(S.INVALID_LENGTH, run, `${cid} ${[...flags]}`)
-    else assert.equal(run(), false, `${cid} ${[...flags]}`)
-    invalid++
+    const [pk, msg, sig] = [hx(t.pk), hx(t.message), hx(t.signature)]
+    const run = () => xps.verify(alg, pk, msg, sig, { context: hx(t.context) })
+    if (e.testPassed) assert.equal(run(), true, `tcId ${t.tcId}`)
+    else if (sig.length !== xps.signBytes(alg)) expectStatus(S.INVALID_LENGTH, run, `tcId ${t.tcId}`)
+    else assert.equal(run(), false, `tcId ${t.tcId}`)
+    runs.ver++
   }
-  assert.equal(valid + invalid, 210)
+  for (const [g, t, e] of acvpJoined('acvp/SLH-DSA-sigGen-FIPS205')) {
+    if (g.signatureInterface !== 'external') {
+      runs.internal++
+      continue
+    }
+    const got = xps.sign(alg, hx(t.sk), hx(t.message), { context: hx(t.context), deterministic: true })
+    assert.deepEqual(got, hx(e.signature), `tcId ${t.tcId}`)
+    runs.gen++
+  }
+  assert.deepEqual(runs, { ver: 14, gen: 7, internal: 21 })
 })
 
 test('ACVP SLH-DSA keyGen (FIPS 205): signKeypair(alg, SK.seed ‖ SK.prf ‖ PK.seed)', () => {

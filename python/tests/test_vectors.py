@@ -7,7 +7,8 @@ Not run here, on purpose (each is covered by the Rust tests):
 - ACVP ML-DSA sigVer: the file tests ``Verify_internal`` (no context prefix), which the Python
   API does not expose (none of its messages happens to have the pure-mode prefix); only its
   group keys are checked (``sign_public_from_secret``);
-- the SPHINCS+ KAT digest: needs the ``opt_rand`` input of ``slh_sign_internal``;
+- the SPHINCS+ KAT digest: needs the ``opt_rand`` input of ``slh_sign_internal``; the
+  internal-interface groups of the ACVP SLH-DSA sigVer/sigGen files, likewise;
 - keyed BLAKE2, Ed25519ctx/Ed25519ph and the 1,000,000-iteration X25519 case: not offered /
   minutes of CPU.
 Skipped cases are counted and the counts are asserted, so a skip can never hide a failure.
@@ -23,6 +24,7 @@ from xpscrypto import AuthenticationError, InvalidInputError
 
 BAD_KEY_LENGTH, INVALID_LENGTH, BAD_NONCE_LENGTH, BAD_TAG_LENGTH = 103, 102, 104, 105
 UNKNOWN_ALGORITHM, OUTPUT_TOO_LONG, AUTH_FAILED, WEAK_PUBLIC_KEY = 108, 110, 201, 203
+INVALID_KEY = 114
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,10 +469,26 @@ def test_acvp_mldsa_sigver_group_keys():
     assert len(doc["testGroups"]) == 3
 
 
-def test_wycheproof_mldsa_65_verify():
+def _mldsa_invalid_status(flags: set[str]) -> int:
+    if flags & {"IncorrectPublicKeyLength", "IncorrectPrivateKeyLength"}:
+        return BAD_KEY_LENGTH
+    if flags & {"IncorrectSignatureLength", "InvalidContext"}:
+        return INVALID_LENGTH
+    return INVALID_KEY  # InvalidPrivateKey: out-of-range s1/s2 coefficients
+
+
+@pytest.mark.parametrize(
+    "file, alg, total",
+    [
+        ("mldsa_44_verify_test", "ml-dsa-44", 80),
+        ("mldsa_65_verify_test", "ml-dsa-65", 210),
+        ("mldsa_87_verify_test", "ml-dsa-87", 76),
+    ],
+)
+def test_wycheproof_mldsa_verify(file: str, alg: str, total: int):
     """valid → True; invalid → wrong public-key length BAD_KEY_LENGTH, wrong signature length or
     over-long context INVALID_LENGTH, anything else False."""
-    doc = load_json("wycheproof/mldsa_65_verify_test.json")
+    doc = load_json(f"wycheproof/{file}.json")
     valid = invalid = 0
     for g, t in wycheproof_tests(doc):
         pk, msg, sig, cid = hx(g["publicKey"]), hx(t["msg"]), hx(t["sig"]), case_id("mldsa", t)
@@ -478,22 +496,91 @@ def test_wycheproof_mldsa_65_verify():
         flags = set(t["flags"])
 
         def run():
-            return xps.verify("ml-dsa-65", pk, msg, sig, context=ctx)
+            return xps.verify(alg, pk, msg, sig, context=ctx)
 
         if t["result"] == "valid":
             assert run() is True, cid
             valid += 1
             continue
         assert t["result"] == "invalid", cid
-        if "IncorrectPublicKeyLength" in flags or flags & {"IncorrectSignatureLength", "InvalidContext"}:
+        if flags & {"IncorrectPublicKeyLength", "IncorrectSignatureLength", "InvalidContext"}:
             with pytest.raises(InvalidInputError) as e:
                 run()
-            want = BAD_KEY_LENGTH if "IncorrectPublicKeyLength" in flags else INVALID_LENGTH
-            assert e.value.status == want, f"{cid} {flags}"
+            assert e.value.status == _mldsa_invalid_status(flags), f"{cid} {flags}"
         else:
             assert run() is False, f"{cid} {flags}"
         invalid += 1
-    assert valid + invalid == 210
+    assert valid + invalid == total
+
+
+@pytest.mark.parametrize(
+    "file, alg, total",
+    [
+        ("mldsa_44_sign_seed_test", "ml-dsa-44", 59),
+        ("mldsa_65_seed_sign_test", "ml-dsa-65", 63),
+        ("mldsa_87_sign_seed_test", "ml-dsa-87", 54),
+        ("mldsa_44_sign_noseed_test", "ml-dsa-44", 65),
+        ("mldsa_65_noseed_sign_test", "ml-dsa-65", 67),
+        ("mldsa_87_sign_noseed_test", "ml-dsa-87", 58),
+    ],
+)
+def test_wycheproof_mldsa_sign(file: str, alg: str, total: int):
+    """Deterministic signing from the group's seed (key generation) or encoded secret key:
+    valid → exactly ``sig`` (flat and through ``SigningKey``); invalid → the flag's status."""
+    doc = load_json(f"wycheproof/{file}.json")
+    n = 0
+    for g, t in wycheproof_tests(doc):
+        sk = xps.sign_keypair(alg, seed=hx(g["privateSeed"]))[1] if "privateSeed" in g else hx(g["privateKey"])
+        msg, cid = hx(t["msg"]), case_id("mldsa", t)
+        ctx = hx(t["ctx"]) if "ctx" in t else None
+        if t["result"] == "valid":
+            want = hx(t["sig"])
+            assert xps.sign(alg, sk, msg, context=ctx, deterministic=True) == want, cid
+            assert xps.SigningKey(alg, sk).sign(msg, context=ctx, deterministic=True) == want, cid
+        else:
+            assert t["result"] == "invalid", cid
+            with pytest.raises(InvalidInputError) as e:
+                xps.sign(alg, sk, msg, context=ctx, deterministic=True)
+            assert e.value.status == _mldsa_invalid_status(set(t["flags"])), f"{cid} {t['flags']}"
+        n += 1
+    assert n == total
+
+
+def _acvp_joined(folder: str):
+    """(group, prompt test, expected test) of an ACVP prompt/expectedResults pair, by tcId."""
+    want = {t["tcId"]: t for _, t in wycheproof_tests(load_json(f"{folder}/expectedResults.json"))}
+    out = [(g, t, want.pop(t["tcId"])) for g, t in wycheproof_tests(load_json(f"{folder}/prompt.json"))]
+    assert not want
+    return out
+
+
+def test_acvp_slh_dsa_sigver_and_siggen():
+    """ACVP SLH-DSA-SHA2-128s, external interface (pure, with context): sigVer (testPassed →
+    True; a signature of the wrong length → INVALID_LENGTH; otherwise False) and deterministic
+    sigGen (exactly the expected signature). The internal-interface groups run from Rust."""
+    alg, runs = "slh-dsa-sha2-128s", {"ver": 0, "gen": 0, "internal": 0}
+    for g, t, e in _acvp_joined("acvp/SLH-DSA-sigVer-FIPS205"):
+        if g["signatureInterface"] != "external":
+            runs["internal"] += 1
+            continue
+        pk, msg, sig, ctx = hx(t["pk"]), hx(t["message"]), hx(t["signature"]), hx(t["context"])
+        if e["testPassed"]:
+            assert xps.verify(alg, pk, msg, sig, context=ctx) is True, t["tcId"]
+        elif len(sig) != xps.sign_bytes(alg):
+            with pytest.raises(InvalidInputError) as exc:
+                xps.verify(alg, pk, msg, sig, context=ctx)
+            assert exc.value.status == INVALID_LENGTH, t["tcId"]
+        else:
+            assert xps.verify(alg, pk, msg, sig, context=ctx) is False, t["tcId"]
+        runs["ver"] += 1
+    for g, t, e in _acvp_joined("acvp/SLH-DSA-sigGen-FIPS205"):
+        if g["signatureInterface"] != "external":
+            runs["internal"] += 1
+            continue
+        got = xps.sign(alg, hx(t["sk"]), hx(t["message"]), context=hx(t["context"]), deterministic=True)
+        assert got == hx(e["signature"]), t["tcId"]
+        runs["gen"] += 1
+    assert runs == {"ver": 14, "gen": 7, "internal": 21}
 
 
 def test_acvp_slh_dsa_keygen():
