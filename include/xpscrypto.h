@@ -32,7 +32,8 @@
  *
  * Sections (in order): status & version, algorithm ids & sizes, hashes & XOFs, MACs, AEADs, KDFs,
  * signatures, KEMs & key agreement, algorithm names, randomness, constant-time helpers & secure
- * memory, CPU features, dispatch & policy, metrics, hot-patch, HPKE, keyring.
+ * memory, CPU features, dispatch & policy, metrics, hot-patch, HPKE, keyring, hazmat (xps_hazmat_*:
+ * the FIPS 204/205 internal signing interface, without domain separation, for ACVP vectors).
  */
 
 
@@ -3222,6 +3223,37 @@ xps_status xps_keyring_describe_json(const xps_keyring *keyring,
                                      uint8_t *out,
                                      size_t out_cap,
                                      size_t *out_len);
+
+/**
+ * Hazmat: signs `m_prime` with the FIPS 204/205 internal interface (no context prefix, no
+ * domain separation; for ACVP internal-interface vectors). `alg`: `XPS_ALG_ML_DSA_44/65/87`
+ * or `XPS_ALG_SLH_DSA_SHA2_128S` (other signature algorithms: `XPS_E_INVALID_PARAMETER`).
+ * `rnd`: ML-DSA's 32-byte `rnd` or SLH-DSA's 16-byte `opt_rand`; NULL/0 for the deterministic
+ * variant (ML-DSA: 32 zero bytes; SLH-DSA: PK.seed). Writes `xps_sign_bytes(alg)` bytes.
+ */
+xps_status xps_hazmat_sign_internal(uint32_t alg,
+                                    const uint8_t *sk,
+                                    size_t sk_len,
+                                    const uint8_t *m_prime,
+                                    size_t m_prime_len,
+                                    const uint8_t *rnd,
+                                    size_t rnd_len,
+                                    uint8_t *sig,
+                                    size_t sig_cap,
+                                    size_t *sig_len);
+
+/**
+ * Hazmat: verifies `sig` over `m_prime` with the FIPS 204/205 internal interface (see
+ * `xps_hazmat_sign_internal`). `XPS_OK` if valid, `XPS_E_BAD_SIGNATURE` if not; the statuses of
+ * `xps_verify_ex` for malformed lengths and keys.
+ */
+xps_status xps_hazmat_verify_internal(uint32_t alg,
+                                      const uint8_t *pk,
+                                      size_t pk_len,
+                                      const uint8_t *m_prime,
+                                      size_t m_prime_len,
+                                      const uint8_t *sig,
+                                      size_t sig_len);
 
 #ifdef __cplusplus
 }  // extern "C"

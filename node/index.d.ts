@@ -527,6 +527,20 @@ export declare function hashAsync(alg: string, data: Uint8Array, signal?: AbortS
 /** Output size of a fixed-length hash; `null` for shake128/shake256. */
 export declare function hashOutbytes(alg: string): number | null
 
+/**
+ * Hazmat: FIPS 204/205 *internal* signing (`ML-DSA.Sign_internal`, `slh_sign_internal`) over
+ * `mPrime` as given — no context prefix, no domain separation; for ACVP internal-interface
+ * vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; absent = deterministic.
+ * Synchronous only (a test-vector tool, not an application call).
+ */
+export declare function hazmatSignInternal(alg: string, secret: Uint8Array, mPrime: Uint8Array, rnd?: Uint8Array | undefined | null): Buffer
+
+/**
+ * Hazmat: internal-interface verification (see `hazmatSignInternal`): `true` / `false`;
+ * malformed lengths throw.
+ */
+export declare function hazmatVerifyInternal(alg: string, publicKey: Uint8Array, mPrime: Uint8Array, sig: Uint8Array): boolean
+
 /** HKDF (RFC 5869) extract-then-expand: `length` bytes (≤ 255·HashLen); empty salt = zeros. */
 export declare function hkdf(alg: string, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Buffer
 

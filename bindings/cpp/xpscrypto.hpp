@@ -781,6 +781,27 @@ inline bool verify(Algorithm a, bytes_view public_key, bytes_view msg, bytes_vie
                                                    opts.context.size(), sig.data(), sig.size()));
 }
 
+/// Hazmat: the FIPS 204/205 internal signing interface over `m_prime` as given (no context
+/// prefix, no domain separation) — for NIST ACVP internal-interface vectors, not applications.
+namespace hazmat {
+/// `ML-DSA.Sign_internal` / `slh_sign_internal`; `rnd` (ML-DSA 32 bytes, SLH-DSA 16 bytes) empty =
+/// the deterministic variant.
+inline std::vector<std::uint8_t> sign_internal(Algorithm a, bytes_view secret_key, bytes_view m_prime, bytes_view rnd = {}) {
+    std::vector<std::uint8_t> sig(::xps_sign_bytes(a));
+    std::size_t n = 0;
+    detail::check(::xps_hazmat_sign_internal(a, secret_key.data(), secret_key.size(), m_prime.data(), m_prime.size(), rnd.data(), rnd.size(),
+                                             sig.data(), sig.size(), &n));
+    sig.resize(n);
+    return sig;
+}
+
+/// `ML-DSA.Verify_internal` / `slh_verify_internal`: true / false; throws for malformed input.
+inline bool verify_internal(Algorithm a, bytes_view public_key, bytes_view m_prime, bytes_view sig) {
+    return detail::check_signature(
+        ::xps_hazmat_verify_internal(a, public_key.data(), public_key.size(), m_prime.data(), m_prime.size(), sig.data(), sig.size()));
+}
+}  // namespace hazmat
+
 /// KEM key generation: random, or from `seed` (ML-KEM: d ‖ z, 64 bytes).
 inline KeyPair kem_keypair(Algorithm a, bytes_view seed = {}) {
     std::vector<std::uint8_t> pk(::xps_kem_publickeybytes(a));

@@ -301,3 +301,52 @@ pub fn slh_dsa_sha2_128s_sign_internal(sk: &[u8], m_prime: &[u8], opt_rand: Opti
         err(s, format!("slh-dsa-sha2-128s internal signing: {}", s.message()))
     })
 }
+
+/// The FIPS 204 / FIPS 205 *internal* signing interface, for the algorithms that have one
+/// (`ml-dsa-44/65/87`: `ML-DSA.Sign_internal`, Algorithm 7; `slh-dsa-sha2-128s`:
+/// `slh_sign_internal`, Algorithm 19), over `m_prime` **as given**: no `0 ‖ len(ctx) ‖ ctx`
+/// prefix, so no domain separation between contexts or from HashML-DSA/HashSLH-DSA. For NIST
+/// ACVP `signatureInterface: "internal"` vectors (the C, Python and Node `hazmat` entry points).
+/// `rnd`: ML-DSA's 32-byte `rnd`, SLH-DSA's 16-byte `opt_rand`; `None` = the deterministic variant
+/// (ML-DSA: 32 zero bytes; SLH-DSA: PK.seed). Unlike the kernel-level helpers above, this is an
+/// operation: it refuses to run when the power-on self-tests failed or the policy denies `alg`.
+pub fn sign_internal(alg: Alg, sk: &[u8], m_prime: &[u8], rnd: Option<&[u8]>) -> Result<Vec<u8>> {
+    internal_gate(alg)?;
+    match alg {
+        Alg::MlDsa44 | Alg::MlDsa65 | Alg::MlDsa87 => {
+            let sizes = crate::sign::sizes(alg)?;
+            if sk.len() != sizes.secret_key {
+                return Err(err(Status::BadKeyLength, format!("{} secret key is {} bytes, got {}", alg.name(), sizes.secret_key, sk.len())));
+            }
+            ml_dsa_sign_internal_unprefixed(alg, sk, m_prime, rnd.unwrap_or(&[0u8; 32]))
+        }
+        Alg::SlhDsaSha2_128s => slh_dsa_sha2_128s_sign_internal(sk, m_prime, rnd),
+        _ => Err(no_internal_interface(alg)),
+    }
+}
+
+/// The internal verification interface (`ML-DSA.Verify_internal`, Algorithm 8;
+/// `slh_verify_internal`, Algorithm 20) over `m_prime` as given; see [`sign_internal`].
+/// `Ok(())` if valid, `BadSignature` if not; length statuses as [`crate::sign::verify`].
+pub fn verify_internal(alg: Alg, pk: &[u8], m_prime: &[u8], sig: &[u8]) -> Result<()> {
+    internal_gate(alg)?;
+    match alg {
+        Alg::MlDsa44 | Alg::MlDsa65 | Alg::MlDsa87 => ml_dsa_verify_internal_unprefixed(alg, pk, m_prime, sig),
+        Alg::SlhDsaSha2_128s => slh_dsa_sha2_128s_verify_internal(pk, m_prime, sig),
+        _ => Err(no_internal_interface(alg)),
+    }
+}
+
+/// Self-tests passed (initializing if needed) and the policy allows `alg`.
+fn internal_gate(alg: Alg) -> Result<()> {
+    crate::init()?;
+    crate::policy::check(alg)
+}
+
+fn no_internal_interface(alg: Alg) -> crate::Error {
+    if alg.family() == crate::Family::Sign {
+        err(Status::InvalidParameter, format!("{} has no FIPS 204/205 internal signing interface", alg.name()))
+    } else {
+        err(Status::WrongAlgorithmFamily, format!("{} is not a signature algorithm", alg.name()))
+    }
+}

@@ -335,6 +335,37 @@ fn slh_dsa_acvp_siggen_deterministic() {
     assert_eq!(n, 14);
 }
 
+/// `hazmat::sign_internal` / `verify_internal` (the C/Python/Node hazmat entry points): the
+/// internal signature of M′ = 0 ‖ 0 ‖ msg is the deterministic pure-mode signature of msg with an
+/// empty context (FIPS 204 Alg. 2, FIPS 205 Alg. 22); an explicit rnd of the wrong length, an
+/// algorithm without an internal interface, another family and a policy denial are refused.
+#[test]
+fn hazmat_internal_interface() {
+    let msg = b"internal interface";
+    let mp = [&[0u8, 0][..], msg].concat();
+    for (alg, rnd_len) in [(Alg::MlDsa44, 32), (Alg::SlhDsaSha2_128s, 16)] {
+        let (pk, sk) = sign::keypair(alg, Some(&vec![5u8; sign::sizes(alg).unwrap().seed])).unwrap();
+        let det = SignOptions { context: &[], deterministic: true };
+        let s = hazmat::sign_internal(alg, sk.as_slice(), &mp, None).unwrap();
+        assert_eq!(s, sign::sign_with(alg, sk.as_slice(), msg, &det).unwrap(), "{}", alg.name());
+        hazmat::verify_internal(alg, &pk, &mp, &s).unwrap();
+        assert_eq!(status(hazmat::verify_internal(alg, &pk, msg, &s)), Status::BadSignature);
+        let hedged = hazmat::sign_internal(alg, sk.as_slice(), &mp, Some(&vec![9u8; rnd_len])).unwrap();
+        sign::verify(alg, &pk, msg, &hedged).unwrap();
+        assert_eq!(status(hazmat::sign_internal(alg, sk.as_slice(), &mp, Some(&vec![9u8; rnd_len + 1]))), Status::InvalidLength);
+        assert_eq!(status(hazmat::sign_internal(alg, &sk.as_slice()[1..], &mp, None)), Status::BadKeyLength);
+    }
+    assert_eq!(status(hazmat::sign_internal(Alg::Ed25519, &[1; 32], &mp, None)), Status::InvalidParameter);
+    assert_eq!(status(hazmat::verify_internal(Alg::Sha256, &[1; 32], &mp, &[0; 64])), Status::WrongAlgorithmFamily);
+    // the policy is checked on every call (ML-DSA-44 is used by no other test in this file)
+    let (pk, sk) = sign::keypair(Alg::MlDsa44, None).unwrap();
+    let s = hazmat::sign_internal(Alg::MlDsa44, sk.as_slice(), &mp, None).unwrap();
+    policy::allow_algorithm(Alg::MlDsa44, false).unwrap();
+    let denied = (hazmat::sign_internal(Alg::MlDsa44, sk.as_slice(), &mp, None).map_err(|e| e.status), hazmat::verify_internal(Alg::MlDsa44, &pk, &mp, &s).map_err(|e| e.status));
+    policy::allow_algorithm(Alg::MlDsa44, true).unwrap();
+    assert_eq!(denied, (Err(Status::PolicyDenied), Err(Status::PolicyDenied)));
+}
+
 /// NIST SP 800-90A AES-256 CTR_DRBG without derivation function, as in the NIST PQC KAT
 /// generator (`rng.c`): written out here (the `aes` block cipher is the only dependency).
 struct KatDrbg {

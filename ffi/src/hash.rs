@@ -23,8 +23,7 @@ pub extern "C" fn xps_hash_outbytes(alg: u32) -> usize {
 pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
     guard(|| {
         // Fast path for fixed-output hashes: all the checks of `hash_checked`, combined; if any
-        // fails, `hash_checked` (out of line) runs them one by one and reports
-        // which.
+        // fails, `hash_checked` (out of line) runs them one by one and reports which.
         if let Some((a, n)) = xpscrypto_core::Alg::from_id(alg).and_then(|a| hash::fixed_len(a).map(|n| (a, n))) {
             if !out_len.is_null() && out_cap >= n && range_ok(in_, in_len) && range_ok(out, out_cap) && !overlaps(in_, in_len, out, out_cap) {
                 // SAFETY: validated ranges (`n <= out_cap`), disjoint (checked above).
@@ -39,7 +38,8 @@ pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: 
 }
 
 /// `xps_hash` with every check run one by one (the failing one is reported); also the path of
-/// the variable-length BLAKE3 default output.
+/// the XOFs' default-length output (SHAKE128 / SHAKE256: 32 / 64 bytes), which the fast path
+/// leaves out.
 ///
 /// # Safety
 /// As `xps_hash`.

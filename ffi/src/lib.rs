@@ -28,6 +28,7 @@ mod metrics;
 mod patch;
 mod hpke;
 mod keyring;
+mod hazmat;
 
 pub use aead::*;
 pub use consts::*;

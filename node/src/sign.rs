@@ -118,6 +118,22 @@ pub fn verify_async(alg: String, public_key: &[u8], msg: &[u8], sig: &[u8], opti
     spawn(move || verdict(core::verify_with(alg_of(&alg)?, &p, &m, &s, &CoreOptions { context: c.as_deref().map_or(&[][..], |v| v), deterministic: false })), signal)
 }
 
+/// Hazmat: FIPS 204/205 *internal* signing (`ML-DSA.Sign_internal`, `slh_sign_internal`) over
+/// `mPrime` as given — no context prefix, no domain separation; for ACVP internal-interface
+/// vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; absent = deterministic.
+/// Synchronous only (a test-vector tool, not an application call).
+#[napi]
+pub fn hazmat_sign_internal(alg: String, secret: &[u8], m_prime: &[u8], rnd: Option<&[u8]>) -> Result<Buffer> {
+    xpscrypto_core::hazmat::sign_internal(alg_of(&alg).js()?, secret, m_prime, rnd).map(Buffer::from).js()
+}
+
+/// Hazmat: internal-interface verification (see `hazmatSignInternal`): `true` / `false`;
+/// malformed lengths throw.
+#[napi]
+pub fn hazmat_verify_internal(alg: String, public_key: &[u8], m_prime: &[u8], sig: &[u8]) -> Result<bool> {
+    verdict(xpscrypto_core::hazmat::verify_internal(alg_of(&alg).js()?, public_key, m_prime, sig)).js()
+}
+
 fn sizes(a: &str) -> Result<core::SignSizes> {
     core::sizes(alg_of(a).js()?).js()
 }

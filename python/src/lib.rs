@@ -57,7 +57,7 @@ mod _native {
     use crate::secure::SecureBuffer;
     #[pymodule_export]
     use crate::sign::{
-        sign, sign_bytes, sign_contextbytes, sign_keypair, sign_public_from_secret, sign_publickeybytes, sign_secretkeybytes, sign_seedbytes, verify,
+        hazmat_sign_internal, hazmat_verify_internal, sign, sign_bytes, sign_contextbytes, sign_keypair, sign_public_from_secret, sign_publickeybytes, sign_secretkeybytes, sign_seedbytes, verify,
         SigningKey,
     };
     #[pymodule_export]

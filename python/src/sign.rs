@@ -60,6 +60,32 @@ pub fn verify(py: Python<'_>, alg: &str, public: Bin<'_>, msg: Bin<'_>, sig: Bin
     }
 }
 
+/// Hazmat: FIPS 204/205 *internal* signing (`ML-DSA.Sign_internal`, `slh_sign_internal`) over
+/// `m_prime` as given — no context prefix, no domain separation; for ACVP internal-interface
+/// vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; `None` = deterministic.
+#[pyfunction]
+#[pyo3(signature = (alg, secret, m_prime, *, rnd = None))]
+pub fn hazmat_sign_internal<'py>(py: Python<'py>, alg: &str, secret: Bin<'py>, m_prime: Bin<'py>, rnd: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
+    let a = crate::util::alg(alg, Family::Sign)?;
+    let (s, m) = (secret.detached(), m_prime.detached());
+    let r = rnd.as_ref().map(|b| b.detached());
+    let sig = py.detach(|| xpscrypto_core::hazmat::sign_internal(a, &s, &m, r.as_deref())).py()?;
+    Ok(PyBytes::new(py, &sig))
+}
+
+/// Hazmat: internal-interface verification (see `hazmat_sign_internal`): `True` / `False`;
+/// malformed lengths raise `InvalidInputError`.
+#[pyfunction]
+pub fn hazmat_verify_internal(py: Python<'_>, alg: &str, public: Bin<'_>, m_prime: Bin<'_>, sig: Bin<'_>) -> PyResult<bool> {
+    let a = crate::util::alg(alg, Family::Sign)?;
+    let (p, m, s) = (public.detached(), m_prime.detached(), sig.detached());
+    match py.detach(|| xpscrypto_core::hazmat::verify_internal(a, &p, &m, &s)) {
+        Ok(()) => Ok(true),
+        Err(e) if e.status == Status::BadSignature => Ok(false),
+        Err(e) => Err(core_err(e)),
+    }
+}
+
 fn sizes(name: &str) -> PyResult<core::SignSizes> {
     core::sizes(alg(name, Family::Sign)?).py()
 }

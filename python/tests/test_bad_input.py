@@ -47,6 +47,8 @@ CT, TAG = xps.aead_seal_detached("aes-256-gcm", K32, N12, b"pt", b"ad")
 T32 = xps.hmac("hmac-sha256", b"k", b"d")
 ED_PK, ED_SK = xps.sign_keypair("ed25519", seed=K32)
 ED_SIG = xps.sign("ed25519", ED_SK, b"m")
+MLDSA_PK, MLDSA_SK = xps.sign_keypair("ml-dsa-44", seed=K32)
+MLDSA_SIG = xps.hazmat_sign_internal("ml-dsa-44", MLDSA_SK, b"m")
 X_PK, X_SK = xps.kem_keypair("x25519", seed=K32)
 HP_PK, HP_SK = xps.hpke_derive_keypair(xps.HPKE_KEM_X25519_HKDF_SHA256, K32)
 HP_ENC, HP_CT = xps.hpke_seal(32, 1, 1, HP_PK, b"pt", info=b"i", aad=b"a")
@@ -140,6 +142,8 @@ CALLS = {
     "sign_public_from_secret": lambda: Call(xps.sign_public_from_secret, "ed25519", ED_SK, buffers=(1,), alg=0, other="x25519"),
     "sign": lambda: Call(xps.sign, "ed25519", ED_SK, b"m", context=b"", buffers=(1, 2), optional=("context",), alg=0, other="x25519"),
     "verify": lambda: Call(xps.verify, "ed25519", ED_PK, b"m", ED_SIG, context=b"", buffers=(1, 2, 3), optional=("context",), alg=0, other="x25519"),
+    "hazmat_sign_internal": lambda: Call(xps.hazmat_sign_internal, "ml-dsa-44", MLDSA_SK, b"m", rnd=K32, buffers=(1, 2), optional=("rnd",), alg=0, other="x25519"),
+    "hazmat_verify_internal": lambda: Call(xps.hazmat_verify_internal, "ml-dsa-44", MLDSA_PK, b"m", MLDSA_SIG, buffers=(1, 2, 3), alg=0, other="x25519"),
     "sign_publickeybytes": lambda: Call(xps.sign_publickeybytes, "ed25519", alg=0, other="x25519"),
     "sign_secretkeybytes": lambda: Call(xps.sign_secretkeybytes, "ed25519", alg=0, other="x25519"),
     "sign_bytes": lambda: Call(xps.sign_bytes, "ed25519", alg=0, other="x25519"),

@@ -12,9 +12,8 @@
  * iterations; the 1,000,000 one is skipped), and — generically, skipped while the algorithm has no
  * kernel in the build — the ACVP ML-KEM keyGen / encapDecap and ML-DSA keyGen files and the X-Wing
  * draft vectors; Wycheproof ML-KEM-768 and ML-DSA-44/65/87 verify and (deterministic) sign; ACVP
- * SLH-DSA-SHA2-128s sigVer and deterministic sigGen, external interface. ACVP ML-DSA sigVer and
- * the internal-interface SLH-DSA groups need the internal (no context prefix) interface, which the
- * C ABI does not export: they run from Rust only.
+ * SLH-DSA-SHA2-128s sigVer and deterministic sigGen. ACVP ML-DSA sigVer and the internal-interface
+ * SLH-DSA groups run through the hazmat entry points (xps_hazmat_*_internal: no context prefix).
  *
  * Per file it prints "passed / failed / skipped (reasons)"; the last line is exactly
  * "N passed, M failed" (read by CI). Exit status 0 only if nothing failed and every expected file
@@ -1290,11 +1289,12 @@ static xps_status mldsa_invalid_status(const json_value *t) {
 
 /* Wycheproof ML-DSA files: MlDsaVerify (group publicKey) and MlDsaSign (group privateSeed →
  * seeded key generation, or privateKey = the FIPS 204 encoding), deterministic signing. */
-static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
+static void run_wycheproof_mldsa(const char *rel, uint32_t alg, long want_valid, long want_invalid) {
     fstat_t fs;
     json_value *doc;
     const json_value *groups;
     size_t gi, ti;
+    long n_valid = 0, n_invalid = 0;
     fs_begin(&fs, rel);
     doc = load_json(&fs, rel);
     if (doc == NULL) {
@@ -1308,6 +1308,11 @@ static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
         const char *type = json_get_string(g, "type");
         int is_verify = type != NULL && strcmp(type, "MlDsaVerify") == 0;
         buf_t key = {NULL, 0};
+        if (!is_verify && (type == NULL || strcmp(type, "MlDsaSign") != 0)) {
+            fs_msg(&fs, "group %zu: unknown type \"%s\"", gi, type ? type : "(none)");
+            fs.fail++;
+            continue;
+        }
         if (is_verify) {
             if (!get_hex(&fs, g, "publicKey", &key, "group public key")) {
                 fs.fail++;
@@ -1349,6 +1354,7 @@ static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
             snprintf(id, sizeof id, "tcId %lld", tc);
             if (g_quick && !is_verify && has_flag(t, "ManySteps")) {
                 fs_skip(&fs, "--quick: ML-DSA signing, many rejection-loop steps");
+                result != NULL && strcmp(result, "valid") == 0 ? n_valid++ : n_invalid++;
                 continue;
             }
             if (!get_hex(&fs, t, "msg", &m, id) | !get_hex(&fs, t, "sig", &sig, id) || result == NULL ||
@@ -1358,6 +1364,7 @@ static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
                 continue;
             }
             want = strcmp(result, "valid") == 0 ? XPS_OK : mldsa_invalid_status(t);
+            want == XPS_OK ? n_valid++ : n_invalid++;
             ok = is_verify ? verify_case(&fs, id, alg, &key, &m, &ctx, &sig, want) : sign_det_case(&fs, id, alg, &key, &m, &ctx, &sig, want);
             if (ok) {
                 fs.pass++;
@@ -1368,6 +1375,11 @@ static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
         }
         buf_free(&key);
     }
+    /* every case of the file was seen (skipped ones included) */
+    if (n_valid != want_valid || n_invalid != want_invalid) {
+        fs_msg(&fs, "%ld valid / %ld invalid cases, expected %ld / %ld (file changed or truncated?)", n_valid, n_invalid, want_valid, want_invalid);
+        fs.fail++;
+    }
     json_free(doc);
     fs_end(&fs);
 }
@@ -1375,7 +1387,7 @@ static void run_wycheproof_mldsa(const char *rel, uint32_t alg) {
 /* Wycheproof ML-KEM-768 (as core/tests/mlkem_vectors.rs): seeded key generation (ek when
  * given), decapsulation of c to K; a seed that is not 64 bytes or a ciphertext of the wrong
  * length is refused with XPS_E_INVALID_LENGTH and nothing written. */
-static void run_wycheproof_mlkem(const char *rel, uint32_t alg) {
+static void run_wycheproof_mlkem(const char *rel, uint32_t alg, long want_cases) {
     fstat_t fs;
     json_value *doc;
     const json_value *groups;
@@ -1408,7 +1420,8 @@ static void run_wycheproof_mlkem(const char *rel, uint32_t alg) {
             s = xps_kem_keypair(alg, seed.p, seed.n, pb, pcap + 8, &pl, sb, scap + 8, &sl);
             tu_fill(ob, sizeof ob);
             if (seed.n != 64) {
-                ok = strcmp(result, "invalid") == 0 && refused_ok(&fs, id, "keypair (seed length)", s, XPS_E_INVALID_LENGTH, sb, scap + 8, sl);
+                ok = strcmp(result, "invalid") == 0 && refused_ok(&fs, id, "keypair (seed length): secret key", s, XPS_E_INVALID_LENGTH, sb, scap + 8, sl) &&
+                     refused_ok(&fs, id, "keypair (seed length): public key", s, XPS_E_INVALID_LENGTH, pb, pcap + 8, pl);
             } else if (s != XPS_OK || (ek.p != NULL && !(pl == ek.n && eq(pb, ek.p, ek.n)))) {
                 fs_msg(&fs, "%s: keypair: %s, or ek differs", id, xps_status_name(s));
                 ok = 0;
@@ -1426,13 +1439,31 @@ static void run_wycheproof_mlkem(const char *rel, uint32_t alg) {
     }
     free(pb);
     free(sb);
+    if (fs.pass + fs.fail != want_cases) {
+        fs_msg(&fs, "%ld cases, expected %ld (file changed or truncated?)", fs.pass + fs.fail, want_cases);
+        fs.fail++;
+    }
     json_free(doc);
     fs_end(&fs);
 }
 
-/* NIST ACVP SLH-DSA sigVer / sigGen (prompt.json joined with expectedResults.json by tcId),
- * external-interface pure groups only: the internal interface (M' as given) is not in the C ABI
- * and runs from Rust (hazmat). sigVer: testPassed → XPS_OK, otherwise XPS_E_BAD_SIGNATURE, or
+/* Deterministic internal-interface signing (M' as given) through xps_hazmat_sign_internal:
+ * exactly `want_sig`, with the 8 bytes after it untouched. */
+static int hazmat_sign_case(fstat_t *fs, const char *id, uint32_t alg, const buf_t *sk, const buf_t *m, const buf_t *want_sig) {
+    size_t cap = xps_sign_bytes(alg) + 8, len = TU_LEN_SENTINEL;
+    uint8_t *b = xmalloc(cap);
+    xps_status s;
+    int ok;
+    tu_fill(b, cap);
+    s = xps_hazmat_sign_internal(alg, sk->p, sk->n, m->p, m->n, NULL, 0, b, cap, &len);
+    ok = out_ok(fs, id, "hazmat sign_internal", s, b, len, want_sig->p, want_sig->n);
+    free(b);
+    return ok;
+}
+
+/* NIST ACVP SLH-DSA sigVer / sigGen (prompt.json joined with expectedResults.json by tcId):
+ * external-interface (pure, context) groups through xps_verify_ex / xps_sign_ex, internal ones
+ * (M' as given) through xps_hazmat_verify_internal / xps_hazmat_sign_internal. sigVer: testPassed → XPS_OK, otherwise XPS_E_BAD_SIGNATURE, or
  * XPS_E_INVALID_LENGTH for a signature of the wrong length. sigGen: deterministic signatures
  * must equal the expected bytes. */
 static const json_value *acvp_expected(const json_value *expected, long long tc) {
@@ -1469,12 +1500,14 @@ static void run_acvp_slh_dsa(const char *dir, int is_siggen) {
             const json_value *t = json_at(tests, ti), *e;
             long long tc = -1;
             char id[48];
-            buf_t key, m, ctx = {NULL, 0}, sig;
-            int ok;
+            buf_t key = {NULL, 0}, m = {NULL, 0}, ctx = {NULL, 0}, sig = {NULL, 0};
+            int ok, internal;
             json_get_int(t, "tcId", &tc);
             snprintf(id, sizeof id, "tcId %lld", tc);
-            if (iface == NULL || strcmp(iface, "external") != 0) {
-                fs_skip(&fs, "internal interface (Rust hazmat only)");
+            internal = iface != NULL && strcmp(iface, "internal") == 0;
+            if (iface == NULL || (!internal && strcmp(iface, "external") != 0)) {
+                fs_msg(&fs, "%s: signatureInterface missing or unknown", id);
+                fs.fail++;
                 continue;
             }
             if (is_siggen && g_quick) {
@@ -1483,20 +1516,29 @@ static void run_acvp_slh_dsa(const char *dir, int is_siggen) {
             }
             e = acvp_expected(expected, tc);
             if (alg == 0 || e == NULL || !get_hex(&fs, t, is_siggen ? "sk" : "pk", &key, id) | !get_hex(&fs, t, "message", &m, id) |
-                                             !get_hex(&fs, t, "context", &ctx, id) | !get_hex(&fs, is_siggen ? e : t, "signature", &sig, id)) {
+                                             (!internal && !get_hex(&fs, t, "context", &ctx, id)) |
+                                             !get_hex(&fs, is_siggen ? e : t, "signature", &sig, id)) {
                 fs_msg(&fs, "%s: unknown parameter set, no expected result, or a missing field", id);
                 fs.fail++;
                 buf_free(&key), buf_free(&m), buf_free(&ctx), buf_free(&sig);
                 continue;
             }
-            if (is_siggen) {
+            if (is_siggen && internal) {
+                ok = hazmat_sign_case(&fs, id, alg, &key, &m, &sig);
+            } else if (is_siggen) {
                 ok = sign_det_case(&fs, id, alg, &key, &m, &ctx, &sig, XPS_OK);
             } else {
                 const json_value *passed = json_get(e, "testPassed");
                 xps_status want = passed != NULL && passed->type == JSON_BOOL && passed->boolean ? XPS_OK
                                   : sig.n == xps_sign_bytes(alg)                                  ? XPS_E_BAD_SIGNATURE
                                                                                                   : XPS_E_INVALID_LENGTH;
-                ok = verify_case(&fs, id, alg, &key, &m, &ctx, &sig, want);
+                if (internal) {
+                    xps_status s = xps_hazmat_verify_internal(alg, key.p, key.n, m.p, m.n, sig.p, sig.n);
+                    ok = s == want;
+                    if (!ok) fs_msg(&fs, "%s: hazmat verify_internal %s, want %s", id, xps_status_name(s), xps_status_name(want));
+                } else {
+                    ok = verify_case(&fs, id, alg, &key, &m, &ctx, &sig, want);
+                }
             }
             ok ? fs.pass++ : fs.fail++;
             buf_free(&key), buf_free(&m), buf_free(&ctx), buf_free(&sig);
@@ -1708,7 +1750,7 @@ static void xwing_case(fstat_t *fs, const json_value *t, const char *id) {
 /* NIST ACVP internal-projection files (ML-KEM keyGen / encapDecap, ML-DSA keyGen). These use the
  * internal interfaces, which for these three operations coincide with the flat API's seeded calls:
  * ML-KEM keyGen from d ‖ z, encapsulation from m, ML-DSA keyGen from ξ. */
-enum acvp_kind { ACVP_MLKEM_KEYGEN, ACVP_MLKEM_ENCDEC, ACVP_MLDSA_KEYGEN };
+enum acvp_kind { ACVP_MLKEM_KEYGEN, ACVP_MLKEM_ENCDEC, ACVP_MLDSA_KEYGEN, ACVP_MLDSA_SIGVER };
 
 static void acvp_test(fstat_t *fs, enum acvp_kind kind, uint32_t alg, const json_value *g, const json_value *t, const char *id) {
     const char *fn = json_get_string(g, "function");
@@ -1733,6 +1775,27 @@ static void acvp_test(fstat_t *fs, enum acvp_kind kind, uint32_t alg, const json
             fs_case(fs, keypair_case(fs, id, 0, alg, &seed, &pk, &sk));
         }
         buf_free(&seed), buf_free(&pk), buf_free(&sk);
+    } else if (kind == ACVP_MLDSA_SIGVER) {
+        /* internal interface (M' as given) through xps_hazmat_verify_internal; the key is per
+         * test or per group; testPassed false → XPS_E_BAD_SIGNATURE */
+        const json_value *tp = json_get(t, "testPassed");
+        const char *iface = json_get_string(g, "signatureInterface");
+        buf_t pk = {NULL, 0}, m = {NULL, 0}, sig = {NULL, 0};
+        if (iface != NULL && strcmp(iface, "internal") != 0) {
+            fs_skip(fs, "ML-DSA sigVer: external-interface group (not in this file revision)");
+        } else if (tp == NULL || tp->type != JSON_BOOL || !get_hex(fs, json_get_string(t, "pk") != NULL ? t : g, "pk", &pk, id)) {
+            fs->fail++;
+        } else {
+            if (!get_hex(fs, t, "message", &m, id) | !get_hex(fs, t, "signature", &sig, id)) {
+                fs->fail++;
+            } else {
+                xps_status want = tp->boolean ? XPS_OK : XPS_E_BAD_SIGNATURE;
+                xps_status s = xps_hazmat_verify_internal(alg, pk.p, pk.n, m.p, m.n, sig.p, sig.n);
+                if (s != want) fs_msg(fs, "%s: hazmat verify_internal %s, want %s", id, xps_status_name(s), xps_status_name(want));
+                fs_case(fs, s == want);
+            }
+            buf_free(&pk), buf_free(&m), buf_free(&sig);
+        }
     } else if (fn != NULL && strcmp(fn, "encapsulation") == 0) {
         buf_t ek, dk, c, k, m;
         if (!get_hex(fs, t, "ek", &ek, id) | !get_hex(fs, t, "dk", &dk, id) | !get_hex(fs, t, "c", &c, id) | !get_hex(fs, t, "k", &k, id) |
@@ -1805,7 +1868,8 @@ static void run_acvp(const char *rel, enum acvp_kind kind) {
         const json_value *tests = json_get(g, "tests");
         const char *ps = json_get_string(g, "parameterSet");
         uint32_t alg = alg_of_parameter_set(ps);
-        int present = alg != 0 && (kind == ACVP_MLDSA_KEYGEN ? xps_sign_publickeybytes(alg) : xps_kem_publickeybytes(alg)) != 0;
+        int is_dsa = kind == ACVP_MLDSA_KEYGEN || kind == ACVP_MLDSA_SIGVER;
+        int present = alg != 0 && (is_dsa ? xps_sign_publickeybytes(alg) : xps_kem_publickeybytes(alg)) != 0;
         if (alg == 0) {
             fs_msg(&fs, "group %zu: unknown parameter set \"%s\"", gi, ps ? ps : "(none)");
             fs.fail++;
@@ -1816,7 +1880,7 @@ static void run_acvp(const char *rel, enum acvp_kind kind) {
             long long tc = -1;
             char id[64];
             if (!present) {
-                fs_skip(&fs, kind == ACVP_MLDSA_KEYGEN ? "ML-DSA: no kernel in this build" : "ML-KEM: no kernel in this build");
+                fs_skip(&fs, is_dsa ? "ML-DSA: no kernel in this build" : "ML-KEM: no kernel in this build");
                 continue;
             }
             json_get_int(t, "tcId", &tc);
@@ -2103,12 +2167,17 @@ int main(int argc, char **argv) {
     static const struct {
         const char *file;
         uint32_t alg;
+        long valid, invalid;
     } mldsa[] = {
-        {"wycheproof/mldsa_44_verify_test.json", XPS_ALG_ML_DSA_44},       {"wycheproof/mldsa_65_verify_test.json", XPS_ALG_ML_DSA_65},
-        {"wycheproof/mldsa_87_verify_test.json", XPS_ALG_ML_DSA_87},       {"wycheproof/mldsa_44_sign_seed_test.json", XPS_ALG_ML_DSA_44},
-        {"wycheproof/mldsa_65_seed_sign_test.json", XPS_ALG_ML_DSA_65},    {"wycheproof/mldsa_87_sign_seed_test.json", XPS_ALG_ML_DSA_87},
-        {"wycheproof/mldsa_44_sign_noseed_test.json", XPS_ALG_ML_DSA_44},  {"wycheproof/mldsa_65_noseed_sign_test.json", XPS_ALG_ML_DSA_65},
-        {"wycheproof/mldsa_87_sign_noseed_test.json", XPS_ALG_ML_DSA_87},
+        {"wycheproof/mldsa_44_verify_test.json", XPS_ALG_ML_DSA_44, 63, 17},
+        {"wycheproof/mldsa_65_verify_test.json", XPS_ALG_ML_DSA_65, 79, 131},
+        {"wycheproof/mldsa_87_verify_test.json", XPS_ALG_ML_DSA_87, 56, 20},
+        {"wycheproof/mldsa_44_sign_seed_test.json", XPS_ALG_ML_DSA_44, 58, 1},
+        {"wycheproof/mldsa_65_seed_sign_test.json", XPS_ALG_ML_DSA_65, 62, 1},
+        {"wycheproof/mldsa_87_sign_seed_test.json", XPS_ALG_ML_DSA_87, 53, 1},
+        {"wycheproof/mldsa_44_sign_noseed_test.json", XPS_ALG_ML_DSA_44, 60, 5},
+        {"wycheproof/mldsa_65_noseed_sign_test.json", XPS_ALG_ML_DSA_65, 62, 5},
+        {"wycheproof/mldsa_87_sign_noseed_test.json", XPS_ALG_ML_DSA_87, 53, 5},
     };
 
     for (i = 1; i < argc; i++) {
@@ -2149,11 +2218,12 @@ int main(int argc, char **argv) {
     run_acvp("acvp/ML-KEM-keyGen-FIPS203/internalProjection.json", ACVP_MLKEM_KEYGEN);
     run_acvp("acvp/ML-KEM-encapDecap-FIPS203/internalProjection.json", ACVP_MLKEM_ENCDEC);
     run_acvp("acvp/ML-DSA-keyGen-FIPS204/internalProjection.json", ACVP_MLDSA_KEYGEN);
+    run_acvp("acvp/ML-DSA-sigVer-FIPS204/internalProjection.json", ACVP_MLDSA_SIGVER);
     run_acvp_slh_dsa("acvp/SLH-DSA-sigVer-FIPS205", 0);
     run_acvp_slh_dsa("acvp/SLH-DSA-sigGen-FIPS205", 1);
-    run_wycheproof_mlkem("wycheproof/mlkem_768_test.json", XPS_ALG_ML_KEM_768);
+    run_wycheproof_mlkem("wycheproof/mlkem_768_test.json", XPS_ALG_ML_KEM_768, 201);
     for (i = 0; i < (int)(sizeof mldsa / sizeof mldsa[0]); i++) {
-        run_wycheproof_mldsa(mldsa[i].file, mldsa[i].alg);
+        run_wycheproof_mldsa(mldsa[i].file, mldsa[i].alg, mldsa[i].valid, mldsa[i].invalid);
     }
     run_common_dir("rfc");
     run_common_dir("nist");

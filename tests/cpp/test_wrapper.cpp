@@ -552,6 +552,19 @@ void test_sign_kem() {
         xps::SigningKey h(name, k.secret_key);
         CHECK(h.public_key() == k.public_key && xps::verify(name, k.public_key, "x", h.sign("x")));
     }
+    // hazmat internal interface: the internal signature of M' = 0 ‖ 0 ‖ msg is the deterministic
+    // pure-mode signature of msg (empty context); ed25519 has no internal interface
+    for (const char *name : {"ml-dsa-44"}) {  // SLH-DSA: the C suites (slow under valgrind)
+        auto k = xps::sign_keypair(name);
+        const std::string msg = "message";
+        const std::string mp = std::string(2, '\0') + msg;
+        auto s = xps::hazmat::sign_internal(name, k.secret_key, mp);
+        CHECK(s == xps::sign(name, k.secret_key, msg, xps::SignOptions{xps::bytes_view(), true}));
+        CHECK(xps::hazmat::verify_internal(name, k.public_key, mp, s) && !xps::hazmat::verify_internal(name, k.public_key, msg, s));
+        EXPECT_THROW(xps::hazmat::sign_internal(name, k.secret_key, mp, "short rnd"), xps::InvalidInputError, XPS_E_INVALID_LENGTH);
+    }
+    EXPECT_THROW(xps::hazmat::sign_internal("ed25519", xps::sign_keypair("ed25519").secret_key, "m"), xps::InvalidInputError,
+                 XPS_E_INVALID_PARAMETER);
     for (const char *name : {"x25519", "ml-kem-512", "ml-kem-768", "ml-kem-1024", "x-wing"}) {
         if (xps::kem_publickeybytes(name) == 0) {
             EXPECT_THROW(xps::kem_keypair(name), xps::InvalidInputError, XPS_E_UNKNOWN_ALGORITHM);
