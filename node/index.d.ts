@@ -530,7 +530,8 @@ export declare function hashOutbytes(alg: string): number | null
 /**
  * Hazmat: FIPS 204/205 *internal* signing (`ML-DSA.Sign_internal`, `slh_sign_internal`) over
  * `mPrime` as given — no context prefix, no domain separation; for ACVP internal-interface
- * vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; absent = deterministic.
+ * vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; absent or empty =
+ * deterministic.
  * Synchronous only (a test-vector tool, not an application call).
  */
 export declare function hazmatSignInternal(alg: string, secret: Uint8Array, mPrime: Uint8Array, rnd?: Uint8Array | undefined | null): Buffer

@@ -337,10 +337,21 @@ pub fn verify_internal(alg: Alg, pk: &[u8], m_prime: &[u8], sig: &[u8]) -> Resul
     }
 }
 
-/// Self-tests passed (initializing if needed) and the policy allows `alg`.
+/// Self-tests passed (initializing if needed), `alg` has an internal interface, and the policy
+/// allows it.
 fn internal_gate(alg: Alg) -> Result<()> {
     crate::init()?;
+    check_internal(alg)?;
     crate::policy::check(alg)
+}
+
+/// `Ok` if `alg` has the FIPS 204/205 internal interface of [`sign_internal`]
+/// (`InvalidParameter` for other signature algorithms, `WrongAlgorithmFamily` otherwise).
+pub fn check_internal(alg: Alg) -> Result<()> {
+    match alg {
+        Alg::MlDsa44 | Alg::MlDsa65 | Alg::MlDsa87 | Alg::SlhDsaSha2_128s => Ok(()),
+        _ => Err(no_internal_interface(alg)),
+    }
 }
 
 fn no_internal_interface(alg: Alg) -> crate::Error {

@@ -28,6 +28,8 @@ pub unsafe extern "C" fn xps_hazmat_sign_internal(
 ) -> xps_status {
     guard(|| {
         let a = crate::boundary::alg(alg)?;
+        // Before the size lookup: no size probe succeeds for an algorithm without the interface.
+        hazmat::check_internal(a)?;
         let mut so = Out { p: sig, cap: sig_cap, len: sig_len, need: 0, what: "signature" };
         need_len_ptrs(&[&so])?;
         so.need = sign::sizes(a)?.signature;

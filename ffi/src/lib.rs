@@ -34,6 +34,7 @@ pub use aead::*;
 pub use consts::*;
 pub use dispatch::*;
 pub use hash::*;
+pub use hazmat::*;
 pub use hpke::*;
 pub use kdf::*;
 pub use kem::*;

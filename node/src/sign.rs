@@ -120,11 +120,13 @@ pub fn verify_async(alg: String, public_key: &[u8], msg: &[u8], sig: &[u8], opti
 
 /// Hazmat: FIPS 204/205 *internal* signing (`ML-DSA.Sign_internal`, `slh_sign_internal`) over
 /// `mPrime` as given — no context prefix, no domain separation; for ACVP internal-interface
-/// vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; absent = deterministic.
+/// vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; absent or empty =
+/// deterministic.
 /// Synchronous only (a test-vector tool, not an application call).
 #[napi]
 pub fn hazmat_sign_internal(alg: String, secret: &[u8], m_prime: &[u8], rnd: Option<&[u8]>) -> Result<Buffer> {
-    xpscrypto_core::hazmat::sign_internal(alg_of(&alg).js()?, secret, m_prime, rnd).map(Buffer::from).js()
+    // An empty rnd is the deterministic variant, as NULL/0 is in C.
+    xpscrypto_core::hazmat::sign_internal(alg_of(&alg).js()?, secret, m_prime, rnd.filter(|r| !r.is_empty())).map(Buffer::from).js()
 }
 
 /// Hazmat: internal-interface verification (see `hazmatSignInternal`): `true` / `false`;

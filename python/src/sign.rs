@@ -62,14 +62,17 @@ pub fn verify(py: Python<'_>, alg: &str, public: Bin<'_>, msg: Bin<'_>, sig: Bin
 
 /// Hazmat: FIPS 204/205 *internal* signing (`ML-DSA.Sign_internal`, `slh_sign_internal`) over
 /// `m_prime` as given — no context prefix, no domain separation; for ACVP internal-interface
-/// vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; `None` = deterministic.
+/// vectors. `rnd`: ML-DSA's 32 bytes or SLH-DSA's 16-byte `opt_rand`; `None` or empty =
+/// deterministic.
 #[pyfunction]
 #[pyo3(signature = (alg, secret, m_prime, *, rnd = None))]
 pub fn hazmat_sign_internal<'py>(py: Python<'py>, alg: &str, secret: Bin<'py>, m_prime: Bin<'py>, rnd: Option<Bin<'py>>) -> PyResult<Bound<'py, PyBytes>> {
     let a = crate::util::alg(alg, Family::Sign)?;
     let (s, m) = (secret.detached(), m_prime.detached());
     let r = rnd.as_ref().map(|b| b.detached());
-    let sig = py.detach(|| xpscrypto_core::hazmat::sign_internal(a, &s, &m, r.as_deref())).py()?;
+    // An empty rnd is the deterministic variant, as NULL/0 is in C.
+    let r = r.as_deref().filter(|v| !v.is_empty());
+    let sig = py.detach(|| xpscrypto_core::hazmat::sign_internal(a, &s, &m, r)).py()?;
     Ok(PyBytes::new(py, &sig))
 }
 

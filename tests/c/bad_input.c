@@ -1800,6 +1800,7 @@ static void t_hazmat(void) {
             memcpy(saved, both, sizeof both);
             FAILS_KEEP(xps_hazmat_sign_internal(a, sk, sl, both, sizeof mp, NULL, 0, both + 1, sizeof both - 1, &bl), XPS_E_OVERLAP, both,
                        sizeof both, saved);
+            CHECK(bl == TU_LEN_SENTINEL, "%s: overlap refusal leaves *sig_len untouched", xps_alg_name(a));
         }
         CHECK(xps_hazmat_verify_internal(a, pk, pl - 1, mp, sizeof mp, o1, slen) == XPS_E_BAD_KEY_LENGTH, "%s: short pk", xps_alg_name(a));
         CHECK(xps_hazmat_verify_internal(a, pk, pl, mp, sizeof mp, o1, slen - 1) == XPS_E_INVALID_LENGTH, "%s: short sig", xps_alg_name(a));
@@ -1807,6 +1808,8 @@ static void t_hazmat(void) {
     }
     /* algorithms without an internal interface, other families, unknown ids */
     PKFAILS(xps_hazmat_sign_internal(XPS_ALG_ED25519, sk, 32, mp, sizeof mp, NULL, 0, o1, PKSZ, &l1), XPS_E_INVALID_PARAMETER);
+    /* a size probe (capacity 0) for an algorithm without the interface learns nothing */
+    PKFAILS(xps_hazmat_sign_internal(XPS_ALG_ED25519, sk, 32, mp, sizeof mp, NULL, 0, o1, 0, &l1), XPS_E_INVALID_PARAMETER);
     PKFAILS(xps_hazmat_sign_internal(XPS_ALG_SHA256, sk, 32, mp, sizeof mp, NULL, 0, o1, PKSZ, &l1), XPS_E_WRONG_ALGORITHM_FAMILY);
     PKFAILS(xps_hazmat_sign_internal(0xdead, sk, 32, mp, sizeof mp, NULL, 0, o1, PKSZ, &l1), XPS_E_UNKNOWN_ALGORITHM);
     CHECK(xps_hazmat_verify_internal(XPS_ALG_FALCON_512, pk, 897, mp, sizeof mp, o1, 600) == XPS_E_INVALID_PARAMETER, "falcon: no internal interface");

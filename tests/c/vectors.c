@@ -1784,6 +1784,7 @@ static void acvp_test(fstat_t *fs, enum acvp_kind kind, uint32_t alg, const json
         if (iface != NULL && strcmp(iface, "internal") != 0) {
             fs_skip(fs, "ML-DSA sigVer: external-interface group (not in this file revision)");
         } else if (tp == NULL || tp->type != JSON_BOOL || !get_hex(fs, json_get_string(t, "pk") != NULL ? t : g, "pk", &pk, id)) {
+            fs_msg(fs, "%s: testPassed or pk missing", id);
             fs->fail++;
         } else {
             if (!get_hex(fs, t, "message", &m, id) | !get_hex(fs, t, "signature", &sig, id)) {
