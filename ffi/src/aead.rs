@@ -361,17 +361,7 @@ pub unsafe extern "C" fn xps_aead_key_seal(
         // Fast path: all the checks of `seal_attached`, combined; if any fails,
         // `seal_attached` (out of line) runs them one by one and reports which.
         let need = pt_len.wrapping_add(TAG_LEN);
-        let ok = need >= TAG_LEN
-            && !k.is_null()
-            && !out_len.is_null()
-            && out_cap >= need
-            && range_ok(nonce, nonce_len)
-            && range_ok(aad, aad_len)
-            && range_ok(pt, pt_len)
-            && range_ok(out, need)
-            && !overlaps(nonce, nonce_len, out, need)
-            && !overlaps(aad, aad_len, out, need)
-            && (std::ptr::eq(pt, out) || !overlaps(pt, pt_len, out, need));
+        let ok = need >= TAG_LEN && key_call_ok(k.is_null(), Side { nonce, nonce_len, aad, aad_len }, pt, pt_len, out, need, out_cap, out_len);
         if !ok {
             // SAFETY: the caller's contract, passed on; every pointer is validated inside.
             return unsafe { key_seal_checked(k, nonce, nonce_len, aad, aad_len, pt, pt_len, out, out_cap, out_len) };
@@ -392,6 +382,26 @@ pub unsafe extern "C" fn xps_aead_key_seal(
         set_len(out_len, need);
         Ok(())
     })
+}
+
+/// The combined fast-path test of the key-handle seal/open exports: a live-looking handle, an
+/// `out_len` pointer, `out_cap >= out_n`, every range valid, nonce/aad disjoint from the `out_n`
+/// output bytes, and the input either exactly `out` (in place) or disjoint from it. When it fails,
+/// the `*_checked` path runs the same checks one by one and names the failing one.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn key_call_ok(k_null: bool, side: Side, input: *const u8, in_len: usize, out: *const u8, out_n: usize, out_cap: usize, out_len: *mut usize) -> bool {
+    let Side { nonce, nonce_len, aad, aad_len } = side;
+    !k_null
+        && !out_len.is_null()
+        && out_cap >= out_n
+        && range_ok(nonce, nonce_len)
+        && range_ok(aad, aad_len)
+        && range_ok(input, in_len)
+        && range_ok(out, out_n)
+        && !overlaps(nonce, nonce_len, out, out_n)
+        && !overlaps(aad, aad_len, out, out_n)
+        && (std::ptr::eq(input, out) || !overlaps(input, in_len, out, out_n))
 }
 
 /// `xps_aead_key_seal` with every check run one by one (the failing one is reported).
@@ -438,17 +448,7 @@ pub unsafe extern "C" fn xps_aead_key_open(
         // Fast path: all the checks of `open_attached`, combined; if any fails,
         // `open_attached` (out of line) runs them one by one and reports which.
         let n_pt = ct_len.wrapping_sub(TAG_LEN);
-        let ok = ct_len >= TAG_LEN
-            && !k.is_null()
-            && !out_len.is_null()
-            && out_cap >= n_pt
-            && range_ok(nonce, nonce_len)
-            && range_ok(aad, aad_len)
-            && range_ok(ct, ct_len)
-            && range_ok(out, n_pt)
-            && !overlaps(nonce, nonce_len, out, n_pt)
-            && !overlaps(aad, aad_len, out, n_pt)
-            && (std::ptr::eq(ct, out) || !overlaps(ct, ct_len, out, n_pt));
+        let ok = ct_len >= TAG_LEN && key_call_ok(k.is_null(), Side { nonce, nonce_len, aad, aad_len }, ct, ct_len, out, n_pt, out_cap, out_len);
         if !ok {
             // SAFETY: the caller's contract, passed on; every pointer is validated inside.
             return unsafe { key_open_checked(k, nonce, nonce_len, aad, aad_len, ct, ct_len, out, out_cap, out_len) };
