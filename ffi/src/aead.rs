@@ -359,21 +359,21 @@ pub unsafe extern "C" fn xps_aead_key_seal(
 ) -> xps_status {
     guard(|| {
         // Fast path: all the checks of `seal_attached`, combined; if any fails,
-        // `seal_attached` (out of line) runs them one by one and reports which.
+        // `key_seal_checked` (out of line) runs them one by one and reports which.
+        // (`pt_len + 16` cannot wrap once `pt` passed its range check, which is part of the test.)
         let need = pt_len.wrapping_add(TAG_LEN);
-        let ok = need >= TAG_LEN && key_call_ok(k.is_null(), Side { nonce, nonce_len, aad, aad_len }, pt, pt_len, out, need, out_cap, out_len);
-        if !ok {
+        if !fast::ok(key_call_bad(k, Side { nonce, nonce_len, aad, aad_len }, pt, pt_len, out, need, out_cap, out_len)) {
             // SAFETY: the caller's contract, passed on; every pointer is validated inside.
             return unsafe { key_seal_checked(k, nonce, nonce_len, aad, aad_len, pt, pt_len, out, out_cap, out_len) };
         }
-        // SAFETY: `k` is a live handle (caller contract); nonce/aad/pt/out are validated ranges;
-        // pt is exactly `out` or disjoint from it; the tag goes to the last 16 of the `need`
-        // validated bytes of `out`, disjoint from pt and the ciphertext.
+        // SAFETY: `k` is a live handle (caller contract); nonce/aad/pt/out are validated ranges,
+        // nonce and pt non-NULL; pt is exactly `out` or disjoint from it; the tag goes to the
+        // last 16 of the `need` validated bytes of `out`, disjoint from pt and the ciphertext.
         unsafe {
             (*k).inner.seal_parts(
-                xpscrypto_core::dispatch::slice(nonce, nonce_len),
+                std::slice::from_raw_parts(nonce, nonce_len),
                 xpscrypto_core::dispatch::slice(aad, aad_len),
-                nonnull(pt.cast_mut(), pt_len),
+                pt,
                 out,
                 pt_len,
                 out.add(pt_len),
@@ -384,24 +384,26 @@ pub unsafe extern "C" fn xps_aead_key_seal(
     })
 }
 
-/// The combined fast-path test of the key-handle seal/open exports: a live-looking handle, an
-/// `out_len` pointer, `out_cap >= out_n`, every range valid, nonce/aad disjoint from the `out_n`
-/// output bytes, and the input either exactly `out` (in place) or disjoint from it. When it fails,
-/// the `*_checked` path runs the same checks one by one and names the failing one.
+/// The combined fast-path test of the key-handle seal/open exports, as a [`fast`] word (top bit
+/// set = take the checked path): a non-NULL handle and
+/// `out_len`, `out_cap >= out_n`, every range valid (nonce, input and output non-NULL; AAD may be
+/// NULL when empty), nonce/aad disjoint from the `out_n` output bytes, and the input either
+/// exactly `out` (in place) or disjoint from it. When it fails (or is merely unsure), the
+/// `*_checked` path runs the same checks one by one and names the failing one.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn key_call_ok(k_null: bool, side: Side, input: *const u8, in_len: usize, out: *const u8, out_n: usize, out_cap: usize, out_len: *mut usize) -> bool {
+fn key_call_bad(k: *const xps_aead_key, side: Side, input: *const u8, in_len: usize, out: *const u8, out_n: usize, out_cap: usize, out_len: *mut usize) -> usize {
     let Side { nonce, nonce_len, aad, aad_len } = side;
-    !k_null
-        && !out_len.is_null()
-        && out_cap >= out_n
-        && range_ok(nonce, nonce_len)
-        && range_ok(aad, aad_len)
-        && range_ok(input, in_len)
-        && range_ok(out, out_n)
-        && !overlaps(nonce, nonce_len, out, out_n)
-        && !overlaps(aad, aad_len, out, out_n)
-        && (std::ptr::eq(input, out) || !overlaps(input, in_len, out, out_n))
+    fast::ptr(k)
+        | fast::ptr(out_len)
+        | fast::at_least(out_cap, out_n)
+        | fast::span(nonce, nonce_len)
+        | fast::span_or_empty(aad, aad_len)
+        | fast::span(input, in_len)
+        | fast::span(out, out_n)
+        | fast::apart(nonce, nonce_len, out, out_n)
+        | fast::apart(aad, aad_len, out, out_n)
+        | (fast::apart(input, in_len, out, out_n) & fast::differ(input, out))
 }
 
 /// `xps_aead_key_seal` with every check run one by one (the failing one is reported).
@@ -446,24 +448,24 @@ pub unsafe extern "C" fn xps_aead_key_open(
 ) -> xps_status {
     guard(|| {
         // Fast path: all the checks of `open_attached`, combined; if any fails,
-        // `open_attached` (out of line) runs them one by one and reports which.
+        // `key_open_checked` (out of line) runs them one by one and reports which.
+        // `n_pt` wraps (top bit set) when `ct_len < 16`, which the test then refuses.
         let n_pt = ct_len.wrapping_sub(TAG_LEN);
-        let ok = ct_len >= TAG_LEN && key_call_ok(k.is_null(), Side { nonce, nonce_len, aad, aad_len }, ct, ct_len, out, n_pt, out_cap, out_len);
-        if !ok {
+        if !fast::ok(n_pt | key_call_bad(k, Side { nonce, nonce_len, aad, aad_len }, ct, ct_len, out, n_pt, out_cap, out_len)) {
             // SAFETY: the caller's contract, passed on; every pointer is validated inside.
             return unsafe { key_open_checked(k, nonce, nonce_len, aad, aad_len, ct, ct_len, out, out_cap, out_len) };
         }
         // SAFETY: `ct` is a validated range of `ct_len >= 16` bytes; the tag is its last 16.
         let tag: [u8; TAG_LEN] = unsafe { std::ptr::read_unaligned(ct.add(n_pt).cast()) };
-        // SAFETY: `k` is a live handle (caller contract); nonce/aad/ct/out are validated ranges;
-        // the ciphertext is exactly `out` or disjoint from it. The kernel verifies the tag
+        // SAFETY: `k` is a live handle (caller contract); nonce/aad/ct/out are validated ranges,
+        // nonce, ct and out non-NULL; the ciphertext is exactly `out` or disjoint from it. The kernel verifies the tag
         // before it writes `out`.
         unsafe {
             (*k).inner.open_parts(
-                xpscrypto_core::dispatch::slice(nonce, nonce_len),
+                std::slice::from_raw_parts(nonce, nonce_len),
                 xpscrypto_core::dispatch::slice(aad, aad_len),
                 ct,
-                nonnull(out, n_pt),
+                out,
                 n_pt,
                 &tag,
             )?

@@ -1,7 +1,7 @@
 //! Hashes and XOFs: one-shot and streaming (`xps_hash_ctx`).
 
 use crate::boundary::*;
-use xpscrypto_core::{hash, Error, Status};
+use xpscrypto_core::{hash, Alg, Error, Status};
 
 /// Opaque streaming hash state. Create with `xps_hash_new*`, free with `xps_hash_free`.
 pub struct xps_hash_ctx {
@@ -24,10 +24,13 @@ pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: 
     guard(|| {
         // Fast path for fixed-output hashes: all the checks of `hash_checked`, combined; if any
         // fails, `hash_checked` (out of line) runs them one by one and reports which.
-        if let Some((a, n)) = xpscrypto_core::Alg::from_id(alg).and_then(|a| hash::fixed_len(a).map(|n| (a, n))) {
-            if !out_len.is_null() && out_cap >= n && range_ok(in_, in_len) && range_ok(out, out_cap) && !overlaps(in_, in_len, out, out_cap) {
-                // SAFETY: validated ranges (`n <= out_cap`), disjoint (checked above).
-                let (data, o) = unsafe { (xpscrypto_core::dispatch::slice(in_, in_len), std::slice::from_raw_parts_mut(out, n)) };
+        if let Some(&(a, n)) = FIXED.get(alg.wrapping_sub(FIXED_FIRST) as usize) {
+            // (`n - 1` wraps for the XOFs' 0: they take the checked path.)
+            let bad = n.wrapping_sub(1)
+                | fast::ptr(out_len) | fast::at_least(out_cap, n) | fast::span(in_, in_len) | fast::span(out, out_cap) | fast::apart(in_, in_len, out, out_cap);
+            if fast::ok(bad) {
+                // SAFETY: validated non-NULL ranges (`n <= out_cap`), disjoint (checked above).
+                let (data, o) = unsafe { (std::slice::from_raw_parts(in_, in_len), std::slice::from_raw_parts_mut(out, n)) };
                 set_len(out_len, hash::hash_into(a, data, o)?);
                 return Ok(());
             }
@@ -37,9 +40,25 @@ pub unsafe extern "C" fn xps_hash(alg: u32, in_: *const u8, in_len: usize, out: 
     })
 }
 
+/// The fast path's id decode: the hashes by `id - 0x101` (their ids are contiguous), each with its
+/// digest length, 0 for the XOFs. The `fixed_table_matches_the_core` test checks it against
+/// `Alg::from_id` and `hash::fixed_len` for every id.
+const FIXED_FIRST: u32 = 0x101;
+const FIXED: [(Alg, usize); 10] = [
+    (Alg::Sha256, 32),
+    (Alg::Sha384, 48),
+    (Alg::Sha512, 64),
+    (Alg::Sha3_256, 32),
+    (Alg::Sha3_512, 64),
+    (Alg::Shake128, 0),
+    (Alg::Shake256, 0),
+    (Alg::Blake2b512, 64),
+    (Alg::Blake2s256, 32),
+    (Alg::Blake3, 32),
+];
+
 /// `xps_hash` with every check run one by one (the failing one is reported); also the path of
-/// the XOFs' default-length output (SHAKE128 / SHAKE256: 32 / 64 bytes), which the fast path
-/// leaves out.
+/// the XOFs (SHAKE128 / SHAKE256 write exactly `out_cap` bytes), which the fast path leaves out.
 ///
 /// # Safety
 /// As `xps_hash`.
@@ -216,4 +235,20 @@ pub unsafe extern "C" fn xps_hash_free(ctx: *mut xps_hash_ctx) {
             drop(unsafe { Box::from_raw(ctx) });
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FIXED, FIXED_FIRST};
+    use xpscrypto_core::alg::Family;
+    use xpscrypto_core::{hash, Alg};
+
+    #[test]
+    fn fixed_table_matches_the_core() {
+        for id in 0..0x800u32 {
+            let table = FIXED.get(id.wrapping_sub(FIXED_FIRST) as usize).copied();
+            let core = Alg::from_id(id).filter(|a| matches!(a.family(), Family::Hash)).map(|a| (a, hash::fixed_len(a).unwrap_or(0)));
+            assert_eq!(table, core, "id {id:#x}");
+        }
+    }
 }

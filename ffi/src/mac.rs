@@ -1,7 +1,7 @@
 //! MACs (hmac-sha256/384/512, poly1305, blake3-keyed): one-shot, verify, streaming.
 
 use crate::boundary::*;
-use xpscrypto_core::{mac, Status};
+use xpscrypto_core::{mac, Alg, Error, Status};
 
 /// Opaque streaming MAC state (keyed). Free with `xps_mac_free` (wipes the key schedule).
 pub struct xps_mac_ctx {
@@ -35,21 +35,68 @@ pub unsafe extern "C" fn xps_hmac(
     out_len: *mut usize,
 ) -> xps_status {
     guard(|| {
-        let a = crate::boundary::alg(alg)?;
-        need_len_ptr(out_len)?;
-        let n = mac::tag_len(a)?;
-        if out_cap < n {
-            set_len(out_len, n);
-            return Err(e(Status::BufferTooSmall, format!("{} tag needs {n} bytes, out_cap is {out_cap}", a.name())));
+        // Fast path: all the checks of `hmac_checked`, combined; if any fails, `hmac_checked`
+        // (out of line) runs them one by one and reports which.
+        if let Some(&(a, n)) = TAGS.get(alg.wrapping_sub(TAGS_FIRST) as usize) {
+            let bad = fast::ptr(out_len)
+                | fast::at_least(out_cap, n)
+                | fast::span(key, key_len)
+                | fast::span(in_, in_len)
+                | fast::span(out, out_cap)
+                | fast::apart(in_, in_len, out, out_cap)
+                | fast::apart(key, key_len, out, out_cap);
+            if fast::ok(bad) {
+                // SAFETY: validated non-NULL ranges (`n <= out_cap`); the inputs are disjoint
+                // from the output (checked above).
+                let (k, data, o) = unsafe {
+                    (std::slice::from_raw_parts(key, key_len), std::slice::from_raw_parts(in_, in_len), std::slice::from_raw_parts_mut(out, n))
+                };
+                set_len(out_len, mac::mac_into(a, k, data, o)?);
+                return Ok(());
+            }
         }
-        // SAFETY: validated pointer/length pairs.
-        let (k, data, o) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, output(out, out_cap, "out")?) };
-        check_overlap(in_, in_len, out, out_cap, false, "in")?;
-        check_overlap(key, key_len, out, out_cap, false, "key")?;
-        let n = mac::mac_into(a, k, data, o)?;
-        set_len(out_len, n);
-        Ok(())
+        // SAFETY: the caller's contract, passed on; every pointer is validated inside.
+        unsafe { hmac_checked(alg, key, key_len, in_, in_len, out, out_cap, out_len) }
     })
+}
+
+/// The fast path's id decode: the MACs by `id - 0x201` (their ids are contiguous), each with its
+/// tag length. The `tag_table_matches_the_core` test checks it against `Alg::from_id` and
+/// `mac::tag_len` for every id.
+const TAGS_FIRST: u32 = 0x201;
+const TAGS: [(Alg, usize); 5] = [(Alg::HmacSha256, 32), (Alg::HmacSha384, 48), (Alg::HmacSha512, 64), (Alg::Poly1305, 16), (Alg::Blake3Keyed, 32)];
+
+/// `xps_hmac` with every check run one by one (the failing one is reported).
+///
+/// # Safety
+/// As `xps_hmac`.
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn hmac_checked(
+    alg: u32,
+    key: *const u8,
+    key_len: usize,
+    in_: *const u8,
+    in_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> Result<(), Error> {
+    let a = crate::boundary::alg(alg)?;
+    need_len_ptr(out_len)?;
+    let n = mac::tag_len(a)?;
+    if out_cap < n {
+        set_len(out_len, n);
+        return Err(e(Status::BufferTooSmall, format!("{} tag needs {n} bytes, out_cap is {out_cap}", a.name())));
+    }
+    // SAFETY: validated pointer/length pairs.
+    let (k, data, o) = unsafe { (input(key, key_len, "key")?, input(in_, in_len, "in")?, output(out, out_cap, "out")?) };
+    check_overlap(in_, in_len, out, out_cap, false, "in")?;
+    check_overlap(key, key_len, out, out_cap, false, "key")?;
+    let n = mac::mac_into(a, k, data, o)?;
+    set_len(out_len, n);
+    Ok(())
 }
 
 type VerifyFn = fn(xpscrypto_core::Alg, &[u8], &[u8], &[u8]) -> xpscrypto_core::Result<()>;
@@ -177,4 +224,20 @@ pub unsafe extern "C" fn xps_mac_free(ctx: *mut xps_mac_ctx) {
             drop(unsafe { Box::from_raw(ctx) });
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TAGS, TAGS_FIRST};
+    use xpscrypto_core::{mac, Alg, Family};
+
+    #[test]
+    fn tag_table_matches_the_core() {
+        for id in 0..0x800u32 {
+            let table = TAGS.get(id.wrapping_sub(TAGS_FIRST) as usize).copied();
+            // (`tag_len` also applies the policy: under one that refuses a MAC this fails loudly.)
+            let core = Alg::from_id(id).filter(|a| matches!(a.family(), Family::Mac)).map(|a| (a, mac::tag_len(a).unwrap()));
+            assert_eq!(table, core, "id {id:#x}");
+        }
+    }
 }

@@ -368,6 +368,14 @@ static void t_hash_oneshot(void) {
     tu_fill(out, sizeof out);
     OK(xps_hash(XPS_ALG_SHA256, NULL, 0, out, 64, &olen));
     CHECK(olen == 32 && eq(out, k_sha256_empty, 32) && tu_is_pattern(out + 32, 32), "sha256(\"\") digest, nothing written past 32 bytes");
+    FAILS(xps_hash(XPS_ALG_SHA256, (const uint8_t *)(UINTPTR_MAX - 7), 16, out, 64, &olen), XPS_E_LENGTH_OVERFLOW);
+    tu_fill(out, sizeof out);
+    OK(xps_hash(XPS_ALG_SHA256, (const uint8_t *)(UINTPTR_MAX - 7), 0, out, 64, &olen));
+    CHECK(olen == 32 && eq(out, k_sha256_empty, 32), "sha256 of an empty input at an upper-half address");
+    /* the same through the fast path (a non-NULL empty input) */
+    tu_fill(out, sizeof out);
+    OK(xps_hash(XPS_ALG_SHA256, msg, 0, out, 64, &olen));
+    CHECK(olen == 32 && eq(out, k_sha256_empty, 32) && tu_is_pattern(out + 32, 32), "sha256(\"\") from a non-NULL empty input");
     olen = TU_LEN_SENTINEL;
     OK(xps_hash(XPS_ALG_SHAKE128, msg, 3, NULL, 0, &olen));
     CHECK(olen == 0, "shake128 with out_cap 0 writes 0 bytes (olen %zu)", olen);
@@ -541,6 +549,13 @@ static void t_mac(void) {
     FAILS_KEEP(xps_hmac(XPS_ALG_HMAC_SHA256, scratch, 32, msg, 3, scratch + 31, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
     FAILS_KEEP(xps_hmac(XPS_ALG_HMAC_SHA256, key32, 32, scratch, 64, scratch + 10, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
     FAILS_KEEP(xps_hmac(XPS_ALG_HMAC_SHA256, key32, 32, scratch, 32, scratch, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
+    /* empty key and message: (NULL, 0) takes the exact path, non-NULL empty ones the fast path;
+       the tags agree, and an empty key inside the output overlaps nothing */
+    OK(xps_hmac(XPS_ALG_HMAC_SHA256, NULL, 0, NULL, 0, tag, sizeof tag, &n));
+    OK(xps_hmac(XPS_ALG_HMAC_SHA256, key32, 0, msg, 0, t2, sizeof t2, &olen));
+    CHECK(n == 32 && olen == 32 && eq(tag, t2, 32), "hmac-sha256 of empty key and message: NULL,0 = non-NULL empty");
+    OK(xps_hmac(XPS_ALG_HMAC_SHA256, t2 + 4, 0, msg, 0, t2, sizeof t2, &olen));
+    CHECK(olen == 32 && eq(tag, t2, 32), "hmac-sha256: an empty key inside the output overlaps nothing");
 
     /* verify */
     OK(xps_hmac(XPS_ALG_HMAC_SHA256, key32, 32, msg, 100, tag, sizeof tag, &n));
@@ -886,6 +901,48 @@ static void t_aead_keys(void) {
             FAILS_KEEP(xps_aead_key_seal(k, nonce24, nb, aad, 13, room, 64, room + 1, 80, &olen), XPS_E_OVERLAP, room, sizeof room, keep);
             memcpy(keep, ref, 80);
             FAILS_KEEP(xps_aead_key_open(k, nonce24, nb, aad, 13, ref, 80, ref + 8, 64, &olen), XPS_E_OVERLAP, ref, 80, keep);
+            /* nonce or AAD overlapping the bytes the call would write (the first 80 of `room`) */
+            memset(room, 0x33, sizeof room);
+            memcpy(room + 76, nonce24, nb);
+            memcpy(keep, room, sizeof room);
+            FAILS_KEEP(xps_aead_key_seal(k, room + 76, nb, aad, 13, msg, 64, room, 100, &olen), XPS_E_OVERLAP, room, sizeof room, keep);
+            FAILS_KEEP(xps_aead_key_seal(k, nonce24, nb, room + 70, 13, msg, 64, room, 100, &olen), XPS_E_OVERLAP, room, sizeof room, keep);
+            FAILS_KEEP(xps_aead_key_open(k, nonce24, nb, room + 10, 13, ref, 80, room, 64, &olen), XPS_E_OVERLAP, room, sizeof room, keep);
+        }
+        /* The exports' fast-path test is conservative: each call below takes the fast or the
+           exact path, and must agree with the one-shot calls either way. */
+        {
+            uint8_t e1[96], e2[96];
+            size_t n1 = 0, n2 = 0;
+            /* no AAD as (NULL, 0) */
+            OK(xps_aead_seal(a, key32, kb, nonce24, nb, NULL, 0, msg, 64, e1, sizeof e1, &n1));
+            OK(xps_aead_key_seal(k, nonce24, nb, NULL, 0, msg, 64, e2, sizeof e2, &n2));
+            CHECK(n1 == 80 && n2 == 80 && eq(e1, e2, 80), "%s: handle seal with AAD (NULL, 0) = one-shot", name);
+            OK(xps_aead_key_open(k, nonce24, nb, NULL, 0, e2, 80, pt, sizeof pt, &n));
+            CHECK(n == 64 && eq(pt, msg, 64), "%s: handle open with AAD (NULL, 0)", name);
+            /* a non-NULL empty AAD that points into the output overlaps nothing */
+            OK(xps_aead_key_seal(k, nonce24, nb, e2 + 8, 0, msg, 64, e2, sizeof e2, &n2));
+            CHECK(n2 == 80 && eq(e1, e2, 80), "%s: handle seal with an empty AAD inside the output", name);
+            /* an empty message as (NULL, 0), and its open into (NULL, 0) */
+            OK(xps_aead_seal(a, key32, kb, nonce24, nb, aad, 13, NULL, 0, e1, sizeof e1, &n1));
+            OK(xps_aead_key_seal(k, nonce24, nb, aad, 13, NULL, 0, e2, sizeof e2, &n2));
+            CHECK(n1 == 16 && n2 == 16 && eq(e1, e2, 16), "%s: handle seal of an empty message", name);
+            n = 99;
+            OK(xps_aead_key_open(k, nonce24, nb, aad, 13, e2, 16, NULL, 0, &n));
+            CHECK(n == 0, "%s: handle open of an empty message into (NULL, 0)", name);
+            n = 99;
+            tu_fill(out, sizeof out);
+            OK(xps_aead_key_open(k, nonce24, nb, aad, 13, e2, 16, out, sizeof out, &n));
+            CHECK(n == 0 && tu_is_pattern(out, sizeof out), "%s: handle open of an empty message into a buffer writes nothing", name);
+            /* a range that wraps the address space, and an empty one at an upper-half address
+               (the fast test refuses both; the exact path rejects the first, accepts the second) */
+            FAILS(xps_aead_key_seal(k, nonce24, nb, (const uint8_t *)(UINTPTR_MAX - 7), 16, msg, 64, out, 128, &olen), XPS_E_LENGTH_OVERFLOW);
+            OK(xps_aead_key_seal(k, nonce24, nb, (const uint8_t *)(UINTPTR_MAX - 7), 0, msg, 64, e2, sizeof e2, &n2));
+            OK(xps_aead_seal(a, key32, kb, nonce24, nb, NULL, 0, msg, 64, e1, sizeof e1, &n1));
+            CHECK(n1 == 80 && n2 == 80 && eq(e1, e2, 80), "%s: an empty AAD at an upper-half address is no AAD", name);
+            FAILS(xps_aead_key_seal(k, nonce24, nb, NULL, 13, msg, 64, out, 128, &olen), XPS_E_NULL_POINTER);
+            FAILS(xps_aead_key_seal(k, nonce24, nb, aad, SIZE_MAX, msg, 64, out, 128, &olen), XPS_E_LENGTH_OVERFLOW);
+            FAILS(xps_aead_key_open(k, nonce24, nb, aad, 13, NULL, 80, out, 128, &olen), XPS_E_NULL_POINTER);
         }
         xps_aead_key_free(k);
     }
