@@ -12,17 +12,24 @@
 #
 #   scripts/abi-cost.sh                 every case
 #   scripts/abi-cost.sh sha256 blake3   only these ops
+#   scripts/abi-cost.sh --time [...]    the wall-clock comparison instead (no valgrind needed):
+#                                       `abi_cost --time`, arguments passed on (see its header)
 # Environment: ABI_COST_N1 / ABI_COST_N2 (default 2000 / 4000), CARGO_TARGET_DIR (default
 # ./target-bench), BENCH_NO_OPENSSL=1 (build without the OpenSSL peer, not needed here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v valgrind >/dev/null || { echo "abi-cost: valgrind is required (apt-get install valgrind)" >&2; exit 1; }
-
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-bench}"
 flags=(--release -p xpscrypto-bench-compare --bin abi_cost)
 [ "${BENCH_NO_OPENSSL:-0}" = 1 ] && flags+=(--no-default-features)
 cargo build "${flags[@]}" >&2 </dev/null
+# The `so` cases load the shared library as C programs do; build it in the same target dir.
+cargo build --release -p xpscrypto-ffi >&2 </dev/null
+export XPS_SO="$CARGO_TARGET_DIR/release/libxpscrypto.so"
 bin="$CARGO_TARGET_DIR/release/abi_cost"
+if [ "${1:-}" = --time ]; then
+  exec "$bin" "$@"
+fi
+command -v valgrind >/dev/null || { echo "abi-cost: valgrind is required (apt-get install valgrind)" >&2; exit 1; }
 n1="${ABI_COST_N1:-2000}" n2="${ABI_COST_N2:-4000}"
 
 tmp="$(mktemp -d)"
@@ -52,13 +59,14 @@ ops=("$@")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
 
 echo "Instructions per call at 64 B (callgrind, ($n2 − $n1)-iteration difference; $(valgrind --version)); instruction counts are a proxy for time, not time."
-echo "rust = Rust API, c = C export through an opaque function pointer, crate = the RustCrypto crate called directly."
+echo "rust = Rust API, c = C export (linked from the rlib) through an opaque function pointer, so = the same export from libxpscrypto.so (dlopen; what a C program runs), crate = the RustCrypto crate called directly."
 echo
-echo "| op | rust | c | crate | c − rust | c / rust | rust / crate |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| op | rust | c | so | crate | c − rust | so − rust | c / rust | so / rust | rust / crate |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for op in "${ops[@]}"; do
   r="$(per_call "$op-rust")"
   c="$(per_call "$op-c")"
+  o="$(per_call "$op-so")"
   k="$(per_call "$op-crate")"
-  echo "| $op | $r | $c | $k | $((c - r)) | $(ratio "$c" "$r") | $(ratio "$r" "$k") |"
+  echo "| $op | $r | $c | $o | $k | $((c - r)) | $((o - r)) | $(ratio "$c" "$r") | $(ratio "$o" "$r") | $(ratio "$r" "$k") |"
 done

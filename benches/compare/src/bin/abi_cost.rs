@@ -1,13 +1,29 @@
-//! `abi_cost CASE N`: runs one case N times at 64 B, for instruction counting under callgrind
+//! The cost of the C boundary at 64 B, two ways.
+//!
+//! `abi_cost CASE N` runs one case N times, for instruction counting under callgrind
 //! (`scripts/abi-cost.sh` runs every case at two iteration counts and prints the per-call
 //! difference, which cancels start-up, self-tests and set-up).
 //!
+//! `abi_cost --time [--rounds R] [--block-us U] [OP...]` times the implementations of each op
+//! against each other in one process, built so that the noise of a shared VM cancels instead of
+//! deciding the result: blocks of about U µs of calls (default 100), R rounds (default 2000), the
+//! implementations of an op interleaved within every round in a rotating order, so that frequency
+//! drift, interrupts and neighbours hit them alike. Per implementation it prints the fastest block
+//! and the median block (ns per call) and, against the Rust API, the ratio of the fastest blocks
+//! and the median of the per-round ratios. `rust2` is the Rust API timed a second time: its ratio
+//! to `rust` is the resolution of the method on this machine.
+//!
 //! A case is `<op>-<impl>`: op ∈ sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal
 //! aes256-open chacha-seal xchacha-seal; impl ∈ rust (the Rust API, as in `compare`), c (the C
-//! export through an opaque function pointer), crate (the RustCrypto crate called directly).
-//! `abi_cost --list` prints every case. Same data, AAD and call shapes as the `compare` harness.
+//! export, linked from the `xpscrypto-ffi` rlib, through an opaque function pointer), so (the same
+//! export from the shared library `libxpscrypto.so` loaded with `dlopen`, as a C program uses it:
+//! position-independent code and dynamic-model thread-locals), crate (the RustCrypto crate called
+//! directly). `so` loads `$XPS_SO`, default `target/release/libxpscrypto.so` under the current
+//! directory. `abi_cost --list` prints every case. Same data, AAD and call shapes as `compare`.
 
+use std::ffi::{c_void, CStr};
 use std::hint::black_box;
+use std::time::Instant;
 use xpscrypto::{xps_aead_key, xps_status};
 use xpscrypto_core::aead::{AeadKey, TAG_LEN};
 use xpscrypto_core::{aead, hash, mac, Alg};
@@ -16,31 +32,121 @@ const SIZE: usize = 64;
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
 const OPS: [&str; 9] = ["sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal"];
-const IMPLS: [&str; 3] = ["rust", "c", "crate"];
+const IMPLS: [&str; 4] = ["rust", "c", "so", "crate"];
 
 fn pattern(n: usize, seed: u8) -> Vec<u8> {
     (0..n).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
 }
 
+// Where each role's buffer sits within its page (see `placed`).
+const NONCE_AT: usize = 0x040;
+const DATA_AT: usize = 0x100;
+const OUT_AT: usize = 0x500;
+const KEY_AT: usize = 0x900;
+
+/// `bytes` copied to offset `at` of a fresh page-aligned page (leaked: this is a benchmark
+/// process), so that every implementation's buffers sit at the same offsets within a page.
+/// Heap placement alone made two identical Rust API cases differ by up to 27% in `--time`
+/// (aliasing of addresses 4 KiB apart between a buffer and a key schedule).
+fn placed(at: usize, bytes: &[u8]) -> &'static mut [u8] {
+    assert!(at + bytes.len() <= 4096);
+    let layout = std::alloc::Layout::from_size_align(4096, 4096).unwrap();
+    // SAFETY: a non-zero-size layout; the page is never freed, and `at + len <= 4096`.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout);
+        assert!(!p.is_null(), "out of memory");
+        let s = std::slice::from_raw_parts_mut(p.add(at), bytes.len());
+        s.copy_from_slice(bytes);
+        s
+    }
+}
+
 type AeadKeyFn = unsafe extern "C" fn(*const xps_aead_key, *const u8, usize, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
+type KeyNewFn = unsafe extern "C" fn(u32, *const u8, usize, *mut *mut xps_aead_key) -> xps_status;
+type KeyFreeFn = unsafe extern "C" fn(*mut xps_aead_key);
 type HashFn = unsafe extern "C" fn(u32, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
 type HmacFn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
+type InitFn = unsafe extern "C" fn() -> xps_status;
 
-/// An `xps_aead_key*`, freed on drop.
-struct Key(*mut xps_aead_key);
+/// The C exports one implementation calls: the rlib's (`c`) or the shared library's (`so`).
+#[derive(Clone, Copy)]
+struct Exports {
+    key_new: KeyNewFn,
+    key_free: KeyFreeFn,
+    seal: AeadKeyFn,
+    open: AeadKeyFn,
+    hash: HashFn,
+    hmac: HmacFn,
+}
+
+impl Exports {
+    fn linked() -> Exports {
+        Exports {
+            key_new: xpscrypto::xps_aead_key_new,
+            key_free: xpscrypto::xps_aead_key_free,
+            seal: xpscrypto::xps_aead_key_seal,
+            open: xpscrypto::xps_aead_key_open,
+            hash: xpscrypto::xps_hash,
+            hmac: xpscrypto::xps_hmac,
+        }
+    }
+
+    /// `dlopen`s the shared library (kept loaded for the life of the process) and initializes it.
+    fn shared() -> Exports {
+        let path = std::env::var("XPS_SO").unwrap_or_else(|_| "target/release/libxpscrypto.so".into());
+        let c_path = std::ffi::CString::new(path.clone()).expect("path without NUL");
+        // SAFETY: a NUL-terminated path; the handle is never closed, so the symbols stay valid.
+        let h = unsafe { libc::dlopen(c_path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if h.is_null() {
+            // SAFETY: dlerror returns NULL or a NUL-terminated message.
+            let why = unsafe { libc::dlerror() };
+            let why = if why.is_null() {
+                String::new()
+            } else {
+                // SAFETY: non-NULL, so a NUL-terminated message owned by libdl, read at once.
+                unsafe { CStr::from_ptr(why) }.to_string_lossy().into_owned()
+            };
+            eprintln!("abi_cost: cannot load {path} (set XPS_SO; build it with cargo build --release -p xpscrypto-ffi): {why}");
+            std::process::exit(1);
+        }
+        let sym = |name: &CStr| -> *mut c_void {
+            // SAFETY: a live handle and a NUL-terminated name.
+            let p = unsafe { libc::dlsym(h, name.as_ptr()) };
+            assert!(!p.is_null(), "{path} has no {name:?}");
+            p
+        };
+        // SAFETY: each symbol is the export of that name, whose C signature the type spells out
+        // (the same functions as `linked`, from the same source).
+        unsafe {
+            let init: InitFn = std::mem::transmute::<*mut c_void, InitFn>(sym(c"xps_init"));
+            assert_eq!(init(), 0, "xps_init of {path} failed");
+            Exports {
+                key_new: std::mem::transmute::<*mut c_void, KeyNewFn>(sym(c"xps_aead_key_new")),
+                key_free: std::mem::transmute::<*mut c_void, KeyFreeFn>(sym(c"xps_aead_key_free")),
+                seal: std::mem::transmute::<*mut c_void, AeadKeyFn>(sym(c"xps_aead_key_seal")),
+                open: std::mem::transmute::<*mut c_void, AeadKeyFn>(sym(c"xps_aead_key_open")),
+                hash: std::mem::transmute::<*mut c_void, HashFn>(sym(c"xps_hash")),
+                hmac: std::mem::transmute::<*mut c_void, HmacFn>(sym(c"xps_hmac")),
+            }
+        }
+    }
+}
+
+/// An `xps_aead_key*` from one set of exports, freed on drop by the same set.
+struct Key(*mut xps_aead_key, KeyFreeFn);
 impl Key {
-    fn new(alg: Alg, key: &[u8]) -> Key {
+    fn new(x: &Exports, alg: Alg, key: &[u8]) -> Key {
         let mut h = std::ptr::null_mut();
         // SAFETY: valid key slice and out-pointer.
-        let rc = unsafe { xpscrypto::xps_aead_key_new(alg.id(), key.as_ptr(), key.len(), &mut h) };
+        let rc = unsafe { (x.key_new)(alg.id(), key.as_ptr(), key.len(), &mut h) };
         assert_eq!(rc, 0, "xps_aead_key_new failed");
-        Key(h)
+        Key(h, x.key_free)
     }
 }
 impl Drop for Key {
     fn drop(&mut self) {
-        // SAFETY: a handle from xps_aead_key_new, freed once.
-        unsafe { xpscrypto::xps_aead_key_free(self.0) }
+        // SAFETY: a handle from the matching xps_aead_key_new, freed once.
+        unsafe { (self.1)(self.0) }
     }
 }
 
@@ -50,23 +156,40 @@ fn check(rc: xps_status) {
 
 /// Runs `f` `n` times; never inlined, so a profile shows the loop as one function.
 #[inline(never)]
-fn run(n: u64, mut f: impl FnMut()) {
+fn run(n: u64, f: &mut impl FnMut()) {
     for _ in 0..n {
         f();
     }
 }
 
-fn hash_case(alg: Alg, imp: &str, n: u64) {
-    let data = pattern(SIZE, 2);
-    let mut out = [0u8; 64];
+/// One implementation of one op: runs it `n` times.
+type Case = Box<dyn FnMut(u64)>;
+
+fn case(f: impl FnMut() + 'static) -> Case {
+    let mut f = f;
+    Box::new(move |n| run(n, &mut f))
+}
+
+/// The exports for a C implementation name (`c` or `so`).
+fn exports(imp: &str) -> Exports {
+    if imp == "so" {
+        Exports::shared()
+    } else {
+        Exports::linked()
+    }
+}
+
+fn hash_case(alg: Alg, imp: &str) -> Case {
+    let data = placed(DATA_AT, &pattern(SIZE, 2));
+    let out = placed(OUT_AT, &[0u8; 64]);
     match imp {
-        "rust" => run(n, || {
-            let k = hash::hash_into(alg, black_box(&data), &mut out).unwrap();
+        "rust" => case(move || {
+            let k = hash::hash_into(alg, black_box(&*data), out).unwrap();
             black_box(&out[..k]);
         }),
-        "c" => {
-            let f = black_box(xpscrypto::xps_hash as HashFn);
-            run(n, || {
+        "c" | "so" => {
+            let f = black_box(exports(imp).hash);
+            case(move || {
                 let mut len = 0usize;
                 // SAFETY: valid input slice and a 64-byte output buffer.
                 check(unsafe { f(alg.id(), data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut len) });
@@ -75,84 +198,89 @@ fn hash_case(alg: Alg, imp: &str, n: u64) {
         }
         _ => {
             use sha2::Digest;
-            run(n, || match alg {
-                Alg::Sha256 => drop(black_box(sha2::Sha256::digest(black_box(&data)))),
-                Alg::Sha512 => drop(black_box(sha2::Sha512::digest(black_box(&data)))),
-                _ => drop(black_box(blake3::hash(black_box(&data)))),
+            case(move || match alg {
+                Alg::Sha256 => drop(black_box(sha2::Sha256::digest(black_box(&*data)))),
+                Alg::Sha512 => drop(black_box(sha2::Sha512::digest(black_box(&*data)))),
+                _ => drop(black_box(blake3::hash(black_box(&*data)))),
             })
         }
     }
 }
 
-fn hmac_case(imp: &str, n: u64) {
-    let (key, data) = (pattern(32, 3), pattern(SIZE, 2));
-    let mut out = [0u8; 32];
+fn hmac_case(imp: &str) -> Case {
+    let (key, data) = (placed(KEY_AT, &pattern(32, 3)), placed(DATA_AT, &pattern(SIZE, 2)));
+    let out = placed(OUT_AT, &[0u8; 32]);
     match imp {
-        "rust" => run(n, || {
-            mac::mac_into(Alg::HmacSha256, black_box(&key), black_box(&data), &mut out).unwrap();
-            black_box(&out);
+        "rust" => case(move || {
+            mac::mac_into(Alg::HmacSha256, black_box(&*key), black_box(&*data), out).unwrap();
+            black_box(&*out);
         }),
-        "c" => {
-            let f = black_box(xpscrypto::xps_hmac as HmacFn);
-            run(n, || {
+        "c" | "so" => {
+            let f = black_box(exports(imp).hmac);
+            case(move || {
                 let mut len = 0usize;
                 // SAFETY: valid key/data slices and a 32-byte output buffer.
                 check(unsafe { f(Alg::HmacSha256.id(), key.as_ptr(), key.len(), data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut len) });
-                black_box(&out);
+                black_box(&*out);
             })
         }
         _ => {
             use hmac::{KeyInit, Mac};
-            run(n, || {
-                let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(black_box(&key)).unwrap();
-                m.update(black_box(&data));
+            case(move || {
+                let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(black_box(&*key)).unwrap();
+                m.update(black_box(&*data));
                 black_box(m.finalize().into_bytes());
             })
         }
     }
 }
 
-fn crate_seal<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit>(key: &[u8], nonce: &[u8], n: u64) {
+fn crate_seal<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit + 'static>(key: &[u8], nonce: &[u8]) -> Case {
     use aes_gcm::aead::{inout::InOutBuf, Nonce};
     let c = A::new_from_slice(key).unwrap();
     let nn = Nonce::<A>::try_from(nonce).unwrap();
-    let mut buf = pattern(SIZE, 1);
-    run(n, || {
+    let buf = placed(DATA_AT, &pattern(SIZE, 1));
+    case(move || {
         black_box(c.encrypt_inout_detached(&nn, black_box(&AAD), InOutBuf::from(&mut buf[..])).unwrap());
     })
 }
 
-fn crate_open<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit>(key: &[u8], nonce: &[u8], sealed: &[u8], n: u64) {
+fn crate_open<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit + 'static>(key: &[u8], nonce: &[u8], sealed: &'static [u8]) -> Case {
     use aes_gcm::aead::{inout::InOutBuf, Nonce, Tag};
     let c = A::new_from_slice(key).unwrap();
     let nn = Nonce::<A>::try_from(nonce).unwrap();
-    let mut out = vec![0u8; SIZE];
-    run(n, || {
+    let out = placed(OUT_AT, &[0u8; SIZE]);
+    case(move || {
         let tag = Tag::<A>::try_from(&sealed[SIZE..]).unwrap();
-        c.decrypt_inout_detached(&nn, black_box(&AAD), InOutBuf::new(&sealed[..SIZE], &mut out).unwrap(), &tag).expect("authentication");
-        black_box(&out);
+        c.decrypt_inout_detached(&nn, black_box(&AAD), InOutBuf::new(&sealed[..SIZE], out).unwrap(), &tag).expect("authentication");
+        black_box(&*out);
     })
 }
 
-fn seal_case(alg: Alg, imp: &str, n: u64) {
+fn seal_case(alg: Alg, imp: &str) -> Case {
     let key = pattern(aead::key_len(alg).unwrap(), 0x5a);
-    let nonce = pattern(aead::nonce_len(alg).unwrap(), 0xa5);
-    let mut buf = pattern(SIZE, 1);
-    buf.resize(SIZE + TAG_LEN, 0);
+    let nonce = placed(NONCE_AT, &pattern(aead::nonce_len(alg).unwrap(), 0xa5));
+    let mut m = pattern(SIZE, 1);
+    m.resize(SIZE + TAG_LEN, 0);
+    let buf = placed(DATA_AT, &m);
     match imp {
         "rust" => {
             let k = AeadKey::new(alg, &key).unwrap();
-            run(n, || {
+            case(move || {
                 let (m, t) = buf.split_at_mut(SIZE);
-                let tag = k.seal_in_place(black_box(&nonce), &AAD, m).unwrap();
+                let tag = k.seal_in_place(black_box(&*nonce), &AAD, m).unwrap();
                 t.copy_from_slice(&tag);
                 black_box(&*t);
             })
         }
-        "c" => {
-            let h = Key::new(alg, &key);
-            let f = black_box(xpscrypto::xps_aead_key_seal as AeadKeyFn);
-            run(n, || {
+        "c" | "so" => {
+            let x = exports(imp);
+            let h = Key::new(&x, alg, &key);
+            let f = black_box(x.seal);
+            case(move || {
+                // (`&h`, not `h.0`: a move closure that names only the field would copy the
+                // pointer and leave the handle to be freed when this function returns.)
+                let h = &h;
                 let p = buf.as_mut_ptr();
                 let mut len = 0usize;
                 // SAFETY: live handle; `p` holds SIZE + 16 bytes; in place is allowed.
@@ -161,43 +289,102 @@ fn seal_case(alg: Alg, imp: &str, n: u64) {
             })
         }
         _ => match alg {
-            Alg::Aes128Gcm => crate_seal::<aes_gcm::Aes128Gcm>(&key, &nonce, n),
-            Alg::Aes256Gcm => crate_seal::<aes_gcm::Aes256Gcm>(&key, &nonce, n),
-            Alg::ChaCha20Poly1305 => crate_seal::<chacha20poly1305::ChaCha20Poly1305>(&key, &nonce, n),
-            _ => crate_seal::<chacha20poly1305::XChaCha20Poly1305>(&key, &nonce, n),
+            Alg::Aes128Gcm => crate_seal::<aes_gcm::Aes128Gcm>(&key, nonce),
+            Alg::Aes256Gcm => crate_seal::<aes_gcm::Aes256Gcm>(&key, nonce),
+            Alg::ChaCha20Poly1305 => crate_seal::<chacha20poly1305::ChaCha20Poly1305>(&key, nonce),
+            _ => crate_seal::<chacha20poly1305::XChaCha20Poly1305>(&key, nonce),
         },
     }
 }
 
-fn open_case(alg: Alg, imp: &str, n: u64) {
+fn open_case(alg: Alg, imp: &str) -> Case {
     let key = pattern(aead::key_len(alg).unwrap(), 0x5a);
-    let nonce = pattern(aead::nonce_len(alg).unwrap(), 0xa5);
-    let sealed = aead::seal_to_vec(alg, &key, &nonce, &AAD, &pattern(SIZE, 1)).unwrap();
-    let mut out = vec![0u8; SIZE];
+    let nonce = placed(NONCE_AT, &pattern(aead::nonce_len(alg).unwrap(), 0xa5));
+    let sealed = placed(DATA_AT, &aead::seal_to_vec(alg, &key, nonce, &AAD, &pattern(SIZE, 1)).unwrap());
+    let out = placed(OUT_AT, &[0u8; SIZE]);
     match imp {
         "rust" => {
             let k = AeadKey::new(alg, &key).unwrap();
-            run(n, || {
-                k.open(black_box(&nonce), &AAD, &sealed, &mut out).expect("authentication");
-                black_box(&out);
+            case(move || {
+                k.open(black_box(&*nonce), &AAD, sealed, out).expect("authentication");
+                black_box(&*out);
             })
         }
-        "c" => {
-            let h = Key::new(alg, &key);
-            let f = black_box(xpscrypto::xps_aead_key_open as AeadKeyFn);
-            run(n, || {
+        "c" | "so" => {
+            let x = exports(imp);
+            let h = Key::new(&x, alg, &key);
+            let f = black_box(x.open);
+            case(move || {
+                let h = &h; // the whole handle moves into the closure (see seal_case)
                 let mut len = 0usize;
                 // SAFETY: live handle; disjoint input (SIZE + 16 bytes) and output (SIZE bytes).
                 check(unsafe { f(h.0, nonce.as_ptr(), nonce.len(), AAD.as_ptr(), AAD.len(), sealed.as_ptr(), sealed.len(), out.as_mut_ptr(), SIZE, &mut len) });
-                black_box(&out);
+                black_box(&*out);
             })
         }
-        _ => crate_open::<aes_gcm::Aes256Gcm>(&key, &nonce, &sealed, n),
+        _ => crate_open::<aes_gcm::Aes256Gcm>(&key, nonce, sealed),
+    }
+}
+
+fn make(op: &str, imp: &str) -> Case {
+    match op {
+        "sha256" => hash_case(Alg::Sha256, imp),
+        "sha512" => hash_case(Alg::Sha512, imp),
+        "blake3" => hash_case(Alg::Blake3, imp),
+        "hmac-sha256" => hmac_case(imp),
+        "aes128-seal" => seal_case(Alg::Aes128Gcm, imp),
+        "aes256-seal" => seal_case(Alg::Aes256Gcm, imp),
+        "aes256-open" => open_case(Alg::Aes256Gcm, imp),
+        "chacha-seal" => seal_case(Alg::ChaCha20Poly1305, imp),
+        _ => seal_case(Alg::XChaCha20Poly1305, imp),
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `--time`: the interleaved wall-clock comparison described at the top of the file.
+fn time(ops: &[&str], rounds: usize, block_us: f64) {
+    let names = ["rust", "rust2", "c", "so"];
+    println!("Wall clock per call at 64 B: blocks of ~{block_us} µs, {rounds} rounds, implementations interleaved in rotating order.");
+    println!("min = fastest block, med = median block (ns per call); ratios are to `rust` (> 1 = slower): of the fastest blocks, and the median of the per-round ratios.");
+    println!();
+    println!("| op | rust min / med | rust2 / rust | c min / med | c / rust (min, med) | so min / med | so / rust (min, med) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for op in ops {
+        let mut cases: Vec<Case> = names.iter().map(|n| make(op, if *n == "rust2" { "rust" } else { n })).collect();
+        // Calibrate on the Rust API: calls per block, after a warm-up of every case.
+        for c in cases.iter_mut() {
+            c(10_000);
+        }
+        let t = Instant::now();
+        cases[0](20_000);
+        let per_call = t.elapsed().as_secs_f64() / 20_000.0;
+        let n = ((block_us * 1e-6 / per_call) as u64).max(1);
+        let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
+        for r in 0..rounds {
+            for j in 0..cases.len() {
+                let i = (r + j) % cases.len();
+                let t = Instant::now();
+                cases[i](n);
+                times[i].push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+            }
+        }
+        let min = |i: usize| times[i].iter().copied().fold(f64::INFINITY, f64::min);
+        let med = |i: usize| median(&mut times[i].clone());
+        let ratio_med = |i: usize| median(&mut (0..rounds).map(|r| times[i][r] / times[0][r]).collect::<Vec<_>>());
+        let cell = |i: usize| format!("{:.1} / {:.1}", min(i), med(i));
+        let ratio = |i: usize| format!("{:.3}, {:.3}", min(i) / min(0), ratio_med(i));
+        println!("| {op} | {} | {:.3}, {:.3} | {} | {} | {} | {} |", cell(0), min(1) / min(0), ratio_med(1), cell(2), ratio(2), cell(3), ratio(3));
     }
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // Initialize (self-tests) before anything is measured, in every case alike.
+    xpscrypto_core::init().expect("init");
     if args.first().map(String::as_str) == Some("--list") {
         for op in OPS {
             for imp in IMPLS {
@@ -206,29 +393,38 @@ fn main() {
         }
         return;
     }
-    let (Some(case), Some(n)) = (args.first(), args.get(1).and_then(|s| s.parse::<u64>().ok())) else {
-        eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list");
+    if args.first().map(String::as_str) == Some("--time") {
+        let (mut rounds, mut block_us, mut ops) = (2000usize, 100.0f64, Vec::new());
+        let mut it = args[1..].iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).filter(|&v| v > 0).expect("--rounds N (N > 0)"),
+                "--block-us" => block_us = it.next().and_then(|v| v.parse().ok()).filter(|&v: &f64| v > 0.0).expect("--block-us U (U > 0)"),
+                op if OPS.contains(&op) => ops.push(OPS[OPS.iter().position(|o| *o == op).unwrap()]),
+                other => {
+                    eprintln!("abi_cost: unknown op or option {other:?} (ops: {})", OPS.join(" "));
+                    std::process::exit(2);
+                }
+            }
+        }
+        if ops.is_empty() {
+            ops = OPS.to_vec();
+        }
+        time(&ops, rounds, block_us);
+        return;
+    }
+    let (Some(case_name), Some(n)) = (args.first(), args.get(1).and_then(|s| s.parse::<u64>().ok())) else {
+        eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list | abi_cost --time [--rounds R] [--block-us U] [OP...]");
         std::process::exit(2);
     };
-    let Some((op, imp)) = OPS.iter().find_map(|op| case.strip_prefix(op).and_then(|r| r.strip_prefix('-')).map(|i| (*op, i))) else {
-        eprintln!("abi_cost: unknown case {case:?} (see --list)");
+    let Some((op, imp)) = OPS.iter().find_map(|op| case_name.strip_prefix(op).and_then(|r| r.strip_prefix('-')).map(|i| (*op, i))) else {
+        eprintln!("abi_cost: unknown case {case_name:?} (see --list)");
         std::process::exit(2);
     };
     if !IMPLS.contains(&imp) {
-        eprintln!("abi_cost: unknown implementation {imp:?} (rust, c, crate)");
+        eprintln!("abi_cost: unknown implementation {imp:?} (rust, c, so, crate)");
         std::process::exit(2);
     }
-    // Initialize (self-tests) before the measured loop in every case alike.
-    xpscrypto_core::init().expect("init");
-    match op {
-        "sha256" => hash_case(Alg::Sha256, imp, n),
-        "sha512" => hash_case(Alg::Sha512, imp, n),
-        "blake3" => hash_case(Alg::Blake3, imp, n),
-        "hmac-sha256" => hmac_case(imp, n),
-        "aes128-seal" => seal_case(Alg::Aes128Gcm, imp, n),
-        "aes256-seal" => seal_case(Alg::Aes256Gcm, imp, n),
-        "aes256-open" => open_case(Alg::Aes256Gcm, imp, n),
-        "chacha-seal" => seal_case(Alg::ChaCha20Poly1305, imp, n),
-        _ => seal_case(Alg::XChaCha20Poly1305, imp, n),
-    }
+    let mut f = make(op, imp);
+    f(n);
 }
