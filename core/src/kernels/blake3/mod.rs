@@ -96,12 +96,22 @@ unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out
     crate_oneshot(d, o)
 }
 
-/// `simd_oneshot` with one-chunk, 32-byte-output calls on `x86_short`.
+/// Longest input `avx512_oneshot` gives to `x86_short` (which takes up to a whole chunk).
+/// Measured with `abi_cost --time --size N` on an Ice Lake-class Xeon, our BLAKE3 against the
+/// `blake3` crate: with `x86_short` 0.955 at 65–128 B and 1.002 at 192 B, but 1.035 at 256 B,
+/// 1.074 at 512 B and 1.094 at 1 KiB. The crate's path is 1.027 / 1.011 / 1.006 at those
+/// sizes: its 16-way chunk code beats the one-block-at-a-time loop there. On the Zen 4 machine
+/// of the issue 8 runs, the two paths were level at 1 KiB.
+#[cfg(target_arch = "x86_64")]
+const SHORT_CUTOFF: usize = 192;
+
+/// `simd_oneshot` with short, 32-byte-output calls on `x86_short`.
 #[cfg(target_arch = "x86_64")]
 unsafe extern "C" fn avx512_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
     // SAFETY: valid pointer/length pairs (caller contract).
     let (d, o) = unsafe { (slice(data, len), slice_mut(out, out_len)) };
-    if d.len() <= x86_short::MAX_LEN {
+    const { assert!(SHORT_CUTOFF <= x86_short::MAX_LEN) };
+    if d.len() <= SHORT_CUTOFF {
         if let Ok(o) = <&mut [u8; 32]>::try_from(&mut *o) {
             // SAFETY: this kernel's `requires` (checked before it can be selected) has the
             // short path's features.
