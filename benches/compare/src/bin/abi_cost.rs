@@ -4,14 +4,15 @@
 //! (`scripts/abi-cost.sh` runs every case at two iteration counts and prints the per-call
 //! difference, which cancels start-up, self-tests and set-up).
 //!
-//! `abi_cost --time [--rounds R] [--block-us U] [OP...]` times the implementations of each op
+//! `abi_cost --time [--rounds R] [--block-us U] [--size N] [OP...]` times the implementations of each op
 //! against each other in one process, built so that the noise of a shared VM cancels instead of
 //! deciding the result: blocks of about U µs of calls (default 100), R rounds (default 2000), the
 //! implementations of an op interleaved within every round in a rotating order, so that frequency
 //! drift, interrupts and neighbours hit them alike. Per implementation it prints the fastest block
 //! and the median block (ns per call) and, against the Rust API, the ratio of the fastest blocks
 //! and the median of the per-round ratios. `rust2` is the Rust API timed a second time: its ratio
-//! to `rust` is the resolution of the method on this machine.
+//! to `rust` is the resolution of the method on this machine. `crate` (the RustCrypto crate we
+//! wrap) is timed in the same rounds, for issue 2's "never slower than the crate" at 64 B.
 //!
 //! A case is `<op>-<impl>`: op ∈ sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal
 //! aes256-open chacha-seal xchacha-seal; impl ∈ rust (the Rust API, as in `compare`), c (the C
@@ -28,7 +29,12 @@ use xpscrypto::{xps_aead_key, xps_status};
 use xpscrypto_core::aead::{AeadKey, TAG_LEN};
 use xpscrypto_core::{aead, hash, mac, Alg};
 
-const SIZE: usize = 64;
+/// Message length: 64 bytes, or `--size N` in `--time` mode.
+static SIZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(64);
+
+fn size() -> usize {
+    SIZE.load(std::sync::atomic::Ordering::Relaxed)
+}
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
 const OPS: [&str; 9] = ["sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal"];
@@ -180,7 +186,7 @@ fn exports(imp: &str) -> Exports {
 }
 
 fn hash_case(alg: Alg, imp: &str) -> Case {
-    let data = placed(DATA_AT, &pattern(SIZE, 2));
+    let data = placed(DATA_AT, &pattern(size(), 2));
     let out = placed(OUT_AT, &[0u8; 64]);
     match imp {
         "rust" => case(move || {
@@ -208,7 +214,7 @@ fn hash_case(alg: Alg, imp: &str) -> Case {
 }
 
 fn hmac_case(imp: &str) -> Case {
-    let (key, data) = (placed(KEY_AT, &pattern(32, 3)), placed(DATA_AT, &pattern(SIZE, 2)));
+    let (key, data) = (placed(KEY_AT, &pattern(32, 3)), placed(DATA_AT, &pattern(size(), 2)));
     let out = placed(OUT_AT, &[0u8; 32]);
     match imp {
         "rust" => case(move || {
@@ -239,7 +245,7 @@ fn crate_seal<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit + 'static>(ke
     use aes_gcm::aead::{inout::InOutBuf, Nonce};
     let c = A::new_from_slice(key).unwrap();
     let nn = Nonce::<A>::try_from(nonce).unwrap();
-    let buf = placed(DATA_AT, &pattern(SIZE, 1));
+    let buf = placed(DATA_AT, &pattern(size(), 1));
     case(move || {
         black_box(c.encrypt_inout_detached(&nn, black_box(&AAD), InOutBuf::from(&mut buf[..])).unwrap());
     })
@@ -249,10 +255,10 @@ fn crate_open<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit + 'static>(ke
     use aes_gcm::aead::{inout::InOutBuf, Nonce, Tag};
     let c = A::new_from_slice(key).unwrap();
     let nn = Nonce::<A>::try_from(nonce).unwrap();
-    let out = placed(OUT_AT, &[0u8; SIZE]);
+    let out = placed(OUT_AT, &vec![0u8; size()]);
     case(move || {
-        let tag = Tag::<A>::try_from(&sealed[SIZE..]).unwrap();
-        c.decrypt_inout_detached(&nn, black_box(&AAD), InOutBuf::new(&sealed[..SIZE], out).unwrap(), &tag).expect("authentication");
+        let tag = Tag::<A>::try_from(&sealed[size()..]).unwrap();
+        c.decrypt_inout_detached(&nn, black_box(&AAD), InOutBuf::new(&sealed[..size()], out).unwrap(), &tag).expect("authentication");
         black_box(&*out);
     })
 }
@@ -260,14 +266,14 @@ fn crate_open<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit + 'static>(ke
 fn seal_case(alg: Alg, imp: &str) -> Case {
     let key = pattern(aead::key_len(alg).unwrap(), 0x5a);
     let nonce = placed(NONCE_AT, &pattern(aead::nonce_len(alg).unwrap(), 0xa5));
-    let mut m = pattern(SIZE, 1);
-    m.resize(SIZE + TAG_LEN, 0);
+    let mut m = pattern(size(), 1);
+    m.resize(size() + TAG_LEN, 0);
     let buf = placed(DATA_AT, &m);
     match imp {
         "rust" => {
             let k = AeadKey::new(alg, &key).unwrap();
             case(move || {
-                let (m, t) = buf.split_at_mut(SIZE);
+                let (m, t) = buf.split_at_mut(size());
                 let tag = k.seal_in_place(black_box(&*nonce), &AAD, m).unwrap();
                 t.copy_from_slice(&tag);
                 black_box(&*t);
@@ -283,9 +289,9 @@ fn seal_case(alg: Alg, imp: &str) -> Case {
                 let h = &h;
                 let p = buf.as_mut_ptr();
                 let mut len = 0usize;
-                // SAFETY: live handle; `p` holds SIZE + 16 bytes; in place is allowed.
-                check(unsafe { f(h.0, nonce.as_ptr(), nonce.len(), AAD.as_ptr(), AAD.len(), p, SIZE, p, SIZE + TAG_LEN, &mut len) });
-                black_box(&buf[SIZE..]);
+                // SAFETY: live handle; `p` holds size() + 16 bytes; in place is allowed.
+                check(unsafe { f(h.0, nonce.as_ptr(), nonce.len(), AAD.as_ptr(), AAD.len(), p, size(), p, size() + TAG_LEN, &mut len) });
+                black_box(&buf[size()..]);
             })
         }
         _ => match alg {
@@ -300,8 +306,8 @@ fn seal_case(alg: Alg, imp: &str) -> Case {
 fn open_case(alg: Alg, imp: &str) -> Case {
     let key = pattern(aead::key_len(alg).unwrap(), 0x5a);
     let nonce = placed(NONCE_AT, &pattern(aead::nonce_len(alg).unwrap(), 0xa5));
-    let sealed = placed(DATA_AT, &aead::seal_to_vec(alg, &key, nonce, &AAD, &pattern(SIZE, 1)).unwrap());
-    let out = placed(OUT_AT, &[0u8; SIZE]);
+    let sealed = placed(DATA_AT, &aead::seal_to_vec(alg, &key, nonce, &AAD, &pattern(size(), 1)).unwrap());
+    let out = placed(OUT_AT, &vec![0u8; size()]);
     match imp {
         "rust" => {
             let k = AeadKey::new(alg, &key).unwrap();
@@ -317,8 +323,8 @@ fn open_case(alg: Alg, imp: &str) -> Case {
             case(move || {
                 let h = &h; // the whole handle moves into the closure (see seal_case)
                 let mut len = 0usize;
-                // SAFETY: live handle; disjoint input (SIZE + 16 bytes) and output (SIZE bytes).
-                check(unsafe { f(h.0, nonce.as_ptr(), nonce.len(), AAD.as_ptr(), AAD.len(), sealed.as_ptr(), sealed.len(), out.as_mut_ptr(), SIZE, &mut len) });
+                // SAFETY: live handle; disjoint input (size() + 16 bytes) and output (size() bytes).
+                check(unsafe { f(h.0, nonce.as_ptr(), nonce.len(), AAD.as_ptr(), AAD.len(), sealed.as_ptr(), sealed.len(), out.as_mut_ptr(), size(), &mut len) });
                 black_box(&*out);
             })
         }
@@ -347,12 +353,14 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// `--time`: the interleaved wall-clock comparison described at the top of the file.
 fn time(ops: &[&str], rounds: usize, block_us: f64) {
-    let names = ["rust", "rust2", "c", "so"];
-    println!("Wall clock per call at 64 B: blocks of ~{block_us} µs, {rounds} rounds, implementations interleaved in rotating order.");
+    let names = ["rust", "rust2", "c", "so", "crate"];
+    println!("Wall clock per call at {} B: blocks of ~{block_us} µs, {rounds} rounds, implementations interleaved in rotating order.", size());
     println!("min = fastest block, med = median block (ns per call); ratios are to `rust` (> 1 = slower): of the fastest blocks, and the median of the per-round ratios.");
     println!();
-    println!("| op | rust min / med | rust2 / rust | c min / med | c / rust (min, med) | so min / med | so / rust (min, med) |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("`crate` is the RustCrypto crate called directly; its column is rust against it (> 1 = the crate is faster).");
+    println!();
+    println!("| op | rust min / med | rust2 / rust | c min / med | c / rust (min, med) | so min / med | so / rust (min, med) | crate min / med | rust / crate (min, med) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for op in ops {
         let mut cases: Vec<Case> = names.iter().map(|n| make(op, if *n == "rust2" { "rust" } else { n })).collect();
         // Calibrate on the Rust API: calls per block, after a warm-up of every case.
@@ -377,7 +385,8 @@ fn time(ops: &[&str], rounds: usize, block_us: f64) {
         let ratio_med = |i: usize| median(&mut (0..rounds).map(|r| times[i][r] / times[0][r]).collect::<Vec<_>>());
         let cell = |i: usize| format!("{:.1} / {:.1}", min(i), med(i));
         let ratio = |i: usize| format!("{:.3}, {:.3}", min(i) / min(0), ratio_med(i));
-        println!("| {op} | {} | {:.3}, {:.3} | {} | {} | {} | {} |", cell(0), min(1) / min(0), ratio_med(1), cell(2), ratio(2), cell(3), ratio(3));
+        let inv = |i: usize| format!("{:.3}, {:.3}", min(0) / min(i), 1.0 / ratio_med(i));
+        println!("| {op} | {} | {:.3}, {:.3} | {} | {} | {} | {} | {} | {} |", cell(0), min(1) / min(0), ratio_med(1), cell(2), ratio(2), cell(3), ratio(3), cell(4), inv(4));
     }
 }
 
@@ -399,6 +408,7 @@ fn main() {
         while let Some(a) = it.next() {
             match a.as_str() {
                 "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).filter(|&v| v > 0).expect("--rounds N (N > 0)"),
+                "--size" => SIZE.store(it.next().and_then(|v| v.parse().ok()).filter(|&v: &usize| (1..=2048).contains(&v)).expect("--size N (1..=2048)"), std::sync::atomic::Ordering::Relaxed),
                 "--block-us" => block_us = it.next().and_then(|v| v.parse().ok()).filter(|&v: &f64| v > 0.0).expect("--block-us U (U > 0)"),
                 op if OPS.contains(&op) => ops.push(OPS[OPS.iter().position(|o| *o == op).unwrap()]),
                 other => {
@@ -414,7 +424,7 @@ fn main() {
         return;
     }
     let (Some(case_name), Some(n)) = (args.first(), args.get(1).and_then(|s| s.parse::<u64>().ok())) else {
-        eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list | abi_cost --time [--rounds R] [--block-us U] [OP...]");
+        eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list | abi_cost --time [--rounds R] [--block-us U] [--size N] [OP...]");
         std::process::exit(2);
     };
     let Some((op, imp)) = OPS.iter().find_map(|op| case_name.strip_prefix(op).and_then(|r| r.strip_prefix('-')).map(|i| (*op, i))) else {
