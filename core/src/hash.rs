@@ -337,6 +337,21 @@ pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
     if out.len() < n {
         return Err(metrics::failed(OpKind::Hash, alg, data.len(), digest_too_small(alg, n, out.len())));
     }
+    // SAFETY: `alg` is a fixed-output hash and `out[..n]` is exactly its digest.
+    unsafe { hash_digest_into(alg, data, &mut out[..n]) }
+}
+
+/// [`hash_into`] for a caller that has itself decoded `alg` and sized `out` (the C ABI's fast
+/// path, which looks both up in one table): no second look-up of the digest length.
+///
+/// # Safety
+/// `alg` must be a fixed-output hash (`fixed_len(alg).is_some()`) and `out.len()` its digest
+/// length: the kernel ABI lets a fixed-output kernel assume that length (`HashOneshotFn`).
+#[doc(hidden)]
+#[inline(always)]
+pub unsafe fn hash_digest_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
+    debug_assert_eq!(fixed_len(alg), Some(out.len()));
+    let n = out.len();
     if let Err(e) = crate::policy::check(alg) {
         return Err(metrics::failed(OpKind::Hash, alg, data.len(), e));
     }
@@ -347,7 +362,7 @@ pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
     // Counted before the kernel runs (it cannot fail from here): the counter stores retire
     // while the kernel works.
     metrics::record(OpKind::Hash, alg, Some(k.desc), data.len(), false);
-    oneshot(k, &[], HASH_MODE_PLAIN, data, &mut out[..n]);
+    oneshot(k, &[], HASH_MODE_PLAIN, data, out);
     Ok(n)
 }
 

@@ -98,12 +98,11 @@ unsafe extern "C" fn simd_oneshot(data: *const u8, len: usize, out: *mut u8, out
 
 /// Longest input `avx512_oneshot` gives to `x86_short` (which takes up to a whole chunk).
 /// Measured with `abi_cost --time --size N` on an Ice Lake-class Xeon, our BLAKE3 against the
-/// `blake3` crate: with `x86_short` 0.955 at 65–128 B and 1.002 at 192 B, but 1.035 at 256 B,
-/// 1.074 at 512 B and 1.094 at 1 KiB. The crate's path is 1.027 / 1.011 / 1.006 at those
-/// sizes: its 16-way chunk code beats the one-block-at-a-time loop there. On the Zen 4 machine
-/// of the issue 8 runs, the two paths were level at 1 KiB.
+/// `blake3` crate (< 1 = ours faster). With `x86_short`: 0.98 at 64 B, 0.88 at 128 B,
+/// 0.955 at 256 B, 0.998 at 512 B, 1.013 at 768 B, 1.014–1.020 at 1 KiB. Through the crate's
+/// path: 1.007 at 1 KiB, where its chunk code catches up with the one-block loop.
 #[cfg(target_arch = "x86_64")]
-const SHORT_CUTOFF: usize = 192;
+const SHORT_CUTOFF: usize = 512;
 
 /// `simd_oneshot` with short, 32-byte-output calls on `x86_short`.
 #[cfg(target_arch = "x86_64")]

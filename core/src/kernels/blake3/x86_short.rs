@@ -1,7 +1,7 @@
 //! One-chunk BLAKE3 (plain mode, at most 1024 bytes of input, 32 bytes of output) on AVX-512:
-//! the state in four 128-bit rows (`vprord` rotations), each block in one zmm register (a masked
-//! load for the last, partial block: no copy of the input), and each round's message words
-//! gathered by one `vpermd`. For short inputs the `blake3` crate's fixed cost (its chunk-state
+//! the state in four 128-bit rows (`vprord` rotations), each block in two ymm registers (masked
+//! loads for the last, partial block: no copy of the input), and each round's message words
+//! gathered by two `vpermt2d`. For short inputs the `blake3` crate's fixed cost (its chunk-state
 //! struct copies around the compression) is as large as the compression itself; this path has
 //! none of it.
 //!
@@ -54,20 +54,27 @@ fn g(a: &mut __m128i, b: &mut __m128i, c: &mut __m128i, d: &mut __m128i, mx: __m
 }
 
 /// The compression function's first 8 output words (the chaining value, or the first 32 bytes
-/// of a root output) for the 16 message words in `m`.
+/// of a root output) for the 16 message words in `m` (words 0–7, 8–15).
+///
+/// The block is kept in two 256-bit registers, not one 512-bit one: on Intel cores a 512-bit
+/// instruction in flight shuts the vector ALU of port 1. The G steps are 128-bit work that needs
+/// all three ports. With a zmm block, this path was no faster per block than the `blake3`
+/// crate's on an Ice Lake-class Xeon, while it was on Zen 4.
 #[inline]
 #[target_feature(enable = "avx512f,avx512vl,avx512bw")]
-fn compress(cv: [__m128i; 2], m: __m512i, block_len: u32, flags: u32) -> [__m128i; 2] {
+fn compress(cv: [__m128i; 2], m: [__m256i; 2], block_len: u32, flags: u32) -> [__m128i; 2] {
     let [mut a, mut b] = cv;
     // SAFETY: IV is 8 readable u32s; unaligned load of the first four.
     let mut c = unsafe { _mm_loadu_si128(IV.as_ptr().cast()) };
     // Counter 0 (the only chunk, and output block 0 of the root).
     let mut d = _mm_set_epi32(flags as i32, block_len as i32, 0, 0);
     for p in &PERM {
-        // SAFETY: `p` is 16 readable u32s.
-        let w = _mm512_permutexvar_epi32(unsafe { _mm512_loadu_si512(p.as_ptr().cast()) }, m);
-        let (mx, my) = (_mm512_castsi512_si128(w), _mm512_extracti32x4_epi32::<1>(w));
-        let (mz, mw) = (_mm512_extracti32x4_epi32::<2>(w), _mm512_extracti32x4_epi32::<3>(w));
+        // SAFETY: `p` is 16 readable u32s: two unaligned 8-word loads.
+        let (i0, i1) = unsafe { (_mm256_loadu_si256(p.as_ptr().cast()), _mm256_loadu_si256(p.as_ptr().add(8).cast())) };
+        // Index bit 3 picks the register (words 0–7 or 8–15): a 16-word table lookup.
+        let (w0, w1) = (_mm256_permutex2var_epi32(m[0], i0, m[1]), _mm256_permutex2var_epi32(m[0], i1, m[1]));
+        let (mx, my) = (_mm256_castsi256_si128(w0), _mm256_extracti128_si256::<1>(w0));
+        let (mz, mw) = (_mm256_castsi256_si128(w1), _mm256_extracti128_si256::<1>(w1));
         g(&mut a, &mut b, &mut c, &mut d, mx, my);
         // Diagonals: word j of the rows becomes (a[j−1], b[j], c[j+1], d[j+2]), diagonal j − 1.
         // `b`, the last value of a G step, stays in place, so no shuffle lands on the serial
@@ -97,9 +104,11 @@ pub unsafe fn hash(data: &[u8], out: &mut [u8; 32]) {
         let n = (data.len() - 64 * i).min(64);
         // The block's `n` bytes (n = 0 only for the empty input: a zero block).
         let mask = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
-        // SAFETY: bytes 64i..64i + n of `data` are readable and the masked load touches no byte
-        // outside the mask.
-        let m = unsafe { _mm512_maskz_loadu_epi8(mask, data.as_ptr().add(64 * i).cast()) };
+        let p = data.as_ptr().wrapping_add(64 * i);
+        // SAFETY: bytes 64i..64i + n of `data` are readable and a masked load touches no byte
+        // outside its mask (the second half's mask is 0 when n <= 32; its address is formed
+        // with `wrapping_add`, so it may lie past the slice without being dereferenced).
+        let m = unsafe { [_mm256_maskz_loadu_epi8(mask as u32, p.cast()), _mm256_maskz_loadu_epi8((mask >> 32) as u32, p.wrapping_add(32).cast())] };
         let mut flags = if i == 0 { CHUNK_START } else { 0 };
         if i == blocks - 1 {
             flags |= CHUNK_END | ROOT;
