@@ -346,7 +346,8 @@ pub fn hash_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {
 ///
 /// # Safety
 /// `alg` must be a fixed-output hash (`fixed_len(alg).is_some()`) and `out.len()` its digest
-/// length: the kernel ABI lets a fixed-output kernel assume that length (`HashOneshotFn`).
+/// length: the kernel ABI lets a fixed-output kernel assume that length (`HashOneshotFn`,
+/// `HashFinalFn`).
 #[doc(hidden)]
 #[inline(always)]
 pub unsafe fn hash_digest_into(alg: Alg, data: &[u8], out: &mut [u8]) -> Result<usize> {

@@ -47,7 +47,8 @@ pub type HashUpdateFn = unsafe extern "C" fn(st: *mut HashState, data: *const u8
 /// leaves the state consumed.
 pub type HashFinalFn = unsafe extern "C" fn(st: *mut HashState, out: *mut u8, out_len: usize);
 
-/// Optional plain-mode one-shot (no streaming state): `out_len` bytes of `H(data)`. Kernels whose
+/// Optional plain-mode one-shot (no streaming state): `out_len` bytes of `H(data)`, `out_len`
+/// being the digest length for fixed-output hashes (as for `HashFinalFn`). Kernels whose
 /// state is large (BLAKE3: ~1.9 KiB) provide it so short one-shot hashes skip the state copy/wipe.
 pub type HashOneshotFn = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut u8, out_len: usize);
 

@@ -1,6 +1,7 @@
 //! BLAKE3: `portable` (ours, scalar, from the spec) and `simd` (the `blake3` crate, which picks
 //! SSE4.1/AVX2/AVX-512/NEON itself at run time); on x86-64 with AVX-512, `avx512` is `simd`
-//! with plain one-shots of at most one chunk through our own compression (`x86_short.rs`).
+//! with plain one-shots of at most `SHORT_CUTOFF` (512) bytes through our own compression
+//! (`x86_short.rs`).
 //! Modes: plain, keyed (32-byte key), derive-key (context string, validated as UTF-8 by the safe
 //! API before it gets here).
 
@@ -133,7 +134,14 @@ static SIMD: KernelDesc = KernelDesc { name: c"blake3/simd".as_ptr(), requires: 
 #[cfg(target_arch = "x86_64")]
 static AVX512: KernelDesc = KernelDesc {
     name: c"blake3/avx512".as_ptr(),
-    requires: crate::cpu::bits::SSE41 | crate::cpu::bits::AVX512F | crate::cpu::bits::AVX512VL | crate::cpu::bits::AVX512BW,
+    // AVX and AVX2 too: `x86_short` uses 256-bit AVX2 instructions, and a feature mask that
+    // drops them must keep this kernel out.
+    requires: crate::cpu::bits::SSE41
+        | crate::cpu::bits::AVX
+        | crate::cpu::bits::AVX2
+        | crate::cpu::bits::AVX512F
+        | crate::cpu::bits::AVX512VL
+        | crate::cpu::bits::AVX512BW,
     constant_time: true,
     priority: 20,
 };

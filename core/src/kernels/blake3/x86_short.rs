@@ -15,8 +15,9 @@ use core::arch::x86_64::*;
 /// Longest input this path takes: one chunk.
 pub const MAX_LEN: usize = 1024;
 
-/// Per round, the `vpermd` indices that put the message words of the column step (`mx`, `my`)
-/// and the diagonal step (`mz`, `mw`) in the four 128-bit lanes: lane 0 = words s[0], s[2],
+/// Per round, the indices of the two `vpermt2d` (words 0–7, then 8–15 of a row) that put the
+/// message words of the column step (`mx`, `my`: the first result's 128-bit halves) and of the
+/// diagonal step (`mz`, `mw`: the second's) in place, as four 128-bit lanes: lane 0 = words s[0], s[2],
 /// s[4], s[6]; lane 1 = s[1], s[3], s[5], s[7]; lanes 2, 3 the same from s[8], rotated by one
 /// word because the diagonal step computes diagonal j − 1 in word j (see `compress`).
 static PERM: [[u32; 16]; 7] = {
@@ -126,9 +127,10 @@ pub unsafe fn hash(data: &[u8], out: &mut [u8; 32]) {
 mod tests {
     use super::*;
 
-    /// Every length of one chunk, at an odd offset into a buffer and in a copy that ends at the
-    /// end of its allocation (the masked load next to unmapped memory), against the `blake3` crate and our portable kernel (the official
-    /// vectors run through the dispatch table in `tests/vectors.rs`).
+    /// Every length of one chunk (called directly, so above the dispatch cut-off too), at an odd
+    /// offset into a buffer and in an exact-size copy (the empty one is dangling: the masked
+    /// loads there touch nothing), against the `blake3` crate and our portable kernel (the
+    /// official vectors run through the dispatch table in `tests/vectors.rs`).
     #[test]
     fn every_length_matches_the_crate_and_portable() {
         if !(std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512vl") && std::is_x86_feature_detected!("avx512bw")) {
