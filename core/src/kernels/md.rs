@@ -54,10 +54,17 @@ pub(crate) struct State<W> {
 /// Writes the padding and length field after the `n` message bytes at the start of `blk` (two
 /// blocks long) and returns how many bytes of `blk` to compress (one or two blocks).
 fn pad<M: Md>(blk: &mut [u8], n: usize, total: u64) -> usize {
+    let used = if n < M::BLOCK - M::BLOCK / 8 { M::BLOCK } else { 2 * M::BLOCK };
+    blk[n + 1..used - M::BLOCK / 8].fill(0);
+    pad_zeroed::<M>(blk, n, total)
+}
+
+/// [`pad`] for a `blk` whose bytes after the message are already zero: writes only the 0x80 and
+/// the length field (no variable-length fill).
+fn pad_zeroed<M: Md>(blk: &mut [u8], n: usize, total: u64) -> usize {
     let len_bytes = M::BLOCK / 8;
     let used = if n < M::BLOCK - len_bytes { M::BLOCK } else { 2 * M::BLOCK };
     blk[n] = 0x80;
-    blk[n + 1..used - len_bytes].fill(0);
     let bits = u128::from(total) << 3;
     blk[used - len_bytes..used].copy_from_slice(&bits.to_be_bytes()[16 - len_bytes..]);
     used
@@ -132,7 +139,7 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
     let rest = &data[full..];
     let mut tail = [0u8; 256];
     tail[..rest.len()].copy_from_slice(rest);
-    let used = pad::<M>(&mut tail, rest.len(), len as u64);
+    let used = pad_zeroed::<M>(&mut tail, rest.len(), len as u64);
     M::compress(&mut h, &tail[..used]);
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit::<M>(&h, out, out_len) };

@@ -1,8 +1,11 @@
 //! SHA-256: our streaming layer (`md`: buffering, padding) over two compression functions —
-//! `portable` (scalar, ours) and `sha-ni` (the `sha2` crate's `compress256`, which uses the SHA
-//! extensions; selected only when the CPU and policy allow `sha` + `sse4.1`).
+//! `portable` (scalar, ours) and `sha-ni` (the SHA extensions; selected only when the CPU and
+//! policy allow `sha` + `sse4.1`). On x86-64 `sha-ni` is ours (`x86_shani`, with a one-shot that
+//! keeps the chaining value in registers); elsewhere it is the `sha2` crate's `compress256`.
 
 pub mod portable;
+#[cfg(target_arch = "x86_64")]
+mod x86_shani;
 
 use crate::cpu::bits;
 use crate::dispatch::abi::{slice, HashKernel, KernelDesc};
@@ -28,8 +31,22 @@ impl Md for ShaNi {
     fn compress(state: &mut [u32; 8], blocks: &[u8]) {
         let (chunks, rest) = blocks.as_chunks::<64>();
         debug_assert!(rest.is_empty());
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: dispatch selects this kernel only where the CPU has `sha` and `sse4.1` (SHA_NI).
+        unsafe {
+            x86_shani::compress(state, chunks)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
         sha2::block_api::compress256(state, chunks);
     }
+}
+
+/// `sha-ni`'s one-shot (x86-64): the chaining value stays in registers throughout.
+#[cfg(target_arch = "x86_64")]
+unsafe extern "C" fn shani_oneshot(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+    // SAFETY: the CPU has `sha` and `sse4.1` (as in `ShaNi::compress`); `data` is valid for `len`
+    // bytes and `out` for `out_len` (kernel ABI contract).
+    unsafe { x86_shani::oneshot(slice(data, len), out, out_len) }
 }
 
 unsafe extern "C" fn compress<C: Md<Word = u32>>(cv: *mut u32, blocks: *const u8, nblocks: usize) {
@@ -51,4 +68,9 @@ const fn with_compress<C: Md<Word = u32>>(desc: &'static KernelDesc) -> HashKern
     HashKernel { compress: Some(compress::<C>), ..md::kernel::<C>(desc) }
 }
 
-pub static CANDIDATES: [HashKernel; 2] = [with_compress::<Portable>(&PORTABLE), with_compress::<ShaNi>(&SHA_NI)];
+#[cfg(target_arch = "x86_64")]
+const SHA_NI_KERNEL: HashKernel = HashKernel { oneshot: Some(shani_oneshot), ..with_compress::<ShaNi>(&SHA_NI) };
+#[cfg(not(target_arch = "x86_64"))]
+const SHA_NI_KERNEL: HashKernel = with_compress::<ShaNi>(&SHA_NI);
+
+pub static CANDIDATES: [HashKernel; 2] = [with_compress::<Portable>(&PORTABLE), SHA_NI_KERNEL];
