@@ -2,7 +2,8 @@
 //! `HashState` blob (the type is stored in place; it is plain data, so bytewise copies are clones).
 
 use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc, HASH_STATE_BYTES};
-use digest::{ExtendableOutput, FixedOutput, Update};
+use crate::secure::ct::secure_zero;
+use digest::{ExtendableOutput, FixedOutput, FixedOutputReset, Update};
 use std::mem::MaybeUninit;
 
 /// Compile-time proof that `T` fits the blob.
@@ -39,22 +40,26 @@ unsafe extern "C" fn fin_xof<T: ExtendableOutput>(st: *mut HashState, out: *mut 
 }
 
 /// Plain one-shot on a stack `T` (exactly its size, not a whole `HashState` blob), one call
-/// instead of three indirect ones; the state bytes are wiped as on the streaming path.
-unsafe extern "C" fn oneshot_fixed<T: Default + Update + FixedOutput>(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
+/// instead of three indirect ones; the state bytes are wiped as on the streaming path. The digest
+/// is taken with `finalize_fixed_reset`, in place: moving `T` out to finalize it (by value) copied
+/// the whole state right after it was written, a store-forwarding stall on every call.
+unsafe extern "C" fn oneshot_fixed<T: Default + Update + FixedOutputReset>(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
     let mut st = MaybeUninit::<T>::new(T::default());
     // SAFETY: `st` was just initialized; `data` is valid for `len` bytes (caller contract).
-    unsafe { st.assume_init_mut().update(slice(data, len)) };
-    // SAFETY: initialized above; moved out once (the bytes left behind are wiped below).
-    let d = unsafe { st.assume_init_read() }.finalize_fixed();
+    let h = unsafe { st.assume_init_mut() };
+    // SAFETY: `data` is valid for `len` bytes (caller contract).
+    h.update(unsafe { slice(data, len) });
+    let mut d = h.finalize_fixed_reset();
     let n = out_len.min(d.len());
     // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
     unsafe { std::ptr::copy_nonoverlapping(d.as_ptr(), out, n) };
+    secure_zero(&mut d);
     // SAFETY: `st` is our own stack slot of `size_of::<T>()` bytes; plain data, never dropped.
     unsafe { crate::secure::ct::wipe_raw(st.as_mut_ptr().cast::<u8>(), std::mem::size_of::<T>()) };
 }
 
 /// A kernel for a fixed-output RustCrypto digest.
-pub(crate) const fn digest_kernel<T: Default + Update + FixedOutput>(desc: &'static KernelDesc) -> HashKernel {
+pub(crate) const fn digest_kernel<T: Default + Update + FixedOutputReset>(desc: &'static KernelDesc) -> HashKernel {
     HashKernel { desc, state_size: fits::<T>(), init: init::<T>, update: update::<T>, finalize: fin_fixed::<T>, oneshot: Some(oneshot_fixed::<T>), compress: None }
 }
 

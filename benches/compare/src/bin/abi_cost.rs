@@ -37,7 +37,11 @@ fn size() -> usize {
 }
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
-const OPS: [&str; 9] = ["sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal"];
+const OPS: [&str; 18] = [
+    "sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal",
+    // The other wrapped or re-implemented hashes and MACs, against their RustCrypto crates.
+    "sha384", "sha3-256", "sha3-512", "shake128", "shake256", "blake2b-512", "blake2s-256", "hmac-sha384", "hmac-sha512",
+];
 const IMPLS: [&str; 4] = ["rust", "c", "so", "crate"];
 
 fn pattern(n: usize, seed: u8) -> Vec<u8> {
@@ -187,7 +191,8 @@ fn exports(imp: &str) -> Exports {
 
 fn hash_case(alg: Alg, imp: &str) -> Case {
     let data = placed(DATA_AT, &pattern(size(), 2));
-    let out = placed(OUT_AT, &[0u8; 64]);
+    // The digest length; an XOF's default length (shake128: 32, shake256: 64 bytes).
+    let out = placed(OUT_AT, &vec![0u8; hash::default_len(alg).unwrap()]);
     match imp {
         "rust" => case(move || {
             let k = hash::hash_into(alg, black_box(&*data), out).unwrap();
@@ -197,45 +202,65 @@ fn hash_case(alg: Alg, imp: &str) -> Case {
             let f = black_box(exports(imp).hash);
             case(move || {
                 let mut len = 0usize;
-                // SAFETY: valid input slice and a 64-byte output buffer.
+                // SAFETY: valid input slice and output buffer.
                 check(unsafe { f(alg.id(), data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut len) });
                 black_box(&out[..len]);
             })
         }
         _ => {
             use sha2::Digest;
+            fn xof<H: Default + shake::digest::Update + shake::digest::ExtendableOutput>(data: &[u8], out: &mut [u8]) {
+                let mut h = H::default();
+                h.update(data);
+                h.finalize_xof_into(out);
+            }
             case(move || match alg {
                 Alg::Sha256 => drop(black_box(sha2::Sha256::digest(black_box(&*data)))),
+                Alg::Sha384 => drop(black_box(sha2::Sha384::digest(black_box(&*data)))),
                 Alg::Sha512 => drop(black_box(sha2::Sha512::digest(black_box(&*data)))),
+                Alg::Sha3_256 => drop(black_box(sha3::Sha3_256::digest(black_box(&*data)))),
+                Alg::Sha3_512 => drop(black_box(sha3::Sha3_512::digest(black_box(&*data)))),
+                Alg::Shake128 => xof::<shake::Shake128>(black_box(&*data), black_box(&mut *out)),
+                Alg::Shake256 => xof::<shake::Shake256>(black_box(&*data), black_box(&mut *out)),
+                Alg::Blake2b512 => drop(black_box(blake2::Blake2b512::digest(black_box(&*data)))),
+                Alg::Blake2s256 => drop(black_box(blake2::Blake2s256::digest(black_box(&*data)))),
                 _ => drop(black_box(blake3::hash(black_box(&*data)))),
             })
         }
     }
 }
 
-fn hmac_case(imp: &str) -> Case {
+fn hmac_case(alg: Alg, imp: &str) -> Case {
     let (key, data) = (placed(KEY_AT, &pattern(32, 3)), placed(DATA_AT, &pattern(size(), 2)));
-    let out = placed(OUT_AT, &[0u8; 32]);
+    let out = placed(OUT_AT, &vec![0u8; mac::tag_len(alg).unwrap()]);
     match imp {
         "rust" => case(move || {
-            mac::mac_into(Alg::HmacSha256, black_box(&*key), black_box(&*data), out).unwrap();
+            mac::mac_into(alg, black_box(&*key), black_box(&*data), out).unwrap();
             black_box(&*out);
         }),
         "c" | "so" => {
             let f = black_box(exports(imp).hmac);
             case(move || {
                 let mut len = 0usize;
-                // SAFETY: valid key/data slices and a 32-byte output buffer.
-                check(unsafe { f(Alg::HmacSha256.id(), key.as_ptr(), key.len(), data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut len) });
+                // SAFETY: valid key/data slices and an output buffer of the tag's length.
+                check(unsafe { f(alg.id(), key.as_ptr(), key.len(), data.as_ptr(), data.len(), out.as_mut_ptr(), out.len(), &mut len) });
                 black_box(&*out);
             })
         }
         _ => {
             use hmac::{KeyInit, Mac};
-            case(move || {
-                let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(black_box(&*key)).unwrap();
-                m.update(black_box(&*data));
-                black_box(m.finalize().into_bytes());
+            fn tag<D: hmac::digest::block_api::EagerHash>(key: &[u8], data: &[u8]) -> impl Sized
+            where
+                hmac::Hmac<D>: KeyInit + Mac,
+            {
+                let mut m = hmac::Hmac::<D>::new_from_slice(key).unwrap();
+                m.update(data);
+                m.finalize().into_bytes()
+            }
+            case(move || match alg {
+                Alg::HmacSha256 => drop(black_box(tag::<sha2::Sha256>(black_box(&*key), black_box(&*data)))),
+                Alg::HmacSha384 => drop(black_box(tag::<sha2::Sha384>(black_box(&*key), black_box(&*data)))),
+                _ => drop(black_box(tag::<sha2::Sha512>(black_box(&*key), black_box(&*data)))),
             })
         }
     }
@@ -337,7 +362,16 @@ fn make(op: &str, imp: &str) -> Case {
         "sha256" => hash_case(Alg::Sha256, imp),
         "sha512" => hash_case(Alg::Sha512, imp),
         "blake3" => hash_case(Alg::Blake3, imp),
-        "hmac-sha256" => hmac_case(imp),
+        "hmac-sha256" => hmac_case(Alg::HmacSha256, imp),
+        "hmac-sha384" => hmac_case(Alg::HmacSha384, imp),
+        "hmac-sha512" => hmac_case(Alg::HmacSha512, imp),
+        "sha384" => hash_case(Alg::Sha384, imp),
+        "sha3-256" => hash_case(Alg::Sha3_256, imp),
+        "sha3-512" => hash_case(Alg::Sha3_512, imp),
+        "shake128" => hash_case(Alg::Shake128, imp),
+        "shake256" => hash_case(Alg::Shake256, imp),
+        "blake2b-512" => hash_case(Alg::Blake2b512, imp),
+        "blake2s-256" => hash_case(Alg::Blake2s256, imp),
         "aes128-seal" => seal_case(Alg::Aes128Gcm, imp),
         "aes256-seal" => seal_case(Alg::Aes256Gcm, imp),
         "aes256-open" => open_case(Alg::Aes256Gcm, imp),
