@@ -106,8 +106,9 @@ typedef void (*xps_hash_update_fn)(xps_hash_state *st, const uint8_t *data, size
 typedef void (*xps_hash_final_fn)(xps_hash_state *st, uint8_t *out, size_t out_len);
 /** Optional plain-mode one-shot (may be NULL). */
 typedef void (*xps_hash_oneshot_fn)(const uint8_t *data, size_t len, uint8_t *out, size_t out_len);
-/** Optional compression function of SHA-256 (8-word chaining value, n 64-byte blocks); NULL
- *  for every other op. */
+/** Optional compression function of SHA-256 (8 uint32_t chaining words, n 64-byte blocks) or of
+ *  SHA-384/512 (8 uint64_t chaining words, 8-byte aligned, passed as uint32_t *; n 128-byte
+ *  blocks); NULL for every other op. */
 typedef void (*xps_hash_compress_fn)(uint32_t *cv, const uint8_t *blocks, size_t nblocks);
 
 typedef struct xps_hash_kernel {

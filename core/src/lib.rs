@@ -15,6 +15,7 @@ pub mod hpke;
 pub mod hazmat;
 pub mod hotpatch;
 mod hmac_sha256;
+mod hmac_sha512;
 pub mod kdf;
 pub mod kem;
 pub mod kernels;

@@ -325,6 +325,15 @@ fn mac_core(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8], ran: &mut metrics
         }
     }
     if let Some(h) = hmac_hash(alg) {
+        if matches!(h, Alg::Sha384 | Alg::Sha512) {
+            let k = kernel_for(h)?;
+            if let Some(compress) = k.compress {
+                let iv = if h == Alg::Sha384 { &crate::kernels::sha512::H384 } else { &crate::kernels::sha512::H512 };
+                crate::hmac_sha512::mac(compress, iv, key, data, &mut out[..n]);
+                *ran = Some(k.desc);
+                return Ok(n);
+            }
+        }
         *ran = Some(hmac_stack(h, key, data, &mut out[..n])?);
         return Ok(n);
     }

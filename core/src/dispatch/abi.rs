@@ -52,9 +52,11 @@ pub type HashFinalFn = unsafe extern "C" fn(st: *mut HashState, out: *mut u8, ou
 /// state is large (BLAKE3: ~1.9 KiB) provide it so short one-shot hashes skip the state copy/wipe.
 pub type HashOneshotFn = unsafe extern "C" fn(data: *const u8, len: usize, out: *mut u8, out_len: usize);
 
-/// Optional compression-function entry of Merkle–Damgård kernels (SHA-256 today): processes
-/// `nblocks` 64-byte blocks into the 8-word chaining value `cv`. Lets HMAC/PBKDF2/HKDF work on
-/// chaining values directly (no buffering layer) while still running on the dispatched kernel.
+/// Optional compression-function entry of Merkle–Damgård kernels (SHA-256, SHA-384, SHA-512):
+/// processes `nblocks` blocks into the 8-word chaining value `cv`. SHA-256: 64-byte blocks,
+/// `u32` words. SHA-384/512: 128-byte blocks, `u64` words, `cv` 8-byte aligned (passed as
+/// `*mut u32` so one type serves both). Lets HMAC/PBKDF2/HKDF work on chaining values directly
+/// (no buffering layer) while still running on the dispatched kernel.
 pub type HashCompressFn = unsafe extern "C" fn(cv: *mut u32, blocks: *const u8, nblocks: usize);
 
 pub const HASH_MODE_PLAIN: u32 = 0;

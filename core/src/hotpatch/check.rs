@@ -105,14 +105,18 @@ fn hash(op: &str, p: &HashKernel, k: &HashKernel) -> Result<(), PatchFailure> {
     }
     state_discipline(op, p, k, &modes)?;
     if let (Some(pc), Some(kc)) = (p.compress, k.compress) {
+        // SHA-384/512: 128-byte blocks and u64 words; SHA-256: 64-byte blocks and u32 words
+        // (`HashCompressFn`). The chaining value is held in u64s either way, for alignment.
+        let block = if matches!(op, "hash.sha384" | "hash.sha512") { 128 } else { 64 };
         for blocks in [1usize, 2, 3, 8, 17] {
-            let data = rnd(64 * blocks)?;
-            let cv0: Vec<u32> = rnd(32)?.chunks(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            let data = rnd(block * blocks)?;
+            let cv0: Vec<u64> = rnd(64)?.chunks(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())).collect();
             let (mut a, mut b) = (cv0.clone(), cv0);
-            // SAFETY: 8-word chaining values and `blocks` whole 64-byte blocks.
+            // SAFETY: 8 chaining words of the op's word size (64 bytes of 8-byte aligned u64s
+            // cover either) and `blocks` whole blocks of the op's block size.
             unsafe {
-                pc(a.as_mut_ptr(), data.as_ptr(), blocks);
-                kc(b.as_mut_ptr(), data.as_ptr(), blocks);
+                pc(a.as_mut_ptr().cast::<u32>(), data.as_ptr(), blocks);
+                kc(b.as_mut_ptr().cast::<u32>(), data.as_ptr(), blocks);
             }
             if a != b {
                 return Err(differs(op, format_args!("its compression function ({blocks} blocks)")));
