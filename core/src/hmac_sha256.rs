@@ -45,10 +45,11 @@ impl HmacSha256 {
     /// SHA-256 continuation: from chaining value `cv` after `prefix` bytes (a multiple of 64),
     /// absorb the concatenation of `parts`, pad, and write the 32-byte digest.
     fn digest_with(compress: HashCompressFn, mut cv: [u32; 8], prefix: u64, parts: &[&[u8]], out: &mut [u8; 32]) {
-        let mut buf = Wiped::<128>::new();
+        // Not `Wiped`: after padding, only `buf[..n]` holds message bytes (wiped below).
+        let mut buf = [0u8; 128];
         let mut n = 0usize;
         let mut total = prefix;
-        for p in parts {
+        for (i, p) in parts.iter().enumerate() {
             let mut p = *p;
             total += p.len() as u64;
             if n > 0 {
@@ -63,7 +64,12 @@ impl HmacSha256 {
                 unsafe { compress(cv.as_mut_ptr(), buf.as_ptr(), 1) };
                 // `n` is reset below, where the rest of `p` is buffered.
             }
-            let full = p.len() / 64;
+            let mut full = p.len() / 64;
+            // The last part keeps its last whole block back when that block, the tail and the
+            // padding fit the two-block buffer: one compression call instead of two.
+            if i + 1 == parts.len() && full > 0 && p.len() % 64 < 56 {
+                full -= 1;
+            }
             if full > 0 {
                 // SAFETY: `full` whole blocks of `p`.
                 unsafe { compress(cv.as_mut_ptr(), p.as_ptr(), full) };
@@ -81,6 +87,7 @@ impl HmacSha256 {
         for (o, w) in out.chunks_exact_mut(4).zip(cv) {
             o.copy_from_slice(&w.to_be_bytes());
         }
+        secure_zero(&mut buf[..n]);
         secure_zero(words_as_bytes(&mut cv));
     }
 

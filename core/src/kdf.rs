@@ -4,7 +4,7 @@
 use crate::alg::{Alg, Family};
 use crate::dispatch::{self, Argon2Params};
 use crate::error::{err, Result, Status};
-use crate::mac::Mac;
+use crate::mac::{CvHmac, Mac};
 use crate::metrics::{self, OpKind};
 use crate::secure::ct::Wiped;
 
@@ -53,6 +53,11 @@ fn extract_core(alg: Alg, salt: &[u8], ikm: &[u8], prk: &mut [u8], ran: &mut met
     }
     let zeros = [0u8; 64];
     let salt = if salt.is_empty() { &zeros[..hl] } else { salt };
+    if let Some((f, desc)) = CvHmac::new(m, salt)? {
+        f.mac(&[ikm], &mut prk[..hl]);
+        *ran = Some(desc);
+        return Ok(hl);
+    }
     let mut mac = Mac::new_internal(m, salt)?;
     mac.update(ikm);
     *ran = Some(mac.desc());
@@ -78,12 +83,22 @@ fn expand_core(alg: Alg, prk: &[u8], info: &[u8], okm: &mut [u8], ran: &mut metr
     if prk.len() < hl {
         return Err(err(Status::InvalidLength, format!("{} PRK must be at least {hl} bytes, got {}", alg.name(), prk.len())));
     }
-    let keyed = Mac::new_internal(m, prk)?;
-    *ran = Some(keyed.desc());
-    let mut scratch = keyed.scratch();
     let mut t = Wiped::<64>::new();
     let mut prev_t = Wiped::<64>::new();
     let mut prev = 0usize;
+    if let Some((f, desc)) = CvHmac::new(m, prk)? {
+        *ran = Some(desc);
+        for (i, chunk) in okm.chunks_mut(hl).enumerate() {
+            prev_t[..prev].copy_from_slice(&t[..prev]);
+            f.mac(&[&prev_t[..prev], info, &[(i + 1) as u8]], &mut t[..hl]);
+            chunk.copy_from_slice(&t[..chunk.len()]);
+            prev = hl;
+        }
+        return Ok(());
+    }
+    let keyed = Mac::new_internal(m, prk)?;
+    *ran = Some(keyed.desc());
+    let mut scratch = keyed.scratch();
     for (i, chunk) in okm.chunks_mut(hl).enumerate() {
         prev_t[..prev].copy_from_slice(&t[..prev]);
         keyed.compute_with(&mut scratch, &[&prev_t[..prev], info, &[(i + 1) as u8]], &mut t[..hl]);
@@ -136,16 +151,17 @@ fn pbkdf2_core(alg: Alg, password: &[u8], salt: &[u8], iterations: u32, out: &mu
     if out.len() as u64 > u64::from(u32::MAX) * hl as u64 {
         return Err(err(Status::OutputTooLong, "PBKDF2 output exceeds (2^32-1)*HashLen"));
     }
-    let keyed = Mac::new_internal(m, password)?;
-    *ran = Some(keyed.desc());
-    if let Some(f) = keyed.fast_sha256() {
-        let mut t = Wiped::<32>::new();
-        for (i, chunk) in out.chunks_mut(32).enumerate() {
-            f.pbkdf2_block(salt, (i as u32) + 1, iterations, &mut t);
+    if let Some((f, desc)) = CvHmac::new(m, password)? {
+        *ran = Some(desc);
+        let mut t = Wiped::<64>::new();
+        for (i, chunk) in out.chunks_mut(hl).enumerate() {
+            f.pbkdf2_block(salt, (i as u32) + 1, iterations, &mut t[..hl]);
             chunk.copy_from_slice(&t[..chunk.len()]);
         }
         return Ok(());
     }
+    let keyed = Mac::new_internal(m, password)?;
+    *ran = Some(keyed.desc());
     let mut scratch = keyed.scratch();
     let mut u = Wiped::<64>::new();
     let mut prev = Wiped::<64>::new();

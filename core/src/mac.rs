@@ -7,6 +7,7 @@ use crate::dispatch;
 use crate::error::{err, Result, Status};
 use crate::hash::{block_len, kernel_for, Hasher, StackHasher};
 use crate::hmac_sha256::HmacSha256;
+use crate::hmac_sha512::HmacSha512;
 use crate::metrics::{self, OpKind};
 use crate::secure::ct::Wiped;
 use subtle::ConstantTimeEq;
@@ -151,11 +152,6 @@ impl Mac {
 
     pub fn alg(&self) -> Alg {
         self.alg
-    }
-
-    /// The chaining-value HMAC-SHA256, if this MAC has one.
-    pub(crate) fn fast_sha256(&self) -> Option<&HmacSha256> {
-        self.fast.as_ref()
     }
 
     /// Working states for [`Mac::compute_with`] (allocated once per loop, not per MAC).
@@ -314,26 +310,12 @@ fn mac_core(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8], ran: &mut metrics
     if out.len() < n {
         return Err(err(Status::BufferTooSmall, format!("{} tag needs {n} bytes, buffer has {}", alg.name(), out.len())));
     }
-    if alg == Alg::HmacSha256 {
-        let k = kernel_for(Alg::Sha256)?;
-        if let Some(f) = HmacSha256::new(&k, key) {
-            let mut t = Wiped::<32>::new();
-            f.mac(&[data], &mut t);
-            out[..32].copy_from_slice(&t[..]);
-            *ran = Some(k.desc);
-            return Ok(32);
-        }
+    if let Some((f, desc)) = CvHmac::new(alg, key)? {
+        f.mac(&[data], &mut out[..n]);
+        *ran = Some(desc);
+        return Ok(n);
     }
     if let Some(h) = hmac_hash(alg) {
-        if matches!(h, Alg::Sha384 | Alg::Sha512) {
-            let k = kernel_for(h)?;
-            if let Some(compress) = k.compress {
-                let iv = if h == Alg::Sha384 { &crate::kernels::sha512::H384 } else { &crate::kernels::sha512::H512 };
-                crate::hmac_sha512::mac(compress, iv, key, data, &mut out[..n]);
-                *ran = Some(k.desc);
-                return Ok(n);
-            }
-        }
         *ran = Some(hmac_stack(h, key, data, &mut out[..n])?);
         return Ok(n);
     }
@@ -341,6 +323,58 @@ fn mac_core(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8], ran: &mut metrics
     m.update(data);
     *ran = Some(m.desc());
     m.finalize_into(out)
+}
+
+/// HMAC-SHA256/384/512 on chaining values, through the dispatched SHA-2 kernel's compression
+/// entry: no buffering layer, no hash-state blobs, nothing on the heap. For one-shot MACs, HKDF
+/// and PBKDF2.
+pub(crate) enum CvHmac {
+    Sha256(HmacSha256),
+    Sha512(HmacSha512),
+}
+
+impl CvHmac {
+    /// The keyed MAC and the hash kernel it runs on; `None` for other MACs and where the active
+    /// kernel has no compression entry (then the generic HMAC is used).
+    pub(crate) fn new(alg: Alg, key: &[u8]) -> Result<Option<(CvHmac, &'static dispatch::KernelDesc)>> {
+        use crate::kernels::sha512::{H384, H512};
+        Ok(match alg {
+            Alg::HmacSha256 => {
+                let k = kernel_for(Alg::Sha256)?;
+                HmacSha256::new(&k, key).map(|f| (CvHmac::Sha256(f), k.desc))
+            }
+            Alg::HmacSha384 | Alg::HmacSha512 => {
+                let (h, iv, len) = if alg == Alg::HmacSha384 { (Alg::Sha384, &H384, 48) } else { (Alg::Sha512, &H512, 64) };
+                let k = kernel_for(h)?;
+                HmacSha512::new(&k, iv, len, key).map(|f| (CvHmac::Sha512(f), k.desc))
+            }
+            _ => None,
+        })
+    }
+
+    /// HMAC of the concatenation of `parts` into `out`, which is the tag length.
+    pub(crate) fn mac(&self, parts: &[&[u8]], out: &mut [u8]) {
+        match self {
+            CvHmac::Sha256(f) => {
+                let mut t = Wiped::<32>::new();
+                f.mac(parts, &mut t);
+                out.copy_from_slice(&t[..out.len()]);
+            }
+            CvHmac::Sha512(f) => f.mac(parts, out),
+        }
+    }
+
+    /// PBKDF2's F(P, S, c, i) into `out`, which is the tag length.
+    pub(crate) fn pbkdf2_block(&self, salt: &[u8], index: u32, iterations: u32, out: &mut [u8]) {
+        match self {
+            CvHmac::Sha256(f) => {
+                let mut t = Wiped::<32>::new();
+                f.pbkdf2_block(salt, index, iterations, &mut t);
+                out.copy_from_slice(&t[..out.len()]);
+            }
+            CvHmac::Sha512(f) => f.pbkdf2_block(salt, index, iterations, out),
+        }
+    }
 }
 
 /// HMAC without any heap allocation (pads and hash states on the stack, wiped afterwards).

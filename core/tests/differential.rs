@@ -216,26 +216,49 @@ fn aead_against_rustcrypto_oracles() {
 
 #[test]
 fn kdfs_against_rustcrypto_oracles() {
+    // HKDF and PBKDF2 over each SHA-2 size, on every available SHA-384/512 kernel (the
+    // chaining-value HMAC runs on the active kernel's compression entry). Keys, salts and IKM to
+    // 200 bytes: past the 64- and 128-byte blocks, so long keys are hashed first.
     let mut rng = TestRng::new(4);
-    for i in 0..50 {
-        let (ikm, salt, info) = (rng.bytes_upto(100), rng.bytes_upto(100), rng.bytes_upto(100));
-        let n = 1 + rng.below(255 * 32);
-        let mut ours = vec![0u8; n];
-        xpscrypto_core::kdf::hkdf(Alg::HkdfSha256, &ikm, &salt, &info, &mut ours).unwrap();
-        let mut theirs = vec![0u8; n];
-        hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
-        assert_eq!(ours, theirs, "hkdf case {i}");
-        let mut ours = vec![0u8; 1 + rng.below(150)];
-        let mut theirs = ours.clone();
-        let iters = 1 + rng.below(20) as u32;
-        xpscrypto_core::kdf::pbkdf2(Alg::Pbkdf2Sha512, &ikm, &salt, iters, &mut ours).unwrap();
-        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(&ikm, &salt, iters, &mut theirs);
-        assert_eq!(ours, theirs, "pbkdf2 case {i}");
-        use hmac::{KeyInit, Mac};
-        let mut m = hmac::Hmac::<sha2::Sha384>::new_from_slice(&ikm).unwrap();
-        m.update(&info);
-        assert_eq!(mac::mac(Alg::HmacSha384, &ikm, &info).unwrap(), m.finalize().into_bytes().to_vec());
+    let kernels: Vec<&str> = available(op("hash.sha512")).iter().map(|c| c.desc().name()).collect();
+    for (round, k) in kernels.iter().enumerate() {
+        dispatch::force("hash.sha512", k).unwrap();
+        let k384 = k.replace("sha512", "sha384");
+        dispatch::force("hash.sha384", &k384).unwrap();
+        for i in 0..40 {
+            let (ikm, salt, info) = (rng.bytes_upto(200), rng.bytes_upto(200), rng.bytes_upto(100));
+            let case = format!("{k} round {round} case {i}");
+            for (alg, hl) in [(Alg::HkdfSha256, 32), (Alg::HkdfSha384, 48), (Alg::HkdfSha512, 64)] {
+                let n = 1 + rng.below(255 * hl);
+                let mut ours = vec![0u8; n];
+                xpscrypto_core::kdf::hkdf(alg, &ikm, &salt, &info, &mut ours).unwrap();
+                let mut theirs = vec![0u8; n];
+                match hl {
+                    32 => hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap(),
+                    48 => hkdf::Hkdf::<sha2::Sha384>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap(),
+                    _ => hkdf::Hkdf::<sha2::Sha512>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap(),
+                }
+                assert_eq!(ours, theirs, "{} {case}", alg.name());
+            }
+            let iters = 1 + rng.below(20) as u32;
+            for alg in [Alg::Pbkdf2Sha256, Alg::Pbkdf2Sha512] {
+                let mut ours = vec![0u8; 1 + rng.below(150)];
+                let mut theirs = ours.clone();
+                xpscrypto_core::kdf::pbkdf2(alg, &ikm, &salt, iters, &mut ours).unwrap();
+                if alg == Alg::Pbkdf2Sha256 {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(&ikm, &salt, iters, &mut theirs);
+                } else {
+                    pbkdf2::pbkdf2_hmac::<sha2::Sha512>(&ikm, &salt, iters, &mut theirs);
+                }
+                assert_eq!(ours, theirs, "{} {case}", alg.name());
+            }
+            use hmac::{KeyInit, Mac};
+            let mut m = hmac::Hmac::<sha2::Sha384>::new_from_slice(&ikm).unwrap();
+            m.update(&info);
+            assert_eq!(mac::mac(Alg::HmacSha384, &ikm, &info).unwrap(), m.finalize().into_bytes().to_vec(), "{case}");
+        }
     }
+    dispatch::reset().unwrap();
 }
 
 #[test]

@@ -27,7 +27,7 @@ use std::hint::black_box;
 use std::time::Instant;
 use xpscrypto::{xps_aead_key, xps_status};
 use xpscrypto_core::aead::{AeadKey, TAG_LEN};
-use xpscrypto_core::{aead, hash, mac, Alg};
+use xpscrypto_core::{aead, hash, kdf, mac, Alg};
 
 /// Message length: 64 bytes, or `--size N` in `--time` mode.
 static SIZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(64);
@@ -37,10 +37,12 @@ fn size() -> usize {
 }
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
-const OPS: [&str; 18] = [
+const OPS: [&str; 22] = [
     "sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal",
     // The other wrapped or re-implemented hashes and MACs, against their RustCrypto crates.
     "sha384", "sha3-256", "sha3-512", "shake128", "shake256", "blake2b-512", "blake2s-256", "hmac-sha384", "hmac-sha512",
+    // KDFs: the message size is the input key material / password length.
+    "hkdf-sha256", "hkdf-sha512", "pbkdf2-sha256", "pbkdf2-sha512",
 ];
 const IMPLS: [&str; 4] = ["rust", "c", "so", "crate"];
 
@@ -76,6 +78,8 @@ type KeyNewFn = unsafe extern "C" fn(u32, *const u8, usize, *mut *mut xps_aead_k
 type KeyFreeFn = unsafe extern "C" fn(*mut xps_aead_key);
 type HashFn = unsafe extern "C" fn(u32, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
 type HmacFn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *mut u8, usize, *mut usize) -> xps_status;
+type HkdfFn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *const u8, usize, *mut u8, usize) -> xps_status;
+type Pbkdf2Fn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, u32, *mut u8, usize) -> xps_status;
 type InitFn = unsafe extern "C" fn() -> xps_status;
 
 /// The C exports one implementation calls: the rlib's (`c`) or the shared library's (`so`).
@@ -87,6 +91,8 @@ struct Exports {
     open: AeadKeyFn,
     hash: HashFn,
     hmac: HmacFn,
+    hkdf: HkdfFn,
+    pbkdf2: Pbkdf2Fn,
 }
 
 impl Exports {
@@ -98,6 +104,8 @@ impl Exports {
             open: xpscrypto::xps_aead_key_open,
             hash: xpscrypto::xps_hash,
             hmac: xpscrypto::xps_hmac,
+            hkdf: xpscrypto::xps_hkdf,
+            pbkdf2: xpscrypto::xps_pbkdf2,
         }
     }
 
@@ -137,6 +145,8 @@ impl Exports {
                 open: std::mem::transmute::<*mut c_void, AeadKeyFn>(sym(c"xps_aead_key_open")),
                 hash: std::mem::transmute::<*mut c_void, HashFn>(sym(c"xps_hash")),
                 hmac: std::mem::transmute::<*mut c_void, HmacFn>(sym(c"xps_hmac")),
+                hkdf: std::mem::transmute::<*mut c_void, HkdfFn>(sym(c"xps_hkdf")),
+                pbkdf2: std::mem::transmute::<*mut c_void, Pbkdf2Fn>(sym(c"xps_pbkdf2")),
             }
         }
     }
@@ -266,6 +276,59 @@ fn hmac_case(alg: Alg, imp: &str) -> Case {
     }
 }
 
+/// PBKDF2 iterations in the `pbkdf2-*` cases (low, so that a call is a few hundred µs at most).
+const PBKDF2_ITERATIONS: u32 = 100;
+
+fn kdf_case(alg: Alg, imp: &str) -> Case {
+    // HKDF: ikm of the message size, a 16-byte salt, the 13-byte AAD as info, 42 bytes out
+    // (RFC 5869's test length). PBKDF2: a password of the message size, the same salt, one
+    // block of output (the hash length).
+    let (ikm, salt, info) = (placed(DATA_AT, &pattern(size(), 2)), placed(KEY_AT, &pattern(16, 3)), placed(NONCE_AT, &AAD));
+    let pbkdf2 = matches!(alg, Alg::Pbkdf2Sha256 | Alg::Pbkdf2Sha512);
+    let n = match alg {
+        Alg::Pbkdf2Sha256 => 32,
+        Alg::Pbkdf2Sha512 => 64,
+        _ => 42,
+    };
+    let out = placed(OUT_AT, &vec![0u8; n]);
+    match imp {
+        "rust" if pbkdf2 => case(move || {
+            kdf::pbkdf2(alg, black_box(&*ikm), black_box(&*salt), PBKDF2_ITERATIONS, out).unwrap();
+            black_box(&*out);
+        }),
+        "rust" => case(move || {
+            kdf::hkdf(alg, black_box(&*ikm), black_box(&*salt), black_box(&*info), out).unwrap();
+            black_box(&*out);
+        }),
+        "c" | "so" if pbkdf2 => {
+            let f = black_box(exports(imp).pbkdf2);
+            case(move || {
+                // SAFETY: valid slices with their lengths.
+                check(unsafe { f(alg.id(), ikm.as_ptr(), ikm.len(), salt.as_ptr(), salt.len(), PBKDF2_ITERATIONS, out.as_mut_ptr(), out.len()) });
+                black_box(&*out);
+            })
+        }
+        "c" | "so" => {
+            let f = black_box(exports(imp).hkdf);
+            case(move || {
+                // SAFETY: valid slices with their lengths.
+                check(unsafe { f(alg.id(), ikm.as_ptr(), ikm.len(), salt.as_ptr(), salt.len(), info.as_ptr(), info.len(), out.as_mut_ptr(), out.len()) });
+                black_box(&*out);
+            })
+        }
+        _ => case(move || {
+            let (ikm, salt, info) = (black_box(&*ikm), black_box(&*salt), black_box(&*info));
+            match alg {
+                Alg::Pbkdf2Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(ikm, salt, PBKDF2_ITERATIONS, out),
+                Alg::Pbkdf2Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(ikm, salt, PBKDF2_ITERATIONS, out),
+                Alg::HkdfSha256 => hkdf::Hkdf::<sha2::Sha256>::new(Some(salt), ikm).expand(info, out).unwrap(),
+                _ => hkdf::Hkdf::<sha2::Sha512>::new(Some(salt), ikm).expand(info, out).unwrap(),
+            }
+            black_box(&*out);
+        }),
+    }
+}
+
 fn crate_seal<A: aes_gcm::aead::AeadInOut + aes_gcm::aead::KeyInit + 'static>(key: &[u8], nonce: &[u8]) -> Case {
     use aes_gcm::aead::{inout::InOutBuf, Nonce};
     let c = A::new_from_slice(key).unwrap();
@@ -372,12 +435,32 @@ fn make(op: &str, imp: &str) -> Case {
         "shake256" => hash_case(Alg::Shake256, imp),
         "blake2b-512" => hash_case(Alg::Blake2b512, imp),
         "blake2s-256" => hash_case(Alg::Blake2s256, imp),
+        "hkdf-sha256" => kdf_case(Alg::HkdfSha256, imp),
+        "hkdf-sha512" => kdf_case(Alg::HkdfSha512, imp),
+        "pbkdf2-sha256" => kdf_case(Alg::Pbkdf2Sha256, imp),
+        "pbkdf2-sha512" => kdf_case(Alg::Pbkdf2Sha512, imp),
         "aes128-seal" => seal_case(Alg::Aes128Gcm, imp),
         "aes256-seal" => seal_case(Alg::Aes256Gcm, imp),
         "aes256-open" => open_case(Alg::Aes256Gcm, imp),
         "chacha-seal" => seal_case(Alg::ChaCha20Poly1305, imp),
         _ => seal_case(Alg::XChaCha20Poly1305, imp),
     }
+}
+
+/// Stack depths a `--time` round may run at: `at_depth` levels of ~100 bytes, spanning more than
+/// a 4 KiB page.
+const STACK_LEVELS: usize = 64;
+
+/// Runs `f` `levels` frames deeper, each frame holding a 64-byte pad.
+#[inline(never)]
+fn at_depth(levels: usize, f: &mut dyn FnMut()) {
+    let pad = black_box([0u8; 64]);
+    if levels == 0 {
+        f();
+    } else {
+        at_depth(levels - 1, f);
+    }
+    black_box(&pad);
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -407,11 +490,20 @@ fn time(ops: &[&str], rounds: usize, block_us: f64) {
         let n = ((block_us * 1e-6 / per_call) as u64).max(1);
         let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); cases.len()];
         for r in 0..rounds {
+            // Every round runs at another stack depth (the same for all its implementations):
+            // where the call's stack buffers fall relative to the data (4 KiB aliasing) moved
+            // single rows by up to 12% between builds of this harness.
+            let depth = (r * 37) % STACK_LEVELS;
             for j in 0..cases.len() {
                 let i = (r + j) % cases.len();
-                let t = Instant::now();
-                cases[i](n);
-                times[i].push(t.elapsed().as_secs_f64() * 1e9 / n as f64);
+                let c = &mut cases[i];
+                let mut dt = 0.0;
+                at_depth(depth, &mut || {
+                    let t = Instant::now();
+                    c(n);
+                    dt = t.elapsed().as_secs_f64();
+                });
+                times[i].push(dt * 1e9 / n as f64);
             }
         }
         let min = |i: usize| times[i].iter().copied().fold(f64::INFINITY, f64::min);
