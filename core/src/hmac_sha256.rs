@@ -45,8 +45,7 @@ impl HmacSha256 {
     /// SHA-256 continuation: from chaining value `cv` after `prefix` bytes (a multiple of 64),
     /// absorb the concatenation of `parts`, pad, and write the 32-byte digest.
     fn digest_with(compress: HashCompressFn, mut cv: [u32; 8], prefix: u64, parts: &[&[u8]], out: &mut [u8; 32]) {
-        // Not `Wiped`: after padding, only `buf[..n]` holds message bytes (wiped below).
-        let mut buf = [0u8; 128];
+        let mut buf = Wiped::<128>::new();
         let mut n = 0usize;
         let mut total = prefix;
         for (i, p) in parts.iter().enumerate() {
@@ -87,7 +86,6 @@ impl HmacSha256 {
         for (o, w) in out.chunks_exact_mut(4).zip(cv) {
             o.copy_from_slice(&w.to_be_bytes());
         }
-        secure_zero(&mut buf[..n]);
         secure_zero(words_as_bytes(&mut cv));
     }
 

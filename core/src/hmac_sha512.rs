@@ -95,8 +95,7 @@ fn run(compress: HashCompressFn, cv: &mut [u64; 8], blocks: &[u8]) {
 /// SHA-384/512 continuation: from chaining value `cv` after `prefix` bytes (a multiple of 128),
 /// absorbs the concatenation of `parts`, pads, and writes the first `out.len()` digest bytes.
 fn digest_with(compress: HashCompressFn, mut cv: [u64; 8], prefix: u64, parts: &[&[u8]], out: &mut [u8]) {
-    // Not `Wiped`: after padding, only `buf[..n]` holds message bytes (wiped below).
-    let mut buf = [0u8; 2 * BLOCK];
+    let mut buf = Wiped::<{ 2 * BLOCK }>::new();
     let mut n = 0usize;
     let mut total = u128::from(prefix);
     for (i, p) in parts.iter().enumerate() {
@@ -134,7 +133,6 @@ fn digest_with(compress: HashCompressFn, mut cv: [u64; 8], prefix: u64, parts: &
     for (o, w) in out.chunks_exact_mut(8).zip(cv) {
         o.copy_from_slice(&w.to_be_bytes());
     }
-    secure_zero(&mut buf[..n]);
     secure_zero(words_as_bytes(&mut cv));
 }
 

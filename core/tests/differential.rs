@@ -345,3 +345,29 @@ fn streaming_random_splits_equal_one_shot() {
         }
     }
 }
+
+#[test]
+fn blake3_keyed_mac_on_every_kernel() {
+    // The keyed one-shot (`mac::mac` with blake3-keyed) has its own path per built-in kernel
+    // (AVX-512 one-chunk code up to 512 bytes, the crate, ours portable): each against the
+    // `blake3` crate and against the streaming MAC, at every length to 1100 and a few long ones.
+    let mut rng = TestRng::new(9);
+    let big = rng.bytes(70_000);
+    let key: [u8; 32] = rng.bytes(32).try_into().unwrap();
+    for c in available(op("hash.blake3")) {
+        dispatch::force("hash.blake3", c.desc().name()).unwrap();
+        for len in (0..=1100).chain([2048, 4097, 70_000]) {
+            let off = rng.below(8).min(big.len() - len);
+            let msg = &big[off..off + len];
+            let want = blake3::keyed_hash(&key, msg);
+            let got = mac::mac(Alg::Blake3Keyed, &key, msg).unwrap();
+            assert_eq!(&got[..], want.as_bytes(), "{} len {len}", c.desc().name());
+            if len % 97 == 0 {
+                let mut m = mac::Mac::new(Alg::Blake3Keyed, &key).unwrap();
+                m.update(msg);
+                assert_eq!(m.finalize(), got, "{} streaming len {len}", c.desc().name());
+            }
+        }
+    }
+    dispatch::reset().unwrap();
+}

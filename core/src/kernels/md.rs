@@ -143,7 +143,8 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
     M::compress(&mut h, &tail[..used]);
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit::<M>(&h, out, out_len) };
-    secure_zero(&mut tail[..rest.len()]);
+    // The whole (fixed-size) tail: a variable-length wipe is a `memset` call.
+    secure_zero(&mut tail);
     if M::OUT < 8 * M::Word::SIZE {
         // A truncated hash (SHA-384): the words past the digest are state, not output.
         // SAFETY: `h` is our own array of plain words.

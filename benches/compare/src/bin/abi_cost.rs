@@ -37,10 +37,11 @@ fn size() -> usize {
 }
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
-const OPS: [&str; 22] = [
+const OPS: [&str; 24] = [
     "sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal",
     // The other wrapped or re-implemented hashes and MACs, against their RustCrypto crates.
     "sha384", "sha3-256", "sha3-512", "shake128", "shake256", "blake2b-512", "blake2s-256", "hmac-sha384", "hmac-sha512",
+    "poly1305", "blake3-keyed",
     // KDFs: the message size is the input key material / password length.
     "hkdf-sha256", "hkdf-sha512", "pbkdf2-sha256", "pbkdf2-sha512",
 ];
@@ -268,6 +269,12 @@ fn hmac_case(alg: Alg, imp: &str) -> Case {
                 m.finalize().into_bytes()
             }
             case(move || match alg {
+                Alg::Poly1305 => {
+                    use poly1305::universal_hash::KeyInit as _;
+                    let p = poly1305::Poly1305::new_from_slice(black_box(&*key)).unwrap();
+                    black_box(p.compute_unpadded(black_box(&*data)));
+                }
+                Alg::Blake3Keyed => drop(black_box(blake3::keyed_hash(black_box(&*key).try_into().unwrap(), black_box(&*data)))),
                 Alg::HmacSha256 => drop(black_box(tag::<sha2::Sha256>(black_box(&*key), black_box(&*data)))),
                 Alg::HmacSha384 => drop(black_box(tag::<sha2::Sha384>(black_box(&*key), black_box(&*data)))),
                 _ => drop(black_box(tag::<sha2::Sha512>(black_box(&*key), black_box(&*data)))),
@@ -428,6 +435,8 @@ fn make(op: &str, imp: &str) -> Case {
         "hmac-sha256" => hmac_case(Alg::HmacSha256, imp),
         "hmac-sha384" => hmac_case(Alg::HmacSha384, imp),
         "hmac-sha512" => hmac_case(Alg::HmacSha512, imp),
+        "poly1305" => hmac_case(Alg::Poly1305, imp),
+        "blake3-keyed" => hmac_case(Alg::Blake3Keyed, imp),
         "sha384" => hash_case(Alg::Sha384, imp),
         "sha3-256" => hash_case(Alg::Sha3_256, imp),
         "sha3-512" => hash_case(Alg::Sha3_512, imp),

@@ -118,7 +118,8 @@ unsafe extern "C" fn oneshot<W: Word>(data: *const u8, len: usize, out: *mut u8,
     compress(&mut h, &last[..b], len as u64, true);
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit(&h, out, out_len) };
-    secure_zero(&mut last[..rest.len()]);
+    // The whole (fixed-size) block: a variable-length wipe is a `memset` call.
+    secure_zero(&mut last);
 }
 
 const fn ours<W: Word>(desc: &'static KernelDesc) -> HashKernel {

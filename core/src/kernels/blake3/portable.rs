@@ -17,7 +17,7 @@ pub(super) const CHUNK_START: u32 = 1 << 0;
 pub(super) const CHUNK_END: u32 = 1 << 1;
 const PARENT: u32 = 1 << 2;
 pub(super) const ROOT: u32 = 1 << 3;
-const KEYED_HASH: u32 = 1 << 4;
+pub(super) const KEYED_HASH: u32 = 1 << 4;
 const DERIVE_KEY_CONTEXT: u32 = 1 << 5;
 const DERIVE_KEY_MATERIAL: u32 = 1 << 6;
 

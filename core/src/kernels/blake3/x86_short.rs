@@ -9,7 +9,7 @@
 
 #![cfg(target_arch = "x86_64")]
 
-use super::portable::{CHUNK_END, CHUNK_START, IV, MSG_SCHEDULE, ROOT};
+use super::portable::{CHUNK_END, CHUNK_START, IV, KEYED_HASH, MSG_SCHEDULE, ROOT};
 use core::arch::x86_64::*;
 
 /// Longest input this path takes: one chunk.
@@ -97,9 +97,33 @@ fn compress(cv: [__m128i; 2], m: [__m256i; 2], block_len: u32, flags: u32) -> [_
 /// The CPU must have AVX-512F, AVX-512VL and AVX-512BW.
 #[target_feature(enable = "avx512f,avx512vl,avx512bw")]
 pub unsafe fn hash(data: &[u8], out: &mut [u8; 32]) {
+    // SAFETY: IV is 8 readable u32s, i.e. 32 bytes; the caller's contract otherwise.
+    unsafe { hash_from(IV.as_ptr().cast(), 0, data, out) }
+}
+
+/// BLAKE3 keyed hash (the MAC) of `data` (at most [`MAX_LEN`] bytes) under `key` into `out`.
+///
+/// # Safety
+/// The CPU must have AVX-512F, AVX-512VL and AVX-512BW.
+#[target_feature(enable = "avx512f,avx512vl,avx512bw")]
+pub unsafe fn keyed_hash(key: &[u8; 32], data: &[u8], out: &mut [u8; 32]) {
+    // The key's little-endian words are the chaining value (BLAKE3 §2.3), read as lanes on this
+    // little-endian target.
+    // SAFETY: `key` is 32 bytes; the caller's contract otherwise.
+    unsafe { hash_from(key.as_ptr(), KEYED_HASH, data, out) }
+}
+
+/// One-chunk BLAKE3 from the 32-byte initial chaining value at `cv0` (little-endian words) with
+/// the mode flag `mode` on every block.
+///
+/// # Safety
+/// The CPU must have AVX-512F, AVX-512VL and AVX-512BW; `cv0` must be 32 readable bytes.
+#[inline]
+#[target_feature(enable = "avx512f,avx512vl,avx512bw")]
+unsafe fn hash_from(cv0: *const u8, mode: u32, data: &[u8], out: &mut [u8; 32]) {
     debug_assert!(data.len() <= MAX_LEN);
-    // SAFETY: IV is 8 readable u32s; two unaligned 16-byte loads.
-    let mut cv = unsafe { [_mm_loadu_si128(IV.as_ptr().cast()), _mm_loadu_si128(IV.as_ptr().add(4).cast())] };
+    // SAFETY: `cv0` is 32 readable bytes (caller contract); two unaligned 16-byte loads.
+    let mut cv = unsafe { [_mm_loadu_si128(cv0.cast()), _mm_loadu_si128(cv0.add(16).cast())] };
     let blocks = data.len().div_ceil(64).max(1);
     for i in 0..blocks {
         let n = (data.len() - 64 * i).min(64);
@@ -110,7 +134,7 @@ pub unsafe fn hash(data: &[u8], out: &mut [u8; 32]) {
         // outside its mask (the second half's mask is 0 when n <= 32; its address is formed
         // with `wrapping_add`, so it may lie past the slice without being dereferenced).
         let m = unsafe { [_mm256_maskz_loadu_epi8(mask as u32, p.cast()), _mm256_maskz_loadu_epi8((mask >> 32) as u32, p.wrapping_add(32).cast())] };
-        let mut flags = if i == 0 { CHUNK_START } else { 0 };
+        let mut flags = mode | if i == 0 { CHUNK_START } else { 0 };
         if i == blocks - 1 {
             flags |= CHUNK_END | ROOT;
         }

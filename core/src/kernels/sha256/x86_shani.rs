@@ -150,7 +150,8 @@ pub(super) unsafe fn oneshot(data: &[u8], out: *mut u8, out_len: usize) {
             std::ptr::copy_nonoverlapping(digest.as_ptr(), out, out_len);
         }
     }
-    secure_zero(&mut tail.as_flattened_mut()[..rest.len()]);
+    // The whole (fixed-size) tail: a variable-length wipe is a `memset` call.
+    secure_zero(tail.as_flattened_mut());
 }
 
 #[cfg(test)]
