@@ -8,14 +8,18 @@
 //! against each other in one process, built so that the noise of a shared VM cancels instead of
 //! deciding the result: blocks of about U µs of calls (default 100), R rounds (default 2000), the
 //! implementations of an op interleaved within every round in a rotating order, so that frequency
-//! drift, interrupts and neighbours hit them alike. Per implementation it prints the fastest block
+//! drift, interrupts and neighbours hit them alike; each round at another stack depth, so that no
+//! implementation keeps one placement of its stack buffers against the data. Per implementation it prints the fastest block
 //! and the median block (ns per call) and, against the Rust API, the ratio of the fastest blocks
 //! and the median of the per-round ratios. `rust2` is the Rust API timed a second time: its ratio
 //! to `rust` is the resolution of the method on this machine. `crate` (the RustCrypto crate we
 //! wrap) is timed in the same rounds, for issue 2's "never slower than the crate" at 64 B.
 //!
 //! A case is `<op>-<impl>`: op ∈ sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal
-//! aes256-open chacha-seal xchacha-seal; impl ∈ rust (the Rust API, as in `compare`), c (the C
+//! aes256-open chacha-seal xchacha-seal sha384 sha3-256 sha3-512 shake128 shake256 blake2b-512
+//! blake2s-256 hmac-sha384 hmac-sha512 poly1305 blake3-keyed hkdf-sha256 hkdf-sha512
+//! pbkdf2-sha256 pbkdf2-sha512 (KDFs: the size is the IKM / password length; PBKDF2 runs 100
+//! iterations); impl ∈ rust (the Rust API, as in `compare`), c (the C
 //! export, linked from the `xpscrypto-ffi` rlib, through an opaque function pointer), so (the same
 //! export from the shared library `libxpscrypto.so` loaded with `dlopen`, as a C program uses it:
 //! position-independent code and dynamic-model thread-locals), crate (the RustCrypto crate called
