@@ -56,9 +56,6 @@ pub struct Mac {
     inner: Hasher,
     /// HMAC only: the hash state after absorbing `key ⊕ opad`.
     outer: Option<Hasher>,
-    /// HMAC-SHA256 on chaining values, when the active SHA-256 kernel exposes its compression
-    /// function (used by one-shot MACs and the PBKDF2/HKDF loops).
-    fast: Option<HmacSha256>,
     /// Counted in the metrics when finalized or verified (streams of the public API only).
     metered: bool,
     /// Bytes fed so far (for metrics).
@@ -115,8 +112,7 @@ impl Mac {
             inner.update(&pad[..bl]);
             pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
             outer.update(&pad[..bl]);
-            let fast = if alg == Alg::HmacSha256 { HmacSha256::new(&kernel_for(Alg::Sha256)?, key) } else { None };
-            return Ok(Mac { alg, inner, outer: Some(outer), fast, metered: false, fed: 0 });
+            return Ok(Mac { alg, inner, outer: Some(outer), metered: false, fed: 0 });
         }
         let want = match alg {
             Alg::Poly1305 | Alg::Blake3Keyed => 32,
@@ -135,7 +131,7 @@ impl Mac {
                 Hasher::blake3_keyed_unmetered(key)?
             }
         };
-        Ok(Mac { alg, inner, outer: None, fast: None, metered: false, fed: 0 })
+        Ok(Mac { alg, inner, outer: None, metered: false, fed: 0 })
     }
 
     /// The kernel this MAC runs on (the hash kernel for HMAC), for metrics.
@@ -160,14 +156,9 @@ impl Mac {
     }
 
     /// HMAC of the concatenation of `parts` under this key into `out` (the tag length), reusing
-    /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops. HMAC only.
+    /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops where the hash kernel has
+    /// no compression entry (a hot-patched one; otherwise they run on [`CvHmac`]). HMAC only.
     pub(crate) fn compute_with(&self, scratch: &mut Scratch, parts: &[&[u8]], out: &mut [u8]) {
-        if let Some(f) = &self.fast {
-            let mut t = Wiped::<32>::new();
-            f.mac(parts, &mut t);
-            out.copy_from_slice(&t[..out.len()]);
-            return;
-        }
         let outer = self.outer.as_ref().expect("compute_with is for HMAC");
         let n = out.len();
         scratch.inner.copy_state_from(&self.inner);

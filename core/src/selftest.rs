@@ -30,6 +30,11 @@ pub fn failed() -> bool {
     FAILED.load(Ordering::Acquire)
 }
 
+/// [`failed`] in the sequentially consistent order `dispatch::publish` needs.
+pub(crate) fn failed_seqcst() -> bool {
+    FAILED.load(Ordering::SeqCst)
+}
+
 pub(crate) fn hx(s: &str) -> Vec<u8> {
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("static hex")).collect()
 }
@@ -201,18 +206,29 @@ fn construction_kats() -> bool {
         crate::kdf::hkdf_unmetered(Alg::HkdfSha256, &[0x0b; 22], &hx("000102030405060708090a0b0c"), &hx("f0f1f2f3f4f5f6f7f8f9"), &mut okm)?;
         let mut dk = [0u8; 64];
         crate::kdf::pbkdf2_unmetered(Alg::Pbkdf2Sha256, b"passwd", b"salt", 1, &mut dk)?;
+        // HMAC-SHA384/512 run on the SHA-384/512 compression entry; blake3-keyed has its own
+        // one-shot per kernel (RFC 4231 TC2; BLAKE3's official test_vectors.json, 64-byte input).
+        let (mut h384, mut h512, mut k3) = ([0u8; 48], [0u8; 64], [0u8; 32]);
+        crate::mac::mac_unmetered(Alg::HmacSha384, b"Jefe", b"what do ya want for nothing?", &mut h384)?;
+        crate::mac::mac_unmetered(Alg::HmacSha512, b"Jefe", b"what do ya want for nothing?", &mut h512)?;
+        let input: Vec<u8> = (0..64u32).map(|i| (i % 251) as u8).collect();
+        crate::mac::mac_unmetered(Alg::Blake3Keyed, b"whats the Elvish word for friend", &input, &mut k3)?;
         Ok(h[..] == hx("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")[..]
+            && h384[..] == hx("af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649")[..]
+            && h512[..] == hx("164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea2505549758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737")[..]
+            && k3[..] == hx("ba8ced36f327700d213f120b1a207a3b8c04330528586f414d09f2f7d9ccb7e6")[..]
             && okm[..] == hx("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")[..]
             && dk[..] == hx("55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783")[..])
     };
     // Self-tests run whatever the policy says (a refused KAT would fail the library).
     let ok = matches!(crate::policy::without_enforcement(check), Ok(true));
-    crate::metrics::record_selftest_checks(u64::from(ok) * 3, u64::from(!ok) * 3);
+    crate::metrics::record_selftest_checks(u64::from(ok) * 6, u64::from(!ok) * 6);
     ok
 }
 
-/// KATs of the constructions over the kernels (HMAC RFC 4231 TC2, HKDF RFC 5869 A.1, PBKDF2
-/// RFC 7914 §11), run right after the first table is published; a failure marks the library failed.
+/// KATs of the constructions over the kernels (HMAC-SHA256/384/512 RFC 4231 TC2, HKDF RFC 5869
+/// A.1, PBKDF2 RFC 7914 §11, blake3-keyed from BLAKE3's official vectors), run right after the
+/// first table is published; a failure marks the library failed.
 pub(crate) fn run_constructions() -> Result<()> {
     let ok = construction_kats();
     crate::metrics::record_selftest_run(ok);
@@ -220,7 +236,7 @@ pub(crate) fn run_constructions() -> Result<()> {
         Ok(())
     } else {
         FAILED.store(true, Ordering::Release);
-        Err(err(Status::SelfTestFailed, "power-on self-test of HMAC/HKDF/PBKDF2 failed"))
+        Err(err(Status::SelfTestFailed, "power-on self-test of HMAC/HKDF/PBKDF2/blake3-keyed failed"))
     }
 }
 
@@ -236,13 +252,16 @@ pub fn run_all() -> Result<()> {
     let (passed, mut failures) = crate::policy::without_enforcement(|| kernel_kats(false));
     crate::metrics::record_selftest_checks(passed, failures.len() as u64);
     if !construction_kats() {
-        failures.push("HMAC/HKDF/PBKDF2 constructions".to_string());
+        failures.push("HMAC/HKDF/PBKDF2/blake3-keyed constructions".to_string());
     }
     crate::metrics::record_selftest_run(failures.is_empty());
     if failures.is_empty() {
         Ok(())
     } else {
-        FAILED.store(true, Ordering::Release);
+        FAILED.store(true, Ordering::SeqCst);
+        // The power-on path never publishes on failure; a re-run must take back the table that
+        // is active, or operations would go on (`withdraw`).
+        dispatch::withdraw();
         Err(err(Status::SelfTestFailed, format!("self-test failed: {}", failures.join(", "))))
     }
 }

@@ -19,6 +19,14 @@ fn lengths() -> Vec<usize> {
     v
 }
 
+/// Held by the tests that force kernels: a test's `dispatch::reset` would undo another's force,
+/// and the other would then run on the default kernel without noticing.
+static FORCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn force_lock() -> std::sync::MutexGuard<'static, ()> {
+    FORCE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn op(name: &str) -> &'static dispatch::Op {
     dispatch::ops().iter().find(|o| o.name == name).unwrap_or_else(|| panic!("no op {name}"))
 }
@@ -216,6 +224,7 @@ fn aead_against_rustcrypto_oracles() {
 
 #[test]
 fn kdfs_against_rustcrypto_oracles() {
+    let _force = force_lock();
     // HKDF and PBKDF2 over each SHA-2 size, on every available SHA-384/512 kernel (the
     // chaining-value HMAC runs on the active kernel's compression entry). Keys, salts and IKM to
     // 200 bytes: past the 64- and 128-byte blocks, so long keys are hashed first.
@@ -263,6 +272,7 @@ fn kdfs_against_rustcrypto_oracles() {
 
 #[test]
 fn hmac_fast_paths_equal_generic_hmac() {
+    let _force = force_lock();
     // One-shot HMAC-SHA256 (chaining-value path) and PBKDF2/HKDF (which use it) against the
     // streaming Mac (generic buffered path) and the RustCrypto `hmac` crate.
     use hmac::{KeyInit, Mac as _};
@@ -348,6 +358,7 @@ fn streaming_random_splits_equal_one_shot() {
 
 #[test]
 fn blake3_keyed_mac_on_every_kernel() {
+    let _force = force_lock();
     // The keyed one-shot (`mac::mac` with blake3-keyed) has its own path per built-in kernel
     // (AVX-512 one-chunk code up to 512 bytes, the crate, ours portable): each against the
     // `blake3` crate and against the streaming MAC, at every length to 1100 and a few long ones.

@@ -420,8 +420,20 @@ fn publish(_writer: &WriterState, mut t: Table) -> &'static Table {
     t.generation = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
     let leaked: &'static Table = Box::leak(Box::new(t));
     PUBLISHED.lock().unwrap_or_else(|e| e.into_inner()).push(leaked);
-    ACTIVE.store(std::ptr::from_ref(leaked).cast_mut(), Ordering::Release);
+    // SeqCst here and in `withdraw`/`selftest::run_all`: whichever of "publish" and "fail" comes
+    // second sees the other, so a table published while a re-run fails does not stay active.
+    ACTIVE.store(std::ptr::from_ref(leaked).cast_mut(), Ordering::SeqCst);
+    if crate::selftest::failed_seqcst() {
+        ACTIVE.store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
     leaked
+}
+
+/// After a failed self-test re-run: no table stays active, so every operation goes through
+/// initialization, which refuses in the failed state (`SelfTestFailed`). Tables are never freed,
+/// so a caller still holding one is unaffected.
+pub(crate) fn withdraw() {
+    ACTIVE.store(std::ptr::null_mut(), Ordering::SeqCst);
 }
 
 /// Re-runs selection (after a policy change), keeping forced kernels that remain available.

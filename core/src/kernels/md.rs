@@ -152,7 +152,7 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
     }
 }
 
-/// The streaming kernel of `M` (no `compress` entry: only SHA-256 exports one, see `sha256`).
+/// The streaming kernel of `M`, without a `compress` entry (the SHA-2 modules add theirs).
 pub(crate) const fn kernel<M: Md>(desc: &'static KernelDesc) -> HashKernel {
     HashKernel {
         desc,

@@ -79,8 +79,8 @@ unsafe extern "C" fn finalize<T: Blake3>(st: *mut HashState, out: *mut u8, out_l
 }
 
 /// Plain one-shot through the crate's all-at-once path (no 1.9 KiB state copy). The crate keeps
-/// its transient state on its own stack; plain hashing takes no key, keyed/derive modes never
-/// come here.
+/// its transient state on its own stack, unwiped; plain hashing takes no key. (The keyed MAC's
+/// `keyed_oneshot` does the same on the crate kernels, see there.)
 fn crate_oneshot(d: &[u8], o: &mut [u8]) {
     if let Ok(o) = <&mut [u8; blake3::OUT_LEN]>::try_from(&mut *o) {
         *o = *blake3::hash(d).as_bytes();
@@ -126,6 +126,11 @@ unsafe extern "C" fn avx512_oneshot(data: *const u8, len: usize, out: *mut u8, o
 /// whose keyed mode then runs through its streaming entries. The keyed mode has no one-shot
 /// entry in the kernel ABI; through the streaming one (a 1.9 KiB state written, then wiped) the
 /// MAC took 4.9× the time of `blake3::keyed_hash` at 64 bytes.
+///
+/// Secret hygiene: on the crate kernels, `blake3::keyed_hash` leaves the key words (its initial
+/// chaining value) and chunk chaining values in its own stack frames, unwiped, as the streaming
+/// path already did for its chaining values (SECURITY.md); our portable state is wiped here, and
+/// the AVX-512 path keeps them in registers.
 pub(crate) fn keyed_oneshot(kernel: &HashKernel, key: &[u8; 32], data: &[u8], out: &mut [u8; 32]) -> bool {
     #[cfg(target_arch = "x86_64")]
     if std::ptr::eq(kernel.desc, &AVX512) && data.len() <= SHORT_CUTOFF {
