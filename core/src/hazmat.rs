@@ -7,9 +7,20 @@ use crate::dispatch::{AeadKernel, AeadSchedule, HashKernel, AEAD_SCHED_BYTES, HA
 use crate::error::{err, Result, Status};
 use crate::hash::Hasher;
 
+/// Refuses a kernel whose CPU requirements this machine (after `XPS_CPU_DISABLE`) does not meet:
+/// running it would execute instructions the CPU lacks.
+fn runnable(desc: &crate::dispatch::KernelDesc) -> Result<()> {
+    if crate::cpu::satisfies(crate::cpu::features(), desc.requires) {
+        Ok(())
+    } else {
+        Err(err(Status::KernelUnavailable, format!("kernel {} needs CPU features this machine does not have", desc.name())))
+    }
+}
+
 /// Starts a stream of `alg` on an explicit kernel (`mode`/`key` as in the kernel ABI:
 /// plain, keyed with a 32-byte key, or derive-key with a UTF-8 context).
 pub fn hasher_on_kernel(alg: Alg, kernel: &HashKernel, mode: u32, key: &[u8]) -> Result<Hasher> {
+    runnable(kernel.desc)?;
     match mode {
         HASH_MODE_PLAIN => {}
         HASH_MODE_KEYED if key.len() == 32 => {}
@@ -22,6 +33,7 @@ pub fn hasher_on_kernel(alg: Alg, kernel: &HashKernel, mode: u32, key: &[u8]) ->
 
 /// Seals with an explicit AEAD kernel; returns `ciphertext ‖ tag`.
 pub fn aead_seal_on_kernel(alg: Alg, kernel: &AeadKernel, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>> {
+    runnable(kernel.desc)?;
     check(alg, key, nonce)?;
     let mut s = Box::new(AeadSchedule([0; AEAD_SCHED_BYTES]));
     // SAFETY: fresh blob; key length validated.
@@ -39,6 +51,7 @@ pub fn aead_seal_on_kernel(alg: Alg, kernel: &AeadKernel, key: &[u8], nonce: &[u
 
 /// Opens `ciphertext ‖ tag` with an explicit AEAD kernel.
 pub fn aead_open_on_kernel(alg: Alg, kernel: &AeadKernel, key: &[u8], nonce: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>> {
+    runnable(kernel.desc)?;
     check(alg, key, nonce)?;
     let n = aead::opened_len(sealed.len())?;
     let mut s = Box::new(AeadSchedule([0; AEAD_SCHED_BYTES]));
@@ -70,6 +83,7 @@ fn check(alg: Alg, key: &[u8], nonce: &[u8]) -> Result<()> {
 /// KEM key generation on an explicit kernel: `(public key, secret key)`. `seed` is refused
 /// (`InvalidParameter`) by a kernel without `CAP_SEEDED_KEYPAIR`; no fallback happens here.
 pub fn kem_keypair_on_kernel(kernel: &crate::dispatch::KemKernel, seed: Option<&[u8]>) -> Result<(Vec<u8>, zeroize::Zeroizing<Vec<u8>>)> {
+    runnable(kernel.desc)?;
     let (sp, sn) = kem_seed(seed, kernel.seed_len, kernel.caps & crate::dispatch::CAP_SEEDED_KEYPAIR != 0)?;
     let (mut pk, mut sk) = (vec![0u8; kernel.pk_len], zeroize::Zeroizing::new(vec![0u8; kernel.sk_len]));
     // SAFETY: buffers of the kernel's sizes; seed NULL/0 or exactly `seed_len` bytes.
@@ -80,6 +94,7 @@ pub fn kem_keypair_on_kernel(kernel: &crate::dispatch::KemKernel, seed: Option<&
 /// KEM encapsulation on an explicit kernel: `(ciphertext, shared secret)`; `seed` as in
 /// [`kem_keypair_on_kernel`] (with `CAP_SEEDED_ENCAPS`).
 pub fn kem_encapsulate_on_kernel(kernel: &crate::dispatch::KemKernel, pk: &[u8], seed: Option<&[u8]>) -> Result<(Vec<u8>, zeroize::Zeroizing<Vec<u8>>)> {
+    runnable(kernel.desc)?;
     if pk.len() != kernel.pk_len {
         return Err(err(Status::BadKeyLength, "bad public key length"));
     }
@@ -92,6 +107,7 @@ pub fn kem_encapsulate_on_kernel(kernel: &crate::dispatch::KemKernel, pk: &[u8],
 
 /// KEM decapsulation on an explicit kernel.
 pub fn kem_decapsulate_on_kernel(kernel: &crate::dispatch::KemKernel, sk: &[u8], ct: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    runnable(kernel.desc)?;
     if sk.len() != kernel.sk_len {
         return Err(err(Status::BadKeyLength, "bad secret key length"));
     }
@@ -188,6 +204,7 @@ pub fn ml_dsa_verify_internal_unprefixed(alg: Alg, pk: &[u8], m_prime: &[u8], si
 /// optional seed, returning `(pk, sk)`. Lengths are checked; capabilities are not (a kernel
 /// without seeded key generation refuses a seed with `InvalidParameter`).
 pub fn sign_keypair_on_kernel(kernel: &crate::dispatch::SignKernel, seed: Option<&[u8]>) -> Result<(Vec<u8>, crate::SecureBuffer)> {
+    runnable(kernel.desc)?;
     let cap = |n: usize| if n == 0 { crate::sign::MAX_VARIABLE_KEY } else { n };
     let (mut pk, mut sk) = (vec![0u8; cap(kernel.pk_len)], crate::SecureBuffer::new(cap(kernel.sk_len))?);
     let (sp, sn) = seed.map_or((std::ptr::null(), 0), |s| (s.as_ptr(), s.len()));
@@ -210,6 +227,7 @@ pub fn sign_keypair_on_kernel(kernel: &crate::dispatch::SignKernel, seed: Option
 /// Signs on one explicit kernel (`flags`: `SIGN_FLAG_DETERMINISTIC`). Lengths are checked
 /// against the kernel; capabilities are the kernel's to refuse.
 pub fn sign_on_kernel(kernel: &crate::dispatch::SignKernel, sk: &[u8], msg: &[u8], ctx: &[u8], flags: u32) -> Result<Vec<u8>> {
+    runnable(kernel.desc)?;
     if ctx.len() > kernel.max_ctx_len {
         return Err(err(Status::InvalidLength, "context too long for this kernel"));
     }
@@ -226,6 +244,7 @@ pub fn sign_on_kernel(kernel: &crate::dispatch::SignKernel, sk: &[u8], msg: &[u8
 
 /// Verifies on one explicit kernel: `Ok(())`, or the kernel's status.
 pub fn verify_on_kernel(kernel: &crate::dispatch::SignKernel, pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
+    runnable(kernel.desc)?;
     if ctx.len() > kernel.max_ctx_len {
         return Err(err(Status::InvalidLength, "context too long for this kernel"));
     }

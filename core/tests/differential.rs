@@ -382,3 +382,17 @@ fn blake3_keyed_mac_on_every_kernel() {
     }
     dispatch::reset().unwrap();
 }
+
+#[test]
+fn hazmat_refuses_kernels_the_cpu_cannot_run() {
+    // A kernel whose descriptor asks for every feature bit: no CPU has them all, so the hazmat
+    // entry points must refuse it instead of running instructions the CPU lacks.
+    static NEEDS_ALL: dispatch::KernelDesc = dispatch::KernelDesc { name: c"test/needs-everything".as_ptr(), requires: u64::MAX, constant_time: true, priority: 0 };
+    let Candidate::Hash(k) = op("hash.sha256").candidates[0] else { unreachable!() };
+    let k = dispatch::HashKernel { desc: &NEEDS_ALL, ..k };
+    assert_eq!(hazmat::hasher_on_kernel(Alg::Sha256, &k, HASH_MODE_PLAIN, &[]).unwrap_err().status, xpscrypto_core::Status::KernelUnavailable);
+    let Candidate::Aead(a) = op("aead.aes-256-gcm").candidates[0] else { unreachable!() };
+    let a = dispatch::AeadKernel { desc: &NEEDS_ALL, ..a };
+    let err = hazmat::aead_seal_on_kernel(Alg::Aes256Gcm, &a, &[0; 32], &[0; 12], b"", b"x").unwrap_err();
+    assert_eq!(err.status, xpscrypto_core::Status::KernelUnavailable);
+}
