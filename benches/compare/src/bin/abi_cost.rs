@@ -566,7 +566,8 @@ fn main() {
         eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list | abi_cost --time [--rounds R] [--block-us U] [--size N] [OP...]");
         std::process::exit(2);
     };
-    let Some((op, imp)) = OPS.iter().find_map(|op| case_name.strip_prefix(op).and_then(|r| r.strip_prefix('-')).map(|i| (*op, i))) else {
+    // The op is the case name up to its last '-' ("blake3-keyed-c" is blake3-keyed, not blake3).
+    let Some((op, imp)) = case_name.rsplit_once('-').and_then(|(op, imp)| OPS.iter().find(|o| **o == op).map(|o| (*o, imp))) else {
         eprintln!("abi_cost: unknown case {case_name:?} (see --list)");
         std::process::exit(2);
     };
