@@ -91,8 +91,26 @@ impl HmacSha256 {
 
     /// HMAC of the concatenation of `parts` into `out` (32 bytes).
     pub(crate) fn mac(&self, parts: &[&[u8]], out: &mut [u8; 32]) {
+        self.finish(self.inner, 64, parts, out);
+    }
+
+    /// The inner chaining value after the key block: where a stream starts.
+    pub(crate) fn inner_cv(&self) -> [u32; 8] {
+        self.inner
+    }
+
+    /// A stream's step: compresses the whole 64-byte blocks of `blocks` into `cv`.
+    pub(crate) fn absorb(&self, cv: &mut [u32; 8], blocks: &[u8]) {
+        debug_assert_eq!(blocks.len() % 64, 0);
+        // SAFETY: whole 64-byte blocks into an 8-word chaining value.
+        unsafe { (self.compress)(cv.as_mut_ptr(), blocks.as_ptr(), blocks.len() / 64) };
+    }
+
+    /// The tag, from the inner chaining value `cv` after `absorbed` bytes (the key block
+    /// included; a multiple of 64) and the rest of the message in `parts`.
+    pub(crate) fn finish(&self, cv: [u32; 8], absorbed: u64, parts: &[&[u8]], out: &mut [u8; 32]) {
         let mut d = Wiped::<32>::new();
-        Self::digest_with(self.compress, self.inner, 64, parts, &mut d);
+        Self::digest_with(self.compress, cv, absorbed, parts, &mut d);
         Self::digest_with(self.compress, self.outer, 64, &[&d[..]], out);
     }
 }

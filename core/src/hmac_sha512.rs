@@ -15,6 +15,7 @@ fn words_as_bytes(w: &mut [u64; 8]) -> &mut [u8] {
     unsafe { std::slice::from_raw_parts_mut(w.as_mut_ptr().cast::<u8>(), 64) }
 }
 
+#[derive(Clone)]
 pub(crate) struct HmacSha512 {
     compress: HashCompressFn,
     inner: [u64; 8],
@@ -46,8 +47,24 @@ impl HmacSha512 {
 
     /// HMAC of the concatenation of `parts` into `out` (the tag length).
     pub(crate) fn mac(&self, parts: &[&[u8]], out: &mut [u8]) {
+        self.finish(self.inner, BLOCK as u64, parts, out);
+    }
+
+    /// The inner chaining value after the key block: where a stream starts.
+    pub(crate) fn inner_cv(&self) -> [u64; 8] {
+        self.inner
+    }
+
+    /// A stream's step: compresses the whole 128-byte blocks of `blocks` into `cv`.
+    pub(crate) fn absorb(&self, cv: &mut [u64; 8], blocks: &[u8]) {
+        run(self.compress, cv, blocks);
+    }
+
+    /// The tag (`out` is the tag length), from the inner chaining value `cv` after `absorbed`
+    /// bytes (the key block included; a multiple of 128) and the rest of the message in `parts`.
+    pub(crate) fn finish(&self, cv: [u64; 8], absorbed: u64, parts: &[&[u8]], out: &mut [u8]) {
         let mut d = Wiped::<64>::new();
-        digest_with(self.compress, self.inner, BLOCK as u64, parts, &mut d[..self.len]);
+        digest_with(self.compress, cv, absorbed, parts, &mut d[..self.len]);
         digest_with(self.compress, self.outer, BLOCK as u64, &[&d[..self.len]], out);
     }
 

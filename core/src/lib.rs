@@ -16,6 +16,7 @@ pub mod hazmat;
 pub mod hotpatch;
 mod hmac_sha256;
 mod hmac_sha512;
+mod hmac_stream;
 pub mod kdf;
 pub mod kem;
 pub mod kernels;

@@ -8,6 +8,7 @@ use crate::error::{err, Result, Status};
 use crate::hash::{block_len, kernel_for, Hasher, StackHasher};
 use crate::hmac_sha256::HmacSha256;
 use crate::hmac_sha512::HmacSha512;
+use crate::hmac_stream::CvStream;
 use crate::metrics::{self, OpKind};
 use crate::secure::ct::Wiped;
 use subtle::ConstantTimeEq;
@@ -43,9 +44,9 @@ fn hmac_hash(alg: Alg) -> Option<Alg> {
 }
 
 /// Reusable HMAC working state (wiped on drop: the hashers wipe themselves, `digest` too).
+/// Empty for a chaining-value MAC, which needs none.
 pub(crate) struct Scratch {
-    inner: Hasher,
-    outer: Hasher,
+    hashers: Option<(Hasher, Hasher)>,
     digest: Wiped<64>,
 }
 
@@ -53,13 +54,33 @@ pub(crate) struct Scratch {
 #[derive(Clone, Debug)]
 pub struct Mac {
     alg: Alg,
-    inner: Hasher,
-    /// HMAC only: the hash state after absorbing `key ⊕ opad`.
-    outer: Option<Hasher>,
+    engine: Engine,
     /// Counted in the metrics when finalized or verified (streams of the public API only).
     metered: bool,
     /// Bytes fed so far (for metrics).
     fed: u64,
+}
+
+#[derive(Clone)]
+enum Engine {
+    /// HMAC-SHA256/384/512 on the active kernel's compression entry: all state inline.
+    Cv(CvStream, &'static dispatch::KernelDesc),
+    /// Over hash streams: HMAC on a kernel without a compression entry (a hot-patched one),
+    /// Poly1305 and BLAKE3-keyed (`outer: None`).
+    Hash {
+        inner: Hasher,
+        /// HMAC only: the hash state after absorbing `key ⊕ opad`.
+        outer: Option<Hasher>,
+    },
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Engine::Cv(s, desc) => f.debug_tuple("Cv").field(s).field(&desc.name()).finish(),
+            Engine::Hash { inner, outer } => f.debug_struct("Hash").field("inner", inner).field("outer", outer).finish(),
+        }
+    }
 }
 
 /// The policy checks of the MAC API: the algorithm, and for HMAC the key length.
@@ -75,24 +96,33 @@ impl Mac {
     /// A MAC stream, checked against the policy (algorithm; HMAC key length) and counted in the
     /// metrics as one call of `mac.<alg>` (or `mac.<alg>.verify`) when it ends.
     pub fn new(alg: Alg, key: &[u8]) -> Result<Self> {
-        let make = || {
-            check_policy(alg, key)?;
-            Self::new_internal(alg, key)
-        };
-        match make() {
-            Ok(mut m) => {
-                m.metered = true;
-                Ok(m)
-            }
+        // (Built straight into the result, which is passed on as it is: moving a `Mac` is a
+        // ~400-byte copy.)
+        if let Err(e) = check_policy(alg, key) {
+            return Err(metrics::failed(OpKind::Mac, alg, 0, e));
+        }
+        match Self::build(alg, key, true) {
             Err(e) => Err(metrics::failed(OpKind::Mac, alg, 0, e)),
+            ok => ok,
         }
     }
 
     /// A MAC inside a construction (HKDF, PBKDF2, HPKE): no policy check of its own (the caller
     /// checked the construction's algorithm), not counted on its own.
     pub(crate) fn new_internal(alg: Alg, key: &[u8]) -> Result<Self> {
+        Self::build(alg, key, false)
+    }
+
+    fn build(alg: Alg, key: &[u8], metered: bool) -> Result<Self> {
         if alg.family() != Family::Mac {
             return Err(err(Status::WrongAlgorithmFamily, format!("{} is not a MAC", alg.name())));
+        }
+        if let Some((f, desc)) = CvHmac::new(alg, key)? {
+            let s = match f {
+                CvHmac::Sha256(k) => CvStream::sha256(k),
+                CvHmac::Sha512(k) => CvStream::sha512(k),
+            };
+            return Ok(Mac { alg, engine: Engine::Cv(s, desc), metered, fed: 0 });
         }
         if let Some(h) = hmac_hash(alg) {
             let bl = block_len(h);
@@ -112,7 +142,7 @@ impl Mac {
             inner.update(&pad[..bl]);
             pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
             outer.update(&pad[..bl]);
-            return Ok(Mac { alg, inner, outer: Some(outer), metered: false, fed: 0 });
+            return Ok(Mac { alg, engine: Engine::Hash { inner, outer: Some(outer) }, metered, fed: 0 });
         }
         let want = match alg {
             Alg::Poly1305 | Alg::Blake3Keyed => 32,
@@ -131,12 +161,15 @@ impl Mac {
                 Hasher::blake3_keyed_unmetered(key)?
             }
         };
-        Ok(Mac { alg, inner, outer: None, metered: false, fed: 0 })
+        Ok(Mac { alg, engine: Engine::Hash { inner, outer: None }, metered, fed: 0 })
     }
 
     /// The kernel this MAC runs on (the hash kernel for HMAC), for metrics.
     pub(crate) fn desc(&self) -> &'static crate::dispatch::KernelDesc {
-        self.inner.desc()
+        match &self.engine {
+            Engine::Cv(_, desc) => desc,
+            Engine::Hash { inner, .. } => inner.desc(),
+        }
     }
 
     /// Counts this stream's call once, if it is a metered one.
@@ -152,27 +185,40 @@ impl Mac {
 
     /// Working states for [`Mac::compute_with`] (allocated once per loop, not per MAC).
     pub(crate) fn scratch(&self) -> Scratch {
-        Scratch { inner: self.inner.clone(), outer: self.outer.as_ref().unwrap_or(&self.inner).clone(), digest: Wiped::new() }
+        let hashers = match &self.engine {
+            Engine::Cv(..) => None,
+            Engine::Hash { inner, outer } => Some((inner.clone(), outer.as_ref().unwrap_or(inner).clone())),
+        };
+        Scratch { hashers, digest: Wiped::new() }
     }
 
     /// HMAC of the concatenation of `parts` under this key into `out` (the tag length), reusing
     /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops where the hash kernel has
     /// no compression entry (a hot-patched one; otherwise they run on [`CvHmac`]). HMAC only.
     pub(crate) fn compute_with(&self, scratch: &mut Scratch, parts: &[&[u8]], out: &mut [u8]) {
-        let outer = self.outer.as_ref().expect("compute_with is for HMAC");
+        let (inner, outer) = match &self.engine {
+            Engine::Cv(s, _) => return s.mac_fresh(parts, out),
+            Engine::Hash { inner, outer } => (inner, outer.as_ref().expect("compute_with is for HMAC")),
+        };
+        let (s_inner, s_outer) = scratch.hashers.as_mut().expect("scratch made by this Mac");
         let n = out.len();
-        scratch.inner.copy_state_from(&self.inner);
+        s_inner.copy_state_from(inner);
         for p in parts {
-            scratch.inner.update(p);
+            s_inner.update(p);
         }
-        scratch.inner.finish_scratch(&mut scratch.digest[..n]);
-        scratch.outer.copy_state_from(outer);
-        scratch.outer.update(&scratch.digest[..n]);
-        scratch.outer.finish_scratch(out);
+        s_inner.finish_scratch(&mut scratch.digest[..n]);
+        s_outer.copy_state_from(outer);
+        s_outer.update(&scratch.digest[..n]);
+        s_outer.finish_scratch(out);
     }
 
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
-        self.inner.update(data);
+        match &mut self.engine {
+            Engine::Cv(s, _) => s.update(data),
+            Engine::Hash { inner, .. } => {
+                inner.update(data);
+            }
+        }
         self.fed = self.fed.wrapping_add(data.len() as u64);
         self
     }
@@ -196,6 +242,7 @@ impl Mac {
     }
 
     /// Writes the full tag into `out` (needs `out.len() >= tag_len`); returns the tag length.
+    #[inline]
     pub fn finalize_into(self, out: &mut [u8]) -> Result<usize> {
         let n = self.full_len();
         if out.len() < n {
@@ -207,8 +254,12 @@ impl Mac {
         Ok(n)
     }
 
+    #[inline]
     fn finish(self, out: &mut [u8]) {
-        let Mac { inner, outer, .. } = self;
+        let (inner, outer) = match self.engine {
+            Engine::Cv(ref s, _) => return s.finish(out),
+            Engine::Hash { inner, outer } => (inner, outer),
+        };
         match outer {
             Some(mut outer) => {
                 let mut d = Wiped::<64>::new();
@@ -354,6 +405,18 @@ fn mac_core(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8], ran: &mut metrics
 /// HMAC-SHA256/384/512 on chaining values, through the dispatched SHA-2 kernel's compression
 /// entry: no buffering layer, no hash-state blobs, nothing on the heap. For one-shot MACs, HKDF
 /// and PBKDF2.
+/// Test builds only (feature `testing`): whether HMAC takes the generic path over hash streams,
+/// as on a hot-patched SHA-2 kernel without a compression entry (no built-in kernel lacks one).
+#[cfg(feature = "testing")]
+static GENERIC_HMAC_FOR_TESTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Test builds only (feature `testing`): makes every HMAC (one-shot, stream, HKDF, PBKDF2) take
+/// the generic path over hash streams (`true`), or the chaining-value path again (`false`).
+#[cfg(feature = "testing")]
+pub fn generic_hmac_for_tests(on: bool) {
+    GENERIC_HMAC_FOR_TESTS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub(crate) enum CvHmac {
     Sha256(HmacSha256),
     Sha512(HmacSha512),
@@ -365,6 +428,10 @@ impl CvHmac {
     #[inline(always)]
     pub(crate) fn new(alg: Alg, key: &[u8]) -> Result<Option<(CvHmac, &'static dispatch::KernelDesc)>> {
         use crate::kernels::sha512::{H384, H512};
+        #[cfg(feature = "testing")]
+        if GENERIC_HMAC_FOR_TESTS.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
         Ok(match alg {
             Alg::HmacSha256 => {
                 let k = kernel_for(Alg::Sha256)?;

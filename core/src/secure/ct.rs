@@ -42,6 +42,12 @@ impl<const N: usize> Wiped<N> {
     }
 }
 
+impl<const N: usize> Clone for Wiped<N> {
+    fn clone(&self) -> Self {
+        Wiped(self.0)
+    }
+}
+
 impl<const N: usize> Drop for Wiped<N> {
     fn drop(&mut self) {
         secure_zero(&mut self.0);

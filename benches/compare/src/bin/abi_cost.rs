@@ -17,7 +17,8 @@
 //!
 //! A case is `<op>-<impl>`: op ∈ sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal
 //! aes256-open chacha-seal xchacha-seal sha384 sha3-256 sha3-512 shake128 shake256 blake2b-512
-//! blake2s-256 hmac-sha384 hmac-sha512 poly1305 blake3-keyed hkdf-sha256 hkdf-sha512
+//! blake2s-256 hmac-sha384 hmac-sha512 poly1305 blake3-keyed hmac-sha256-stream
+//! hmac-sha512-stream (a whole streaming MAC: new, update, final) hkdf-sha256 hkdf-sha512
 //! pbkdf2-sha256 pbkdf2-sha512 (KDFs: the size is the IKM / password length; PBKDF2 runs 100
 //! iterations); impl ∈ rust (the Rust API, as in `compare`), c (the C
 //! export, linked from the `xpscrypto-ffi` rlib, through an opaque function pointer), so (the same
@@ -29,7 +30,7 @@
 use std::ffi::{c_void, CStr};
 use std::hint::black_box;
 use std::time::Instant;
-use xpscrypto::{xps_aead_key, xps_status};
+use xpscrypto::{xps_aead_key, xps_mac_ctx, xps_status};
 use xpscrypto_core::aead::{AeadKey, TAG_LEN};
 use xpscrypto_core::{aead, hash, kdf, mac, Alg};
 
@@ -41,11 +42,13 @@ fn size() -> usize {
 }
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
-const OPS: [&str; 24] = [
+const OPS: [&str; 26] = [
     "sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal",
     // The other wrapped or re-implemented hashes and MACs, against their RustCrypto crates.
     "sha384", "sha3-256", "sha3-512", "shake128", "shake256", "blake2b-512", "blake2s-256", "hmac-sha384", "hmac-sha512",
     "poly1305", "blake3-keyed",
+    // Streaming MACs (new, update, final) against the crate's streaming API.
+    "hmac-sha256-stream", "hmac-sha512-stream",
     // KDFs: the message size is the input key material / password length.
     "hkdf-sha256", "hkdf-sha512", "pbkdf2-sha256", "pbkdf2-sha512",
 ];
@@ -86,6 +89,10 @@ type HmacFn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *mut
 type HkdfFn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, *const u8, usize, *mut u8, usize) -> xps_status;
 type Pbkdf2Fn = unsafe extern "C" fn(u32, *const u8, usize, *const u8, usize, u32, *mut u8, usize) -> xps_status;
 type InitFn = unsafe extern "C" fn() -> xps_status;
+type MacNewFn = unsafe extern "C" fn(u32, *const u8, usize, *mut *mut xps_mac_ctx) -> xps_status;
+type MacUpdateFn = unsafe extern "C" fn(*mut xps_mac_ctx, *const u8, usize) -> xps_status;
+type MacFinalFn = unsafe extern "C" fn(*mut xps_mac_ctx, *mut u8, usize, *mut usize) -> xps_status;
+type MacFreeFn = unsafe extern "C" fn(*mut xps_mac_ctx);
 
 /// The C exports one implementation calls: the rlib's (`c`) or the shared library's (`so`).
 #[derive(Clone, Copy)]
@@ -98,6 +105,10 @@ struct Exports {
     hmac: HmacFn,
     hkdf: HkdfFn,
     pbkdf2: Pbkdf2Fn,
+    mac_new: MacNewFn,
+    mac_update: MacUpdateFn,
+    mac_final: MacFinalFn,
+    mac_free: MacFreeFn,
 }
 
 impl Exports {
@@ -111,6 +122,10 @@ impl Exports {
             hmac: xpscrypto::xps_hmac,
             hkdf: xpscrypto::xps_hkdf,
             pbkdf2: xpscrypto::xps_pbkdf2,
+            mac_new: xpscrypto::xps_mac_new,
+            mac_update: xpscrypto::xps_mac_update,
+            mac_final: xpscrypto::xps_mac_final,
+            mac_free: xpscrypto::xps_mac_free,
         }
     }
 
@@ -152,6 +167,10 @@ impl Exports {
                 hmac: std::mem::transmute::<*mut c_void, HmacFn>(sym(c"xps_hmac")),
                 hkdf: std::mem::transmute::<*mut c_void, HkdfFn>(sym(c"xps_hkdf")),
                 pbkdf2: std::mem::transmute::<*mut c_void, Pbkdf2Fn>(sym(c"xps_pbkdf2")),
+                mac_new: std::mem::transmute::<*mut c_void, MacNewFn>(sym(c"xps_mac_new")),
+                mac_update: std::mem::transmute::<*mut c_void, MacUpdateFn>(sym(c"xps_mac_update")),
+                mac_final: std::mem::transmute::<*mut c_void, MacFinalFn>(sym(c"xps_mac_final")),
+                mac_free: std::mem::transmute::<*mut c_void, MacFreeFn>(sym(c"xps_mac_free")),
             }
         }
     }
@@ -282,6 +301,40 @@ fn hmac_case(alg: Alg, imp: &str) -> Case {
                 Alg::HmacSha256 => drop(black_box(tag::<sha2::Sha256>(black_box(&*key), black_box(&*data)))),
                 Alg::HmacSha384 => drop(black_box(tag::<sha2::Sha384>(black_box(&*key), black_box(&*data)))),
                 _ => drop(black_box(tag::<sha2::Sha512>(black_box(&*key), black_box(&*data)))),
+            })
+        }
+    }
+}
+
+/// A whole streaming MAC per call: new, one update, final (and free, for the C handle). The
+/// crate's streaming API (`Hmac::new_from_slice`, `update`, `finalize`) is what the one-shot
+/// `hmac-*` cases already time for it.
+fn mac_stream_case(alg: Alg, imp: &str) -> Case {
+    if imp == "crate" {
+        return hmac_case(alg, imp);
+    }
+    let (key, data) = (placed(KEY_AT, &pattern(32, 3)), placed(DATA_AT, &pattern(size(), 2)));
+    let out = placed(OUT_AT, &vec![0u8; mac::tag_len(alg).unwrap()]);
+    match imp {
+        "rust" => case(move || {
+            let mut m = mac::Mac::new(alg, black_box(&*key)).unwrap();
+            m.update(black_box(&*data));
+            m.finalize_into(out).unwrap();
+            black_box(&*out);
+        }),
+        _ => {
+            let x = black_box(exports(imp));
+            case(move || {
+                let (mut h, mut len) = (std::ptr::null_mut(), 0usize);
+                // SAFETY: valid key/data slices, an output buffer of the tag's length; the handle
+                // is used while live and freed once.
+                unsafe {
+                    check((x.mac_new)(alg.id(), key.as_ptr(), key.len(), &mut h));
+                    check((x.mac_update)(h, data.as_ptr(), data.len()));
+                    check((x.mac_final)(h, out.as_mut_ptr(), out.len(), &mut len));
+                    (x.mac_free)(h);
+                }
+                black_box(&*out);
             })
         }
     }
@@ -441,6 +494,8 @@ fn make(op: &str, imp: &str) -> Case {
         "hmac-sha512" => hmac_case(Alg::HmacSha512, imp),
         "poly1305" => hmac_case(Alg::Poly1305, imp),
         "blake3-keyed" => hmac_case(Alg::Blake3Keyed, imp),
+        "hmac-sha256-stream" => mac_stream_case(Alg::HmacSha256, imp),
+        "hmac-sha512-stream" => mac_stream_case(Alg::HmacSha512, imp),
         "sha384" => hash_case(Alg::Sha384, imp),
         "sha3-256" => hash_case(Alg::Sha3_256, imp),
         "sha3-512" => hash_case(Alg::Sha3_512, imp),
