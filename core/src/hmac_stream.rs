@@ -22,7 +22,7 @@ pub(crate) struct CvStream {
     /// Bytes compressed into the chaining value so far, the key block included (a multiple of
     /// the block size).
     absorbed: u64,
-    /// The pending bytes: `buf[..n]`, `n` < the block size.
+    /// The pending bytes: `buf[..n]`, `n` ≤ the block size (a whole last block is kept back).
     buf: Wiped<128>,
     n: usize,
 }
@@ -58,23 +58,29 @@ impl CvStream {
         }
     }
 
+    /// Absorbs `data`. The last block seen is kept back, even when whole, until more data
+    /// arrives: at the end it is hashed together with the padding in one compression call (a
+    /// stream of exactly 64 bytes takes the one-shot's four calls, not five).
     pub(crate) fn update(&mut self, mut data: &[u8]) {
         let bl = self.block_len();
+        if data.is_empty() {
+            return;
+        }
         if self.n > 0 {
             let take = (bl - self.n).min(data.len());
             self.buf[self.n..self.n + take].copy_from_slice(&data[..take]);
             self.n += take;
             data = &data[take..];
-            if self.n < bl {
+            if data.is_empty() {
                 return;
             }
+            // The buffer is full and more follows.
             Self::absorb(&mut self.keyed, &self.buf[..bl]);
             self.absorbed += bl as u64;
             self.n = 0;
         }
-        // Whole blocks go straight to the kernel; padding at the end works from any block
-        // boundary, so none has to be held back.
-        let full = data.len() - data.len() % bl;
+        // Whole blocks go straight to the kernel, except the last one (kept back, see above).
+        let full = (data.len() - 1) / bl * bl;
         if full > 0 {
             Self::absorb(&mut self.keyed, &data[..full]);
             self.absorbed += full as u64;

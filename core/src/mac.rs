@@ -101,10 +101,11 @@ impl Mac {
         if let Err(e) = check_policy(alg, key) {
             return Err(metrics::failed(OpKind::Mac, alg, 0, e));
         }
-        match Self::build(alg, key, true) {
-            Err(e) => Err(metrics::failed(OpKind::Mac, alg, 0, e)),
-            ok => ok,
+        let r = Self::build(alg, key, true);
+        if r.is_err() {
+            metrics::record(OpKind::Mac, alg, None, 0, true);
         }
+        r
     }
 
     /// A MAC inside a construction (HKDF, PBKDF2, HPKE): no policy check of its own (the caller
