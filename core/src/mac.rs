@@ -63,8 +63,10 @@ pub struct Mac {
 
 #[derive(Clone)]
 enum Engine {
-    /// HMAC-SHA256/384/512 on the active kernel's compression entry: all state inline.
-    Cv(CvStream, &'static dispatch::KernelDesc),
+    /// HMAC-SHA256/384/512 on the active kernel's compression entry. Boxed: the state holds
+    /// key-equivalent chaining values, and a `Mac` moved by value (out of a handle, into
+    /// `finalize`) must not leave copies of them behind; the box is wiped where it lies.
+    Cv(Box<CvStream>, &'static dispatch::KernelDesc),
     /// Over hash streams: HMAC on a kernel without a compression entry (a hot-patched one),
     /// Poly1305 and BLAKE3-keyed (`outer: None`).
     Hash {
@@ -119,10 +121,10 @@ impl Mac {
             return Err(err(Status::WrongAlgorithmFamily, format!("{} is not a MAC", alg.name())));
         }
         if let Some((f, desc)) = CvHmac::new(alg, key)? {
-            let s = match f {
+            let s = Box::new(match f {
                 CvHmac::Sha256(k) => CvStream::sha256(k),
                 CvHmac::Sha512(k) => CvStream::sha512(k),
-            };
+            });
             return Ok(Mac { alg, engine: Engine::Cv(s, desc), metered, fed: 0 });
         }
         if let Some(h) = hmac_hash(alg) {
@@ -195,7 +197,9 @@ impl Mac {
 
     /// HMAC of the concatenation of `parts` under this key into `out` (the tag length), reusing
     /// `scratch` instead of allocating: for PBKDF2 and HKDF inner loops where the hash kernel has
-    /// no compression entry (a hot-patched one; otherwise they run on [`CvHmac`]). HMAC only.
+    /// no compression entry (a hot-patched one; otherwise they run on [`CvHmac`]). HMAC only,
+    /// on a freshly keyed `Mac`: nothing fed to it must count (a chaining-value stream, which a
+    /// kernel swap between the caller's check and this `Mac` can give, ignores it).
     pub(crate) fn compute_with(&self, scratch: &mut Scratch, parts: &[&[u8]], out: &mut [u8]) {
         let (inner, outer) = match &self.engine {
             Engine::Cv(s, _) => return s.mac_fresh(parts, out),
@@ -403,9 +407,6 @@ fn mac_core(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8], ran: &mut metrics
     m.finalize_into(out)
 }
 
-/// HMAC-SHA256/384/512 on chaining values, through the dispatched SHA-2 kernel's compression
-/// entry: no buffering layer, no hash-state blobs, nothing on the heap. For one-shot MACs, HKDF
-/// and PBKDF2.
 /// Test builds only (feature `testing`): whether HMAC takes the generic path over hash streams,
 /// as on a hot-patched SHA-2 kernel without a compression entry (no built-in kernel lacks one).
 #[cfg(feature = "testing")]
@@ -418,6 +419,9 @@ pub fn generic_hmac_for_tests(on: bool) {
     GENERIC_HMAC_FOR_TESTS.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// HMAC-SHA256/384/512 on chaining values, through the dispatched SHA-2 kernel's compression
+/// entry: no buffering layer, no hash-state blobs, nothing on the heap. For one-shot MACs, HKDF
+/// and PBKDF2; `hmac_stream::CvStream` is the streaming form.
 pub(crate) enum CvHmac {
     Sha256(HmacSha256),
     Sha512(HmacSha512),

@@ -273,8 +273,9 @@ fn kdfs_against_rustcrypto_oracles() {
 #[test]
 fn hmac_fast_paths_equal_generic_hmac() {
     let _force = force_lock();
-    // One-shot HMAC-SHA256 (chaining-value path) and PBKDF2/HKDF (which use it) against the
-    // streaming Mac (generic buffered path) and the RustCrypto `hmac` crate.
+    // One-shot HMAC-SHA256 and PBKDF2/HKDF against the streaming Mac and the RustCrypto `hmac`
+    // crate. (The one-shot and the stream share `digest_with`; the crate is the independent
+    // check.)
     use hmac::{KeyInit, Mac as _};
     let mut rng = TestRng::new(6);
     for i in 0..400 {
@@ -322,98 +323,143 @@ fn hmac_fast_paths_equal_generic_hmac() {
 }
 
 /// Puts HMAC back on the chaining-value path when dropped (also when a test fails).
+#[cfg(feature = "testing")]
 struct GenericHmac;
+#[cfg(feature = "testing")]
 impl GenericHmac {
     fn on() -> GenericHmac {
         mac::generic_hmac_for_tests(true);
         GenericHmac
     }
 }
+#[cfg(feature = "testing")]
 impl Drop for GenericHmac {
     fn drop(&mut self) {
         mac::generic_hmac_for_tests(false);
     }
 }
 
-#[test]
-fn hmac_streams_on_both_paths_against_hmac_crate() {
-    let _force = force_lock();
-    // HMAC-SHA256/384/512 streams (`Mac`), cut at random points, cloned mid-stream, against the
-    // RustCrypto `hmac` crate: on the chaining-value stream (the default with every built-in
-    // kernel), then everything HMAC on the generic path over hash streams (what a hot-patched
-    // kernel without a compression entry gets): streams, one-shots, HKDF, PBKDF2.
+/// The RustCrypto `hmac` crate's tag (the oracle).
+fn hmac_crate_tag(alg: Alg, key: &[u8], msg: &[u8]) -> Vec<u8> {
     use hmac::{KeyInit, Mac as _};
-    fn crate_tag(alg: Alg, key: &[u8], msg: &[u8]) -> Vec<u8> {
-        fn t<D: hmac::digest::block_api::EagerHash>(key: &[u8], msg: &[u8]) -> Vec<u8>
-        where
-            hmac::Hmac<D>: KeyInit + hmac::Mac,
-        {
-            let mut o = hmac::Hmac::<D>::new_from_slice(key).unwrap();
-            o.update(msg);
-            o.finalize().into_bytes().to_vec()
-        }
-        match alg {
-            Alg::HmacSha256 => t::<sha2::Sha256>(key, msg),
-            Alg::HmacSha384 => t::<sha2::Sha384>(key, msg),
-            _ => t::<sha2::Sha512>(key, msg),
-        }
+    fn t<D: hmac::digest::block_api::EagerHash>(key: &[u8], msg: &[u8]) -> Vec<u8>
+    where
+        hmac::Hmac<D>: KeyInit + hmac::Mac,
+    {
+        let mut o = hmac::Hmac::<D>::new_from_slice(key).unwrap();
+        o.update(msg);
+        o.finalize().into_bytes().to_vec()
     }
-    let mut rng = TestRng::new(8);
-    for generic in [false, true] {
-        let _g = generic.then(GenericHmac::on);
-        for i in 0..240 {
-            let key = rng.bytes([0, 1, 32, 63, 64, 65, 127, 128, 129, 300][i % 10]);
-            let len = [0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 255, 256, 1000, 5000][i % 16] + rng.below(2);
-            let msg = rng.bytes(len);
-            for alg in [Alg::HmacSha256, Alg::HmacSha384, Alg::HmacSha512] {
-                let want = crate_tag(alg, &key, &msg);
-                let case = format!("{} generic={generic} case {i} key {} msg {len}", alg.name(), key.len());
-                let mut cuts: Vec<usize> = (0..rng.below(5)).map(|_| rng.below(len + 1)).collect();
-                cuts.extend([0, len]);
-                cuts.sort();
-                let mut m = mac::Mac::new(alg, &key).unwrap();
-                let mut copy = None;
-                for (j, w) in cuts.windows(2).enumerate() {
-                    m.update(&msg[w[0]..w[1]]);
-                    if j == 0 {
-                        copy = Some((m.clone(), w[1]));
-                    }
+    match alg {
+        Alg::HmacSha256 => t::<sha2::Sha256>(key, msg),
+        Alg::HmacSha384 => t::<sha2::Sha384>(key, msg),
+        _ => t::<sha2::Sha512>(key, msg),
+    }
+}
+
+/// HMAC streams (`Mac`) cut at random points and cloned mid-stream, one-shot MAC, verify and
+/// verify_truncated (stream and one-shot), each against the `hmac` crate; `engine` is the
+/// `Mac` engine the streams must be on (its `Debug` name).
+fn check_hmac_streams(rng: &mut TestRng, rounds: usize, engine: &str, what: &str) {
+    for i in 0..rounds {
+        let key = rng.bytes([0, 1, 32, 63, 64, 65, 127, 128, 129, 300][i % 10]);
+        let len = [0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 255, 256, 1000, 5000][i % 16] + rng.below(2);
+        let msg = rng.bytes(len);
+        for alg in [Alg::HmacSha256, Alg::HmacSha384, Alg::HmacSha512] {
+            let want = hmac_crate_tag(alg, &key, &msg);
+            let case = format!("{} {what} case {i} key {} msg {len}", alg.name(), key.len());
+            let mut cuts: Vec<usize> = (0..rng.below(5)).map(|_| rng.below(len + 1)).collect();
+            cuts.extend([0, len]);
+            cuts.sort();
+            let mut m = mac::Mac::new(alg, &key).unwrap();
+            let shown = format!("{m:?}");
+            assert!(shown.contains(engine), "{case}: not on the {engine} engine: {shown}");
+            // (The chaining-value state prints as `<redacted>`, a hash stream with its state elided.)
+            assert!(shown.contains("<redacted>") || shown.contains(", .. }"), "{case}: Debug shows the state: {shown}");
+            let mut copy = None;
+            for (j, w) in cuts.windows(2).enumerate() {
+                m.update(&msg[w[0]..w[1]]);
+                if j == 0 {
+                    copy = Some((m.clone(), w[1]));
                 }
-                assert_eq!(m.finalize(), want, "{case}");
-                if let Some((mut c, at)) = copy {
-                    c.update(&msg[at..]);
-                    c.verify(&want).unwrap_or_else(|e| panic!("{case} clone: {e}"));
-                }
-                assert_eq!(mac::mac(alg, &key, &msg).unwrap(), want, "{case} one-shot");
-                let mut bad = want.clone();
-                bad[i % want.len()] ^= 1;
-                let mut m = mac::Mac::new(alg, &key).unwrap();
-                m.update(&msg);
-                assert!(m.verify(&bad).is_err(), "{case} altered tag accepted");
             }
-        }
-        if generic {
-            for i in 0..20 {
-                let (ikm, salt, info) = (rng.bytes_upto(200), rng.bytes_upto(200), rng.bytes_upto(100));
-                let mut ours = vec![0u8; 1 + rng.below(400)];
-                let mut theirs = ours.clone();
-                xpscrypto_core::kdf::hkdf(Alg::HkdfSha256, &ikm, &salt, &info, &mut ours).unwrap();
-                hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
-                assert_eq!(ours, theirs, "generic hkdf-sha256 case {i}");
-                xpscrypto_core::kdf::hkdf(Alg::HkdfSha512, &ikm, &salt, &info, &mut ours).unwrap();
-                hkdf::Hkdf::<sha2::Sha512>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
-                assert_eq!(ours, theirs, "generic hkdf-sha512 case {i}");
-                let iters = 1 + rng.below(5) as u32;
-                xpscrypto_core::kdf::pbkdf2(Alg::Pbkdf2Sha512, &ikm, &salt, iters, &mut ours).unwrap();
-                pbkdf2::pbkdf2_hmac::<sha2::Sha512>(&ikm, &salt, iters, &mut theirs);
-                assert_eq!(ours, theirs, "generic pbkdf2-sha512 case {i}");
+            assert_eq!(m.finalize(), want, "{case}");
+            if let Some((mut c, at)) = copy {
+                c.update(&msg[at..]);
+                c.verify(&want).unwrap_or_else(|e| panic!("{case} clone: {e}"));
             }
+            assert_eq!(mac::mac(alg, &key, &msg).unwrap(), want, "{case} one-shot");
+            mac::verify(alg, &key, &msg, &want).unwrap_or_else(|e| panic!("{case} one-shot verify: {e}"));
+            let cut = 16 + i % (want.len() - 15);
+            mac::verify_truncated(alg, &key, &msg, &want[..cut]).unwrap_or_else(|e| panic!("{case} verify_truncated {cut}: {e}"));
+            let mut m = mac::Mac::new(alg, &key).unwrap();
+            m.update(&msg);
+            m.verify_truncated(&want[..cut]).unwrap_or_else(|e| panic!("{case} stream verify_truncated {cut}: {e}"));
+            let mut bad = want.clone();
+            bad[i % cut] ^= 1;
+            let mut m = mac::Mac::new(alg, &key).unwrap();
+            m.update(&msg);
+            assert!(m.clone().verify(&bad).is_err(), "{case} altered tag accepted");
+            assert!(m.verify_truncated(&bad[..cut]).is_err(), "{case} altered truncated tag accepted");
+            assert!(mac::verify(alg, &key, &msg, &bad).is_err(), "{case} one-shot: altered tag accepted");
         }
     }
 }
 
 #[test]
+fn hmac_streams_on_every_sha2_kernel_against_hmac_crate() {
+    let _force = force_lock();
+    // The chaining-value stream (`hmac_stream.rs`), the default with every built-in kernel, on
+    // each available SHA-256 and SHA-384/512 kernel.
+    let mut rng = TestRng::new(8);
+    let k256: Vec<&str> = available(op("hash.sha256")).iter().map(|c| c.desc().name()).collect();
+    let k512: Vec<&str> = available(op("hash.sha512")).iter().map(|c| c.desc().name()).collect();
+    for i in 0..k256.len().max(k512.len()) {
+        let (a, b) = (k256[i % k256.len()], k512[i % k512.len()]);
+        dispatch::force("hash.sha256", a).unwrap();
+        dispatch::force("hash.sha512", b).unwrap();
+        dispatch::force("hash.sha384", &b.replace("sha512", "sha384")).unwrap();
+        check_hmac_streams(&mut rng, 120, "Cv(", &format!("on {a} / {b}"));
+    }
+    dispatch::reset().unwrap();
+}
+
+#[cfg(feature = "testing")]
+#[test]
+fn generic_hmac_path_against_rustcrypto() {
+    let _force = force_lock();
+    // Everything HMAC on the generic path over hash streams, which a hot-patched SHA-2 kernel
+    // without a compression entry gets (no built-in kernel lacks one): streams, one-shots,
+    // verification, HKDF and PBKDF2 of every size, against the RustCrypto crates.
+    let _g = GenericHmac::on();
+    let mut rng = TestRng::new(9);
+    check_hmac_streams(&mut rng, 160, "Hash {", "generic");
+    for i in 0..20 {
+        let (ikm, salt, info) = (rng.bytes_upto(200), rng.bytes_upto(200), rng.bytes_upto(100));
+        let mut ours = vec![0u8; 1 + rng.below(400)];
+        let mut theirs = ours.clone();
+        xpscrypto_core::kdf::hkdf(Alg::HkdfSha256, &ikm, &salt, &info, &mut ours).unwrap();
+        hkdf::Hkdf::<sha2::Sha256>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
+        assert_eq!(ours, theirs, "generic hkdf-sha256 case {i}");
+        xpscrypto_core::kdf::hkdf(Alg::HkdfSha384, &ikm, &salt, &info, &mut ours).unwrap();
+        hkdf::Hkdf::<sha2::Sha384>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
+        assert_eq!(ours, theirs, "generic hkdf-sha384 case {i}");
+        xpscrypto_core::kdf::hkdf(Alg::HkdfSha512, &ikm, &salt, &info, &mut ours).unwrap();
+        hkdf::Hkdf::<sha2::Sha512>::new(Some(&salt[..]), &ikm).expand(&info, &mut theirs).unwrap();
+        assert_eq!(ours, theirs, "generic hkdf-sha512 case {i}");
+        let iters = 1 + rng.below(5) as u32;
+        xpscrypto_core::kdf::pbkdf2(Alg::Pbkdf2Sha256, &ikm, &salt, iters, &mut ours).unwrap();
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(&ikm, &salt, iters, &mut theirs);
+        assert_eq!(ours, theirs, "generic pbkdf2-sha256 case {i}");
+        xpscrypto_core::kdf::pbkdf2(Alg::Pbkdf2Sha512, &ikm, &salt, iters, &mut ours).unwrap();
+        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(&ikm, &salt, iters, &mut theirs);
+        assert_eq!(ours, theirs, "generic pbkdf2-sha512 case {i}");
+    }
+}
+
+#[test]
 fn streaming_random_splits_equal_one_shot() {
+    let _force = force_lock();
     let mut rng = TestRng::new(5);
     let data = rng.bytes(300_000);
     let key32 = rng.bytes(32);
