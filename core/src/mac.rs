@@ -68,19 +68,22 @@ enum Engine {
     /// `finalize`) must not leave copies of them behind; the box is wiped where it lies.
     Cv(Box<CvStream>, &'static dispatch::KernelDesc),
     /// Over hash streams: HMAC on a kernel without a compression entry (a hot-patched one),
-    /// Poly1305 and BLAKE3-keyed (`outer: None`).
-    Hash {
-        inner: Hasher,
-        /// HMAC only: the hash state after absorbing `key ⊕ opad`.
-        outer: Option<Hasher>,
-    },
+    /// Poly1305 and BLAKE3-keyed. Boxed as well, so that a `Mac` stays a few words to move.
+    Hash(Box<Streams>),
+}
+
+#[derive(Clone)]
+struct Streams {
+    inner: Hasher,
+    /// HMAC only: the hash state after absorbing `key ⊕ opad`.
+    outer: Option<Hasher>,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Engine::Cv(s, desc) => f.debug_tuple("Cv").field(s).field(&desc.name()).finish(),
-            Engine::Hash { inner, outer } => f.debug_struct("Hash").field("inner", inner).field("outer", outer).finish(),
+            Engine::Hash(h) => f.debug_struct("Hash").field("inner", &h.inner).field("outer", &h.outer).finish(),
         }
     }
 }
@@ -145,7 +148,7 @@ impl Mac {
             inner.update(&pad[..bl]);
             pad[..bl].iter_mut().zip(&k[..bl]).for_each(|(p, k)| *p = k ^ 0x5c);
             outer.update(&pad[..bl]);
-            return Ok(Mac { alg, engine: Engine::Hash { inner, outer: Some(outer) }, metered, fed: 0 });
+            return Ok(Mac { alg, engine: Engine::Hash(Box::new(Streams { inner, outer: Some(outer) })), metered, fed: 0 });
         }
         let want = match alg {
             Alg::Poly1305 | Alg::Blake3Keyed => 32,
@@ -164,14 +167,14 @@ impl Mac {
                 Hasher::blake3_keyed_unmetered(key)?
             }
         };
-        Ok(Mac { alg, engine: Engine::Hash { inner, outer: None }, metered, fed: 0 })
+        Ok(Mac { alg, engine: Engine::Hash(Box::new(Streams { inner, outer: None })), metered, fed: 0 })
     }
 
     /// The kernel this MAC runs on (the hash kernel for HMAC), for metrics.
     pub(crate) fn desc(&self) -> &'static crate::dispatch::KernelDesc {
         match &self.engine {
             Engine::Cv(_, desc) => desc,
-            Engine::Hash { inner, .. } => inner.desc(),
+            Engine::Hash(h) => h.inner.desc(),
         }
     }
 
@@ -190,7 +193,7 @@ impl Mac {
     pub(crate) fn scratch(&self) -> Scratch {
         let hashers = match &self.engine {
             Engine::Cv(..) => None,
-            Engine::Hash { inner, outer } => Some((inner.clone(), outer.as_ref().unwrap_or(inner).clone())),
+            Engine::Hash(h) => Some((h.inner.clone(), h.outer.as_ref().unwrap_or(&h.inner).clone())),
         };
         Scratch { hashers, digest: Wiped::new() }
     }
@@ -203,7 +206,7 @@ impl Mac {
     pub(crate) fn compute_with(&self, scratch: &mut Scratch, parts: &[&[u8]], out: &mut [u8]) {
         let (inner, outer) = match &self.engine {
             Engine::Cv(s, _) => return s.mac_fresh(parts, out),
-            Engine::Hash { inner, outer } => (inner, outer.as_ref().expect("compute_with is for HMAC")),
+            Engine::Hash(h) => (&h.inner, h.outer.as_ref().expect("compute_with is for HMAC")),
         };
         let (s_inner, s_outer) = scratch.hashers.as_mut().expect("scratch made by this Mac");
         let n = out.len();
@@ -220,8 +223,8 @@ impl Mac {
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
         match &mut self.engine {
             Engine::Cv(s, _) => s.update(data),
-            Engine::Hash { inner, .. } => {
-                inner.update(data);
+            Engine::Hash(h) => {
+                h.inner.update(data);
             }
         }
         self.fed = self.fed.wrapping_add(data.len() as u64);
@@ -263,7 +266,10 @@ impl Mac {
     fn finish(self, out: &mut [u8]) {
         let (inner, outer) = match self.engine {
             Engine::Cv(ref s, _) => return s.finish(out),
-            Engine::Hash { inner, outer } => (inner, outer),
+            Engine::Hash(h) => {
+                let Streams { inner, outer } = *h;
+                (inner, outer)
+            }
         };
         match outer {
             Some(mut outer) => {
