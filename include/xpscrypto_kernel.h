@@ -91,7 +91,9 @@ typedef struct xps_kernel_desc {
 /* ------------------------------------------------------------------ hashes, XOFs, Poly1305 */
 
 #define XPS_KERNEL_HASH_STATE_BYTES 2304u
-/** Kernel-owned streaming state (plain data, at most XPS_KERNEL_HASH_STATE_BYTES). */
+/** Kernel-owned streaming state (plain data, at most XPS_KERNEL_HASH_STATE_BYTES). The
+ *  library may hand a kernel exactly its declared state_size bytes (64-byte aligned), so a
+ *  kernel must not touch the type's bytes past state_size. */
 typedef struct xps_hash_state {
     XPS_KERNEL_ALIGN64 uint8_t bytes[XPS_KERNEL_HASH_STATE_BYTES];
 } xps_hash_state;

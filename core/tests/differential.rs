@@ -458,6 +458,47 @@ fn generic_hmac_path_against_rustcrypto() {
 }
 
 #[test]
+fn sha2_streams_at_block_edges_against_sha2_crate() {
+    let _force = force_lock();
+    // The SHA-2 streams keep their last block back until more data arrives (`kernels/md.rs`):
+    // every length to 600 (every 64- and 128-byte edge), fed whole, in block-sized pieces, in
+    // pieces of a random size, and byte by byte, on every kernel, against the `sha2` crate.
+    use sha2::Digest;
+    let mut rng = TestRng::new(10);
+    let data = rng.bytes(600);
+    for (alg, name) in [(Alg::Sha256, "hash.sha256"), (Alg::Sha384, "hash.sha384"), (Alg::Sha512, "hash.sha512")] {
+        for c in available(op(name)) {
+            dispatch::force(name, c.desc().name()).unwrap();
+            for len in 0..=600 {
+                let msg = &data[..len];
+                let want = match alg {
+                    Alg::Sha256 => sha2::Sha256::digest(msg).to_vec(),
+                    Alg::Sha384 => sha2::Sha384::digest(msg).to_vec(),
+                    _ => sha2::Sha512::digest(msg).to_vec(),
+                };
+                let bl = if alg == Alg::Sha256 { 64 } else { 128 };
+                let step = 1 + rng.below(150);
+                for (how, piece) in [("whole", len.max(1)), ("blocks", bl), ("random", step), ("bytes", 1)] {
+                    if how == "bytes" && len % 7 != 0 {
+                        continue;
+                    }
+                    let mut h = hash::Hasher::new(alg).unwrap();
+                    for p in msg.chunks(piece) {
+                        h.update(p);
+                        h.update(&[]);
+                    }
+                    let copy = h.clone();
+                    let case = format!("{} len {len} {how} ({piece})", c.desc().name());
+                    assert_eq!(h.finalize(), want, "{case}");
+                    assert_eq!(copy.finalize(), want, "{case} clone");
+                }
+            }
+        }
+    }
+    dispatch::reset().unwrap();
+}
+
+#[test]
 fn streaming_random_splits_equal_one_shot() {
     let _force = force_lock();
     let mut rng = TestRng::new(5);

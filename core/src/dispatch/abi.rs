@@ -10,7 +10,8 @@ pub const KERNEL_ABI_VERSION: u32 = 3;
 
 /// Opaque, kernel-owned streaming state. A kernel's state must be plain data (no heap, no
 /// self-pointers): the library copies it bytewise (`state_size` bytes) to clone a stream and wipes it
-/// with zeros when the stream ends.
+/// with zeros when the stream ends. A heap stream gets exactly `state_size` bytes, 64-byte
+/// aligned (the type's full size is only the upper bound, and what stack streams reserve).
 pub const HASH_STATE_BYTES: usize = 2304;
 #[repr(C, align(64))]
 pub struct HashState(pub [u8; HASH_STATE_BYTES]);

@@ -42,7 +42,9 @@ impl BeBytes for u64 {
 
 /// The streaming state in the `HashState` blob. `total` counts bytes (2^64 − 1 at most; the
 /// 128-bit length field of SHA-384/512 is that count times 8). `buf` holds two blocks so that
-/// `finalize` pads in place like the one-shot does.
+/// `finalize` pads in place like the one-shot does. `buf_len` is 0..=BLOCK: the last block seen
+/// is kept back, even when whole, until more data arrives, so that `finalize` hashes it with
+/// the padding in one compression call (a 64-byte SHA-256 stream: one call, not two).
 #[repr(C)]
 pub(crate) struct State<W> {
     pub(crate) h: [W; 8],
@@ -80,14 +82,27 @@ unsafe fn emit<M: Md>(h: &[M::Word; 8], out: *mut u8, out_len: usize) {
     for (o, w) in digest[..M::OUT].chunks_exact_mut(M::Word::SIZE).zip(h) {
         w.put(o);
     }
-    let n = out_len.min(M::OUT);
-    // SAFETY: `out` is valid for `out_len >= n` bytes (caller contract).
-    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, n) };
+    // SAFETY: `out` is valid for `out_len` bytes (caller contract). The whole digest is the usual
+    // case, a fixed-size copy (a variable-length one is a `memcpy` call).
+    unsafe {
+        if out_len >= M::OUT {
+            std::ptr::copy_nonoverlapping(digest.as_ptr(), out, M::OUT);
+        } else {
+            std::ptr::copy_nonoverlapping(digest.as_ptr(), out, out_len);
+        }
+    }
 }
 
 unsafe extern "C" fn init<M: Md>(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
-    // SAFETY: `st` is a valid HashState; `fits::<State>()` checked size/alignment.
-    unsafe { st.cast::<State<M::Word>>().write(State { h: M::IV, buf: [0; 256], buf_len: 0, total: 0 }) }
+    let s = st.cast::<State<M::Word>>();
+    // SAFETY: `st` is valid for a `State` (`fits::<State>()` checked size and alignment). Field
+    // by field, in place: a `State` value built first was a 300-byte copy per stream.
+    unsafe {
+        std::ptr::addr_of_mut!((*s).h).write(M::IV);
+        std::ptr::addr_of_mut!((*s).buf).write_bytes(0, 1);
+        std::ptr::addr_of_mut!((*s).buf_len).write(0);
+        std::ptr::addr_of_mut!((*s).total).write(0);
+    }
 }
 
 unsafe extern "C" fn update<M: Md>(st: *mut HashState, data: *const u8, len: usize) {
@@ -102,13 +117,18 @@ unsafe extern "C" fn update<M: Md>(st: *mut HashState, data: *const u8, len: usi
         s.buf[s.buf_len..s.buf_len + take].copy_from_slice(&data[..take]);
         s.buf_len += take;
         data = &data[take..];
-        if s.buf_len < b {
+        if data.is_empty() {
             return;
         }
+        // The buffer is full and more follows.
         M::compress(&mut s.h, &s.buf[..b]);
         s.buf_len = 0;
     }
-    let full = data.len() - data.len() % b;
+    if data.is_empty() {
+        return;
+    }
+    // Whole blocks go straight to the compression function, except the last (kept back).
+    let full = (data.len() - 1) / b * b;
     if full > 0 {
         M::compress(&mut s.h, &data[..full]);
     }

@@ -18,7 +18,8 @@
 //! A case is `<op>-<impl>`: op ∈ sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal
 //! aes256-open chacha-seal xchacha-seal sha384 sha3-256 sha3-512 shake128 shake256 blake2b-512
 //! blake2s-256 hmac-sha384 hmac-sha512 poly1305 blake3-keyed hmac-sha256-stream
-//! hmac-sha512-stream (a whole streaming MAC: new, update, final) hkdf-sha256 hkdf-sha512
+//! hmac-sha512-stream (a whole streaming MAC: new, update, final) sha256-stream sha512-stream
+//! sha3-256-stream blake3-stream (a whole streaming hash) hkdf-sha256 hkdf-sha512
 //! pbkdf2-sha256 pbkdf2-sha512 (KDFs: the size is the IKM / password length; PBKDF2 runs 100
 //! iterations); impl ∈ rust (the Rust API, as in `compare`), c (the C
 //! export, linked from the `xpscrypto-ffi` rlib, through an opaque function pointer), so (the same
@@ -30,7 +31,7 @@
 use std::ffi::{c_void, CStr};
 use std::hint::black_box;
 use std::time::Instant;
-use xpscrypto::{xps_aead_key, xps_mac_ctx, xps_status};
+use xpscrypto::{xps_aead_key, xps_hash_ctx, xps_mac_ctx, xps_status};
 use xpscrypto_core::aead::{AeadKey, TAG_LEN};
 use xpscrypto_core::{aead, hash, kdf, mac, Alg};
 
@@ -42,13 +43,15 @@ fn size() -> usize {
 }
 const AAD: [u8; 13] = *b"bench-aad-13b";
 
-const OPS: [&str; 26] = [
+const OPS: [&str; 30] = [
     "sha256", "sha512", "blake3", "hmac-sha256", "aes128-seal", "aes256-seal", "aes256-open", "chacha-seal", "xchacha-seal",
     // The other wrapped or re-implemented hashes and MACs, against their RustCrypto crates.
     "sha384", "sha3-256", "sha3-512", "shake128", "shake256", "blake2b-512", "blake2s-256", "hmac-sha384", "hmac-sha512",
     "poly1305", "blake3-keyed",
     // Streaming MACs (new, update, final) against the crate's streaming API.
     "hmac-sha256-stream", "hmac-sha512-stream",
+    // Streaming hashes (new, update, final) against the crate's streaming API.
+    "sha256-stream", "sha512-stream", "sha3-256-stream", "blake3-stream",
     // KDFs: the message size is the input key material / password length.
     "hkdf-sha256", "hkdf-sha512", "pbkdf2-sha256", "pbkdf2-sha512",
 ];
@@ -93,6 +96,10 @@ type MacNewFn = unsafe extern "C" fn(u32, *const u8, usize, *mut *mut xps_mac_ct
 type MacUpdateFn = unsafe extern "C" fn(*mut xps_mac_ctx, *const u8, usize) -> xps_status;
 type MacFinalFn = unsafe extern "C" fn(*mut xps_mac_ctx, *mut u8, usize, *mut usize) -> xps_status;
 type MacFreeFn = unsafe extern "C" fn(*mut xps_mac_ctx);
+type HashNewFn = unsafe extern "C" fn(u32, *mut *mut xps_hash_ctx) -> xps_status;
+type HashUpdateFn = unsafe extern "C" fn(*mut xps_hash_ctx, *const u8, usize) -> xps_status;
+type HashFinalFn = unsafe extern "C" fn(*mut xps_hash_ctx, *mut u8, usize, *mut usize) -> xps_status;
+type HashFreeFn = unsafe extern "C" fn(*mut xps_hash_ctx);
 
 /// The C exports one implementation calls: the rlib's (`c`) or the shared library's (`so`).
 #[derive(Clone, Copy)]
@@ -109,6 +116,10 @@ struct Exports {
     mac_update: MacUpdateFn,
     mac_final: MacFinalFn,
     mac_free: MacFreeFn,
+    hash_new: HashNewFn,
+    hash_update: HashUpdateFn,
+    hash_final: HashFinalFn,
+    hash_free: HashFreeFn,
 }
 
 impl Exports {
@@ -126,6 +137,10 @@ impl Exports {
             mac_update: xpscrypto::xps_mac_update,
             mac_final: xpscrypto::xps_mac_final,
             mac_free: xpscrypto::xps_mac_free,
+            hash_new: xpscrypto::xps_hash_new,
+            hash_update: xpscrypto::xps_hash_update,
+            hash_final: xpscrypto::xps_hash_final,
+            hash_free: xpscrypto::xps_hash_free,
         }
     }
 
@@ -171,6 +186,10 @@ impl Exports {
                 mac_update: std::mem::transmute::<*mut c_void, MacUpdateFn>(sym(c"xps_mac_update")),
                 mac_final: std::mem::transmute::<*mut c_void, MacFinalFn>(sym(c"xps_mac_final")),
                 mac_free: std::mem::transmute::<*mut c_void, MacFreeFn>(sym(c"xps_mac_free")),
+                hash_new: std::mem::transmute::<*mut c_void, HashNewFn>(sym(c"xps_hash_new")),
+                hash_update: std::mem::transmute::<*mut c_void, HashUpdateFn>(sym(c"xps_hash_update")),
+                hash_final: std::mem::transmute::<*mut c_void, HashFinalFn>(sym(c"xps_hash_final")),
+                hash_free: std::mem::transmute::<*mut c_void, HashFreeFn>(sym(c"xps_hash_free")),
             }
         }
     }
@@ -301,6 +320,39 @@ fn hmac_case(alg: Alg, imp: &str) -> Case {
                 Alg::HmacSha256 => drop(black_box(tag::<sha2::Sha256>(black_box(&*key), black_box(&*data)))),
                 Alg::HmacSha384 => drop(black_box(tag::<sha2::Sha384>(black_box(&*key), black_box(&*data)))),
                 _ => drop(black_box(tag::<sha2::Sha512>(black_box(&*key), black_box(&*data)))),
+            })
+        }
+    }
+}
+
+/// A whole streaming hash per call: new, one update, final (and free, for the C handle). The
+/// crate's `digest` is its streaming API (new, update, finalize), so `crate` is `hash_case`'s.
+fn hash_stream_case(alg: Alg, imp: &str) -> Case {
+    if imp == "crate" {
+        return hash_case(alg, imp);
+    }
+    let data = placed(DATA_AT, &pattern(size(), 2));
+    let out = placed(OUT_AT, &vec![0u8; hash::default_len(alg).unwrap()]);
+    match imp {
+        "rust" => case(move || {
+            let mut h = hash::Hasher::new(alg).unwrap();
+            h.update(black_box(&*data));
+            h.finalize_into(out).unwrap();
+            black_box(&*out);
+        }),
+        _ => {
+            let x = black_box(exports(imp));
+            case(move || {
+                let (mut h, mut len) = (std::ptr::null_mut(), 0usize);
+                // SAFETY: valid data slice and digest-sized output; the handle is used while live
+                // and freed once.
+                unsafe {
+                    check((x.hash_new)(alg.id(), &mut h));
+                    check((x.hash_update)(h, data.as_ptr(), data.len()));
+                    check((x.hash_final)(h, out.as_mut_ptr(), out.len(), &mut len));
+                    (x.hash_free)(h);
+                }
+                black_box(&*out);
             })
         }
     }
@@ -495,6 +547,10 @@ fn make(op: &str, imp: &str) -> Case {
         "poly1305" => hmac_case(Alg::Poly1305, imp),
         "blake3-keyed" => hmac_case(Alg::Blake3Keyed, imp),
         "hmac-sha256-stream" => mac_stream_case(Alg::HmacSha256, imp),
+        "sha256-stream" => hash_stream_case(Alg::Sha256, imp),
+        "sha512-stream" => hash_stream_case(Alg::Sha512, imp),
+        "sha3-256-stream" => hash_stream_case(Alg::Sha3_256, imp),
+        "blake3-stream" => hash_stream_case(Alg::Blake3, imp),
         "hmac-sha512-stream" => mac_stream_case(Alg::HmacSha512, imp),
         "sha384" => hash_case(Alg::Sha384, imp),
         "sha3-256" => hash_case(Alg::Sha3_256, imp),
