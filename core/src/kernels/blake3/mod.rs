@@ -52,20 +52,29 @@ impl Blake3 for blake3::Hasher {
         self.update(data);
     }
     fn squeeze(&self, out: &mut [u8]) {
-        self.finalize_xof().fill(out)
+        // The default length through `finalize`: its compression writes the 32 bytes in place;
+        // the XOF reader computes a 64-byte block and copies out of it (a 64-byte stream: 49 of
+        // its 140 ns were that).
+        match <&mut [u8; blake3::OUT_LEN]>::try_from(&mut *out) {
+            Ok(o) => *o = *self.finalize().as_bytes(),
+            Err(_) => self.finalize_xof().fill(out),
+        }
     }
 }
 
 unsafe extern "C" fn init<T: Blake3>(st: *mut HashState, key: *const u8, key_len: usize, mode: u32) {
     // SAFETY: `key` is valid for `key_len` bytes (caller contract).
     let key = unsafe { slice(key, key_len) };
-    let h = match mode {
-        HASH_MODE_KEYED => T::keyed(key.try_into().expect("keyed BLAKE3 key length validated by caller")),
-        HASH_MODE_DERIVE_KEY => T::derive(std::str::from_utf8(key).expect("context validated as UTF-8 by caller")),
-        _ => T::plain(),
-    };
-    // SAFETY: `st` is a valid HashState; `fits::<T>()` checked size and alignment.
-    unsafe { st.cast::<T>().write(h) }
+    let st = st.cast::<T>();
+    // SAFETY: `st` is valid for a `T` (`fits::<T>()` checked size and alignment). One write per
+    // arm, so that each constructor can build its ~1.9 KiB state in place.
+    unsafe {
+        match mode {
+            HASH_MODE_KEYED => st.write(T::keyed(key.try_into().expect("keyed BLAKE3 key length validated by caller"))),
+            HASH_MODE_DERIVE_KEY => st.write(T::derive(std::str::from_utf8(key).expect("context validated as UTF-8 by caller"))),
+            _ => st.write(T::plain()),
+        }
+    }
 }
 
 unsafe extern "C" fn update<T: Blake3>(st: *mut HashState, data: *const u8, len: usize) {
