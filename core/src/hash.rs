@@ -174,10 +174,6 @@ impl Hasher {
         Ok(())
     }
 
-    pub(crate) fn finish_for_selftest(mut self, out: &mut [u8]) {
-        self.finish_in_place(out)
-    }
-
     /// Finalizes into `out` (length already decided by the caller) and wipes the state. The state
     /// is then consumed: it must be re-initialized with [`Hasher::copy_state_from`] before reuse.
     pub(crate) fn finish_in_place(&mut self, out: &mut [u8]) {
@@ -195,10 +191,11 @@ impl Hasher {
 
     /// Overwrites this stream's state with a copy of `src`'s (same kernel), without allocating.
     pub(crate) fn copy_state_from(&mut self, src: &Hasher) {
-        debug_assert!(std::ptr::eq(self.kernel.desc, src.kernel.desc));
+        // (A real check: each blob is exactly its kernel's `state_size` bytes.)
+        assert!(std::ptr::eq(self.kernel.desc, src.kernel.desc) && self.kernel.state_size == src.kernel.state_size, "copy_state_from across kernels");
         let n = self.kernel.state_size;
-        // SAFETY: both blobs hold at least `state_size` bytes; kernel states are plain data (kernel
-        // ABI contract), so a bytewise copy is a valid clone; the boxes are distinct allocations.
+        // SAFETY: both blobs hold `state_size` bytes; kernel states are plain data (kernel ABI
+        // contract), so a bytewise copy is a valid clone; the blobs are distinct allocations.
         unsafe { std::ptr::copy_nonoverlapping(src.state.ptr().cast::<u8>(), self.state.ptr().cast::<u8>(), n) };
     }
 
@@ -239,7 +236,8 @@ struct StateBlob {
 
 // SAFETY: a uniquely owned heap allocation of plain bytes, like a `Box<[u8]>`.
 unsafe impl Send for StateBlob {}
-// SAFETY: `&StateBlob` gives no access to the bytes (only `&mut` users write through `ptr`).
+// SAFETY: through `&StateBlob` the bytes are only read (`Hasher::clone`, `copy_state_from`'s
+// source); every write goes through a `&mut Hasher`.
 unsafe impl Sync for StateBlob {}
 
 impl StateBlob {
@@ -251,7 +249,7 @@ impl StateBlob {
     }
 
     fn new(size: usize) -> StateBlob {
-        debug_assert!(size > 0 && size <= crate::dispatch::HASH_STATE_BYTES);
+        assert!(size > 0 && size <= crate::dispatch::HASH_STATE_BYTES, "kernel state_size out of range");
         if size > SPARE_OVER {
             if let Ok(Some((base, spare))) = SPARE.try_with(|s| s.0.take()) {
                 if spare == size {
@@ -302,10 +300,10 @@ impl Drop for StateBlob {
     }
 }
 
-/// States larger than this (BLAKE3's ~1.9 KiB) miss glibc's per-thread cache of small chunks
-/// (tcache: up to 1032 bytes), and allocating and freeing one took ~20 ns of a 64-byte BLAKE3
-/// stream. Each thread keeps one such blob, wiped, for its next stream.
-const SPARE_OVER: usize = 1024;
+/// States whose blob (`size + SLACK`) is larger than glibc's per-thread cache of small chunks
+/// (tcache: up to 1032 bytes), such as BLAKE3's ~1.9 KiB: allocating and freeing one took
+/// ~20 ns of a 64-byte BLAKE3 stream. Each thread keeps one such blob, wiped, for its next stream.
+const SPARE_OVER: usize = 1032 - StateBlob::SLACK;
 
 /// A thread's spare blob (base, state size), freed when the thread exits.
 struct Spare(std::cell::Cell<Option<(std::ptr::NonNull<u8>, usize)>>);
@@ -331,9 +329,15 @@ pub(crate) struct StackHasher {
 
 impl StackHasher {
     pub(crate) fn new(kernel: HashKernel) -> Self {
+        Self::with_key(kernel, &[], HASH_MODE_PLAIN)
+    }
+
+    /// A stream in `mode` under `key` (validated by the caller for the kernel's op, as for
+    /// [`Hasher::start`]).
+    pub(crate) fn with_key(kernel: HashKernel, key: &[u8], mode: u32) -> Self {
         let mut st = MaybeUninit::<HashState>::uninit();
-        // SAFETY: the kernel initializes its own state (plain mode, no key).
-        unsafe { (kernel.init)(st.as_mut_ptr(), std::ptr::null(), 0, HASH_MODE_PLAIN) };
+        // SAFETY: the kernel initializes its own state; `key` is a valid slice.
+        unsafe { (kernel.init)(st.as_mut_ptr(), key.as_ptr(), key.len(), mode) };
         StackHasher { kernel, st }
     }
 

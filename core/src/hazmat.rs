@@ -3,7 +3,7 @@
 
 use crate::aead;
 use crate::alg::Alg;
-use crate::dispatch::{AeadKernel, AeadSchedule, HashKernel, AEAD_SCHED_BYTES, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
+use crate::dispatch::{AeadKernel, AeadSchedule, Candidate, HashKernel, AEAD_SCHED_BYTES, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED, HASH_MODE_PLAIN};
 use crate::error::{err, Result, Status};
 use crate::hash::Hasher;
 
@@ -17,9 +17,40 @@ fn runnable(desc: &crate::dispatch::KernelDesc) -> Result<()> {
     }
 }
 
+/// The library's own copy of `k`: a built-in candidate, the active table's kernel for `alg`, or
+/// an applied patch's kernel, with every field equal. A stream's state blob is exactly the
+/// kernel's `state_size` bytes, so a `HashKernel` edited by the caller (its fields are public)
+/// must not reach a stream: a smaller `state_size`, or functions of another kernel, would let
+/// them write past it.
+fn known_hash_kernel(alg: Alg, k: &HashKernel) -> Result<HashKernel> {
+    let same = |c: &HashKernel| {
+        std::ptr::eq(c.desc, k.desc)
+            && c.state_size == k.state_size
+            && c.init as usize == k.init as usize
+            && c.update as usize == k.update as usize
+            && c.finalize as usize == k.finalize as usize
+            && c.oneshot.map(|f| f as usize) == k.oneshot.map(|f| f as usize)
+            && c.compress.map(|f| f as usize) == k.compress.map(|f| f as usize)
+    };
+    // The active table first and the built-in candidates next: neither takes the writer lock
+    // (x-wing hashes through here, possibly during a patch's self-test).
+    let active = crate::dispatch::table_if_ready().and_then(|t| t.hash_kernel(alg)).copied();
+    let builtin = crate::dispatch::ops().iter().flat_map(|o| o.candidates.iter().copied());
+    let found = active.into_iter().chain(builtin.filter_map(|c| if let Candidate::Hash(h) = c { Some(h) } else { None })).find(same);
+    let found = found.or_else(|| {
+        (0..crate::dispatch::ops().len()).flat_map(crate::dispatch::candidates_of).find_map(|c| match c {
+            Candidate::Hash(h) if same(&h) => Some(h),
+            _ => None,
+        })
+    });
+    found.ok_or_else(|| err(Status::KernelUnavailable, format!("kernel {} is not one of this library's hash kernels (or its fields were changed)", k.desc.name())))
+}
+
 /// Starts a stream of `alg` on an explicit kernel (`mode`/`key` as in the kernel ABI:
-/// plain, keyed with a 32-byte key, or derive-key with a UTF-8 context).
+/// plain, keyed with a 32-byte key, or derive-key with a UTF-8 context). The kernel must be one
+/// this library has (built in, active, or from an applied patch), unchanged.
 pub fn hasher_on_kernel(alg: Alg, kernel: &HashKernel, mode: u32, key: &[u8]) -> Result<Hasher> {
+    let kernel = &known_hash_kernel(alg, kernel)?;
     runnable(kernel.desc)?;
     match mode {
         HASH_MODE_PLAIN => {}

@@ -574,3 +574,26 @@ fn hazmat_refuses_kernels_the_cpu_cannot_run() {
     let err = hazmat::aead_seal_on_kernel(Alg::Aes256Gcm, &a, &[0; 32], &[0; 12], b"", b"x").unwrap_err();
     assert_eq!(err.status, xpscrypto_core::Status::KernelUnavailable);
 }
+
+#[test]
+fn hazmat_refuses_edited_hash_kernels() {
+    // A stream's state blob is exactly its kernel's `state_size` bytes: a `HashKernel` whose
+    // public fields were edited (a smaller state, another kernel's functions) must be refused,
+    // or BLAKE3's ~1.9 KiB init would write past a 1-byte blob. Unedited kernels still run.
+    let b3 = available(op("hash.blake3"));
+    let Candidate::Hash(k) = b3[0] else { unreachable!() };
+    let small = dispatch::HashKernel { state_size: 1, ..k };
+    assert_eq!(hazmat::hasher_on_kernel(Alg::Blake3, &small, HASH_MODE_PLAIN, &[]).unwrap_err().status, xpscrypto_core::Status::KernelUnavailable);
+    let Candidate::Hash(sha) = op("hash.sha256").candidates[0] else { unreachable!() };
+    let mixed = dispatch::HashKernel { init: k.init, ..sha };
+    assert_eq!(hazmat::hasher_on_kernel(Alg::Sha256, &mixed, HASH_MODE_PLAIN, &[]).unwrap_err().status, xpscrypto_core::Status::KernelUnavailable);
+    // Every BLAKE3 kernel in turn (their states differ in size: the per-thread spare blob is
+    // swapped each time), against the crate.
+    for round in 0..3 {
+        for c in &b3 {
+            let Candidate::Hash(k) = c else { unreachable!() };
+            let data = vec![round as u8; 100 + round];
+            assert_eq!(run_hash(Alg::Blake3, c, HASH_MODE_PLAIN, &[], &data, 32), blake3::hash(&data).as_bytes().to_vec(), "{}", k.desc.name());
+        }
+    }
+}
