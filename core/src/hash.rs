@@ -55,10 +55,14 @@ impl Hasher {
     /// A plain hash or XOF stream (checked against the policy; counted in the metrics as one
     /// call of `hash.<alg>` when finalized).
     pub fn new(alg: Alg) -> Result<Self> {
-        digest_len(alg)
-            .and_then(|_| Self::unmetered(alg))
-            .map(|h| h.metered(OpKind::Hash, alg))
-            .map_err(|e| metrics::failed(OpKind::Hash, alg, 0, e))
+        // (`digest_len` checks the policy. The stream is built once, in the result: passed along
+        // a chain of `Result`s it was copied, and read back right after being written, ~10 ns of
+        // a 64-byte SHA-256 stream.)
+        let k = match digest_len(alg).and_then(|_| kernel_for(alg)) {
+            Ok(k) => k,
+            Err(e) => return Err(metrics::failed(OpKind::Hash, alg, 0, e)),
+        };
+        Ok(Self::begin(alg, k, &[], HASH_MODE_PLAIN, fixed_len(alg), Some((OpKind::Hash, alg))))
     }
 
     /// [`Hasher::new`] for streams inside constructions (HMAC, HPKE's SHAKE256 derivation): not
@@ -103,11 +107,16 @@ impl Hasher {
     }
 
     pub(crate) fn start(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>) -> Result<Self> {
+        Ok(Self::begin(alg, kernel, key, mode, out_len, None))
+    }
+
+    #[inline]
+    fn begin(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>, meter: Option<(OpKind, Alg)>) -> Self {
         let state = StateBlob::new(kernel.state_size);
         // SAFETY: the kernel initializes its own state in the blob (`state_size` bytes, 64-byte
         // aligned); `key` is valid and validated.
         unsafe { (kernel.init)(state.ptr(), key.as_ptr(), key.len(), mode) };
-        Ok(Hasher { alg, kernel, state, out_len, meter: None, fed: 0 })
+        Hasher { alg, kernel, state, out_len, meter, fed: 0 }
     }
 
     /// The kernel's descriptor (for metrics of constructions over this stream).

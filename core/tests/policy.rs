@@ -34,8 +34,17 @@ fn hx(s: &str) -> Vec<u8> {
 fn exercise(alg: Alg) -> Result<(), (Status, String)> {
     let e = |e: xpscrypto_core::Error| (e.status, e.detail.to_string());
     match alg.family() {
-        Family::Hash => hash::hash(alg, b"abc").map(drop).map_err(e),
-        Family::Mac => mac::mac(alg, &[7u8; 32], b"data").map(drop).map_err(e),
+        // The one-shot and the stream must agree.
+        Family::Hash => match (hash::hash(alg, b"abc").map(drop).map_err(e), hash::Hasher::new(alg).map(drop).map_err(e)) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(one), Err(stream)) if one.0 == stream.0 => Err(one),
+            (one, stream) => panic!("{}: one-shot {one:?}, stream {stream:?}", alg.name()),
+        },
+        Family::Mac => match (mac::mac(alg, &[7u8; 32], b"data").map(drop).map_err(e), mac::Mac::new(alg, &[7u8; 32]).map(drop).map_err(e)) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(one), Err(stream)) if one.0 == stream.0 => Err(one),
+            (one, stream) => panic!("{}: one-shot {one:?}, stream {stream:?}", alg.name()),
+        },
         Family::Aead => {
             let key = [1u8; 32];
             let key = &key[..if alg == Alg::Aes128Gcm { 16 } else { 32 }];
