@@ -330,24 +330,27 @@ thread_local! {
     static SPARE: Spare = const { Spare(std::cell::Cell::new(None)) };
 }
 
-/// A stream on a stack blob (no allocation), for internal one-shot constructions such as HMAC.
-pub(crate) struct StackHasher {
+/// A stream in a blob on the caller's stack (no allocation), for internal one-shot constructions
+/// such as HMAC. The caller owns the blob (`MaybeUninit::uninit()`, nothing written): built in a
+/// constructor and returned, the 2.3 KiB state was copied on every call (a quarter of a 64-byte
+/// Poly1305).
+pub(crate) struct StackHasher<'a> {
     kernel: HashKernel,
-    st: MaybeUninit<HashState>,
+    st: &'a mut MaybeUninit<HashState>,
 }
 
-impl StackHasher {
-    pub(crate) fn new(kernel: HashKernel) -> Self {
-        Self::with_key(kernel, &[], HASH_MODE_PLAIN)
+impl<'a> StackHasher<'a> {
+    pub(crate) fn new(blob: &'a mut MaybeUninit<HashState>, kernel: HashKernel) -> Self {
+        Self::with_key(blob, kernel, &[], HASH_MODE_PLAIN)
     }
 
     /// A stream in `mode` under `key` (validated by the caller for the kernel's op, as for
     /// [`Hasher::start`]).
-    pub(crate) fn with_key(kernel: HashKernel, key: &[u8], mode: u32) -> Self {
-        let mut st = MaybeUninit::<HashState>::uninit();
-        // SAFETY: the kernel initializes its own state; `key` is a valid slice.
-        unsafe { (kernel.init)(st.as_mut_ptr(), key.as_ptr(), key.len(), mode) };
-        StackHasher { kernel, st }
+    #[inline]
+    pub(crate) fn with_key(blob: &'a mut MaybeUninit<HashState>, kernel: HashKernel, key: &[u8], mode: u32) -> Self {
+        // SAFETY: the kernel initializes its own state in the full-size blob; `key` is a valid slice.
+        unsafe { (kernel.init)(blob.as_mut_ptr(), key.as_ptr(), key.len(), mode) };
+        StackHasher { kernel, st: blob }
     }
 
     pub(crate) fn update(&mut self, data: &[u8]) {
@@ -356,15 +359,15 @@ impl StackHasher {
     }
 
     /// Finalizes into `out` (the digest length); the state is wiped on drop.
-    pub(crate) fn finish(mut self, out: &mut [u8]) {
+    pub(crate) fn finish(self, out: &mut [u8]) {
         // SAFETY: initialized state; valid writable slice.
         unsafe { (self.kernel.finalize)(self.st.as_mut_ptr(), out.as_mut_ptr(), out.len()) }
     }
 }
 
-impl Drop for StackHasher {
+impl Drop for StackHasher<'_> {
     fn drop(&mut self) {
-        // SAFETY: the first `state_size` bytes of our own blob are writable.
+        // SAFETY: the first `state_size` bytes of the borrowed blob are writable.
         unsafe { wipe_raw(self.st.as_mut_ptr().cast::<u8>(), self.kernel.state_size) }
     }
 }
