@@ -39,17 +39,34 @@ pub(crate) fn block_len(alg: Alg) -> usize {
 }
 
 /// A streaming hash/XOF/one-time-MAC state bound to one kernel.
+///
+/// One pointer to one allocation: the stream's fields ([`Head`]), then the kernel's state. So a
+/// `Result<Hasher>` comes back in registers: as a 120-byte value, a `Hasher` moved out of its
+/// `Result` right after it was built was read back while its bytes were still in flight (a
+/// store-forwarding stall: ~8 ns of a 64-byte SHA-256 stream, and again in `xps_hash_new`).
 pub struct Hasher {
+    base: std::ptr::NonNull<Head>,
+}
+
+/// A stream's fields, at the start of its allocation; the kernel's `state_size` bytes follow at
+/// the next 64-byte boundary ([`Hasher::state`]), as the kernel ABI promises.
+#[derive(Clone, Copy)]
+struct Head {
     alg: Alg,
     kernel: HashKernel,
-    /// Kernel-owned bytes: `kernel.state_size` of them.
-    state: StateBlob,
     out_len: Option<usize>,
     /// The op this stream is counted as when finalized (`None`: an internal stream).
     meter: Option<(OpKind, Alg)>,
     /// Bytes fed so far (for metrics).
     fed: u64,
 }
+
+// SAFETY: a uniquely owned heap allocation of plain data (like a `Box<Head>` with bytes after
+// it); the kernel's functions may be called from any thread (kernel ABI).
+unsafe impl Send for Hasher {}
+// SAFETY: through `&Hasher` the allocation is only read (`clone`, `copy_state_from`'s source,
+// the accessors); every write goes through `&mut Hasher`.
+unsafe impl Sync for Hasher {}
 
 impl Hasher {
     /// A plain hash or XOF stream (checked against the policy; counted in the metrics as one
@@ -74,7 +91,7 @@ impl Hasher {
     }
 
     fn metered(mut self, kind: OpKind, alg: Alg) -> Self {
-        self.meter = Some((kind, alg));
+        self.head_mut().meter = Some((kind, alg));
         self
     }
 
@@ -112,111 +129,156 @@ impl Hasher {
 
     #[inline]
     fn begin(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>, meter: Option<(OpKind, Alg)>) -> Self {
-        let state = StateBlob::new(kernel.state_size);
+        let h = Self::alloc(Head { alg, kernel, out_len, meter, fed: 0 });
         // SAFETY: the kernel initializes its own state in the blob (`state_size` bytes, 64-byte
         // aligned); `key` is valid and validated.
-        unsafe { (kernel.init)(state.ptr(), key.as_ptr(), key.len(), mode) };
-        Hasher { alg, kernel, state, out_len, meter, fed: 0 }
+        unsafe { (kernel.init)(h.state(), key.as_ptr(), key.len(), mode) };
+        h
+    }
+
+    /// A stream with `head` written and its state bytes uninitialized (from the thread's spare
+    /// blob when the allocation is over glibc's small-chunk cache; see [`SPARE_OVER`]).
+    fn alloc(head: Head) -> Self {
+        let size = head.kernel.state_size;
+        assert!(size > 0 && size <= crate::dispatch::HASH_STATE_BYTES, "kernel state_size out of range");
+        let mut base = None;
+        if size > SPARE_OVER {
+            if let Ok(Some((b, spare))) = SPARE.try_with(|s| s.0.take()) {
+                if spare == size {
+                    base = Some(b);
+                } else {
+                    // SAFETY: a blob for a `spare`-byte state allocated here, owned by nobody else.
+                    unsafe { std::alloc::dealloc(b.as_ptr(), blob_layout(spare)) }
+                }
+            }
+        }
+        let base = base.unwrap_or_else(|| {
+            let layout = blob_layout(size);
+            // SAFETY: a layout of non-zero size.
+            let p = unsafe { std::alloc::alloc(layout) };
+            std::ptr::NonNull::new(p).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
+        });
+        let base = base.cast::<Head>();
+        // SAFETY: the allocation starts 16-byte aligned (>= `Head`'s alignment) and holds `HEAD`
+        // bytes for it.
+        unsafe { base.as_ptr().write(head) };
+        Hasher { base }
+    }
+
+    fn head(&self) -> &Head {
+        // SAFETY: written in `alloc`, owned by `self`.
+        unsafe { self.base.as_ref() }
+    }
+
+    fn head_mut(&mut self) -> &mut Head {
+        // SAFETY: written in `alloc`, owned by `self`, borrowed mutably through `&mut self`.
+        unsafe { self.base.as_mut() }
+    }
+
+    /// The 64-byte-aligned start of the kernel's state.
+    fn state(&self) -> *mut HashState {
+        let start = self.base.as_ptr() as usize + HEAD;
+        let off = HEAD + (start.wrapping_neg() & 63);
+        // SAFETY: the allocation is 16-byte aligned, so `off <= HEAD + SLACK` and `off +
+        // state_size` bytes are inside it (`blob_layout`).
+        unsafe { self.base.as_ptr().cast::<u8>().add(off).cast::<HashState>() }
     }
 
     /// The kernel's descriptor (for metrics of constructions over this stream).
     pub(crate) fn desc(&self) -> &'static crate::dispatch::KernelDesc {
-        self.kernel.desc
+        self.head().kernel.desc
     }
 
     /// Counts this stream's call (once, when it ends), if it is a metered one.
     fn count(&self, failed: bool) {
-        if let Some((kind, alg)) = self.meter {
-            metrics::record(kind, alg, Some(self.kernel.desc), self.fed as usize, failed);
+        let h = self.head();
+        if let Some((kind, alg)) = h.meter {
+            metrics::record(kind, alg, Some(h.kernel.desc), h.fed as usize, failed);
         }
     }
 
     pub fn alg(&self) -> Alg {
-        self.alg
+        self.head().alg
     }
 
     /// The kernel this stream runs on.
     pub fn kernel_name(&self) -> &'static str {
-        self.kernel.desc.name()
+        self.head().kernel.desc.name()
     }
 
     pub fn update(&mut self, data: &[u8]) -> &mut Self {
         // SAFETY: the state was initialized by this kernel; `data` is a valid slice.
-        unsafe { (self.kernel.update)(self.state.ptr(), data.as_ptr(), data.len()) };
-        self.fed = self.fed.wrapping_add(data.len() as u64);
+        unsafe { (self.head().kernel.update)(self.state(), data.as_ptr(), data.len()) };
+        let h = self.head_mut();
+        h.fed = h.fed.wrapping_add(data.len() as u64);
         self
     }
 
     /// Fixed-length digest into `out` (needs `out.len() >= digest_len`); XOFs fill all of `out`.
     /// Returns the number of bytes written.
     pub fn finalize_into(mut self, out: &mut [u8]) -> Result<usize> {
-        let n = match self.out_len {
+        let n = match self.head().out_len {
             Some(d) => d,
             None => out.len(),
         };
         if out.len() < n {
             self.count(true);
-            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg.name(), out.len())));
+            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg().name(), out.len())));
         }
-        self.finish_in_place(&mut out[..n]);
+        self.finish_scratch(&mut out[..n]); // (wiped on drop, once)
         self.count(false);
         Ok(n)
     }
 
     /// The digest (or for XOFs their default length) as a vector.
     pub fn finalize(mut self) -> Vec<u8> {
-        let n = self.out_len.unwrap_or(if self.alg == Alg::Shake128 { 32 } else { 64 });
+        let n = self.head().out_len.unwrap_or(if self.alg() == Alg::Shake128 { 32 } else { 64 });
         let mut v = vec![0u8; n];
-        self.finish_in_place(&mut v);
+        self.finish_scratch(&mut v); // (wiped on drop, once)
         self.count(false);
         v
     }
 
     /// XOF output of any length (shake128, shake256, and BLAKE3 in every mode).
     pub fn finalize_xof(mut self, out: &mut [u8]) -> Result<()> {
-        if !is_xof(self.alg) {
+        if !is_xof(self.alg()) {
             self.count(true);
-            return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg.name())));
+            return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg().name())));
         }
-        self.finish_in_place(out);
+        self.finish_scratch(out); // (wiped on drop, once)
         self.count(false);
         Ok(())
     }
 
-    /// Finalizes into `out` (length already decided by the caller) and wipes the state. The state
-    /// is then consumed: it must be re-initialized with [`Hasher::copy_state_from`] before reuse.
-    pub(crate) fn finish_in_place(&mut self, out: &mut [u8]) {
-        // SAFETY: initialized state; `out` is a valid writable slice.
-        unsafe { (self.kernel.finalize)(self.state.ptr(), out.as_mut_ptr(), out.len()) };
-        self.wipe();
-    }
-
-    /// Like [`Hasher::finish_in_place`] without the wipe: for scratch states that are re-copied
-    /// on every use and wiped when dropped (PBKDF2/HKDF inner loops).
+    /// Finalizes into `out` (length already decided by the caller) without wiping: the state is
+    /// wiped once, when the `Hasher` drops (the consuming finalizers), or re-copied before reuse
+    /// and wiped on drop (PBKDF2/HKDF scratch states). (The finalizers wiped here and again on
+    /// drop: twice 1.9 KiB for a BLAKE3 stream.)
     pub(crate) fn finish_scratch(&mut self, out: &mut [u8]) {
         // SAFETY: initialized state; `out` is a valid writable slice.
-        unsafe { (self.kernel.finalize)(self.state.ptr(), out.as_mut_ptr(), out.len()) };
+        unsafe { (self.head().kernel.finalize)(self.state(), out.as_mut_ptr(), out.len()) };
     }
 
     /// Overwrites this stream's state with a copy of `src`'s (same kernel), without allocating.
     pub(crate) fn copy_state_from(&mut self, src: &Hasher) {
         // (A real check: each blob is exactly its kernel's `state_size` bytes.)
-        assert!(std::ptr::eq(self.kernel.desc, src.kernel.desc) && self.kernel.state_size == src.kernel.state_size, "copy_state_from across kernels");
-        let n = self.kernel.state_size;
+        let (k, sk) = (self.head().kernel, src.head().kernel);
+        assert!(std::ptr::eq(k.desc, sk.desc) && k.state_size == sk.state_size, "copy_state_from across kernels");
+        let n = k.state_size;
         // SAFETY: both blobs hold `state_size` bytes; kernel states are plain data (kernel ABI
         // contract), so a bytewise copy is a valid clone; the blobs are distinct allocations.
-        unsafe { std::ptr::copy_nonoverlapping(src.state.ptr().cast::<u8>(), self.state.ptr().cast::<u8>(), n) };
+        unsafe { std::ptr::copy_nonoverlapping(src.state().cast::<u8>(), self.state().cast::<u8>(), n) };
     }
 
     fn wipe(&mut self) {
         // SAFETY: the first `state_size` bytes of our own blob are writable.
-        unsafe { wipe_raw(self.state.ptr().cast::<u8>(), self.kernel.state_size) }
+        unsafe { wipe_raw(self.state().cast::<u8>(), self.head().kernel.state_size) }
     }
 }
 
 impl Clone for Hasher {
     fn clone(&self) -> Self {
-        let mut h = Hasher { alg: self.alg, kernel: self.kernel, state: StateBlob::new(self.kernel.state_size), out_len: self.out_len, meter: self.meter, fed: self.fed };
+        let mut h = Self::alloc(*self.head());
         h.copy_state_from(self);
         h
     }
@@ -225,72 +287,9 @@ impl Clone for Hasher {
 impl Drop for Hasher {
     fn drop(&mut self) {
         self.wipe();
-    }
-}
-
-impl std::fmt::Debug for Hasher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hasher").field("alg", &self.alg.name()).field("kernel", &self.kernel_name()).finish_non_exhaustive()
-    }
-}
-
-/// A stream's state blob on the heap: `size` bytes at a 64-byte-aligned address, as the kernel
-/// ABI promises, carved out of a plain (16-byte-aligned) allocation. Not a
-/// `Box<HashState>`: that was a 2.3 KiB `posix_memalign` per stream, and glibc's aligned path
-/// split and consolidated heap chunks on every call (~60% of a 64-byte SHA-256 stream).
-struct StateBlob {
-    base: std::ptr::NonNull<u8>,
-    size: usize,
-}
-
-// SAFETY: a uniquely owned heap allocation of plain bytes, like a `Box<[u8]>`.
-unsafe impl Send for StateBlob {}
-// SAFETY: through `&StateBlob` the bytes are only read (`Hasher::clone`, `copy_state_from`'s
-// source); every write goes through a `&mut Hasher`.
-unsafe impl Sync for StateBlob {}
-
-impl StateBlob {
-    /// Slack for moving a 16-byte-aligned start up to 64-byte alignment.
-    const SLACK: usize = 48;
-
-    fn layout(size: usize) -> std::alloc::Layout {
-        std::alloc::Layout::from_size_align(size + Self::SLACK, 16).expect("state_size is at most HASH_STATE_BYTES")
-    }
-
-    fn new(size: usize) -> StateBlob {
-        assert!(size > 0 && size <= crate::dispatch::HASH_STATE_BYTES, "kernel state_size out of range");
+        let (base, size) = (self.base.cast::<u8>(), self.head().kernel.state_size);
+        // A large blob becomes this thread's spare if it has none (wiped above).
         if size > SPARE_OVER {
-            if let Ok(Some((base, spare))) = SPARE.try_with(|s| s.0.take()) {
-                if spare == size {
-                    return StateBlob { base, size };
-                }
-                // SAFETY: a blob of `spare` bytes allocated by `new`, owned by nobody else.
-                unsafe { std::alloc::dealloc(base.as_ptr(), Self::layout(spare)) }
-            }
-        }
-        let layout = Self::layout(size);
-        // SAFETY: a layout of non-zero size.
-        let p = unsafe { std::alloc::alloc(layout) };
-        let Some(base) = std::ptr::NonNull::new(p) else { std::alloc::handle_alloc_error(layout) };
-        StateBlob { base, size }
-    }
-
-    /// The 64-byte-aligned start of the `size` bytes.
-    fn ptr(&self) -> *mut HashState {
-        let off = (self.base.as_ptr() as usize).wrapping_neg() & 63;
-        debug_assert!(off <= Self::SLACK);
-        // SAFETY: the allocation starts 16-byte aligned, so `off` ≤ 48 and `off + size` bytes
-        // are inside it.
-        unsafe { self.base.as_ptr().add(off).cast::<HashState>() }
-    }
-}
-
-impl Drop for StateBlob {
-    fn drop(&mut self) {
-        // A large blob becomes this thread's spare if it has none. The owner (`Hasher`) has
-        // wiped it already.
-        if self.size > SPARE_OVER {
-            let (base, size) = (self.base, self.size);
             let parked = SPARE
                 .try_with(|s| {
                     let free = s.0.get().is_none();
@@ -304,15 +303,35 @@ impl Drop for StateBlob {
                 return;
             }
         }
-        // SAFETY: allocated in `new` with this layout, freed once.
-        unsafe { std::alloc::dealloc(self.base.as_ptr(), Self::layout(self.size)) }
+        // SAFETY: allocated in `alloc` with this layout (`Head` needs no drop), freed once.
+        unsafe { std::alloc::dealloc(base.as_ptr(), blob_layout(size)) }
     }
 }
 
-/// States whose blob (`size + SLACK`) is larger than glibc's per-thread cache of small chunks
-/// (tcache: up to 1032 bytes), such as BLAKE3's ~1.9 KiB: allocating and freeing one took
-/// ~20 ns of a 64-byte BLAKE3 stream. Each thread keeps one such blob, wiped, for its next stream.
-const SPARE_OVER: usize = 1032 - StateBlob::SLACK;
+impl std::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hasher").field("alg", &self.alg().name()).field("kernel", &self.kernel_name()).finish_non_exhaustive()
+    }
+}
+
+/// A stream's allocation: [`Head`], then the kernel's state at a 64-byte-aligned address, carved
+/// out of a plain (16-byte-aligned) allocation. Not 64-byte-aligned allocations: a
+/// `posix_memalign` per stream went through glibc's aligned path, which split and consolidated
+/// heap chunks on every call (~60% of a 64-byte SHA-256 stream).
+fn blob_layout(state_size: usize) -> std::alloc::Layout {
+    std::alloc::Layout::from_size_align(HEAD + SLACK + state_size, 16).expect("state_size is at most HASH_STATE_BYTES")
+}
+
+/// Bytes for the [`Head`] (a multiple of 16, so the state region starts 16-byte aligned).
+const HEAD: usize = std::mem::size_of::<Head>().next_multiple_of(16);
+
+/// Slack for moving a 16-byte-aligned start up to 64-byte alignment.
+const SLACK: usize = 48;
+
+/// States whose allocation is larger than glibc's per-thread cache of small chunks (tcache: up to
+/// 1032 bytes), such as BLAKE3's ~1.9 KiB: allocating and freeing one took ~20 ns of a 64-byte
+/// BLAKE3 stream. Each thread keeps one such blob, wiped, for its next stream.
+const SPARE_OVER: usize = 1032 - SLACK - HEAD;
 
 /// A thread's spare blob (base, state size), freed when the thread exits.
 struct Spare(std::cell::Cell<Option<(std::ptr::NonNull<u8>, usize)>>);
@@ -320,8 +339,8 @@ struct Spare(std::cell::Cell<Option<(std::ptr::NonNull<u8>, usize)>>);
 impl Drop for Spare {
     fn drop(&mut self) {
         if let Some((base, size)) = self.0.take() {
-            // SAFETY: a blob allocated by `StateBlob::new` with this size, owned by this slot.
-            unsafe { std::alloc::dealloc(base.as_ptr(), StateBlob::layout(size)) }
+            // SAFETY: a blob allocated by `Hasher::alloc` for this state size, owned by this slot.
+            unsafe { std::alloc::dealloc(base.as_ptr(), blob_layout(size)) }
         }
     }
 }
