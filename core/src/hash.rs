@@ -591,4 +591,60 @@ mod tests {
         check();
         std::thread::spawn(check).join().unwrap();
     }
+
+    /// The state bytes of this thread's parked spare blob, if it has one.
+    fn spare_state() -> Option<Vec<u8>> {
+        SPARE.with(|s| {
+            let (base, size) = s.0.get()?;
+            let start = base.as_ptr() as usize + HEAD;
+            let off = HEAD + (start.wrapping_neg() & 63);
+            // SAFETY: a parked blob of this thread, for a `size`-byte state at `off` (as `Hasher::state`).
+            Some(unsafe { std::slice::from_raw_parts(base.as_ptr().add(off), size) }.to_vec())
+        })
+    }
+
+    #[test]
+    fn streams_are_wiped_once_and_spares_move_between_kernels_and_threads() {
+        let usable: Vec<HashKernel> =
+            crate::kernels::blake3::CANDIDATES.iter().copied().filter(|k| crate::cpu::satisfies(crate::cpu::features(), k.desc.requires)).collect();
+        let data = [0x5au8; 3000];
+        let want = blake3::hash(&data);
+        // Every way a stream ends leaves its blob parked and all zero (the consuming finalizers no
+        // longer wipe before `Drop` does).
+        type End = (&'static str, fn(Hasher));
+        let ends: [End; 5] = [
+            ("finalize", |h| drop(h.finalize())),
+            ("finalize_into", |h| assert_eq!(h.finalize_into(&mut [0u8; 32]).unwrap(), 32)),
+            ("finalize_into, too small", |h| drop(h.finalize_into(&mut [0u8; 8]).unwrap_err())),
+            ("finalize_xof", |h| h.finalize_xof(&mut [0u8; 100]).unwrap()),
+            ("drop", drop),
+        ];
+        for _ in 0..2 {
+            // Alternating kernels: when their state sizes differ, the spare of one is freed and
+            // a new blob allocated for the other.
+            for k in &usable {
+                for (what, end) in ends {
+                    let mut h = Hasher::start(Alg::Blake3, *k, &[], HASH_MODE_PLAIN, Some(32)).unwrap();
+                    h.update(&data);
+                    let c = h.clone();
+                    end(h);
+                    let spare = spare_state().expect("a BLAKE3 blob is parked");
+                    assert!(spare.iter().all(|&b| b == 0), "{} {what}: parked blob not wiped", k.desc.name());
+                    assert_eq!(c.finalize(), want.as_bytes().to_vec(), "{} {what}: clone", k.desc.name());
+                }
+            }
+        }
+        // A stream made on one thread, dropped on another, which then starts its own.
+        let mut h = Hasher::new(Alg::Blake3).unwrap();
+        h.update(&data);
+        std::thread::spawn(move || {
+            assert_eq!(h.finalize(), want.as_bytes().to_vec());
+            assert!(spare_state().unwrap().iter().all(|&b| b == 0));
+            let mut g = Hasher::new(Alg::Blake3).unwrap();
+            g.update(&data);
+            assert_eq!(g.finalize(), want.as_bytes().to_vec());
+        })
+        .join()
+        .unwrap();
+    }
 }

@@ -233,8 +233,9 @@ impl Mac {
         self
     }
 
-    /// The full tag length of this MAC's algorithm (no policy check: the stream exists).
-    fn full_len(&self) -> usize {
+    /// The full tag length of this MAC's algorithm (no policy check: the stream passed it when
+    /// it was created).
+    pub fn full_len(&self) -> usize {
         match self.alg {
             Alg::HmacSha384 => 48,
             Alg::HmacSha512 => 64,

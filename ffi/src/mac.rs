@@ -197,7 +197,9 @@ pub unsafe extern "C" fn xps_mac_final(ctx: *mut xps_mac_ctx, out: *mut u8, out_
         // SAFETY: live handle.
         let c = unsafe { handle_mut(ctx, "mac")? };
         need_len_ptr(out_len)?;
-        let n = mac::tag_len(live(c)?.alg())?;
+        // (Not `mac::tag_len`, which checks the policy: streams are checked when they are
+        // created, as `xps_hash_final` and the Rust API's `finalize_into` do.)
+        let n = live(c)?.full_len();
         if out_cap < n {
             set_len(out_len, n);
             return Err(e(Status::BufferTooSmall, format!("tag needs {n} bytes, out_cap is {out_cap}")));

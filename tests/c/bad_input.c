@@ -549,6 +549,17 @@ static void t_mac(void) {
     FAILS_KEEP(xps_hmac(XPS_ALG_HMAC_SHA256, scratch, 32, msg, 3, scratch + 31, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
     FAILS_KEEP(xps_hmac(XPS_ALG_HMAC_SHA256, key32, 32, scratch, 64, scratch + 10, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
     FAILS_KEEP(xps_hmac(XPS_ALG_HMAC_SHA256, key32, 32, scratch, 32, scratch, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
+    /* blake3-keyed has a fast path of its own, checked with both lengths fixed at 32 */
+    FAILS(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, msg, 3, out, 64, NULL), XPS_E_NULL_POINTER);
+    FAILS(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, NULL, 3, out, 64, &olen), XPS_E_NULL_POINTER);
+    FAILS(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, msg, 3, NULL, 64, &olen), XPS_E_NULL_POINTER);
+    FAILS(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, msg, SIZE_MAX, out, 64, &olen), XPS_E_LENGTH_OVERFLOW);
+    FAILS(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, msg, 3, out, SIZE_MAX, &olen), XPS_E_LENGTH_OVERFLOW);
+    FAILS_KEEP(xps_hmac(XPS_ALG_BLAKE3_KEYED, scratch, 32, msg, 3, scratch + 31, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
+    FAILS_KEEP(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, scratch, 64, scratch + 10, 32, &olen), XPS_E_OVERLAP, scratch, sizeof saved, saved);
+    OK(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, NULL, 0, tag, sizeof tag, &n));
+    OK(xps_hmac(XPS_ALG_BLAKE3_KEYED, key32, 32, msg, 0, t2, sizeof t2, &olen));
+    CHECK(n == 32 && olen == 32 && eq(tag, t2, 32), "blake3-keyed of an empty message: NULL,0 = non-NULL empty");
     /* empty key and message: (NULL, 0) takes the exact path, non-NULL empty ones the fast path;
        the tags agree, and an empty key inside the output overlaps nothing */
     OK(xps_hmac(XPS_ALG_HMAC_SHA256, NULL, 0, NULL, 0, tag, sizeof tag, &n));

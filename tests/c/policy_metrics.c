@@ -226,6 +226,34 @@ static void policy_tests(void) {
     CHECK(xps_aead_key_seal(chacha, nonce, 12, NULL, 0, pt, 16, out, sizeof out, &n) == XPS_OK, "the old handle works again");
     ALG_BIT_CLEAR(&d, XPS_ALG_BLAKE3);
     d.allowed_algorithms[1] |= UINT64_C(1) << 60; /* an id this library does not know: ignored */
+    /* Streams are checked when they are created (SECURITY.md): a blake3 hash stream and an
+       hmac-sha512 stream made before the replace still finish after it, with the right values. */
+    {
+        xps_hash_ctx *hs = NULL;
+        xps_mac_ctx *ms = NULL;
+        uint8_t want_h[32], want_m[64], got[64];
+        CHECK(xps_hash(XPS_ALG_BLAKE3, pt, 16, want_h, 32, &n) == XPS_OK && xps_hmac(XPS_ALG_HMAC_SHA512, key, 32, pt, 16, want_m, 64, &n) == XPS_OK,
+              "reference values");
+        CHECK(xps_hash_new(XPS_ALG_BLAKE3, &hs) == XPS_OK && xps_hash_update(hs, pt, 16) == XPS_OK, "blake3 stream before the replace");
+        CHECK(xps_mac_new(XPS_ALG_HMAC_SHA512, key, 32, &ms) == XPS_OK && xps_mac_update(ms, pt, 16) == XPS_OK, "hmac-sha512 stream before the replace");
+        ALG_BIT_CLEAR(&d, XPS_ALG_HMAC_SHA512);
+        CHECK(xps_policy_replace(&d) == XPS_OK, "replace without blake3 and hmac-sha512");
+        CHECK(xps_hash_final(hs, got, sizeof got, &n) == XPS_OK && n == 32 && memcmp(got, want_h, 32) == 0, "the blake3 stream finishes");
+        CHECK(xps_mac_final(ms, got, sizeof got, &n) == XPS_OK && n == 64 && memcmp(got, want_m, 64) == 0, "the hmac-sha512 stream finishes");
+        xps_hash_free(hs);
+        xps_mac_free(ms);
+        hs = NULL;
+        ms = NULL;
+        CHECK(xps_hash_new(XPS_ALG_BLAKE3, &hs) == XPS_E_POLICY_DENIED && hs == NULL, "a new blake3 stream is refused");
+        CHECK(xps_mac_new(XPS_ALG_HMAC_SHA512, key, 32, &ms) == XPS_E_POLICY_DENIED && ms == NULL, "a new hmac-sha512 stream is refused");
+        /* blake3-keyed stays allowed; its hash stream must not be refused for blake3's rule. */
+        CHECK(xps_hmac(XPS_ALG_BLAKE3_KEYED, key, 32, pt, 16, want_h, 32, &n) == XPS_OK, "blake3-keyed one-shot allowed");
+        CHECK(xps_hash_new_blake3_keyed(key, 32, &hs) == XPS_OK && xps_hash_update(hs, pt, 16) == XPS_OK &&
+                  xps_hash_final(hs, got, sizeof got, &n) == XPS_OK && n == 32 && memcmp(got, want_h, 32) == 0,
+              "a blake3-keyed hash stream finishes while blake3 is excluded");
+        xps_hash_free(hs);
+        d.allowed_algorithms[XPS_ALG_HMAC_SHA512 >> 8] |= UINT64_C(1) << (XPS_ALG_HMAC_SHA512 & 63);
+    }
     CHECK(xps_policy_replace(&d) == XPS_OK, "replace without blake3");
     CHECK(xps_hash(XPS_ALG_BLAKE3, pt, 16, d32, 32, &n) == XPS_E_POLICY_DENIED &&
               strcmp(xps_last_error_detail(), "policy: allowed_algorithms excludes blake3") == 0,

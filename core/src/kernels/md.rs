@@ -24,6 +24,11 @@ pub(crate) trait Md {
 pub(crate) trait BeBytes {
     const SIZE: usize;
     fn put(self, out: &mut [u8]);
+    /// Writes the `SIZE` bytes at `p`.
+    ///
+    /// # Safety
+    /// `p` must be valid for writes of `SIZE` bytes.
+    unsafe fn put_raw(self, p: *mut u8);
 }
 
 impl BeBytes for u32 {
@@ -31,12 +36,20 @@ impl BeBytes for u32 {
     fn put(self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_be_bytes())
     }
+    unsafe fn put_raw(self, p: *mut u8) {
+        // SAFETY: the caller's contract; `[u8; 4]` has alignment 1.
+        unsafe { p.cast::<[u8; 4]>().write_unaligned(self.to_be_bytes()) }
+    }
 }
 
 impl BeBytes for u64 {
     const SIZE: usize = 8;
     fn put(self, out: &mut [u8]) {
         out.copy_from_slice(&self.to_be_bytes())
+    }
+    unsafe fn put_raw(self, p: *mut u8) {
+        // SAFETY: the caller's contract; `[u8; 8]` has alignment 1.
+        unsafe { p.cast::<[u8; 8]>().write_unaligned(self.to_be_bytes()) }
     }
 }
 
@@ -77,20 +90,21 @@ fn pad_zeroed<M: Md>(blk: &mut [u8], n: usize, total: u64) -> usize {
 /// # Safety
 /// `out` must be valid for `out_len` bytes.
 unsafe fn emit<M: Md>(h: &[M::Word; 8], out: *mut u8, out_len: usize) {
-    // Only the digest's words: SHA-384's last two are state, not output.
+    if out_len >= M::OUT {
+        // The whole digest (the usual case) straight into `out`, word by word. Only the digest's
+        // words: SHA-384's last two are state, not output.
+        for (i, w) in h[..M::OUT / M::Word::SIZE].iter().enumerate() {
+            // SAFETY: `out` is valid for `M::OUT` bytes (caller contract, `out_len >= OUT`).
+            unsafe { w.put_raw(out.add(i * M::Word::SIZE)) }
+        }
+        return;
+    }
     let mut digest = [0u8; 64];
     for (o, w) in digest[..M::OUT].chunks_exact_mut(M::Word::SIZE).zip(h) {
         w.put(o);
     }
-    // SAFETY: `out` is valid for `out_len` bytes (caller contract). The whole digest is the usual
-    // case, a fixed-size copy (a variable-length one is a `memcpy` call).
-    unsafe {
-        if out_len >= M::OUT {
-            std::ptr::copy_nonoverlapping(digest.as_ptr(), out, M::OUT);
-        } else {
-            std::ptr::copy_nonoverlapping(digest.as_ptr(), out, out_len);
-        }
-    }
+    // SAFETY: `out` is valid for `out_len` bytes (caller contract).
+    unsafe { std::ptr::copy_nonoverlapping(digest.as_ptr(), out, out_len) }
 }
 
 unsafe extern "C" fn init<M: Md>(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
