@@ -361,16 +361,14 @@ fn mac_into_general(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result
     general_body(alg, key, data, out)
 }
 
-/// For the C export `xps_hmac` (crate `xpscrypto-ffi`), not a public API: [`mac_into`] with its
-/// general path inlined as well. The export is itself an out-of-line function, so its frame
-/// takes the place of `mac_into_general`'s instead of adding a second call level on top (a
-/// 64-byte Poly1305 through C took 1.10× the Rust API's time with it, 0.96–1.03× without).
+/// For the C export `xps_hmac` (crate `xpscrypto-ffi`), not a public API: [`mac_into`]'s general
+/// path, inlined. The export tries [`blake3_keyed_fast`] itself first, and is itself an
+/// out-of-line function, so its frame takes the place of `mac_into_general`'s instead of adding
+/// a second call level on top (a 64-byte Poly1305 through C took 1.10× the Rust API's time with
+/// it, 0.96–1.03× without).
 #[doc(hidden)]
 #[inline(always)]
 pub fn mac_into_for_export(alg: Alg, key: &[u8], data: &[u8], out: &mut [u8]) -> Result<usize> {
-    if let Some(n) = blake3_keyed_slices(alg, key, data, out) {
-        return Ok(n);
-    }
     general_body(alg, key, data, out)
 }
 
