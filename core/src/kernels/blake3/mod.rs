@@ -1,13 +1,33 @@
 //! BLAKE3: `portable` (ours, scalar, from the spec) and `simd` (the `blake3` crate, which picks
 //! SSE4.1/AVX2/AVX-512/NEON itself at run time); on x86-64 with AVX-512, `avx512` is `simd`
 //! with plain one-shots of at most `SHORT_CUTOFF` (512) bytes through our own compression
-//! (`x86_short.rs`).
+//! (`x86_short.rs`), and streams that end within `x86_stream::BUF` (256) bytes too
+//! (`x86_stream.rs`).
 //! Modes: plain, keyed (32-byte key), derive-key (context string, validated as UTF-8 by the safe
 //! API before it gets here).
 
 pub mod portable;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_short;
+#[cfg(target_arch = "x86_64")]
+mod x86_stream;
+
+/// How many leading bytes of `kernel`'s state `st` a wipe must cover: for this file's AVX-512
+/// kernel, what its stream wrote (`x86_stream::in_use`); for any other kernel (a hot-patched one
+/// too), its whole `state_size`.
+///
+/// # Safety
+/// `st` holds a state set up by `kernel.init`.
+#[inline]
+pub(crate) unsafe fn state_in_use(kernel: &HashKernel, st: *const HashState) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if std::ptr::eq(kernel.desc, &AVX512) {
+        // SAFETY: the AVX-512 kernel's state is a `Stream` (caller contract).
+        return unsafe { x86_stream::in_use(st) };
+    }
+    let _ = st;
+    kernel.state_size
+}
 
 use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED};
 use crate::kernels::state::fits;
@@ -215,14 +235,15 @@ pub static CANDIDATES: [HashKernel; N] = [
         oneshot: Some(simd_oneshot),
         compress: None,
     },
-    // The crate's streaming state (it picks AVX-512 itself) with the AVX-512VL short one-shot.
+    // Short streams and one-shots on `x86_short`, longer ones on the crate (which picks AVX-512
+    // itself).
     #[cfg(target_arch = "x86_64")]
     HashKernel {
         desc: &AVX512,
-        state_size: fits::<blake3::Hasher>(),
-        init: init::<blake3::Hasher>,
-        update: update::<blake3::Hasher>,
-        finalize: finalize::<blake3::Hasher>,
+        state_size: fits::<x86_stream::Stream>(),
+        init: x86_stream::init,
+        update: x86_stream::update,
+        finalize: x86_stream::finalize,
         oneshot: Some(avx512_oneshot),
         compress: None,
     },
