@@ -59,6 +59,9 @@ struct Head {
     meter: Option<(OpKind, Alg)>,
     /// Bytes fed so far (for metrics).
     fed: u64,
+    /// Finalized in place through a C handle ([`Hasher::finalize_handle`]): the state is wiped
+    /// and no kernel entry may run on it again.
+    finished: bool,
 }
 
 // SAFETY: a uniquely owned heap allocation of plain data (like a `Box<Head>` with bytes after
@@ -129,7 +132,7 @@ impl Hasher {
 
     #[inline]
     fn begin(alg: Alg, kernel: HashKernel, key: &[u8], mode: u32, out_len: Option<usize>, meter: Option<(OpKind, Alg)>) -> Self {
-        let h = Self::with_head(Head { alg, kernel, out_len, meter, fed: 0 });
+        let h = Self::with_head(Head { alg, kernel, out_len, meter, fed: 0, finished: false });
         // SAFETY: the kernel initializes its own state in the blob (`state_size` bytes, 64-byte
         // aligned); `key` is valid and validated.
         unsafe { (kernel.init)(h.state(), key.as_ptr(), key.len(), mode) };
@@ -279,6 +282,62 @@ impl Hasher {
         unsafe { std::ptr::copy_nonoverlapping(src.state().cast::<u8>(), self.state().cast::<u8>(), n) };
     }
 
+    /// The stream as the C ABI's handle: the pointer to its allocation ([`Hasher::from_handle`]
+    /// takes it back). One allocation per C stream: the handle was a box around the `Hasher`,
+    /// a second `malloc`/`free` per stream (~4 ns of a 64-byte one).
+    #[doc(hidden)]
+    pub fn into_handle(self) -> std::ptr::NonNull<std::ffi::c_void> {
+        std::mem::ManuallyDrop::new(self).base.cast()
+    }
+
+    /// The stream behind a handle from [`Hasher::into_handle`]; owned again (dropping it frees
+    /// the handle). Wrap it in `ManuallyDrop` to use a handle without freeing it.
+    ///
+    /// # Safety
+    /// `p` came from `into_handle`, and no other `Hasher` owns it.
+    #[doc(hidden)]
+    pub unsafe fn from_handle(p: std::ptr::NonNull<std::ffi::c_void>) -> Self {
+        Hasher { base: p.cast() }
+    }
+
+    /// Whether the stream was finalized through its C handle ([`Hasher::finalize_handle`]);
+    /// nothing but dropping it is allowed then.
+    #[doc(hidden)]
+    pub fn is_finished(&self) -> bool {
+        self.head().finished
+    }
+
+    /// [`Hasher::finalize_into`] (`xof`: [`Hasher::finalize_xof`]) for a C handle: the
+    /// allocation stays (the handle is freed separately) and the state is wiped. On an error
+    /// nothing is written and the stream stays usable (the C ABI's contract).
+    ///
+    /// # Safety
+    /// After it succeeds, the stream may only be asked [`Hasher::is_finished`] and dropped: its
+    /// kernel's state is gone, and `update`, the finalizers and `copy_state_from` would run the
+    /// kernel on wiped bytes (no check on those hot paths; the C ABI checks `is_finished`).
+    ///
+    /// # Panics
+    /// If the stream is finished already.
+    #[doc(hidden)]
+    pub unsafe fn finalize_handle(&mut self, out: &mut [u8], xof: bool) -> Result<usize> {
+        assert!(!self.is_finished(), "finalize_handle on a finished stream");
+        let n = match (xof, self.head().out_len) {
+            (true, _) if !is_xof(self.alg()) => {
+                return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg().name())));
+            }
+            (false, Some(d)) => d,
+            _ => out.len(),
+        };
+        if out.len() < n {
+            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg().name(), out.len())));
+        }
+        self.finish_scratch(&mut out[..n]);
+        self.count(false);
+        self.wipe();
+        self.head_mut().finished = true;
+        Ok(n)
+    }
+
     fn wipe(&mut self) {
         // SAFETY: the state was set up by its kernel's `init` (in `begin`, or copied); the first
         // `state_size >= wipe_len` bytes of our own blob are writable.
@@ -288,6 +347,7 @@ impl Hasher {
 
 impl Clone for Hasher {
     fn clone(&self) -> Self {
+        assert!(!self.is_finished(), "clone of a finished stream");
         let mut h = Self::with_head(*self.head());
         h.copy_state_from(self);
         h
@@ -296,7 +356,9 @@ impl Clone for Hasher {
 
 impl Drop for Hasher {
     fn drop(&mut self) {
-        self.wipe();
+        if !self.is_finished() {
+            self.wipe();
+        }
         let (base, size) = (self.base.cast::<u8>(), self.head().kernel.state_size);
         // A large blob becomes this thread's spare if it has none (wiped above).
         if size > SPARE_OVER {
@@ -616,6 +678,48 @@ mod tests {
     }
 
     /// The state bytes of this thread's parked spare blob, if it has one.
+    /// The C ABI's handle life: errors before the end leave the stream usable and unwritten;
+    /// the end writes the digest (XOF: any length), wipes the state and keeps the allocation
+    /// until the handle is freed.
+    #[test]
+    fn handles_finalize_in_place() {
+        use sha2::Digest;
+        use std::mem::ManuallyDrop;
+        for (alg, xof) in [(Alg::Sha256, false), (Alg::Blake3, true), (Alg::Blake3, false)] {
+            let mut h = Hasher::new(alg).unwrap();
+            h.update(b"abc");
+            let p = h.into_handle();
+            // SAFETY: `p` came from `into_handle`; this is its only owner (freed below).
+            let mut h = ManuallyDrop::new(unsafe { Hasher::from_handle(p) });
+            let mut out = [0xeeu8; 100];
+            // SAFETY (all `finalize_handle` calls): after success only `is_finished` and drop.
+            let e = unsafe { h.finalize_handle(&mut out[..31], false) }.unwrap_err();
+            assert_eq!(e.status, Status::BufferTooSmall);
+            if alg == Alg::Sha256 {
+                let e = unsafe { h.finalize_handle(&mut out, true) }.unwrap_err();
+                assert_eq!(e.status, Status::WrongAlgorithmFamily);
+            }
+            assert!(!h.is_finished() && out.iter().all(|&b| b == 0xee), "{alg:?}: an error wrote or ended the stream");
+            let n = unsafe { h.finalize_handle(&mut out[..40], xof) }.unwrap();
+            let want = match alg {
+                Alg::Sha256 => sha2::Sha256::digest(b"abc").to_vec(),
+                _ => {
+                    let mut v = vec![0; n];
+                    blake3::Hasher::new().update(b"abc").finalize_xof().fill(&mut v);
+                    v
+                }
+            };
+            assert_eq!((n, &out[..n]), (if xof { 40 } else { 32 }, &want[..]), "{alg:?} xof {xof}");
+            assert!(out[n..].iter().all(|&b| b == 0xee));
+            assert!(h.is_finished());
+            let k = h.head().kernel;
+            // SAFETY: the state's `state_size` bytes are inside the live allocation.
+            let st = unsafe { std::slice::from_raw_parts(h.state().cast::<u8>(), crate::kernels::blake3::state_in_use(&k, h.state())) };
+            assert!(st.iter().all(|&b| b == 0), "{alg:?}: state not wiped at the end");
+            drop(ManuallyDrop::into_inner(h));
+        }
+    }
+
     fn spare_state() -> Option<Vec<u8>> {
         SPARE.with(|s| {
             let (base, size) = s.0.get()?;

@@ -4,8 +4,10 @@ use crate::boundary::*;
 use xpscrypto_core::{hash, Alg, Error, Status};
 
 /// Opaque streaming hash state. Create with `xps_hash_new*`, free with `xps_hash_free`.
+// (A handle is the core stream's own allocation, `Hasher::into_handle`: this type is never
+// instantiated.)
 pub struct xps_hash_ctx {
-    inner: Option<hash::Hasher>,
+    _opaque: [u8; 0],
 }
 
 /// Digest length of a hash algorithm in bytes (BLAKE3: 32), or 0 for the pure XOFs
@@ -130,7 +132,27 @@ fn new_ctx(out: *mut *mut xps_hash_ctx, h: xpscrypto_core::Result<hash::Hasher>)
     if out.is_null() {
         return Err(e(Status::NullPointer, "out (handle pointer) is NULL"));
     }
-    put_handle(out, xps_hash_ctx { inner: Some(h?) })
+    let p = h?.into_handle();
+    // SAFETY: `out` is non-NULL and points to writable storage for a pointer (caller contract).
+    unsafe { *out = p.as_ptr().cast() };
+    Ok(())
+}
+
+/// The stream behind a live, unfinalized handle, borrowed (not freed when it goes out of scope).
+///
+/// # Safety
+/// `ctx` is NULL or a handle from `xps_hash_new*`/`xps_hash_copy`, not yet freed, not used by
+/// another thread at the same time (the C ABI's contract).
+unsafe fn live(ctx: *const xps_hash_ctx) -> Result<std::mem::ManuallyDrop<hash::Hasher>, Error> {
+    let Some(p) = std::ptr::NonNull::new(ctx.cast_mut()) else {
+        return Err(e(Status::NullPointer, "hash handle is NULL"));
+    };
+    // SAFETY: a handle from `into_handle` (caller contract); `ManuallyDrop`: the handle stays.
+    let h = std::mem::ManuallyDrop::new(unsafe { hash::Hasher::from_handle(p.cast()) });
+    if h.is_finished() {
+        return Err(e(Status::InvalidState, "hash context already finalized"));
+    }
+    Ok(h)
 }
 
 /// Starts a streaming hash/XOF. On success `*out` receives a handle to free with `xps_hash_free`.
@@ -162,17 +184,13 @@ pub unsafe extern "C" fn xps_hash_new_blake3_derive_key(context: *const u8, cont
     })
 }
 
-fn live(ctx: &mut xps_hash_ctx) -> Result<&mut hash::Hasher, xpscrypto_core::Error> {
-    ctx.inner.as_mut().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))
-}
-
 /// Absorbs `in`. Fails with `XPS_E_INVALID_STATE` after a final call.
 #[no_mangle]
 pub unsafe extern "C" fn xps_hash_update(ctx: *mut xps_hash_ctx, in_: *const u8, in_len: usize) -> xps_status {
     guard(|| {
         // SAFETY: live handle and validated input per the caller's contract.
-        let (c, data) = unsafe { (handle_mut(ctx, "hash")?, input(in_, in_len, "in")?) };
-        live(c)?.update(data);
+        let (mut h, data) = unsafe { (live(ctx)?, input(in_, in_len, "in")?) };
+        h.update(data);
         Ok(())
     })
 }
@@ -184,9 +202,9 @@ pub unsafe extern "C" fn xps_hash_update(ctx: *mut xps_hash_ctx, in_: *const u8,
 pub unsafe extern "C" fn xps_hash_final(ctx: *mut xps_hash_ctx, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
     guard(|| {
         // SAFETY: live handle per the caller's contract.
-        let c = unsafe { handle_mut(ctx, "hash")? };
+        let mut h = unsafe { live(ctx)? };
         need_len_ptr(out_len)?;
-        let alg = live(c)?.alg();
+        let alg = h.alg();
         // (`fixed_len`, not `digest_len`: the stream passed the policy when it started, and the
         // Rust API's `finalize_into` does not check it again either.)
         if let Some(n) = hash::fixed_len(alg) {
@@ -197,8 +215,8 @@ pub unsafe extern "C" fn xps_hash_final(ctx: *mut xps_hash_ctx, out: *mut u8, ou
         }
         // SAFETY: validated output.
         let o = unsafe { output(out, out_cap, "out")? };
-        let h = c.inner.take().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))?;
-        let n = h.finalize_into(o)?;
+        // SAFETY: the handle is only checked (`live`) and freed after this.
+        let n = unsafe { h.finalize_handle(o, false)? };
         set_len(out_len, n);
         Ok(())
     })
@@ -209,13 +227,10 @@ pub unsafe extern "C" fn xps_hash_final(ctx: *mut xps_hash_ctx, out: *mut u8, ou
 pub unsafe extern "C" fn xps_hash_final_xof(ctx: *mut xps_hash_ctx, out: *mut u8, out_len: usize) -> xps_status {
     guard(|| {
         // SAFETY: live handle and validated output per the caller's contract.
-        let (c, o) = unsafe { (handle_mut(ctx, "hash")?, output(out, out_len, "out")?) };
-        let alg = live(c)?.alg();
-        if !matches!(alg, xpscrypto_core::Alg::Shake128 | xpscrypto_core::Alg::Shake256 | xpscrypto_core::Alg::Blake3) {
-            return Err(e(Status::WrongAlgorithmFamily, format!("{} is not an XOF", alg.name())));
-        }
-        let h = c.inner.take().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))?;
-        h.finalize_xof(o)
+        let (mut h, o) = unsafe { (live(ctx)?, output(out, out_len, "out")?) };
+        // (Not an XOF: `WrongAlgorithmFamily`, the stream stays usable.) SAFETY: the handle is
+        // only checked (`live`) and freed after this.
+        unsafe { h.finalize_handle(o, true) }.map(drop)
     })
 }
 
@@ -224,9 +239,8 @@ pub unsafe extern "C" fn xps_hash_final_xof(ctx: *mut xps_hash_ctx, out: *mut u8
 pub unsafe extern "C" fn xps_hash_copy(ctx: *const xps_hash_ctx, out: *mut *mut xps_hash_ctx) -> xps_status {
     guard(|| {
         // SAFETY: live handle per the caller's contract.
-        let c = unsafe { handle(ctx, "hash")? };
-        let h = c.inner.as_ref().ok_or_else(|| e(Status::InvalidState, "hash context already finalized"))?.clone();
-        put_handle(out, xps_hash_ctx { inner: Some(h) })
+        let h = unsafe { live(ctx)? };
+        new_ctx(out, Ok(hash::Hasher::clone(&h)))
     })
 }
 
@@ -234,9 +248,10 @@ pub unsafe extern "C" fn xps_hash_copy(ctx: *const xps_hash_ctx, out: *mut *mut 
 #[no_mangle]
 pub unsafe extern "C" fn xps_hash_free(ctx: *mut xps_hash_ctx) {
     guard_value((), || {
-        if !ctx.is_null() {
-            // SAFETY: a handle from `xps_hash_new*`/`xps_hash_copy`, freed once (caller contract).
-            drop(unsafe { Box::from_raw(ctx) });
+        if let Some(p) = std::ptr::NonNull::new(ctx) {
+            // SAFETY: a handle from `xps_hash_new*`/`xps_hash_copy` (`into_handle`), freed once
+            // (caller contract).
+            drop(unsafe { hash::Hasher::from_handle(p.cast()) });
         }
     })
 }
