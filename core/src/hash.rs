@@ -152,8 +152,9 @@ impl Hasher {
         Hasher { base }
     }
 
-    /// An allocation for a stream with a `size`-byte state, uninitialized (from the thread's spare
-    /// blob when it is over glibc's small-chunk cache; see [`SPARE_OVER`]).
+    /// An allocation for a stream with a `size`-byte state: uninitialized, or, over
+    /// [`SPARE_OVER`] (glibc's small-chunk cache), all zero: the thread's wiped spare blob or a
+    /// zeroed new one.
     fn alloc(size: usize) -> std::ptr::NonNull<u8> {
         assert!(size > 0 && size <= crate::dispatch::HASH_STATE_BYTES, "kernel state_size out of range");
         let mut base = None;
@@ -178,12 +179,12 @@ impl Hasher {
     }
 
     fn head(&self) -> &Head {
-        // SAFETY: written in `alloc`, owned by `self`.
+        // SAFETY: written in `with_head`, owned by `self`.
         unsafe { self.base.as_ref() }
     }
 
     fn head_mut(&mut self) -> &mut Head {
-        // SAFETY: written in `alloc`, owned by `self`, borrowed mutably through `&mut self`.
+        // SAFETY: written in `with_head`, owned by `self`, borrowed mutably through `&mut self`.
         unsafe { self.base.as_mut() }
     }
 
@@ -294,7 +295,8 @@ impl Hasher {
     /// the handle). Wrap it in `ManuallyDrop` to use a handle without freeing it.
     ///
     /// # Safety
-    /// `p` came from `into_handle`, and no other `Hasher` owns it.
+    /// `p` came from `into_handle` and is not freed; no other `Hasher` for it is dropped, or
+    /// used mutably, while this one is in use.
     #[doc(hidden)]
     pub unsafe fn from_handle(p: std::ptr::NonNull<std::ffi::c_void>) -> Self {
         Hasher { base: p.cast() }
@@ -309,7 +311,9 @@ impl Hasher {
 
     /// [`Hasher::finalize_into`] (`xof`: [`Hasher::finalize_xof`]) for a C handle: the
     /// allocation stays (the handle is freed separately) and the state is wiped. On an error
-    /// nothing is written and the stream stays usable (the C ABI's contract).
+    /// nothing is written and the stream stays usable (the C ABI's contract); unlike the
+    /// consuming finalizers, such an error is not counted as a failed call in the metrics (the
+    /// C ABI's checks come first, as they did when it called those finalizers).
     ///
     /// # Safety
     /// After it succeeds, the stream may only be asked [`Hasher::is_finished`] and dropped: its
@@ -677,7 +681,6 @@ mod tests {
         std::thread::spawn(check).join().unwrap();
     }
 
-    /// The state bytes of this thread's parked spare blob, if it has one.
     /// The C ABI's handle life: errors before the end leave the stream usable and unwritten;
     /// the end writes the digest (XOF: any length), wipes the state and keeps the allocation
     /// until the handle is freed.
@@ -685,21 +688,25 @@ mod tests {
     fn handles_finalize_in_place() {
         use sha2::Digest;
         use std::mem::ManuallyDrop;
-        for (alg, xof) in [(Alg::Sha256, false), (Alg::Blake3, true), (Alg::Blake3, false)] {
-            let mut h = Hasher::new(alg).unwrap();
+        let b3 = crate::kernels::blake3::CANDIDATES.iter().filter(|k| crate::cpu::satisfies(crate::cpu::features(), k.desc.requires));
+        let cases = b3.flat_map(|k| [(Alg::Blake3, *k, true), (Alg::Blake3, *k, false)]).chain([(Alg::Sha256, kernel_for(Alg::Sha256).unwrap(), false)]);
+        for (alg, k, xof) in cases {
+            let mut h = Hasher::start(alg, k, &[], HASH_MODE_PLAIN, fixed_len(alg)).unwrap();
             h.update(b"abc");
             let p = h.into_handle();
             // SAFETY: `p` came from `into_handle`; this is its only owner (freed below).
             let mut h = ManuallyDrop::new(unsafe { Hasher::from_handle(p) });
             let mut out = [0xeeu8; 100];
-            // SAFETY (all `finalize_handle` calls): after success only `is_finished` and drop.
+            // SAFETY: after a success, only `is_finished`, the state's bytes and the drop.
             let e = unsafe { h.finalize_handle(&mut out[..31], false) }.unwrap_err();
             assert_eq!(e.status, Status::BufferTooSmall);
             if alg == Alg::Sha256 {
+                // SAFETY: as above.
                 let e = unsafe { h.finalize_handle(&mut out, true) }.unwrap_err();
                 assert_eq!(e.status, Status::WrongAlgorithmFamily);
             }
-            assert!(!h.is_finished() && out.iter().all(|&b| b == 0xee), "{alg:?}: an error wrote or ended the stream");
+            assert!(!h.is_finished() && out.iter().all(|&b| b == 0xee), "{}: an error wrote or ended the stream", k.desc.name());
+            // SAFETY: as above.
             let n = unsafe { h.finalize_handle(&mut out[..40], xof) }.unwrap();
             let want = match alg {
                 Alg::Sha256 => sha2::Sha256::digest(b"abc").to_vec(),
@@ -709,17 +716,18 @@ mod tests {
                     v
                 }
             };
-            assert_eq!((n, &out[..n]), (if xof { 40 } else { 32 }, &want[..]), "{alg:?} xof {xof}");
+            assert_eq!((n, &out[..n]), (if xof { 40 } else { 32 }, &want[..]), "{} xof {xof}", k.desc.name());
             assert!(out[n..].iter().all(|&b| b == 0xee));
             assert!(h.is_finished());
-            let k = h.head().kernel;
-            // SAFETY: the state's `state_size` bytes are inside the live allocation.
-            let st = unsafe { std::slice::from_raw_parts(h.state().cast::<u8>(), crate::kernels::blake3::state_in_use(&k, h.state())) };
-            assert!(st.iter().all(|&b| b == 0), "{alg:?}: state not wiped at the end");
+            // (All `state_size` bytes: blobs over `SPARE_OVER` start zeroed, smaller ones are
+            // wiped whole.) SAFETY: the state's `state_size` bytes are inside the allocation.
+            let st = unsafe { std::slice::from_raw_parts(h.state().cast::<u8>(), k.state_size) };
+            assert!(st.iter().all(|&b| b == 0), "{} xof {xof}: state not wiped at the end", k.desc.name());
             drop(ManuallyDrop::into_inner(h));
         }
     }
 
+    /// The state bytes of this thread's parked spare blob, if it has one.
     fn spare_state() -> Option<Vec<u8>> {
         SPARE.with(|s| {
             let (base, size) = s.0.get()?;
@@ -741,8 +749,16 @@ mod tests {
         // longer wipe before `Drop` does), for long streams and for short ones, plain and keyed
         // (whose wipe covers only what the AVX-512 kernel's short stream wrote).
         type End = (&'static str, fn(Hasher));
-        let ends: [End; 5] = [
+        let ends: [End; 6] = [
             ("finalize", |h| drop(h.finalize())),
+            // The C ABI's: finished in place (wiped there), then freed without a second wipe.
+            ("handle", |h| {
+                // SAFETY: the handle's only owner is taken back at once; after `finalize_handle`
+                // only the drop.
+                let mut h = unsafe { Hasher::from_handle(h.into_handle()) };
+                // SAFETY: only the drop follows.
+                assert_eq!(unsafe { h.finalize_handle(&mut [0u8; 32], false) }.unwrap(), 32);
+            }),
             ("finalize_into", |h| assert_eq!(h.finalize_into(&mut [0u8; 32]).unwrap(), 32)),
             ("finalize_into, too small", |h| drop(h.finalize_into(&mut [0u8; 8]).unwrap_err())),
             ("finalize_xof", |h| h.finalize_xof(&mut [0u8; 100]).unwrap()),
@@ -753,7 +769,7 @@ mod tests {
             // a new blob allocated for the other.
             for k in &usable {
                 for (what, end) in ends {
-                    for (len, keyed) in [(3000, false), (100, false), (100, true), (3000, true)] {
+                    for (len, keyed) in [(3000, false), (100, false), (0, false), (256, false), (257, false), (100, true), (256, true), (3000, true)] {
                         let mut h = match keyed {
                             true => Hasher::start(Alg::Blake3, *k, &key, crate::dispatch::HASH_MODE_KEYED, Some(32)).unwrap(),
                             false => Hasher::start(Alg::Blake3, *k, &[], HASH_MODE_PLAIN, Some(32)).unwrap(),

@@ -138,17 +138,22 @@ fn new_ctx(out: *mut *mut xps_hash_ctx, h: xpscrypto_core::Result<hash::Hasher>)
     Ok(())
 }
 
-/// The stream behind a live, unfinalized handle, borrowed (not freed when it goes out of scope).
+/// The stream behind a handle, borrowed (not freed when it goes out of scope); [`live`] checks
+/// that it was not finalized. (Two steps: the exports check the handle, then their other
+/// arguments, then the stream's state, as they did when a handle boxed an `Option<Hasher>`.)
 ///
 /// # Safety
 /// `ctx` is NULL or a handle from `xps_hash_new*`/`xps_hash_copy`, not yet freed, not used by
 /// another thread at the same time (the C ABI's contract).
-unsafe fn live(ctx: *const xps_hash_ctx) -> Result<std::mem::ManuallyDrop<hash::Hasher>, Error> {
+unsafe fn stream(ctx: *const xps_hash_ctx) -> Result<std::mem::ManuallyDrop<hash::Hasher>, Error> {
     let Some(p) = std::ptr::NonNull::new(ctx.cast_mut()) else {
         return Err(e(Status::NullPointer, "hash handle is NULL"));
     };
     // SAFETY: a handle from `into_handle` (caller contract); `ManuallyDrop`: the handle stays.
-    let h = std::mem::ManuallyDrop::new(unsafe { hash::Hasher::from_handle(p.cast()) });
+    Ok(std::mem::ManuallyDrop::new(unsafe { hash::Hasher::from_handle(p.cast()) }))
+}
+
+fn live(h: &mut hash::Hasher) -> Result<&mut hash::Hasher, Error> {
     if h.is_finished() {
         return Err(e(Status::InvalidState, "hash context already finalized"));
     }
@@ -189,8 +194,8 @@ pub unsafe extern "C" fn xps_hash_new_blake3_derive_key(context: *const u8, cont
 pub unsafe extern "C" fn xps_hash_update(ctx: *mut xps_hash_ctx, in_: *const u8, in_len: usize) -> xps_status {
     guard(|| {
         // SAFETY: live handle and validated input per the caller's contract.
-        let (mut h, data) = unsafe { (live(ctx)?, input(in_, in_len, "in")?) };
-        h.update(data);
+        let (mut h, data) = unsafe { (stream(ctx)?, input(in_, in_len, "in")?) };
+        live(&mut h)?.update(data);
         Ok(())
     })
 }
@@ -202,8 +207,9 @@ pub unsafe extern "C" fn xps_hash_update(ctx: *mut xps_hash_ctx, in_: *const u8,
 pub unsafe extern "C" fn xps_hash_final(ctx: *mut xps_hash_ctx, out: *mut u8, out_cap: usize, out_len: *mut usize) -> xps_status {
     guard(|| {
         // SAFETY: live handle per the caller's contract.
-        let mut h = unsafe { live(ctx)? };
+        let mut h = unsafe { stream(ctx)? };
         need_len_ptr(out_len)?;
+        let h = live(&mut h)?;
         let alg = h.alg();
         // (`fixed_len`, not `digest_len`: the stream passed the policy when it started, and the
         // Rust API's `finalize_into` does not check it again either.)
@@ -227,7 +233,8 @@ pub unsafe extern "C" fn xps_hash_final(ctx: *mut xps_hash_ctx, out: *mut u8, ou
 pub unsafe extern "C" fn xps_hash_final_xof(ctx: *mut xps_hash_ctx, out: *mut u8, out_len: usize) -> xps_status {
     guard(|| {
         // SAFETY: live handle and validated output per the caller's contract.
-        let (mut h, o) = unsafe { (live(ctx)?, output(out, out_len, "out")?) };
+        let (mut h, o) = unsafe { (stream(ctx)?, output(out, out_len, "out")?) };
+        let h = live(&mut h)?;
         // (Not an XOF: `WrongAlgorithmFamily`, the stream stays usable.) SAFETY: the handle is
         // only checked (`live`) and freed after this.
         unsafe { h.finalize_handle(o, true) }.map(drop)
@@ -239,8 +246,12 @@ pub unsafe extern "C" fn xps_hash_final_xof(ctx: *mut xps_hash_ctx, out: *mut u8
 pub unsafe extern "C" fn xps_hash_copy(ctx: *const xps_hash_ctx, out: *mut *mut xps_hash_ctx) -> xps_status {
     guard(|| {
         // SAFETY: live handle per the caller's contract.
-        let h = unsafe { live(ctx)? };
-        new_ctx(out, Ok(hash::Hasher::clone(&h)))
+        let mut h = unsafe { stream(ctx)? };
+        let h = live(&mut h)?;
+        if out.is_null() {
+            return Err(e(Status::NullPointer, "handle output pointer is NULL"));
+        }
+        new_ctx(out, Ok(h.clone()))
     })
 }
 

@@ -79,14 +79,16 @@ impl Stream {
         let mut kept = [0u8; BUF];
         let n = self.len;
         kept[..n].copy_from_slice(self.absorbed());
-        let h = if self.keyed {
-            // SAFETY: keyed streams wrote `cv0` at `init`.
-            blake3::Hasher::new_keyed(unsafe { self.cv0.assume_init_ref() })
-        } else {
-            blake3::Hasher::new()
-        };
         self.spilled = true;
-        let full = self.full.write(h);
+        // One write per arm, so that the constructor can build its state in place: a keyed
+        // state built first in a temporary left the key words on the stack, unwiped.
+        let full = if self.keyed {
+            // SAFETY: keyed streams wrote `cv0` at `init`.
+            let key = unsafe { self.cv0.assume_init_ref() };
+            self.full.write(blake3::Hasher::new_keyed(key))
+        } else {
+            self.full.write(blake3::Hasher::new())
+        };
         full.update(&kept[..n]);
         crate::secure::ct::secure_zero(&mut kept);
         full
@@ -142,7 +144,8 @@ pub(super) unsafe extern "C" fn finalize(st: *mut HashState, out: *mut u8, out_l
         s.full()
     } else if let Ok(o) = <&mut [u8; 32]>::try_from(&mut *out) {
         // SAFETY: this kernel's `requires` (checked before it can be selected) has the short
-        // path's features; `len <= BUF <= x86_short::MAX_LEN`.
+        // path's features; `len <= BUF <= x86_short::MAX_LEN`; keyed streams wrote `cv0` at
+        // `init`.
         unsafe {
             if s.keyed {
                 x86_short::keyed_hash(s.cv0.assume_init_ref(), s.absorbed(), o)
@@ -182,6 +185,14 @@ mod tests {
         out
     }
 
+    /// A stream wrote nothing past what [`in_use`] reports (the wipe covers only that much):
+    /// the blob's fill byte is still there.
+    fn untouched_past_in_use(st: &HashState) {
+        // SAFETY: `st` holds a `Stream` set up by `init`.
+        let n = unsafe { in_use(st) };
+        assert!(st.0[n..size_of::<Stream>()].iter().all(|&b| b == 0xa5), "a stream wrote past in_use ({n})");
+    }
+
     /// Every length across the short/crate boundary and past a chunk, fed in pieces that split
     /// at the buffer's edge and around it, in each mode, at 32 bytes and other output lengths;
     /// a bytewise copy of the state made mid-way (as `Hasher::clone` makes) finishes alike; a
@@ -210,11 +221,14 @@ mod tests {
                         // features were detected above.
                         unsafe {
                             init(&mut *a, k.as_ptr(), k.len(), mode);
+                            untouched_past_in_use(&a);
                             update(&mut *a, d.as_ptr(), cut);
+                            untouched_past_in_use(&a);
                             std::ptr::copy_nonoverlapping(a.0.as_ptr(), b.0.as_mut_ptr(), size_of::<Stream>());
                             for s in [&mut a, &mut b] {
                                 update(&mut **s, d.as_ptr().add(cut), len - cut);
                             }
+                            untouched_past_in_use(&a);
                             let want = reference(mode, k, d, out_len);
                             for (s, what) in [(&mut a, "stream"), (&mut b, "copy")] {
                                 let mut out = vec![0; out_len];
