@@ -230,16 +230,25 @@ impl Hasher {
     /// Fixed-length digest into `out` (needs `out.len() >= digest_len`); XOFs fill all of `out`.
     /// Returns the number of bytes written.
     pub fn finalize_into(mut self, out: &mut [u8]) -> Result<usize> {
-        let n = match self.head().out_len {
-            Some(d) => d,
-            None => out.len(),
-        };
-        if out.len() < n {
-            self.count(true);
-            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg().name(), out.len())));
-        }
+        let n = self.output_len(out.len(), false).inspect_err(|_| self.count(true))?;
         self.finish_scratch(&mut out[..n]); // (wiped on drop, once)
         self.count(false);
+        Ok(n)
+    }
+
+    /// How many bytes a finalizer writes into a `cap`-byte output: the digest length, or `cap`
+    /// for XOFs and for `xof` (which refuses a fixed-output hash).
+    fn output_len(&self, cap: usize, xof: bool) -> Result<usize> {
+        let n = match (xof, self.head().out_len) {
+            (true, _) if !is_xof(self.alg()) => {
+                return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg().name())));
+            }
+            (false, Some(d)) => d,
+            _ => cap,
+        };
+        if cap < n {
+            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {cap}", self.alg().name())));
+        }
         Ok(n)
     }
 
@@ -254,10 +263,7 @@ impl Hasher {
 
     /// XOF output of any length (shake128, shake256, and BLAKE3 in every mode).
     pub fn finalize_xof(mut self, out: &mut [u8]) -> Result<()> {
-        if !is_xof(self.alg()) {
-            self.count(true);
-            return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg().name())));
-        }
+        self.output_len(out.len(), true).inspect_err(|_| self.count(true))?;
         self.finish_scratch(out); // (wiped on drop, once)
         self.count(false);
         Ok(())
@@ -325,16 +331,7 @@ impl Hasher {
     #[doc(hidden)]
     pub unsafe fn finalize_handle(&mut self, out: &mut [u8], xof: bool) -> Result<usize> {
         assert!(!self.is_finished(), "finalize_handle on a finished stream");
-        let n = match (xof, self.head().out_len) {
-            (true, _) if !is_xof(self.alg()) => {
-                return Err(err(Status::WrongAlgorithmFamily, format!("{} is not an XOF", self.alg().name())));
-            }
-            (false, Some(d)) => d,
-            _ => out.len(),
-        };
-        if out.len() < n {
-            return Err(err(Status::BufferTooSmall, format!("{} digest needs {n} bytes, buffer has {}", self.alg().name(), out.len())));
-        }
+        let n = self.output_len(out.len(), xof)?;
         self.finish_scratch(&mut out[..n]);
         self.count(false);
         self.wipe();
