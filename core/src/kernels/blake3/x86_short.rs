@@ -128,12 +128,21 @@ unsafe fn hash_from(cv0: *const u8, mode: u32, data: &[u8], out: &mut [u8; 32]) 
     for i in 0..blocks {
         let n = (data.len() - 64 * i).min(64);
         // The block's `n` bytes (n = 0 only for the empty input: a zero block).
-        let mask = if n == 64 { u64::MAX } else { (1u64 << n) - 1 };
         let p = data.as_ptr().wrapping_add(64 * i);
-        // SAFETY: bytes 64i..64i + n of `data` are readable and a masked load touches no byte
-        // outside its mask (the second half's mask is 0 when n <= 32; its address is formed
-        // with `wrapping_add`, so it may lie past the slice without being dereferenced).
-        let m = unsafe { [_mm256_maskz_loadu_epi8(mask as u32, p.cast()), _mm256_maskz_loadu_epi8((mask >> 32) as u32, p.wrapping_add(32).cast())] };
+        // A whole block with plain loads: a masked load is not served from the store buffer, so
+        // one that reads bytes just written (a short stream's buffer, filled by `update` right
+        // before) waits for those stores to reach the cache (~7% of a 64-byte stream through C).
+        let m = if n == 64 {
+            // SAFETY: bytes 64i..64i + 64 of `data` are readable; two unaligned 32-byte loads.
+            unsafe { [_mm256_loadu_si256(p.cast()), _mm256_loadu_si256(p.add(32).cast())] }
+        } else {
+            let mask = (1u64 << n) - 1;
+            // SAFETY: bytes 64i..64i + n of `data` are readable and a masked load touches no
+            // byte outside its mask (the second half's mask is 0 when n <= 32; its address is
+            // formed with `wrapping_add`, so it may lie past the slice without being
+            // dereferenced).
+            unsafe { [_mm256_maskz_loadu_epi8(mask as u32, p.cast()), _mm256_maskz_loadu_epi8((mask >> 32) as u32, p.wrapping_add(32).cast())] }
+        };
         let mut flags = mode | if i == 0 { CHUNK_START } else { 0 };
         if i == blocks - 1 {
             flags |= CHUNK_END | ROOT;
