@@ -17,6 +17,7 @@ impl Md for Portable {
     const BLOCK: usize = 64;
     const IV: [u32; 8] = portable::H0;
     const OUT: usize = 32;
+    type Buf = [u8; 128];
     fn compress(state: &mut [u32; 8], blocks: &[u8]) {
         portable::compress(state, blocks)
     }
@@ -28,6 +29,7 @@ impl Md for ShaNi {
     const BLOCK: usize = 64;
     const IV: [u32; 8] = portable::H0;
     const OUT: usize = 32;
+    type Buf = [u8; 128];
     fn compress(state: &mut [u32; 8], blocks: &[u8]) {
         let (chunks, rest) = blocks.as_chunks::<64>();
         debug_assert!(rest.is_empty());

@@ -52,6 +52,7 @@ mod avx2 {
         const BLOCK: usize = 128;
         const IV: [u64; 8] = if OUT == 48 { H384 } else { H512 };
         const OUT: usize = OUT;
+        type Buf = [u8; 256];
         fn compress(h: &mut [u64; 8], blocks: &[u8]) {
             // SAFETY: these kernels require AVX2 and BMI2 (`REQUIRES`), checked before one can
             // be selected or called.
