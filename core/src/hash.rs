@@ -167,8 +167,9 @@ impl Hasher {
         }
         base.unwrap_or_else(|| {
             let layout = blob_layout(size);
-            // Large blobs start zeroed (they are re-used, and their wipe may cover only what a
-            // kernel wrote, `wipe_state`): a parked spare is all zeros.
+            // Large blobs start zeroed: their wipe may cover only what the kernel wrote
+            // (`wipe_state`), so a parked spare is all zeros only if the rest was zero already.
+            // (Small states are wiped whole.)
             // SAFETY: a layout of non-zero size.
             let p = unsafe { if size > SPARE_OVER { std::alloc::alloc_zeroed(layout) } else { std::alloc::alloc(layout) } };
             std::ptr::NonNull::new(p).unwrap_or_else(|| std::alloc::handle_alloc_error(layout))
@@ -401,6 +402,12 @@ const SLACK: usize = 48;
 /// 1032 bytes), such as BLAKE3's ~1.9 KiB: allocating and freeing one took ~20 ns of a 64-byte
 /// BLAKE3 stream. Their blobs start zeroed (their wipe may cover only what a kernel wrote).
 const SPARE_OVER: usize = 1032 - SLACK - HEAD;
+
+// The kernel whose wipe covers only what it wrote (`blake3::state_in_use`) gets blobs that start
+// zeroed, so its parked blobs are all zero; a small state with a partial wipe would park the
+// bytes it never wrote as `malloc` left them.
+#[cfg(target_arch = "x86_64")]
+const _: () = assert!(crate::kernels::blake3::PARTIAL_WIPE_STATE > SPARE_OVER);
 
 /// Each thread keeps one wiped blob of each size class (up to [`SPARE_OVER`], over it) for its
 /// next stream. Even from glibc's cache, `malloc` and `free` took ~3 ns of a 64-byte SHA-256
@@ -753,7 +760,7 @@ mod tests {
 
     /// Small states (SHA-2, SHA-3, BLAKE2) are parked too, in their own slot: every way a
     /// stream ends leaves it all zero, and streams of algorithms with other state sizes, taking
-    /// turns, each start in a fresh or reused blob and hash right.
+    /// turns, hash right, each in its size's parked blob (the stream) or a new one (its clone).
     #[test]
     fn small_spares_are_wiped_and_reused() {
         use sha2::Digest;
@@ -769,19 +776,24 @@ mod tests {
             for (alg, reference) in algs {
                 assert!(kernel_for(alg).unwrap().state_size <= SPARE_OVER, "{}: a small state", alg.name());
                 for len in [0usize, 1, 63, 64, 65, 128, 300] {
+                    let want = reference(&data[..len]);
                     let mut h = Hasher::new(alg).unwrap();
                     h.update(&data[..len]);
                     let c = h.clone();
                     match round {
-                        0 => drop(h.finalize()),
-                        // SAFETY: the handle's only owner is taken back at once; after
-                        // `finalize_handle` only the drop.
-                        1 => drop(unsafe { Hasher::from_handle(h.into_handle()).finalize_handle(&mut [0u8; 64], false) }.unwrap()),
+                        0 => assert_eq!(h.finalize(), want, "{} len {len}", alg.name()),
+                        1 => {
+                            let mut out = [0u8; 64];
+                            // SAFETY: the handle's only owner is taken back at once; after
+                            // `finalize_handle` only the drop.
+                            let n = unsafe { Hasher::from_handle(h.into_handle()).finalize_handle(&mut out, false) }.unwrap();
+                            assert_eq!(out[..n], want[..], "{} len {len}: handle", alg.name());
+                        }
                         _ => drop(h),
                     }
                     let spare = spare_in(0).expect("a small blob is parked");
                     assert!(spare.iter().all(|&b| b == 0), "{} round {round} len {len}: parked blob not wiped", alg.name());
-                    assert_eq!(c.finalize(), reference(&data[..len]), "{} len {len}: clone", alg.name());
+                    assert_eq!(c.finalize(), want, "{} len {len}: clone", alg.name());
                 }
             }
         }

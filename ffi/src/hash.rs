@@ -285,8 +285,9 @@ mod tests {
         }
     }
 
-    /// The fast path's XOFs fill all of `out_cap` (with `*out_len` = `out_cap`), as `xps_xof`
-    /// does, at lengths around the SHAKE rates; an empty output writes nothing.
+    /// SHAKE through `xps_hash` fills all of `out_cap` (with `*out_len` = `out_cap`), as
+    /// `xps_xof` does, at lengths around the SHAKE rates; an empty output writes nothing. (An
+    /// equivalence test: the checked path, which the XOFs took before, passes it too.)
     #[test]
     fn xofs_fill_out_cap() {
         let msg: Vec<u8> = (0..64u8).collect();

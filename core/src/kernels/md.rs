@@ -149,11 +149,12 @@ unsafe fn emit<M: Md>(h: &[M::Word; 8], out: *mut u8, out_len: usize) {
 unsafe extern "C" fn init<M: Md>(st: *mut HashState, _k: *const u8, _kl: usize, _m: u32) {
     let s = st.cast::<State<M::Word, M::Buf>>();
     // SAFETY: `st` is valid for a `State` (`fits::<State>()` checked size and alignment). Field
-    // by field, in place: a `State` value built first was a 300-byte copy per stream.
+    // by field, in place (a `State` value built first was copied, 300 bytes per stream when the
+    // buffer was zeroed here), and the buffer not at all.
     // The counters as two 8-byte stores (volatile, so that they are never merged into a wider
-    // store): `update` reads them back at once, and a load from inside the 64-byte stores of a
-    // `memset` that once zeroed the buffer with them waited for those to retire (~9 ns of a
-    // 64-byte SHA-256 stream).
+    // store): `update` reads them back at once. (When `init` still zeroed the buffer, LLVM
+    // merged them into that `memset`, and `update`'s loads from inside its 64-byte stores
+    // waited for them to retire: ~9 ns of a 64-byte SHA-256 stream.)
     unsafe {
         std::ptr::addr_of_mut!((*s).h).write(M::IV);
         std::ptr::addr_of_mut!((*s).buf_len).write_volatile(0);

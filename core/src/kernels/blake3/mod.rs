@@ -29,6 +29,11 @@ pub(crate) unsafe fn state_in_use(kernel: &HashKernel, st: *const HashState) -> 
     kernel.state_size
 }
 
+/// The state size of the one kernel whose wipe covers less than its whole state: the bytes it
+/// never wrote stay as the blob had them (`hash` asserts this is a blob that starts zeroed).
+#[cfg(target_arch = "x86_64")]
+pub(crate) const PARTIAL_WIPE_STATE: usize = fits::<x86_stream::Stream>();
+
 use crate::dispatch::abi::{slice, slice_mut, HashKernel, HashState, KernelDesc, HASH_MODE_DERIVE_KEY, HASH_MODE_KEYED};
 use crate::kernels::state::fits;
 
