@@ -46,7 +46,8 @@ impl HmacSha256 {
     /// absorb the concatenation of `parts`, pad, and write the 32-byte digest.
     fn digest_with(compress: HashCompressFn, mut cv: [u32; 8], prefix: u64, parts: &[&[u8]], out: &mut [u8; 32]) {
         let mut buf = Wiped::<128>::new();
-        let mut n = 0usize;
+        // `buf` starts zeroed; `dirty` bounds the bytes of it ever written (see the padding).
+        let (mut n, mut dirty) = (0usize, 0usize);
         let mut total = prefix;
         for (i, p) in parts.iter().enumerate() {
             let mut p = *p;
@@ -55,6 +56,7 @@ impl HmacSha256 {
                 let take = (64 - n).min(p.len());
                 buf[n..n + take].copy_from_slice(&p[..take]);
                 n += take;
+                dirty = dirty.max(n);
                 p = &p[take..];
                 if n < 64 {
                     continue;
@@ -76,10 +78,16 @@ impl HmacSha256 {
             let rest = &p[full * 64..];
             buf[..rest.len()].copy_from_slice(rest);
             n = rest.len();
+            dirty = dirty.max(n);
         }
         buf[n] = 0x80;
         let blocks = if n < 56 { 1 } else { 2 };
-        buf[n + 1..64 * blocks - 8].fill(0);
+        // The padding's zeros: past `dirty` they are there already. Only bytes a part wrote
+        // before its block was compressed can be left over (a fill of the whole padding, of
+        // variable length, was ~2 ns of every digest: 4 of a 64-byte HMAC).
+        if dirty > n + 1 {
+            buf[n + 1..dirty].fill(0);
+        }
         buf[64 * blocks - 8..64 * blocks].copy_from_slice(&(total * 8).to_be_bytes());
         // SAFETY: `blocks` (1 or 2) whole blocks in the 128-byte `buf`.
         unsafe { compress(cv.as_mut_ptr(), buf.as_ptr(), blocks) };
@@ -160,5 +168,41 @@ impl Drop for HmacSha256 {
     fn drop(&mut self) {
         secure_zero(words_as_bytes(&mut self.inner));
         secure_zero(words_as_bytes(&mut self.outer));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HmacSha256;
+    use hmac::{KeyInit, Mac};
+
+    /// The MAC of a message given in parts equals the `hmac` crate's, for splits that leave
+    /// message bytes in the buffer past the final tail (a part's bytes buffered, compressed as a
+    /// full block, then a shorter tail): the padding must zero them.
+    #[test]
+    fn parts_match_the_crate() {
+        let k = crate::hash::kernel_for(crate::Alg::Sha256).unwrap();
+        let key = [0x0bu8; 20];
+        let hm = HmacSha256::new(&k, &key).expect("built-in kernels have a compression entry");
+        let msg: Vec<u8> = (0..400u32).map(|i| (i * 7 + 3) as u8).collect();
+        let splits: [&[usize]; 8] = [&[], &[1], &[63], &[60, 10], &[50, 20, 1], &[10, 54, 1], &[100, 30, 2], &[1, 62, 64, 3]];
+        for len in [0usize, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 200, 400] {
+            let m = &msg[..len];
+            for cuts in splits {
+                let mut parts = Vec::new();
+                let mut rest = m;
+                for &c in cuts {
+                    let c = c.min(rest.len());
+                    parts.push(&rest[..c]);
+                    rest = &rest[c..];
+                }
+                parts.push(rest);
+                let mut got = [0u8; 32];
+                hm.mac(&parts, &mut got);
+                let mut want = <hmac::Hmac<sha2::Sha256>>::new_from_slice(&key).unwrap();
+                want.update(m);
+                assert_eq!(got[..], want.finalize().into_bytes()[..], "len {len} cuts {cuts:?}");
+            }
+        }
     }
 }

@@ -113,7 +113,8 @@ fn run(compress: HashCompressFn, cv: &mut [u64; 8], blocks: &[u8]) {
 /// absorbs the concatenation of `parts`, pads, and writes the first `out.len()` digest bytes.
 fn digest_with(compress: HashCompressFn, mut cv: [u64; 8], prefix: u64, parts: &[&[u8]], out: &mut [u8]) {
     let mut buf = Wiped::<{ 2 * BLOCK }>::new();
-    let mut n = 0usize;
+    // `buf` starts zeroed; `dirty` bounds the bytes of it ever written (see the padding).
+    let (mut n, mut dirty) = (0usize, 0usize);
     let mut total = u128::from(prefix);
     for (i, p) in parts.iter().enumerate() {
         let mut p = *p;
@@ -122,6 +123,7 @@ fn digest_with(compress: HashCompressFn, mut cv: [u64; 8], prefix: u64, parts: &
             let take = (BLOCK - n).min(p.len());
             buf[n..n + take].copy_from_slice(&p[..take]);
             n += take;
+            dirty = dirty.max(n);
             p = &p[take..];
             if n < BLOCK {
                 continue;
@@ -141,10 +143,14 @@ fn digest_with(compress: HashCompressFn, mut cv: [u64; 8], prefix: u64, parts: &
         let rest = &p[full..];
         buf[..rest.len()].copy_from_slice(rest);
         n = rest.len();
+        dirty = dirty.max(n);
     }
     buf[n] = 0x80;
     let used = if n < BLOCK - 16 { BLOCK } else { 2 * BLOCK };
-    buf[n + 1..used - 16].fill(0);
+    // The padding's zeros: past `dirty` they are there already (as in `hmac_sha256`).
+    if dirty > n + 1 {
+        buf[n + 1..dirty].fill(0);
+    }
     buf[used - 16..used].copy_from_slice(&(total * 8).to_be_bytes());
     run(compress, &mut cv, &buf[..used]);
     for (o, w) in out.chunks_exact_mut(8).zip(cv) {
@@ -163,5 +169,50 @@ impl Drop for HmacSha512 {
     fn drop(&mut self) {
         secure_zero(words_as_bytes(&mut self.inner));
         secure_zero(words_as_bytes(&mut self.outer));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HmacSha512;
+    use crate::kernels::sha512::{H384, H512};
+    use hmac::{KeyInit, Mac};
+
+    /// As `hmac_sha256`'s test: messages in parts that leave buffered bytes past the final tail,
+    /// against the `hmac` crate, for HMAC-SHA512 and HMAC-SHA384.
+    #[test]
+    fn parts_match_the_crate() {
+        let key = [0x0bu8; 20];
+        let msg: Vec<u8> = (0..700u32).map(|i| (i * 7 + 3) as u8).collect();
+        let splits: [&[usize]; 7] = [&[], &[1], &[127], &[120, 10], &[100, 40, 1], &[20, 108, 1], &[200, 60, 2]];
+        for (alg, iv, len) in [(crate::Alg::Sha512, &H512, 64usize), (crate::Alg::Sha384, &H384, 48)] {
+            let k = crate::hash::kernel_for(alg).unwrap();
+            let hm = HmacSha512::new(&k, iv, len, &key).expect("built-in kernels have a compression entry");
+            for n in [0usize, 1, 111, 112, 127, 128, 129, 239, 240, 255, 256, 257, 400, 700] {
+                let m = &msg[..n];
+                for cuts in splits {
+                    let mut parts = Vec::new();
+                    let mut rest = m;
+                    for &c in cuts {
+                        let c = c.min(rest.len());
+                        parts.push(&rest[..c]);
+                        rest = &rest[c..];
+                    }
+                    parts.push(rest);
+                    let mut got = vec![0u8; len];
+                    hm.mac(&parts, &mut got);
+                    let want = if len == 64 {
+                        let mut h = <hmac::Hmac<sha2::Sha512>>::new_from_slice(&key).unwrap();
+                        h.update(m);
+                        h.finalize().into_bytes().to_vec()
+                    } else {
+                        let mut h = <hmac::Hmac<sha2::Sha384>>::new_from_slice(&key).unwrap();
+                        h.update(m);
+                        h.finalize().into_bytes().to_vec()
+                    };
+                    assert_eq!(got, want, "{alg:?} len {n} cuts {cuts:?}");
+                }
+            }
+        }
     }
 }
