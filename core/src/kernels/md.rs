@@ -4,7 +4,6 @@
 
 use crate::dispatch::abi::{slice, HashKernel, HashState, KernelDesc};
 use crate::kernels::state::fits;
-use crate::secure::ct::secure_zero;
 use std::mem::MaybeUninit;
 
 /// A hash of the SHA-2 family over one compression function.
@@ -113,17 +112,6 @@ fn pad_raw<M: Md>(blk: &mut MaybeUninit<M::Buf>, n: usize, total: u64) -> usize 
     used
 }
 
-/// [`pad_raw`] for a `blk` whose bytes after the message are already zero: writes only the 0x80 and
-/// the length field (no variable-length fill).
-fn pad_zeroed<M: Md>(blk: &mut [u8], n: usize, total: u64) -> usize {
-    let len_bytes = M::BLOCK / 8;
-    let used = if n < M::BLOCK - len_bytes { M::BLOCK } else { 2 * M::BLOCK };
-    blk[n] = 0x80;
-    let bits = u128::from(total) << 3;
-    blk[used - len_bytes..used].copy_from_slice(&bits.to_be_bytes()[16 - len_bytes..]);
-    used
-}
-
 /// Copies the first `min(out_len, OUT)` digest bytes of `h` to `out`.
 ///
 /// # Safety
@@ -205,8 +193,9 @@ unsafe extern "C" fn finalize<M: Md>(st: *mut HashState, out: *mut u8, out_len: 
     unsafe { emit::<M>(&s.h, out, out_len) }
 }
 
-/// Plain one-shot: whole blocks straight from the input, the padded tail in a local block pair;
-/// no streaming state. The tail's message bytes are wiped.
+/// Plain one-shot: whole blocks straight from the input, the padded tail in a local block pair
+/// (not zeroed first: [`pad_raw`] writes every byte it compresses, as for the stream); no
+/// streaming state. The tail's message bytes are wiped.
 unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, out_len: usize) {
     // SAFETY: `data` is valid for `len` bytes (caller contract).
     let data = unsafe { slice(data, len) };
@@ -216,14 +205,17 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
         M::compress(&mut h, &data[..full]);
     }
     let rest = &data[full..];
-    let mut tail = [0u8; 256];
-    tail[..rest.len()].copy_from_slice(rest);
-    let used = pad_zeroed::<M>(&mut tail, rest.len(), len as u64);
-    M::compress(&mut h, &tail[..used]);
+    let mut tail = MaybeUninit::<M::Buf>::uninit();
+    // SAFETY: `rest` is shorter than a block, and `Buf` is two blocks.
+    unsafe { std::ptr::copy_nonoverlapping(rest.as_ptr(), tail.as_mut_ptr().cast::<u8>(), rest.len()) };
+    let used = pad_raw::<M>(&mut tail, rest.len(), len as u64);
+    // SAFETY: bytes ..rest.len() were copied above, rest.len()..used written by `pad_raw`.
+    M::compress(&mut h, unsafe { filled(&tail, used) });
     // SAFETY: `out` is valid for `out_len` bytes (caller contract).
     unsafe { emit::<M>(&h, out, out_len) };
     // The whole (fixed-size) tail: a variable-length wipe is a `memset` call.
-    secure_zero(&mut tail);
+    // SAFETY: `tail` is our own `Buf`-sized local.
+    unsafe { crate::secure::ct::wipe_raw(tail.as_mut_ptr().cast::<u8>(), size_of::<M::Buf>()) };
     if M::OUT < 8 * M::Word::SIZE {
         // A truncated hash (SHA-384): the words past the digest are state, not output.
         // SAFETY: `h` is our own array of plain words.
@@ -300,6 +292,37 @@ mod tests {
                         }
                         assert_eq!(out, want, "{} len {len} parts {parts:?} fill {fill:#x}", k.desc.name());
                     }
+                }
+            }
+        }
+    }
+
+    /// Fills 8 KiB of the stack below the caller with `fill` (for the one-shot's tail, which is
+    /// not zeroed either).
+    #[inline(never)]
+    fn dirty_stack(fill: u8) {
+        let junk = [fill; 8192];
+        std::hint::black_box(&junk);
+    }
+
+    /// The one-shot's padded tail is a block pair on the stack, not zeroed first: after the stack
+    /// was filled with another byte it must still hash only the message, at every length to
+    /// three blocks.
+    #[test]
+    fn oneshots_on_a_dirty_stack_match_the_crate() {
+        let data: Vec<u8> = (0..400).map(|i| (i * 7 + 3) as u8).collect();
+        for (k, reference) in kernels() {
+            let f = k.oneshot.expect("md kernels have a one-shot entry");
+            let block = if reference(b"").len() > 32 { 128 } else { 64 };
+            for len in 0..=3 * block + 1 {
+                let d = &data[..len];
+                let want = reference(d);
+                for fill in [0xa5u8, 0xff] {
+                    let mut out = vec![0u8; want.len()];
+                    dirty_stack(fill);
+                    // SAFETY: valid slices.
+                    unsafe { f(d.as_ptr(), len, out.as_mut_ptr(), out.len()) };
+                    assert_eq!(out, want, "{} len {len} fill {fill:#x}", k.desc.name());
                 }
             }
         }
