@@ -4,7 +4,7 @@
 //! (`scripts/abi-cost.sh` runs every case at two iteration counts and prints the per-call
 //! difference, which cancels start-up, self-tests and set-up).
 //!
-//! `abi_cost --time [--rounds R] [--block-us U] [--size N] [--serial] [OP...]` times the implementations of each op
+//! `abi_cost --time [--rounds R] [--block-us U] [--size N] [OP...]` times the implementations of each op
 //! against each other in one process, built so that the noise of a shared VM cancels instead of
 //! deciding the result: blocks of about U µs of calls (default 100), R rounds (default 2000), the
 //! implementations of an op interleaved within every round in a rotating order, so that frequency
@@ -14,9 +14,6 @@
 //! and the median of the per-round ratios. `rust2` is the Rust API timed a second time: its ratio
 //! to `rust` is the resolution of the method on this machine. `crate` (the RustCrypto crate we
 //! wrap) is timed in the same rounds, for issue 2's "never slower than the crate" at 64 B.
-//! `--serial` puts an `lfence` after every call: each call's latency, with no overlap of one
-//! call's tail and the next call's start (an inlined Rust call overlaps more than an opaque C
-//! export does, so the default, throughput, view charges the C boundary for that too).
 //!
 //! A case is `<op>-<impl>`: op ∈ sha256 sha512 blake3 hmac-sha256 aes128-seal aes256-seal
 //! aes256-open chacha-seal xchacha-seal sha384 sha3-256 sha3-512 shake128 shake256 blake2b-512
@@ -233,24 +230,7 @@ type Case = Box<dyn FnMut(u64)>;
 
 fn case(f: impl FnMut() + 'static) -> Case {
     let mut f = f;
-    Box::new(move |n| if SERIAL.load(std::sync::atomic::Ordering::Relaxed) { run_serial(n, &mut f) } else { run(n, &mut f) })
-}
-
-/// `--serial`: [`run`] with an `lfence` after every call, so that no call starts before the one
-/// before it has finished: the latency of one call rather than the throughput of calls
-/// overlapped by the out-of-order core.
-static SERIAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-#[inline(never)]
-fn run_serial(n: u64, f: &mut impl FnMut()) {
-    for _ in 0..n {
-        f();
-        // SAFETY: `lfence` has no memory effects; SSE2 is baseline on x86-64.
-        #[cfg(target_arch = "x86_64")]
-        unsafe {
-            std::arch::x86_64::_mm_lfence()
-        };
-    }
+    Box::new(move |n| run(n, &mut f))
 }
 
 /// The exports for a C implementation name (`c` or `so`).
@@ -625,8 +605,7 @@ fn median(v: &mut [f64]) -> f64 {
 /// `--time`: the interleaved wall-clock comparison described at the top of the file.
 fn time(ops: &[&str], rounds: usize, block_us: f64) {
     let names = ["rust", "rust2", "c", "so", "crate"];
-    let serial = if SERIAL.load(std::sync::atomic::Ordering::Relaxed) { " Serial: an `lfence` after every call (latency, not throughput)." } else { "" };
-    println!("Wall clock per call at {} B: blocks of ~{block_us} µs, {rounds} rounds, implementations interleaved in rotating order.{serial}", size());
+    println!("Wall clock per call at {} B: blocks of ~{block_us} µs, {rounds} rounds, implementations interleaved in rotating order.", size());
     println!("min = fastest block, med = median block (ns per call); ratios are to `rust` (> 1 = slower): of the fastest blocks, and the median of the per-round ratios.");
     println!();
     println!("`crate` is the RustCrypto crate called directly; its column is rust against it (> 1 = the crate is faster).");
@@ -690,7 +669,6 @@ fn main() {
             match a.as_str() {
                 "--rounds" => rounds = it.next().and_then(|v| v.parse().ok()).filter(|&v| v > 0).expect("--rounds N (N > 0)"),
                 "--size" => SIZE.store(it.next().and_then(|v| v.parse().ok()).filter(|&v: &usize| (1..=2048).contains(&v)).expect("--size N (1..=2048)"), std::sync::atomic::Ordering::Relaxed),
-                "--serial" => SERIAL.store(true, std::sync::atomic::Ordering::Relaxed),
                 "--block-us" => block_us = it.next().and_then(|v| v.parse().ok()).filter(|&v: &f64| v > 0.0).expect("--block-us U (U > 0)"),
                 op if OPS.contains(&op) => ops.push(OPS[OPS.iter().position(|o| *o == op).unwrap()]),
                 other => {
@@ -706,7 +684,7 @@ fn main() {
         return;
     }
     let (Some(case_name), Some(n)) = (args.first(), args.get(1).and_then(|s| s.parse::<u64>().ok())) else {
-        eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list | abi_cost --time [--rounds R] [--block-us U] [--size N] [--serial] [OP...]");
+        eprintln!("usage: abi_cost CASE ITERATIONS | abi_cost --list | abi_cost --time [--rounds R] [--block-us U] [--size N] [OP...]");
         std::process::exit(2);
     };
     // The op is the case name up to its last '-' ("blake3-keyed-c" is blake3-keyed, not blake3).
