@@ -16,7 +16,8 @@ pub(crate) trait Md {
     const IV: [Self::Word; 8];
     /// Digest size in bytes (at most the whole chaining value).
     const OUT: usize;
-    /// The stream's buffer: `[u8; 2 * BLOCK]` (checked in [`kernel`]).
+    /// Two blocks, `[u8; 2 * BLOCK]` (checked in [`kernel`] and [`oneshot`]): the stream's
+    /// buffer, and the one-shot's padded tail.
     type Buf;
     /// Compresses `blocks` (a whole number of blocks) into `h`.
     fn compress(h: &mut [Self::Word; 8], blocks: &[u8]);
@@ -82,11 +83,12 @@ impl<W, B> State<W, B> {
     }
 }
 
-/// The first `n` bytes of a state's buffer (a free function: it borrows the buffer alone, beside
-/// the chaining value).
+/// The first `n` bytes of a two-block buffer: a stream's (a free function: it borrows the buffer
+/// alone, beside the chaining value) or the one-shot's tail.
 ///
 /// # Safety
-/// Those bytes were written (by [`State::put`] or [`pad_raw`]).
+/// Those bytes were written (by [`State::put`] or the one-shot's copy of the message tail, and
+/// [`pad_raw`]).
 unsafe fn filled<B>(buf: &MaybeUninit<B>, n: usize) -> &[u8] {
     assert!(n <= size_of::<B>(), "md buffer overrun");
     // SAFETY: in bounds; initialized (caller contract).
@@ -205,8 +207,9 @@ unsafe extern "C" fn oneshot<M: Md>(data: *const u8, len: usize, out: *mut u8, o
         M::compress(&mut h, &data[..full]);
     }
     let rest = &data[full..];
+    const { assert!(size_of::<M::Buf>() == 2 * M::BLOCK, "md: Buf must be two blocks") };
     let mut tail = MaybeUninit::<M::Buf>::uninit();
-    // SAFETY: `rest` is shorter than a block, and `Buf` is two blocks.
+    // SAFETY: `rest` is shorter than a block, and `Buf` is two blocks (asserted above).
     unsafe { std::ptr::copy_nonoverlapping(rest.as_ptr(), tail.as_mut_ptr().cast::<u8>(), rest.len()) };
     let used = pad_raw::<M>(&mut tail, rest.len(), len as u64);
     // SAFETY: bytes ..rest.len() were copied above, rest.len()..used written by `pad_raw`.
@@ -245,6 +248,9 @@ mod tests {
     type Reference = fn(&[u8]) -> Vec<u8>;
 
     /// Every usable `md` kernel (SHA-256's, and SHA-384/512's AVX2 ones), with its reference.
+    /// (SHA-256's SHA-NI kernel streams through `md` but has a one-shot of its own,
+    /// `x86_shani::oneshot`, tested here all the same; the portable kernel runs `md`'s one-shot
+    /// on every host.)
     fn kernels() -> Vec<(HashKernel, Reference)> {
         let sha256: Reference = |d| sha2::Sha256::digest(d).to_vec();
         let mut v: Vec<(HashKernel, Reference)> = crate::kernels::sha256::CANDIDATES.iter().map(|k| (*k, sha256)).collect();

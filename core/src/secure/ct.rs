@@ -24,13 +24,18 @@ pub fn secure_zero(buf: &mut [u8]) {
     std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
 }
 
-/// Wipes `len` bytes at `p` (see [`secure_zero`]).
+/// Wipes `len` bytes at `p` (see [`secure_zero`]). The bytes need not be initialized (an
+/// uninitialized buffer's unwritten part, a state's unused tail): no reference to them is formed
+/// until they are written.
 ///
 /// # Safety
 /// `p` must be valid for writes of `len` bytes.
 pub(crate) unsafe fn wipe_raw(p: *mut u8, len: usize) {
-    // SAFETY: guaranteed by the caller.
-    secure_zero(unsafe { std::slice::from_raw_parts_mut(p, len) })
+    // SAFETY: `p` is valid for writes of `len` bytes (caller contract).
+    unsafe { std::ptr::write_bytes(p, 0, len) };
+    // SAFETY: the `len` bytes are written (zero) just above, so initialized.
+    std::hint::black_box(unsafe { std::slice::from_raw_parts(p.cast_const(), len) });
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
 }
 
 /// A fixed-size secret buffer wiped (fast) on drop.
