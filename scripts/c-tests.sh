@@ -53,6 +53,40 @@ step() {
     fi
 }
 
+# ctest_san DIR ARGS... — ctest for a sanitizer build. LeakSanitizer's own stop-the-world tracer
+# sometimes crashes at exit ("Tracer caught signal 11" then "LeakSanitizer has encountered a fatal
+# error"; an open upstream bug, google/sanitizers#1353; here ~1 run in 40 of the C++ wrapper
+# tests, with only the main thread left). When every failed test failed that way, and nothing
+# else was reported, the failed tests are run once more; any other failure stands.
+ctest_san() {
+    local dir=$1 out rc=0 nfail ntracer
+    shift
+    out=$(mktemp)
+    ctest --no-tests=error --test-dir "$dir" "$@" >"$out" 2>&1 || rc=$?
+    cat "$out"
+    if [[ $rc -ne 0 ]]; then
+        nfail=$(grep -cE '^[[:space:]]+[0-9]+ - .* \((Failed|SEGFAULT|Child aborted)\)$' "$out" || true)
+        ntracer=$(grep -c 'Tracer caught signal 11' "$out" || true)
+        if [[ $nfail -gt 0 && $nfail -eq $ntracer ]] &&
+            [[ $(grep -c 'LeakSanitizer has encountered a fatal error' "$out" || true) -eq $nfail ]] &&
+            ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer: detected)|runtime error:|[0-9]+ passed, [1-9][0-9]* failed' "$out"; then
+            echo "=== rerun of the $nfail failed test(s): LeakSanitizer's tracer crashed at exit (google/sanitizers#1353) ==="
+            rc=0
+            ctest --test-dir "$dir" --rerun-failed "$@" || rc=$?
+        fi
+    fi
+    rm -f "$out"
+    return "$rc"
+}
+
+# Prints a note when a sanitizer step needed `ctest_san`'s rerun.
+rerun_note() {
+    if grep -q '^=== rerun of the' "$1"; then
+        echo "      (rerun once after a LeakSanitizer tracer crash at exit, google/sanitizers#1353)"
+    fi
+    return 0
+}
+
 # Prints "test-name: N passed, M failed" for each test of a `ctest -V` log.
 counts() {
     awk '
@@ -91,12 +125,14 @@ fi
 
 # 3. ASan + UBSan
 if step asan-build cfg_build "$root/tests/c" "$work/c-asan" -DXPS_SANITIZE=ON -DXPS_VALGRIND=OFF; then
-    step asan-tests ctest --no-tests=error --test-dir "$work/c-asan" -V --timeout 900 || true
+    step asan-tests ctest_san "$work/c-asan" -V --timeout 900 || true
+    rerun_note "$logs/asan-tests.log"
     counts "$logs/asan-tests.log"
 fi
 
 if step cpp-asan-build cfg_build "$root/tests/cpp" "$work/cpp-asan" -DXPS_SANITIZE=ON -DXPS_VALGRIND=OFF; then
-    step cpp-asan-tests ctest --no-tests=error --test-dir "$work/cpp-asan" -V --timeout 900 || true
+    step cpp-asan-tests ctest_san "$work/cpp-asan" -V --timeout 900 || true
+    rerun_note "$logs/cpp-asan-tests.log"
     counts "$logs/cpp-asan-tests.log"
 fi
 
