@@ -172,9 +172,22 @@ impl Drop for HmacSha256 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::HmacSha256;
     use hmac::{KeyInit, Mac};
+
+    /// `m` cut after each length in `cuts` (clamped to what is left), then the rest: the parts of
+    /// a message as the HMAC tests feed them.
+    pub(crate) fn parts_at<'a>(m: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
+        let (mut parts, mut rest) = (Vec::new(), m);
+        for &c in cuts {
+            let (head, tail) = rest.split_at(c.min(rest.len()));
+            parts.push(head);
+            rest = tail;
+        }
+        parts.push(rest);
+        parts
+    }
 
     /// The MAC of a message given in parts equals the `hmac` crate's, for splits that leave
     /// message bytes in the buffer past the final tail (a part's bytes buffered, compressed as a
@@ -189,14 +202,7 @@ mod tests {
         for len in [0usize, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 200, 400] {
             let m = &msg[..len];
             for cuts in splits {
-                let mut parts = Vec::new();
-                let mut rest = m;
-                for &c in cuts {
-                    let c = c.min(rest.len());
-                    parts.push(&rest[..c]);
-                    rest = &rest[c..];
-                }
-                parts.push(rest);
+                let parts = parts_at(m, cuts);
                 let mut got = [0u8; 32];
                 hm.mac(&parts, &mut got);
                 let mut want = <hmac::Hmac<sha2::Sha256>>::new_from_slice(&key).unwrap();

@@ -175,6 +175,7 @@ impl Drop for HmacSha512 {
 #[cfg(test)]
 mod tests {
     use super::HmacSha512;
+    use crate::hmac_sha256::tests::parts_at;
     use crate::kernels::sha512::{H384, H512};
     use hmac::{KeyInit, Mac};
 
@@ -191,14 +192,7 @@ mod tests {
             for n in [0usize, 1, 111, 112, 127, 128, 129, 239, 240, 255, 256, 257, 400, 700] {
                 let m = &msg[..n];
                 for cuts in splits {
-                    let mut parts = Vec::new();
-                    let mut rest = m;
-                    for &c in cuts {
-                        let c = c.min(rest.len());
-                        parts.push(&rest[..c]);
-                        rest = &rest[c..];
-                    }
-                    parts.push(rest);
+                    let parts = parts_at(m, cuts);
                     let mut got = vec![0u8; len];
                     hm.mac(&parts, &mut got);
                     let want = if len == 64 {
